@@ -1,0 +1,102 @@
+# boshi - build, test, demo and install.
+#
+#   make              build ./boshi
+#   make check        build and run the Check test suite (SAN=1: under ASan+UBSan)
+#   make demo         run the main job on built-in synthetic data
+#   make deps         install the Debian packages boshi needs
+#   make bench        run the benchmarks in bench/
+#   make install      install boshi and boshi(1) under $(DESTDIR)$(PREFIX)
+#
+# Every module folder is compiled into one static library; the command, the
+# tests and the benchmarks link against it.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+SAN      ?= 0
+
+MODULES  := base forms ocr intake records reports review demo
+PKGS     := sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept check
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter -I. $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -lpthread
+
+ifeq ($(SAN),1)
+  BUILD  := build/san
+  CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=address,undefined
+  BIN    := $(BUILD)/boshi
+else
+  BUILD  := build/rel
+  BIN    := boshi
+endif
+
+LIB_SRC  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC  := $(wildcard cli/*.c)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_LIB_SRC := $(wildcard tests/lib/*.c)
+TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIB      := $(BUILD)/libboshi.a
+
+.PHONY: all check demo deps bench install clean
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+ifneq ($(BIN),boshi)
+boshi: $(BIN)
+endif
+
+$(BUILD)/tests/%: tests/%.c $(TEST_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TEST_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+deps:
+	@scripts/deps.sh
+
+# The suite runs every test program; each prints Check's own summary line.
+check: deps
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	@BOSHI_BIN=$(abspath $(BIN)) BOSHI_SRC=$(CURDIR) scripts/run-tests.sh $(TEST_BIN)
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@scripts/demo.sh $(abspath $(BIN))
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/residents.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/boshi
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/boshi
+	install -m 0644 doc/boshi.1 $(DESTDIR)$(PREFIX)/share/man/man1/boshi.1
+	if [ -d forms/defs ]; then cp -r forms/defs $(DESTDIR)$(PREFIX)/share/boshi/; fi
+
+clean:
+	rm -rf build boshi
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(TEST_BIN:=.d)

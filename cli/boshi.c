@@ -1,0 +1,227 @@
+/*
+ * boshi.c: the entry point and the command table.  Finds the subcommand
+ * (the longest run of words matching an entry's name), handles the global
+ * options and `--help` at every level, and does the shared work described
+ * in cli.h.  Subcommands are in cli/cmd-*.c.
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CMD(x) extern const struct cmd_entry x;
+#include "cli/commands.h"
+#undef CMD
+
+static const struct cmd_entry *const commands[] = {
+#define CMD(x) &x,
+#include "cli/commands.h"
+#undef CMD
+    NULL,
+};
+
+static const char *const global_help =
+    "使い方: boshi [--db PATH] コマンド [引数...]\n"
+    "usage: boshi [--db PATH] COMMAND [ARGS...]\n"
+    "\n"
+    "母子保健の帳票を読み取り、記録・通知・統計を作るシステムです。\n"
+    "Maternal and child health records from scanned forms.\n"
+    "\n"
+    "共通オプション / global options:\n"
+    "  --db PATH    記録ストア (既定: $BOSHI_DB または ./boshi.db)\n"
+    "               the store (default: $BOSHI_DB or ./boshi.db)\n"
+    "  --help, -h   このヘルプ / this help (also after any command)\n"
+    "\n"
+    "コマンド / commands:\n";
+
+static void print_command_list(FILE *f, const char *prefix)
+{
+    size_t plen = prefix ? strlen(prefix) : 0;
+
+    for (size_t i = 0; commands[i] != NULL; i++) {
+        if (plen && strncmp(commands[i]->name, prefix, plen) != 0)
+            continue;
+        fprintf(f, "  %-22s %s\n", commands[i]->name, commands[i]->summary);
+    }
+}
+
+int cli_usage(struct cli_ctx *c)
+{
+    fprintf(c->err, "使い方 / usage: boshi %s %s\n", c->cmd->name, c->cmd->usage);
+    fprintf(c->err, "詳しくは / see: boshi %s --help\n", c->cmd->name);
+    return EXIT_USAGE;
+}
+
+int cli_fail(struct cli_ctx *c, const struct berr *e)
+{
+    fprintf(c->err, "boshi: %s\n", e->msg[0] ? e->msg : "失敗しました / failed");
+    return EXIT_FAIL;
+}
+
+int cli_errorf(struct cli_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("boshi: ", c->err);
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->err);
+    return EXIT_FAIL;
+}
+
+int cli_wants_help(struct cli_ctx *c, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fprintf(c->out, "使い方 / usage: boshi %s %s\n\n%s\n", c->cmd->name, c->cmd->usage,
+                    c->cmd->summary);
+            if (c->cmd->help)
+                fprintf(c->out, "\n%s", c->cmd->help);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out)
+{
+    if (jpdate_parse(s, out) < 0) {
+        fprintf(c->err, "boshi: %s: 日付が読めません「%s」(例: 2026-04-01 または 令和8年4月1日)\n",
+                opt, s);
+        return -1;
+    }
+    return 0;
+}
+
+/* Finds the entry whose name matches the most leading words of argv. */
+static const struct cmd_entry *find_command(int argc, char **argv, int *words)
+{
+    const struct cmd_entry *best = NULL;
+    int best_words = 0;
+
+    for (size_t i = 0; commands[i] != NULL; i++) {
+        const char *n = commands[i]->name;
+        int w = 0;
+        const char *p = n;
+        while (w < argc) {
+            size_t len = strlen(argv[w]);
+            if (strncmp(p, argv[w], len) != 0 || (p[len] != ' ' && p[len] != '\0'))
+                break;
+            w++;
+            p += len;
+            if (*p == '\0')
+                break;
+            p++;
+        }
+        if (*p == '\0' && w > best_words) {
+            best = commands[i];
+            best_words = w;
+        }
+    }
+    *words = best_words;
+    return best;
+}
+
+static const char *os_user_name(void)
+{
+    struct passwd *pw = getpwuid(geteuid());
+
+    return pw ? pw->pw_name : NULL;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_ctx c;
+    struct berr e;
+    int i = 1, words = 0, rc = EXIT_FAIL;
+    const struct cmd_entry *cmd;
+
+    memset(&c, 0, sizeof(c));
+    berr_clear(&e);
+    c.out = stdout;
+    c.err = stderr;
+    c.db_path = getenv("BOSHI_DB") ? getenv("BOSHI_DB") : "boshi.db";
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            c.db_path = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            c.db_path = argv[i] + 5;
+            i++;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(global_help, stdout);
+            print_command_list(stdout, NULL);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "boshi: 不明なオプション / unknown option: %s\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        fputs(global_help, stderr);
+        print_command_list(stderr, NULL);
+        return EXIT_USAGE;
+    }
+    cmd = find_command(argc - i, argv + i, &words);
+    if (cmd == NULL) {
+        /* A group name alone ("boshi users") lists its commands. */
+        int group = 0;
+        for (size_t k = 0; commands[k] != NULL; k++) {
+            size_t len = strlen(argv[i]);
+            if (strncmp(commands[k]->name, argv[i], len) == 0 && commands[k]->name[len] == ' ')
+                group = 1;
+        }
+        if (group) {
+            int help = i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 ||
+                                        strcmp(argv[i + 1], "-h") == 0);
+            FILE *f = help ? stdout : stderr;
+            fprintf(f, "使い方 / usage: boshi %s サブコマンド ...\n", argv[i]);
+            print_command_list(f, argv[i]);
+            return help ? EXIT_OK : EXIT_USAGE;
+        }
+        fprintf(stderr, "boshi: 不明なコマンド / unknown command: %s\n"
+                        "一覧は boshi --help / see boshi --help\n", argv[i]);
+        return EXIT_USAGE;
+    }
+    c.cmd = cmd;
+    /* argv for the command starts at its last name word. */
+    int cargc = argc - i - words + 1;
+    char **cargv = argv + i + words - 1;
+    if (cli_wants_help(&c, cargc, cargv))
+        return EXIT_OK;
+    if (cmd->needs & NEED_STORE) {
+        if (store_open(c.db_path, 0, &c.st, &e) < 0) {
+            rc = cli_fail(&c, &e);
+            goto cleanup;
+        }
+    }
+    if (cmd->needs & NEED_ACCOUNT) {
+        const char *u = os_user_name();
+        if (u == NULL) {
+            rc = cli_errorf(&c, "OSユーザーを特定できません / cannot tell the OS user");
+            goto cleanup;
+        }
+        if (actor_for_os_user(c.st, u, &c.actor, &e) < 0) {
+            rc = cli_fail(&c, &e);
+            goto cleanup;
+        }
+        if (cmd->perm >= 0 && actor_require(&c.actor, cmd->perm, &e) < 0) {
+            rc = cli_fail(&c, &e);
+            goto cleanup;
+        }
+    }
+    rc = cmd->run(&c, cargc, cargv);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "boshi: 標準出力への書き込みに失敗しました / write error on stdout\n");
+        rc = EXIT_FAIL;
+    }
+cleanup:
+    store_close(&c.st);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * cli.h: the boshi command's shared pieces.  Each subcommand lives in its
+ * own file cli/cmd-<name>.c and exports one `const struct cmd_entry`; the
+ * table in cli/boshi.c lists them.  The dispatcher does the shared work
+ * once: parse the global options, open the store, resolve the account of
+ * the invoking OS user and check the command's permission, then map the
+ * command's result to the exit code (0 ok, 1 failure, 2 usage).
+ * Only cli/ (and review/) talk to people; modules below return errors.
+ */
+#ifndef BOSHI_CLI_H
+#define BOSHI_CLI_H
+
+#include <stdio.h>
+
+#include "base/base.h"
+#include "records/records.h"
+
+enum cmd_needs {
+    NEED_STORE = 1 << 0,     /* open the store (it must exist) */
+    NEED_ACCOUNT = 1 << 1,   /* resolve the OS user's account; refuse if none */
+};
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli_ctx {
+    const char *db_path;        /* --db, $BOSHI_DB, or ./boshi.db */
+    struct store *st;           /* open when the entry needs NEED_STORE */
+    struct actor actor;         /* valid when the entry needs NEED_ACCOUNT */
+    const struct cmd_entry *cmd;
+    FILE *out, *err;
+};
+
+struct cmd_entry {
+    const char *name;           /* "residents import" */
+    const char *usage;          /* arguments after the name */
+    const char *summary;        /* one line, Japanese / English */
+    const char *help;           /* longer help text (options), may be NULL */
+    unsigned needs;             /* enum cmd_needs */
+    int perm;                   /* enum perm required, or -1 */
+    int (*run)(struct cli_ctx *c, int argc, char **argv);  /* argv[0] = name */
+};
+
+/* Prints the entry's usage to stderr; returns EXIT_USAGE. */
+int cli_usage(struct cli_ctx *c);
+/* Prints e's message (prefixed "boshi: ") to stderr; returns EXIT_FAIL or EXIT_USAGE. */
+int cli_fail(struct cli_ctx *c, const struct berr *e);
+/* printf to stderr with the "boshi: " prefix; returns EXIT_FAIL. */
+int cli_errorf(struct cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 if argv has --help or -h (then prints the help to stdout). */
+int cli_wants_help(struct cli_ctx *c, int argc, char **argv);
+/* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */
+int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * records-internal.h: what the files of records/ share and nobody else sees:
+ * the store's layout and small SQLite helpers.
+ */
+#ifndef BOSHI_RECORDS_INTERNAL_H
+#define BOSHI_RECORDS_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "records/records.h"
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    unsigned char master[32];  /* site key; subkeys via store_key() */
+    struct ymd today;
+    int today_set;
+};
+
+/* Runs SQL with no results; fills e with the SQLite message on failure. */
+int db_exec(struct store *st, const char *sql, struct berr *e);
+/* Prepares; on failure fills e and returns BERR_FAIL. */
+int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, struct berr *e);
+/* Fills e from the connection's last error, prefixed by what. */
+int db_fail(struct store *st, const char *what, struct berr *e);
+/* Binds text or NULL when s is NULL. */
+void db_bind_text(sqlite3_stmt *s, int i, const char *txt);
+/* Column text or "" (never NULL). */
+const char *db_col(sqlite3_stmt *s, int i);
+/* Current time, UTC ISO 8601 with milliseconds: 2026-11-21T23:59:01.123Z */
+void store_now_iso(char out[32]);
+/* Keyed hash (16 bytes) of a 12-digit 個人番号 for exact look-up. */
+void mynumber_index(const struct store *st, const char *mynumber, unsigned char out[16]);
+/* Encrypts a 12-digit 個人番号: out gets nonce || box (52 bytes). */
+#define MYNUMBER_ENC_LEN 52
+void mynumber_encrypt(const struct store *st, const char *mynumber, unsigned char out[MYNUMBER_ENC_LEN]);
+int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13]);
+/* Fold keys used for matching, stored beside the resident. Caller frees. */
+char *address_fold(const char *address, const char *katagaki);
+
+#endif

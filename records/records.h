@@ -1,0 +1,240 @@
+/*
+ * records: the store.  One SQLite file (WAL, foreign keys on, schema by
+ * migrations) plus a site key file beside it (<db>.key, mode 0600) from which
+ * the keys for 個人番号 encryption, keyed look-up hashes, QR signatures and
+ * the audit chain are derived.
+ *
+ * Public functions, by concern:
+ *   store:     store_create, store_open, store_close, store_begin/commit/rollback,
+ *              store_set_today, store_today, store_key
+ *   accounts:  actor_for_os_user, actor_for_login, actor_can, actor_require,
+ *              perm_name, perm_label, role_lookup, users_add, users_grant,
+ *              users_revoke, users_disable, users_enable, users_list
+ *   audit:     audit_append, audit_list, audit_verify
+ *   residents: residents_import, residents_get, residents_reveal_mynumber,
+ *              residents_find, resident_release, candidates_free
+ *
+ * Every function that reads or changes a person's data takes the acting
+ * account, checks its permission itself (callers may check earlier for a
+ * clearer message, but the module never trusts them to) and writes the
+ * audit entry.  Nothing here prints, exits, or stores a 個人番号 in plain text.
+ */
+#ifndef BOSHI_RECORDS_H
+#define BOSHI_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+struct store;
+
+/* ---- store ---------------------------------------------------------- */
+
+/*
+ * Creates a new store at path with its key file, and an account for
+ * os_user holding every role (valid until the end of the fiscal year).
+ * Fails if the store or key file exists.
+ */
+int store_create(const char *path, const char *os_user, struct berr *e);
+/* Opens an existing store and its key file; migrates the schema. */
+int store_open(const char *path, unsigned flags, struct store **out, struct berr *e);
+/* Closes and sets *st to NULL; accepts NULL and *st == NULL. */
+void store_close(struct store **st);
+/* BEGIN IMMEDIATE; store_commit; store_rollback (never fails). */
+int store_begin(struct store *st, struct berr *e);
+int store_commit(struct store *st, struct berr *e);
+void store_rollback(struct store *st);
+/* Today's date as the store sees it (tests move it to check expiry). */
+void store_set_today(struct store *st, struct ymd d);
+struct ymd store_today(const struct store *st);
+
+enum store_key_purpose {
+    KEY_MYNUMBER_ENC = 1,   /* secretbox key for 個人番号 */
+    KEY_MYNUMBER_IDX = 2,   /* keyed hash for exact look-up */
+    KEY_QR_MAC = 3,         /* HMAC of QR payloads on printed forms */
+    KEY_AUDIT = 4,          /* HMAC chaining the audit log */
+};
+/* Copies the 32-byte subkey for purpose into out. */
+void store_key(const struct store *st, enum store_key_purpose purpose, unsigned char out[32]);
+
+/* ---- accounts and permissions --------------------------------------- */
+
+/* Functions a grant can allow (DESIGN.md 6).  Bit n of struct actor.perms. */
+enum perm {
+    PERM_RESIDENTS_IMPORT,  /* residents.import: load the resident master */
+    PERM_RESIDENTS_READ,    /* residents.read:   show and find residents */
+    PERM_MYNUMBER_REVEAL,   /* mynumber.reveal:  see a 個人番号 unmasked */
+    PERM_FORMS_PRINT,       /* forms.print:      print forms and letters */
+    PERM_TARGETS,           /* targets:          extract checkup targets */
+    PERM_INTAKE,            /* intake:           take in scanned batches */
+    PERM_REVIEW,            /* review:           resolve OCR exceptions */
+    PERM_RECORDS_READ,      /* records.read:     read checkups, pregnancies ... */
+    PERM_RECORDS_WRITE,     /* records.write:    change them */
+    PERM_REPORTS,           /* reports:          statistics and lists */
+    PERM_USERS_ADMIN,       /* users.admin:      accounts and grants */
+    PERM_AUDIT_READ,        /* audit.read:       read and verify the audit log */
+    PERM_PURGE,             /* purge:            retention deletion */
+    PERM_COUNT
+};
+
+const char *perm_name(enum perm p);      /* "residents.read" */
+const char *perm_label(enum perm p);     /* "住民記録の閲覧" */
+int perm_from_name(const char *name);    /* enum perm or -1 */
+
+struct role {
+    const char *name;       /* "保健師" */
+    const char *alias;      /* "hokenshi" */
+    uint32_t perms;         /* bit set of enum perm */
+};
+/* Role by Japanese name or romanised alias; NULL if none. */
+const struct role *role_lookup(const char *name);
+/* All roles, NULL-terminated. */
+const struct role *const *role_all(void);
+
+struct actor {
+    int64_t user_id;
+    char login[64];
+    char display_name[128];
+    uint32_t perms;          /* from grants valid today */
+};
+
+/*
+ * Resolves the account mapped to an OS user.  Refuses (BERR_DENIED) an OS
+ * user with no account, a disabled account, and an account whose grants
+ * have all expired.
+ */
+int actor_for_os_user(struct store *st, const char *os_user, struct actor *out, struct berr *e);
+int actor_for_login(struct store *st, const char *login, struct actor *out, struct berr *e);
+int actor_can(const struct actor *a, enum perm p);
+int actor_require(const struct actor *a, enum perm p, struct berr *e);
+
+/* Creates an account (os_user may be NULL: then it equals login). */
+int users_add(struct store *st, const struct actor *a, const char *login,
+              const char *display_name, const char *os_user, struct berr *e);
+/*
+ * Grants a role (by name or alias) or a single permission (by perm name)
+ * until `until` inclusive; until == NULL means the next 31 March.
+ */
+int users_grant(struct store *st, const struct actor *a, const char *login,
+                const char *what, const struct ymd *until, struct berr *e);
+int users_revoke(struct store *st, const struct actor *a, const char *login,
+                 const char *what, struct berr *e);
+int users_disable(struct store *st, const struct actor *a, const char *login, struct berr *e);
+int users_enable(struct store *st, const struct actor *a, const char *login, struct berr *e);
+
+struct user_row {
+    const char *login, *display_name, *os_user;
+    int disabled;
+    const char *grants;      /* "保健師(2027-03-31まで), ..." including expired ones marked */
+    uint32_t perms_today;
+};
+typedef int (*user_row_fn)(const struct user_row *r, void *ctx);
+int users_list(struct store *st, const struct actor *a, user_row_fn fn, void *ctx, struct berr *e);
+
+/* ---- audit log ------------------------------------------------------ */
+
+/*
+ * Appends one entry (who = a, when = now) inside the current transaction if
+ * one is open, else in its own.  person is a 宛名番号 or NULL; detail never
+ * holds a 個人番号.
+ */
+int audit_append(struct store *st, const struct actor *a, const char *function,
+                 const char *person, const char *detail, struct berr *e);
+
+struct audit_row {
+    int64_t seq;
+    const char *at, *user, *function, *person, *detail;
+};
+struct audit_filter {
+    const char *person;      /* NULL = any */
+    const char *user;        /* login, NULL = any */
+    const char *since;       /* ISO date, NULL = any */
+    int limit;               /* 0 = no limit */
+};
+typedef int (*audit_row_fn)(const struct audit_row *r, void *ctx);
+int audit_list(struct store *st, const struct actor *a, const struct audit_filter *f,
+               audit_row_fn fn, void *ctx, struct berr *e);
+
+struct audit_verify_result {
+    int64_t checked;         /* entries whose link verified */
+    int64_t first_bad;       /* seq of the first broken link, 0 if none */
+    char reason[256];        /* Japanese, empty if intact */
+};
+int audit_verify(struct store *st, const struct actor *a, struct audit_verify_result *out,
+                 struct berr *e);
+
+/* ---- residents (住民記録) --------------------------------------------- */
+
+enum resident_status { RS_RESIDENT = 1, RS_MOVED_OUT = 2, RS_DEAD = 3, RS_OTHER = 4 };
+
+struct resident {
+    char atena[11];          /* 宛名番号 */
+    char setai[11];          /* 世帯番号 */
+    char *name, *kana;       /* owned */
+    int sex;                 /* 1 男, 2 女 */
+    struct ymd birth;
+    char *zokugara;          /* owned, may be "" */
+    int status;              /* enum resident_status */
+    char postal[8];
+    char *address, *katagaki;/* owned */
+    char idou_code[3];
+    struct ymd idou_date;
+    struct ymd todoke_date;  /* y == 0 when empty */
+    int has_mynumber;
+    char mynumber_masked[13];/* "********1234" or "" */
+};
+void resident_release(struct resident *r);
+const char *resident_status_label(int status);  /* "住民" ... */
+const char *resident_idou_label(const char *code); /* "出生" ... or "" */
+
+enum import_flags {
+    IMPORT_FULL = 1 << 0,    /* initial / full load (else a daily 異動 diff) */
+    IMPORT_UTF8 = 1 << 1,    /* force UTF-8 */
+    IMPORT_CP932 = 1 << 2,   /* force CP932; neither: detect */
+};
+struct import_report {
+    long rows;               /* data rows in the file */
+    long inserted, updated, unchanged;
+    long absent;             /* full load: residents in the store not in the file */
+    const char *encoding;    /* "UTF-8", "UTF-8 (BOM)", "CP932" */
+    double seconds;
+};
+/*
+ * Validates the whole file, then applies it in one transaction.  A file
+ * with any bad row changes nothing; e->msg lists the bad lines (line,
+ * column, reason; up to 50, then a count).  Writes one audit entry.
+ */
+int residents_import(struct store *st, const struct actor *a, const char *path,
+                     unsigned flags, struct import_report *rep, struct berr *e);
+
+/* One resident by 宛名番号, 個人番号 masked.  Audited as `function`. */
+int residents_get(struct store *st, const struct actor *a, const char *atena,
+                  const char *function, struct resident *out, struct berr *e);
+/*
+ * The plain 個人番号 into out (13 bytes).  Needs PERM_MYNUMBER_REVEAL and a
+ * reason, which goes to the audit entry.  BERR_NOTFOUND if none stored.
+ */
+int residents_reveal_mynumber(struct store *st, const struct actor *a, const char *atena,
+                              const char *reason, char out[13], struct berr *e);
+
+struct find_query {
+    const char *kana, *name, *address;  /* NULL = not given */
+    const char *mynumber;               /* 12 digits, NULL = not given */
+    struct ymd birth;                   /* y == 0 = not given */
+    int limit;                          /* 0 = 20 */
+};
+struct candidate {
+    struct resident r;
+    int score;                          /* higher is better; 100+ = 個人番号一致 */
+    char reasons[256];                  /* "カナ一致, 生年月日一致, ..." */
+};
+/*
+ * Ranked candidates (best first) for a query; uses indexes only.  Each
+ * candidate returned is an audited view.  Caller frees with candidates_free.
+ */
+int residents_find(struct store *st, const struct actor *a, const struct find_query *q,
+                   struct candidate **out, size_t *n, struct berr *e);
+void candidates_free(struct candidate *c, size_t n);
+
+#endif

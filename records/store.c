@@ -1,0 +1,428 @@
+/*
+ * store.c: opening and creating the store, the schema and its migrations,
+ * the site key, transactions.  Not for: any table's own logic (see the
+ * other files of records/).
+ *
+ * The site key lives in <db>.key (32 random bytes, mode 0600, outside the
+ * database so that a copy of the database alone reveals no 個人番号).  A key
+ * file readable by group or others is refused.
+ */
+#include "records/records-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Each migration moves the schema from version i to i + 1. */
+static const char *const migrations[] = {
+    /* 1: foundation */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE users(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  login TEXT NOT NULL UNIQUE,\n"
+    "  os_user TEXT UNIQUE,\n"
+    "  display_name TEXT NOT NULL DEFAULT '',\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  pw_hash TEXT,\n"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"
+    "  locked_until TEXT,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE TABLE grants(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  what TEXT NOT NULL,\n"               /* role name or permission name */
+    "  valid_until TEXT NOT NULL,\n"        /* ISO date, inclusive */
+    "  granted_by TEXT NOT NULL,\n"
+    "  granted_at TEXT NOT NULL,\n"
+    "  revoked_at TEXT,\n"
+    "  revoked_by TEXT);\n"
+    "CREATE INDEX grants_user ON grants(user_id);\n"
+    "CREATE TABLE audit_log(\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  user TEXT NOT NULL,\n"
+    "  function TEXT NOT NULL,\n"
+    "  person TEXT,\n"
+    "  detail TEXT NOT NULL DEFAULT '',\n"
+    "  mac TEXT NOT NULL);\n"
+    "CREATE INDEX audit_person ON audit_log(person) WHERE person IS NOT NULL;\n"
+    "CREATE INDEX audit_user ON audit_log(user, at);\n"
+    "CREATE TABLE audit_head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,\n"
+    "  mac TEXT NOT NULL);\n"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+    "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
+    "CREATE TABLE residents(\n"
+    "  atena TEXT PRIMARY KEY,\n"           /* 宛名番号 */
+    "  setai TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  kana TEXT NOT NULL,\n"
+    "  sex INTEGER NOT NULL,\n"
+    "  birth TEXT NOT NULL,\n"              /* ISO date */
+    "  zokugara TEXT NOT NULL DEFAULT '',\n"
+    "  status INTEGER NOT NULL,\n"
+    "  postal TEXT NOT NULL DEFAULT '',\n"
+    "  address TEXT NOT NULL,\n"
+    "  katagaki TEXT NOT NULL DEFAULT '',\n"
+    "  idou_code TEXT NOT NULL,\n"
+    "  idou_date TEXT NOT NULL,\n"
+    "  todoke_date TEXT,\n"
+    "  mynumber_enc BLOB,\n"
+    "  mynumber_idx BLOB,\n"
+    "  name_key TEXT NOT NULL,\n"
+    "  kana_key TEXT NOT NULL,\n"
+    "  addr_key TEXT NOT NULL,\n"
+    "  import_id INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE residents_history(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  atena TEXT NOT NULL,\n"
+    "  replaced_at TEXT NOT NULL,\n"
+    "  replaced_by_import INTEGER NOT NULL,\n"
+    "  setai TEXT, name TEXT, kana TEXT, sex INTEGER, birth TEXT, zokugara TEXT,\n"
+    "  status INTEGER, postal TEXT, address TEXT, katagaki TEXT, idou_code TEXT,\n"
+    "  idou_date TEXT, todoke_date TEXT, mynumber_enc BLOB, mynumber_idx BLOB,\n"
+    "  import_id INTEGER);\n"
+    "CREATE INDEX residents_history_atena ON residents_history(atena);\n"
+    "CREATE TABLE imports(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  file TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL,\n"
+    "  by_user TEXT NOT NULL,\n"
+    "  at TEXT NOT NULL);\n",
+};
+
+/* Indexes on residents, dropped and rebuilt around a bulk first load. */
+const char *const residents_index_sql =
+    "CREATE INDEX IF NOT EXISTS residents_kana ON residents(kana_key, birth);\n"
+    "CREATE INDEX IF NOT EXISTS residents_name ON residents(name_key);\n"
+    "CREATE INDEX IF NOT EXISTS residents_birth ON residents(birth);\n"
+    "CREATE INDEX IF NOT EXISTS residents_addr ON residents(addr_key);\n"
+    "CREATE INDEX IF NOT EXISTS residents_setai ON residents(setai);\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS residents_mynumber ON residents(mynumber_idx)\n"
+    "  WHERE mynumber_idx IS NOT NULL;\n";
+
+#define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
+
+int db_exec(struct store *st, const char *sql, struct berr *e)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        berr_set(e, BERR_FAIL, "データベースエラー: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return BERR_FAIL;
+    }
+    return 0;
+}
+
+int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, struct berr *e)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+        return db_fail(st, "SQL", e);
+    return 0;
+}
+
+int db_fail(struct store *st, const char *what, struct berr *e)
+{
+    int code = sqlite3_errcode(st->db);
+
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return berr_set(e, BERR_CONFLICT, "%s: 記録ストアが他の処理で使用中です (%s)", what,
+                        sqlite3_errmsg(st->db));
+    return berr_set(e, BERR_FAIL, "%s: データベースエラー (%s)", what, sqlite3_errmsg(st->db));
+}
+
+void db_bind_text(sqlite3_stmt *s, int i, const char *txt)
+{
+    if (txt == NULL)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_text(s, i, txt, -1, SQLITE_TRANSIENT);
+}
+
+const char *db_col(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+
+    return t ? (const char *)t : "";
+}
+
+void store_now_iso(char out[32])
+{
+    struct timeval tv;
+    struct tm tm;
+
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
+}
+
+static char *key_path(const char *db_path)
+{
+    return xasprintf("%s.key", db_path);
+}
+
+static int key_load(const char *db_path, unsigned char out[32], struct berr *e)
+{
+    char *kp = key_path(db_path);
+    struct stat sb;
+    int fd = -1, rc = 0;
+    ssize_t n;
+
+    fd = open(kp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = berr_set(e, BERR_FAIL, "%s: サイト鍵ファイルを開けません (%s)", kp, strerror(errno));
+        goto cleanup;
+    }
+    if (fstat(fd, &sb) < 0 || (sb.st_mode & 077) != 0) {
+        rc = berr_set(e, BERR_DENIED,
+                      "%s: サイト鍵ファイルの権限が広すぎます (0600 にしてください: chmod 600)", kp);
+        goto cleanup;
+    }
+    n = read(fd, out, 32);
+    if (n != 32 || sb.st_size != 32) {
+        rc = berr_set(e, BERR_FAIL, "%s: サイト鍵ファイルが壊れています (32バイトではありません)", kp);
+        goto cleanup;
+    }
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    free(kp);
+    return rc;
+}
+
+static int key_create(const char *db_path, struct berr *e)
+{
+    char *kp = key_path(db_path);
+    unsigned char key[32];
+    int fd = -1, rc = 0;
+
+    randombytes_buf(key, sizeof(key));
+    fd = open(kp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rc = berr_set(e, BERR_CONFLICT, "%s: サイト鍵ファイルを作れません (%s)", kp, strerror(errno));
+        goto cleanup;
+    }
+    if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) || fsync(fd) != 0) {
+        rc = berr_set(e, BERR_FAIL, "%s: 書き込みに失敗しました (%s)", kp, strerror(errno));
+        goto cleanup;
+    }
+cleanup:
+    sodium_memzero(key, sizeof(key));
+    if (fd >= 0)
+        close(fd);
+    free(kp);
+    return rc;
+}
+
+void store_key(const struct store *st, enum store_key_purpose purpose, unsigned char out[32])
+{
+    crypto_kdf_derive_from_key(out, 32, (uint64_t)purpose, "boshikey", st->master);
+}
+
+static int schema_version(struct store *st, int *v, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "PRAGMA user_version", e);
+
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int migrate(struct store *st, struct berr *e)
+{
+    int v = 0, rc;
+
+    rc = schema_version(st, &v, e);
+    if (rc < 0)
+        return rc;
+    if (v > N_MIGRATIONS)
+        return berr_set(e, BERR_FAIL,
+                        "%s: 記録ストアの版 (%d) がこの boshi より新しいです (対応: %d)", st->path, v,
+                        N_MIGRATIONS);
+    if (v == N_MIGRATIONS)
+        return 0;
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    /* Re-read under the write lock: another process may have migrated. */
+    rc = schema_version(st, &v, e);
+    for (; rc == 0 && v < N_MIGRATIONS; v++) {
+        rc = db_exec(st, migrations[v], e);
+        if (rc == 0 && v == 0)
+            rc = db_exec(st, residents_index_sql, e);
+        if (rc == 0) {
+            char sql[64];
+            snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+            rc = db_exec(st, sql, e);
+        }
+    }
+    if (rc < 0) {
+        store_rollback(st);
+        return berr_prefix(e, "スキーマ移行に失敗しました: ");
+    }
+    return store_commit(st, e);
+}
+
+static int store_connect(const char *path, int create, struct store **out, struct berr *e)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = 0;
+
+    st->path = xstrdup(path);
+    if (sodium_init() < 0) {
+        rc = berr_set(e, BERR_FAIL, "libsodium を初期化できません");
+        goto cleanup;
+    }
+    if (!create && access(path, F_OK) != 0) {
+        rc = berr_set(e, BERR_NOTFOUND,
+                      "%s: 記録ストアがありません。先に boshi init で作成してください "
+                      "(no store: run boshi init)", path);
+        goto cleanup;
+    }
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        rc = berr_set(e, BERR_FAIL, "%s: 記録ストアを開けません (%s)", path,
+                      st->db ? sqlite3_errmsg(st->db) : "?");
+        goto cleanup;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    rc = db_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", e);
+    if (rc < 0) {
+        berr_prefix(e, "%s: ", path);
+        goto cleanup;
+    }
+cleanup:
+    if (rc < 0) {
+        store_close(&st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+int store_open(const char *path, unsigned flags, struct store **out, struct berr *e)
+{
+    struct store *st = NULL;
+    int rc;
+
+    (void)flags;
+    *out = NULL;
+    rc = store_connect(path, 0, &st, e);
+    if (rc < 0)
+        return rc;
+    rc = key_load(path, st->master, e);
+    if (rc == 0)
+        rc = migrate(st, e);
+    if (rc < 0) {
+        store_close(&st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+void store_close(struct store **stp)
+{
+    struct store *st = stp ? *stp : NULL;
+
+    if (st == NULL)
+        return;
+    if (st->db)
+        sqlite3_close_v2(st->db);
+    sodium_memzero(st->master, sizeof(st->master));
+    free(st->path);
+    free(st);
+    *stp = NULL;
+}
+
+int store_begin(struct store *st, struct berr *e)
+{
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(st, "トランザクション開始", e);
+    return 0;
+}
+
+int store_commit(struct store *st, struct berr *e)
+{
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = db_fail(st, "コミット", e);
+        store_rollback(st);
+        return rc;
+    }
+    return 0;
+}
+
+void store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_set_today(struct store *st, struct ymd d)
+{
+    st->today = d;
+    st->today_set = 1;
+}
+
+struct ymd store_today(const struct store *st)
+{
+    return st->today_set ? st->today : ymd_today();
+}
+
+/* Defined in users.c: the first account, with every role. */
+int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
+
+int store_create(const char *path, const char *os_user, struct berr *e)
+{
+    struct store *st = NULL;
+    char *kp = key_path(path);
+    int rc = 0;
+
+    if (access(path, F_OK) == 0) {
+        rc = berr_set(e, BERR_CONFLICT, "%s: 記録ストアは既にあります (already exists)", path);
+        goto cleanup;
+    }
+    if (access(kp, F_OK) == 0) {
+        rc = berr_set(e, BERR_CONFLICT,
+                      "%s: サイト鍵ファイルが既にあります。別のストアの鍵を上書きしないよう中止しました", kp);
+        goto cleanup;
+    }
+    rc = key_create(path, e);
+    if (rc < 0)
+        goto cleanup;
+    rc = store_connect(path, 1, &st, e);
+    if (rc == 0)
+        rc = key_load(path, st->master, e);
+    if (rc == 0)
+        rc = migrate(st, e);
+    if (rc == 0)
+        rc = users_bootstrap(st, os_user, e);
+    if (rc < 0) {
+        store_close(&st);
+        unlink(path);
+        unlink(kp);
+        goto cleanup;
+    }
+    chmod(path, 0600);
+cleanup:
+    store_close(&st);
+    free(kp);
+    return rc;
+}

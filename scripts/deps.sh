@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages boshi needs to build, test and run, when any is
+# missing. Called by `make deps`, and first thing by `make check` and `make demo`.
+set -e
+PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libsodium-dev libcsv-dev
+libutf8proc-dev libjansson-dev check libsubunit-dev libhpdf-dev libqrencode-dev
+libzbar-dev zbar-tools libtesseract-dev libleptonica-dev tesseract-ocr-jpn
+tesseract-ocr-script-jpan tesseract-ocr-eng poppler-utils fonts-ipaexfont
+libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans valgrind"
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: run as root (or: sudo apt-get install -y$missing)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q $missing

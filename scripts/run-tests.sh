@@ -1,0 +1,10 @@
+#!/bin/sh
+# Runs each Check test program given; fails if any fails. Each program prints
+# Check's summary line; the last line totals them.
+fail=0; pass=0; bad=0
+for t in "$@"; do
+    echo "== $(basename "$t")"
+    if "$t"; then pass=$((pass + 1)); else fail=1; bad=$((bad + 1)); fi
+done
+echo "test programs: $pass passed, $bad failed"
+exit $fail

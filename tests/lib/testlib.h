@@ -1,0 +1,44 @@
+/*
+ * testlib: helpers shared by the Check test programs.
+ *  - tl_tmpdir():     a fresh private directory under $TMPDIR for one test
+ *  - tl_run():        run ./boshi (or any program) with arguments and stdin,
+ *                     capturing stdout, stderr and the exit code
+ *  - tl_read_file(), tl_write_file(), tl_file_contains()
+ * Not for: production code; tests only.
+ */
+#ifndef BOSHI_TESTLIB_H
+#define BOSHI_TESTLIB_H
+
+#include <stddef.h>
+
+struct tl_result {
+    int status;       /* exit code, or 128+signal */
+    char *out, *err;  /* NUL-terminated, caller frees via tl_result_free */
+};
+
+/* Creates a new directory; caller frees the string (the directory stays). */
+char *tl_tmpdir(void);
+/* Removes a directory tree created by tl_tmpdir. */
+void tl_rmtree(const char *dir);
+/* Path of the boshi binary under test ($BOSHI_BIN or ./boshi). */
+const char *tl_boshi(void);
+/* Path of the source tree ($BOSHI_SRC or "."). */
+const char *tl_src(void);
+/*
+ * Runs argv[0] with argv (NULL-terminated); input (may be NULL) is fed on
+ * stdin; extra_env (may be NULL) is a NULL-terminated list of "K=V" added.
+ */
+int tl_run(struct tl_result *r, const char *input, const char *const *extra_env,
+           const char *const *argv);
+/* Convenience: runs tl_boshi() --db DB args... (NULL-terminated varargs). */
+int tl_boshi_run(struct tl_result *r, const char *db, const char *input, ...);
+void tl_result_free(struct tl_result *r);
+
+char *tl_read_file(const char *path, size_t *len);   /* caller frees; NULL if absent */
+int tl_write_file(const char *path, const void *data, size_t len);
+/* 1 if the file's bytes contain needle (binary search of raw bytes). */
+int tl_file_contains(const char *path, const void *needle, size_t n);
+/* Returns a path inside dir; caller frees. */
+char *tl_path(const char *dir, const char *name);
+
+#endif

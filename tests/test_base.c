@@ -1,0 +1,184 @@
+/*
+ * test_base: dates and 和暦, the 個人番号 check digit, kana folding, buffers.
+ */
+#include "base/base.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fold_eq(const char *in, const char *want)
+{
+    char *f = kana_fold(in);
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_msg(strcmp(f, want) == 0, "fold(%s) = %s, want %s", in, f, want);
+    free(f);
+}
+
+static void fold_ne(const char *a, const char *b)
+{
+    char *fa = kana_fold(a), *fb = kana_fold(b);
+
+    ck_assert_msg(strcmp(fa, fb) != 0, "%s and %s must not fold together", a, b);
+    free(fa);
+    free(fb);
+}
+
+START_TEST(mynumber_check_digits)
+{
+    ck_assert_int_eq(mynumber_check_digit("12345678901"), 8);
+    ck_assert(mynumber_valid("123456789018"));
+    ck_assert(!mynumber_valid("123456789017"));
+    ck_assert(!mynumber_valid("12345678901"));
+    ck_assert(!mynumber_valid("1234567890188"));
+    ck_assert(!mynumber_valid("12345678901a"));
+    ck_assert(!mynumber_valid(""));
+    /* r <= 1 gives check digit 0: all zeros sum to 0 */
+    ck_assert_int_eq(mynumber_check_digit("00000000000"), 0);
+    ck_assert(mynumber_valid("000000000000"));
+    char m[13];
+    mynumber_mask("123456789018", m);
+    ck_assert_str_eq(m, "********9018");
+}
+END_TEST
+
+START_TEST(wareki_boundaries)
+{
+    static const struct { const char *iso, *wareki; } cases[] = {
+        { "2019-04-30", "平成31年4月30日" },
+        { "2019-05-01", "令和元年5月1日" },
+        { "1989-01-07", "昭和64年1月7日" },
+        { "1989-01-08", "平成元年1月8日" },
+        { "1926-12-24", "大正15年12月24日" },
+        { "1926-12-25", "昭和元年12月25日" },
+        { "1912-07-29", "明治45年7月29日" },
+        { "1912-07-30", "大正元年7月30日" },
+        { "2024-02-29", "令和6年2月29日" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct ymd d, back;
+        char out[64];
+        ck_assert_int_eq(ymd_parse_iso(cases[i].iso, &d), 0);
+        jpdate_format(d, out, sizeof(out));
+        ck_assert_str_eq(out, cases[i].wareki);
+        ck_assert_int_eq(jpdate_parse(cases[i].wareki, &back), 0);
+        ck_assert_int_eq(ymd_cmp(d, back), 0);
+    }
+}
+END_TEST
+
+START_TEST(wareki_parse_forms_and_rejects)
+{
+    struct ymd d;
+    char iso[11];
+
+    ck_assert_int_eq(jpdate_parse("H31.4.30", &d), 0);
+    ymd_iso(d, iso);
+    ck_assert_str_eq(iso, "2019-04-30");
+    ck_assert_int_eq(jpdate_parse("R1.5.1", &d), 0);
+    ck_assert_int_eq(jpdate_parse("r6/4/1", &d), 0);
+    ymd_iso(d, iso);
+    ck_assert_str_eq(iso, "2024-04-01");
+    ck_assert_int_eq(jpdate_parse("令和６年４月１日", &d), 0);   /* full-width digits */
+    ymd_iso(d, iso);
+    ck_assert_str_eq(iso, "2024-04-01");
+    ck_assert_int_lt(jpdate_parse("H31.5.1", &d), 0);    /* 平成 ended 4/30 */
+    ck_assert_int_lt(jpdate_parse("R1.4.30", &d), 0);    /* 令和 began 5/1 */
+    ck_assert_int_lt(jpdate_parse("令和5年2月29日", &d), 0);
+    ck_assert_int_lt(jpdate_parse("令和6年13月1日", &d), 0);
+    ck_assert_int_lt(jpdate_parse("令和0年1月1日", &d), 0);
+    ck_assert_int_lt(jpdate_parse("X6.1.1", &d), 0);
+    ck_assert_int_lt(jpdate_parse("", &d), 0);
+    ck_assert_int_eq(jpdate_parse("2024-04-01", &d), 0);
+}
+END_TEST
+
+START_TEST(days_roundtrip_and_months)
+{
+    for (long z = -30000; z < 60000; z += 17) {
+        struct ymd d = ymd_from_days(z);
+        ck_assert(ymd_valid(d));
+        ck_assert_int_eq(ymd_to_days(d), z);
+    }
+    struct ymd d = { 2024, 1, 31 }, r = ymd_add_months(d, 1);
+    ck_assert_int_eq(r.m, 2);
+    ck_assert_int_eq(r.d, 29);
+    r = ymd_add_months((struct ymd){ 2024, 3, 15 }, -4);
+    ck_assert_int_eq(r.y, 2023);
+    ck_assert_int_eq(r.m, 11);
+    ck_assert_int_eq(ymd_age_years((struct ymd){ 2020, 5, 10 }, (struct ymd){ 2023, 5, 9 }), 2);
+    ck_assert_int_eq(ymd_age_years((struct ymd){ 2020, 5, 10 }, (struct ymd){ 2023, 5, 10 }), 3);
+    r = ymd_fiscal_year_end((struct ymd){ 2026, 11, 21 });
+    ck_assert_int_eq(r.y, 2027);
+    r = ymd_fiscal_year_end((struct ymd){ 2027, 3, 31 });
+    ck_assert_int_eq(r.y, 2027);
+    ck_assert_int_lt(ymd_parse_compact("20230229", &d), 0);
+    ck_assert_int_eq(ymd_parse_compact("20240229", &d), 0);
+}
+END_TEST
+
+START_TEST(kana_folding)
+{
+    fold_eq("たかはし　たろう", "タカハシタロウ");
+    fold_eq("ﾀｶﾊｼ ﾀﾛｳ", "タカハシタロウ");
+    fold_eq("髙橋", "高橋");
+    fold_eq("齋藤", "斎藤");
+    fold_eq("齊藤", "斎藤");
+    fold_eq("山﨑", "山崎");
+    fold_eq("渡邊", "渡辺");
+    fold_eq("渡邉", "渡辺");
+    fold_eq("キョウコ", "キヨウコ");
+    fold_eq("オーノ", "オオノ");
+    fold_eq("ユーコ", "ユウコ");
+    fold_ne("ヴィオラ", "ビオラ");
+    fold_ne("高橋", "高梁");
+    ck_assert(kana_is_katakana("ヤマダ　ハナコ"));
+    ck_assert(kana_is_katakana("ユーコ"));
+    ck_assert(!kana_is_katakana("やまだ"));
+    ck_assert(!kana_is_katakana("山田"));
+    ck_assert(!kana_is_katakana("ﾔﾏﾀﾞ"));
+    ck_assert(!kana_is_katakana(""));
+    char *k = kana_fold_keep_space("ヤマダ　ハナコ");
+    ck_assert_str_eq(k, "ヤマダ ハナコ");
+    free(k);
+    ck_assert_ptr_null(kana_fold("\xff\xfe"));
+}
+END_TEST
+
+START_TEST(buf_cap)
+{
+    struct buf b;
+
+    buf_init(&b);
+    ck_assert_str_eq(b.s, "");
+    b.cap_limit = 8;
+    buf_adds(&b, "12345");
+    buf_addf(&b, "%d", 678);
+    ck_assert_str_eq(b.s, "12345678");
+    ck_assert_int_eq(b.toobig, 0);
+    buf_adds(&b, "9");
+    ck_assert_int_eq(b.toobig, 1);
+    ck_assert_str_eq(b.s, "12345678");
+    buf_release(&b);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("base");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, mynumber_check_digits);
+    tcase_add_test(tc, wareki_boundaries);
+    tcase_add_test(tc, wareki_parse_forms_and_rejects);
+    tcase_add_test(tc, days_roundtrip_and_months);
+    tcase_add_test(tc, kana_folding);
+    tcase_add_test(tc, buf_cap);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
