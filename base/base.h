@@ -32,7 +32,7 @@ enum berr_code {
 
 struct berr {
     int code;            /* last code set, 0 if none */
-    char msg[2048];      /* NUL-terminated, possibly multi-line */
+    char msg[16384];     /* NUL-terminated, possibly multi-line (import lists 50 lines) */
 };
 
 /* Fills e (if not NULL) with the formatted message; returns code. */

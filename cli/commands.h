@@ -1,2 +1,13 @@
 /* The command table, one line per subcommand (see cli/boshi.c). */
 CMD(cmd_init_entry)
+CMD(cmd_residents_import_entry)
+CMD(cmd_residents_show_entry)
+CMD(cmd_residents_find_entry)
+CMD(cmd_users_add_entry)
+CMD(cmd_users_list_entry)
+CMD(cmd_users_grant_entry)
+CMD(cmd_users_revoke_entry)
+CMD(cmd_users_disable_entry)
+CMD(cmd_users_enable_entry)
+CMD(cmd_audit_list_entry)
+CMD(cmd_audit_verify_entry)

@@ -15,6 +15,7 @@ struct store {
     unsigned char master[32];  /* site key; subkeys via store_key() */
     struct ymd today;
     int today_set;
+    int depth;                 /* open store_begin() levels */
 };
 
 /* Runs SQL with no results; fills e with the SQLite message on failure. */
@@ -37,5 +38,13 @@ void mynumber_encrypt(const struct store *st, const char *mynumber, unsigned cha
 int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13]);
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
+
+/* The first account, holding every role (users.c; called by store_create). */
+int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
+/* Index DDL for residents, rebuilt after a bulk first load (store.c). */
+extern const char *const residents_index_sql;
+
+/* Fills r from a row whose columns 0..14 are atena .. mynumber_enc (residents.c). */
+void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident *r);
 
 #endif

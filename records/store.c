@@ -9,6 +9,7 @@
  */
 #include "records/records-internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -162,10 +163,12 @@ void store_now_iso(char out[32])
     struct timeval tv;
     struct tm tm;
 
+    char head[24];
+
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
+    strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%.19s.%03uZ", head, (unsigned)(tv.tv_usec / 1000) % 1000u);
 }
 
 static char *key_path(const char *db_path)
@@ -352,27 +355,56 @@ void store_close(struct store **stp)
     *stp = NULL;
 }
 
+/*
+ * Transactions nest: the outermost is BEGIN IMMEDIATE (take the write lock
+ * before reading, so read-modify-write is safe across processes), inner
+ * ones are savepoints, so a module function that runs its own transaction
+ * can also be part of a caller's larger one.
+ */
 int store_begin(struct store *st, struct berr *e)
 {
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    char sql[32];
+
+    if (st->depth == 0)
+        snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE");
+    else
+        snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->depth);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(st, "トランザクション開始", e);
+    st->depth++;
     return 0;
 }
 
 int store_commit(struct store *st, struct berr *e)
 {
-    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    char sql[32];
+
+    assert(st->depth > 0);
+    if (st->depth == 1)
+        snprintf(sql, sizeof(sql), "COMMIT");
+    else
+        snprintf(sql, sizeof(sql), "RELEASE s%d", st->depth - 1);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
         int rc = db_fail(st, "コミット", e);
         store_rollback(st);
         return rc;
     }
+    st->depth--;
     return 0;
 }
 
 void store_rollback(struct store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    char sql[64];
+
+    if (st->depth == 0)
+        return;
+    if (st->depth == 1)
+        snprintf(sql, sizeof(sql), "ROLLBACK");
+    else
+        snprintf(sql, sizeof(sql), "ROLLBACK TO s%d; RELEASE s%d", st->depth - 1, st->depth - 1);
+    sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    st->depth--;
 }
 
 void store_set_today(struct store *st, struct ymd d)
@@ -386,8 +418,6 @@ struct ymd store_today(const struct store *st)
     return st->today_set ? st->today : ymd_today();
 }
 
-/* Defined in users.c: the first account, with every role. */
-int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
 
 int store_create(const char *path, const char *os_user, struct berr *e)
 {

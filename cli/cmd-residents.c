@@ -1,0 +1,261 @@
+/*
+ * cmd-residents.c: `boshi residents import|show|find` - the resident
+ * master (住民記録).  `find --mynumber` reads the number from standard
+ * input, never from the command line, where it would land in shell history
+ * and in the process list.
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <sodium.h>
+#include <string.h>
+#include <unistd.h>
+
+static int cmd_residents_import(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "full", no_argument, NULL, 'f' },
+        { "encoding", required_argument, NULL, 'e' },
+        { NULL, 0, NULL, 0 },
+    };
+    unsigned flags = 0;
+    struct import_report rep;
+    struct berr e;
+    int opt;
+
+    berr_clear(&e);
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'f': flags |= IMPORT_FULL; break;
+        case 'e':
+            if (strcasecmp(optarg, "utf-8") == 0 || strcasecmp(optarg, "utf8") == 0)
+                flags |= IMPORT_UTF8;
+            else if (strcasecmp(optarg, "cp932") == 0 || strcasecmp(optarg, "sjis") == 0 ||
+                     strcasecmp(optarg, "shift_jis") == 0)
+                flags |= IMPORT_CP932;
+            else {
+                cli_errorf(c, "--encoding は utf-8 か cp932 です「%s」", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage(c);
+    if (residents_import(c->st, &c->actor, argv[optind], flags, &rep, &e) < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, "%s: %s取込を完了しました (%s)\n", argv[optind],
+            (flags & IMPORT_FULL) ? "全件" : "異動", rep.encoding);
+    fprintf(c->out, "  行数 %ld / 追加 %ld / 更新 %ld / 変更なし %ld", rep.rows, rep.inserted,
+            rep.updated, rep.unchanged);
+    if (flags & IMPORT_FULL)
+        fprintf(c->out, " / ファイルにない既存住民 %ld", rep.absent);
+    fprintf(c->out, "  (%.2f 秒)\n", rep.seconds);
+    return EXIT_OK;
+}
+
+static void print_date(FILE *out, const char *label, struct ymd d)
+{
+    char w[48], iso[11];
+
+    if (d.y == 0) {
+        fprintf(out, "  %-10s -\n", label);
+        return;
+    }
+    jpdate_format(d, w, sizeof(w));
+    ymd_iso(d, iso);
+    fprintf(out, "  %-10s %s (%s)\n", label, w, iso);
+}
+
+static void print_resident(FILE *out, const struct resident *r, const char *mynumber_plain)
+{
+    fprintf(out, "宛名番号 %s  (世帯番号 %s)\n", r->atena, r->setai);
+    fprintf(out, "  %-10s %s\n", "氏名", r->name);
+    fprintf(out, "  %-10s %s\n", "カナ", r->kana);
+    fprintf(out, "  %-10s %s\n", "性別", r->sex == 1 ? "男" : "女");
+    print_date(out, "生年月日", r->birth);
+    fprintf(out, "  %-10s %s\n", "続柄", r->zokugara[0] ? r->zokugara : "-");
+    fprintf(out, "  %-10s %s\n", "住民状態", resident_status_label(r->status));
+    fprintf(out, "  %-10s 〒%.3s-%.4s %s %s\n", "住所", r->postal, r->postal[0] ? r->postal + 3 : "",
+            r->address, r->katagaki);
+    fprintf(out, "  %-10s %s %s\n", "異動", r->idou_code, resident_idou_label(r->idou_code));
+    print_date(out, "異動日", r->idou_date);
+    print_date(out, "届出日", r->todoke_date);
+    fprintf(out, "  %-10s %s\n", "個人番号",
+            mynumber_plain ? mynumber_plain : (r->has_mynumber ? r->mynumber_masked : "(未登録)"));
+}
+
+static int cmd_residents_show(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "reveal-mynumber", no_argument, NULL, 'r' },
+        { "reason", required_argument, NULL, 'R' },
+        { NULL, 0, NULL, 0 },
+    };
+    int reveal = 0, opt, rc = EXIT_OK;
+    const char *reason = NULL;
+    struct resident r;
+    char mn[13] = "";
+    struct berr e;
+
+    berr_clear(&e);
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'r': reveal = 1; break;
+        case 'R': reason = optarg; break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage(c);
+    if (reveal && reason == NULL) {
+        cli_errorf(c, "--reveal-mynumber には --reason 処理事由 が必要です");
+        return EXIT_USAGE;
+    }
+    if (residents_get(c->st, &c->actor, argv[optind], "residents.show", &r, &e) < 0)
+        return cli_fail(c, &e);
+    if (reveal && residents_reveal_mynumber(c->st, &c->actor, argv[optind], reason, mn, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    print_resident(c->out, &r, reveal ? mn : NULL);
+cleanup:
+    sodium_memzero(mn, sizeof(mn));
+    resident_release(&r);
+    return rc;
+}
+
+/* Reads one line of 12 digits from stdin (a terminal: without echo). */
+static int read_mynumber(struct cli_ctx *c, char out[13])
+{
+    char line[64];
+    size_t n;
+
+    if (isatty(0))
+        fprintf(c->err, "個人番号 (12桁) を入力してください: ");
+    if (fgets(line, sizeof(line), stdin) == NULL) {
+        cli_errorf(c, "個人番号を標準入力から読めませんでした");
+        return -1;
+    }
+    n = strcspn(line, "\r\n");
+    line[n] = '\0';
+    if (n != 12 || !mynumber_valid(line)) {
+        sodium_memzero(line, sizeof(line));
+        cli_errorf(c, "個人番号が正しくありません (12桁・チェックデジット)");
+        return -1;
+    }
+    memcpy(out, line, 13);
+    sodium_memzero(line, sizeof(line));
+    return 0;
+}
+
+static int cmd_residents_find(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "kana", required_argument, NULL, 'k' },
+        { "name", required_argument, NULL, 'n' },
+        { "birth", required_argument, NULL, 'b' },
+        { "address", required_argument, NULL, 'a' },
+        { "mynumber", no_argument, NULL, 'm' },
+        { "limit", required_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct find_query q;
+    struct candidate *cands = NULL;
+    size_t n = 0;
+    char mn[13] = "";
+    struct berr e;
+    int opt, want_mn = 0, rc = EXIT_OK;
+
+    berr_clear(&e);
+    memset(&q, 0, sizeof(q));
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'k': q.kana = optarg; break;
+        case 'n': q.name = optarg; break;
+        case 'a': q.address = optarg; break;
+        case 'm': want_mn = 1; break;
+        case 'l': q.limit = atoi(optarg); break;
+        case 'b':
+            if (cli_parse_date(c, "--birth", optarg, &q.birth) < 0)
+                return EXIT_USAGE;
+            break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc)
+        return cli_usage(c);
+    if (!q.kana && !q.name && !q.address && !want_mn && q.birth.y == 0) {
+        cli_errorf(c, "検索条件を一つ以上指定してください");
+        return cli_usage(c);
+    }
+    if (want_mn) {
+        if (read_mynumber(c, mn) < 0)
+            return EXIT_FAIL;
+        q.mynumber = mn;
+    }
+    if (residents_find(c->st, &c->actor, &q, &cands, &n, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    if (n == 0) {
+        fprintf(c->out, "該当する住民はいません\n");
+        goto cleanup;
+    }
+    fprintf(c->out, "%-4s %-5s %-10s %-16s %-18s %-16s %s\n", "順位", "点数", "宛名番号", "氏名",
+            "カナ", "生年月日", "一致した理由");
+    for (size_t i = 0; i < n; i++) {
+        char w[48];
+        jpdate_format(cands[i].r.birth, w, sizeof(w));
+        fprintf(c->out, "%-4zu %-5d %-10s %-16s %-18s %-16s %s\n", i + 1, cands[i].score,
+                cands[i].r.atena, cands[i].r.name, cands[i].r.kana, w, cands[i].reasons);
+    }
+cleanup:
+    sodium_memzero(mn, sizeof(mn));
+    candidates_free(cands, n);
+    return rc;
+}
+
+const struct cmd_entry cmd_residents_import_entry = {
+    .name = "residents import",
+    .usage = "[--full] [--encoding utf-8|cp932] FILE.csv",
+    .summary = "住民記録連携ファイルを取込 / import the resident master",
+    .help = "--full       全件 (初回) 取込。省略時は日次の異動ファイルとして宛名番号で更新し、\n"
+            "             更新前の状態を履歴に残します / full load; default: daily diff (upsert)\n"
+            "--encoding   文字コード (省略時は自動判別: UTF-8 (BOM 可) / CP932)\n"
+            "誤りが1行でもあればファイル全体を取り込まず、行・列・理由を一覧します。\n"
+            "A file with any bad row is rejected whole; the store is left unchanged.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_RESIDENTS_IMPORT,
+    .run = cmd_residents_import,
+};
+
+const struct cmd_entry cmd_residents_show_entry = {
+    .name = "residents show",
+    .usage = "[--reveal-mynumber --reason 処理事由] 宛名番号",
+    .summary = "住民記録を表示 / show one resident",
+    .help = "個人番号は通常マスク表示 (********1234)。--reveal-mynumber は個人番号表示の権限と\n"
+            "処理事由が必要で、アクセス記録に残ります。\n"
+            "The 個人番号 is masked unless --reveal-mynumber (needs permission and a reason; audited).\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_RESIDENTS_READ,
+    .run = cmd_residents_show,
+};
+
+const struct cmd_entry cmd_residents_find_entry = {
+    .name = "residents find",
+    .usage = "[--kana カナ] [--name 氏名] [--birth 日付] [--address 住所] [--mynumber] [--limit N]",
+    .summary = "住民を検索 (候補を点数順に) / find ranked candidates",
+    .help = "--mynumber   個人番号を標準入力から1行で読みます (コマンドラインには書かない)\n"
+            "             reads the number from standard input, never from the command line\n"
+            "表記の揺れ (全角/半角、ひらがな/カタカナ、小書き文字、長音、空白、髙/高・﨑/崎・齋/斎 など)\n"
+            "は同一視し、ヴ/ブ は区別します。\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_RESIDENTS_READ,
+    .run = cmd_residents_find,
+};

@@ -1,0 +1,960 @@
+/*
+ * residents.c: the resident master (住民記録): import of the interchange
+ * file (DESIGN.md 5a), one resident's record, and ranked matching.
+ *
+ * Import is two phases, so that a bad file changes nothing:
+ *   1. read   - decode (UTF-8 with or without BOM, or CP932), parse with
+ *               libcsv, validate every row, find duplicates; collect every
+ *               error (line, column, why).  Any error: stop, store untouched.
+ *   2. apply  - one transaction: bulk insert into an empty table (indexes
+ *               rebuilt after), or upsert by 宛名番号 keeping the previous
+ *               state in residents_history; then the imports row and the
+ *               audit entry.
+ * The 個人番号 is held in plain text only in memory during phase 1 and is
+ * wiped afterwards; the store gets the secretbox ciphertext and a keyed hash.
+ * Not for: households and guardians (targets), or anything printed.
+ */
+#include "records/records-internal.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum col {
+    C_ATENA, C_SETAI, C_NAME, C_KANA, C_SEX, C_BIRTH, C_ZOKU, C_STATUS, C_POSTAL,
+    C_ADDR, C_KATA, C_IDOU, C_IDOU_DATE, C_TODOKE, C_MYNUM, NCOL
+};
+
+static const char *const col_names[NCOL] = {
+    "宛名番号", "世帯番号", "氏名", "氏名カナ", "性別", "生年月日", "続柄", "住民状態",
+    "郵便番号", "住所", "方書", "異動事由", "異動日", "届出日", "個人番号",
+};
+
+static const char *const idou_labels[] = {
+    NULL, "出生", "転入", "転居", "転出", "死亡", "職権記載", "職権修正", "職権消除", "世帯変更", "その他",
+};
+
+#define MAX_ERRORS 50
+
+const char *resident_status_label(int status)
+{
+    static const char *const l[] = { "", "住民", "転出", "死亡", "その他消除" };
+
+    return status >= 1 && status <= 4 ? l[status] : "不明";
+}
+
+const char *resident_idou_label(const char *code)
+{
+    int n = atoi(code);
+
+    return strlen(code) == 2 && n >= 1 && n <= 10 ? idou_labels[n] : "";
+}
+
+void resident_release(struct resident *r)
+{
+    if (r == NULL)
+        return;
+    free(r->name);
+    free(r->kana);
+    free(r->zokugara);
+    free(r->address);
+    free(r->katagaki);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ---- phase 1: read and validate ------------------------------------- */
+
+struct row {
+    long line;
+    size_t f[NCOL];          /* offsets into the arena */
+};
+
+struct reader {
+    const char *file;        /* for messages */
+    struct buf arena;        /* field strings, NUL-separated */
+    struct row *rows;
+    size_t nrows, arows;
+    int map[NCOL];           /* column index in the file for each enum col */
+    int ncols_file;
+    int header_done;
+    /* the row being parsed */
+    size_t cur[32];
+    int ncur;
+    long line, row_line;
+    int too_many;
+    /* errors */
+    struct buf errs;
+    long nerrs;
+    struct ymd today;
+};
+
+static void rd_error(struct reader *r, long line, const char *col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void rd_error(struct reader *r, long line, const char *col, const char *fmt, ...)
+{
+    va_list ap;
+
+    r->nerrs++;
+    if (r->nerrs > MAX_ERRORS)
+        return;
+    buf_addf(&r->errs, "\n  %s:%ld: ", r->file, line);
+    if (col)
+        buf_addf(&r->errs, "列「%s」: ", col);
+    va_start(ap, fmt);
+    buf_vaddf(&r->errs, fmt, ap);
+    va_end(ap);
+}
+
+static const char *fld(const struct reader *r, const struct row *w, enum col c)
+{
+    return r->arena.s + w->f[c];
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+    struct reader *r = data;
+    const char *p = s ? s : "";
+
+    if (r->ncur == 0)
+        r->row_line = r->line;
+    if (r->ncur >= 32) {
+        r->too_many = 1;
+        return;
+    }
+    /* trim ASCII blanks around a field: exports often pad codes */
+    while (len > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        len--;
+    }
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
+        len--;
+    r->cur[r->ncur++] = r->arena.len;
+    buf_add(&r->arena, p, len);
+    buf_addc(&r->arena, '\0');
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static void check_header(struct reader *r)
+{
+    int known_any = 0;
+
+    for (int c = 0; c < NCOL; c++)
+        r->map[c] = -1;
+    for (int i = 0; i < r->ncur; i++)
+        for (int c = 0; c < NCOL; c++)
+            known_any |= strcmp(r->arena.s + r->cur[i], col_names[c]) == 0;
+    if (!known_any) {
+        /* Most likely a file without its header: do not echo its data. */
+        rd_error(r, r->row_line, NULL, "見出し行がありません (1行目は 宛名番号,世帯番号,氏名,... で"
+                 "始まる必要があります)");
+        r->header_done = 1;
+        r->ncols_file = -1;
+        return;
+    }
+    for (int i = 0; i < r->ncur; i++) {
+        const char *h = r->arena.s + r->cur[i];
+        int known = 0;
+        for (int c = 0; c < NCOL; c++) {
+            if (strcmp(h, col_names[c]) == 0) {
+                if (r->map[c] >= 0)
+                    rd_error(r, r->row_line, NULL, "見出し「%s」が重複しています", h);
+                r->map[c] = i;
+                known = 1;
+            }
+        }
+        if (!known)
+            rd_error(r, r->row_line, NULL, "見出し「%s」は住民記録連携ファイルの列ではありません", h);
+    }
+    for (int c = 0; c < NCOL; c++)
+        if (r->map[c] < 0)
+            rd_error(r, r->row_line, NULL, "見出し行に列「%s」がありません", col_names[c]);
+    r->ncols_file = r->ncur;
+    r->header_done = 1;
+}
+
+static void check_date(struct reader *r, const struct row *w, enum col c, int optional,
+                       struct ymd *out)
+{
+    const char *v = fld(r, w, c);
+
+    out->y = 0;
+    if (*v == '\0') {
+        if (!optional)
+            rd_error(r, w->line, col_names[c], "必須項目が空です");
+        return;
+    }
+    if (ymd_parse_compact(v, out) < 0) {
+        rd_error(r, w->line, col_names[c], "日付が不正です「%s」(YYYYMMDD の西暦8桁)", v);
+        out->y = 0;
+        return;
+    }
+    if (ymd_cmp(*out, r->today) > 0)
+        rd_error(r, w->line, col_names[c], "未来の日付です「%s」", v);
+}
+
+static void validate_row(struct reader *r, const struct row *w)
+{
+    const char *v;
+    struct ymd birth, idou, todoke;
+
+    v = fld(r, w, C_ATENA);
+    if (!all_digits(v, 10))
+        rd_error(r, w->line, col_names[C_ATENA], "10桁の数字ではありません「%s」", v);
+    v = fld(r, w, C_SETAI);
+    if (!all_digits(v, 10))
+        rd_error(r, w->line, col_names[C_SETAI], "10桁の数字ではありません「%s」", v);
+    v = fld(r, w, C_NAME);
+    if (*v == '\0')
+        rd_error(r, w->line, col_names[C_NAME], "必須項目が空です");
+    v = fld(r, w, C_KANA);
+    if (*v == '\0')
+        rd_error(r, w->line, col_names[C_KANA], "必須項目が空です");
+    else if (!kana_is_katakana(v))
+        rd_error(r, w->line, col_names[C_KANA], "全角カタカナ以外の文字があります「%s」", v);
+    v = fld(r, w, C_SEX);
+    if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
+        rd_error(r, w->line, col_names[C_SEX], "1 (男) か 2 (女) ではありません「%s」", v);
+    check_date(r, w, C_BIRTH, 0, &birth);
+    v = fld(r, w, C_STATUS);
+    if (strlen(v) != 1 || v[0] < '1' || v[0] > '4')
+        rd_error(r, w->line, col_names[C_STATUS], "1〜4 (住民・転出・死亡・その他消除) ではありません「%s」", v);
+    v = fld(r, w, C_POSTAL);
+    if (*v != '\0' && !all_digits(v, 7))
+        rd_error(r, w->line, col_names[C_POSTAL], "7桁の数字ではありません「%s」", v);
+    if (*fld(r, w, C_ADDR) == '\0')
+        rd_error(r, w->line, col_names[C_ADDR], "必須項目が空です");
+    v = fld(r, w, C_IDOU);
+    if (resident_idou_label(v)[0] == '\0')
+        rd_error(r, w->line, col_names[C_IDOU], "異動事由コード 01〜10 ではありません「%s」", v);
+    check_date(r, w, C_IDOU_DATE, 0, &idou);
+    check_date(r, w, C_TODOKE, 1, &todoke);
+    if (birth.y && idou.y && ymd_cmp(idou, birth) < 0)
+        rd_error(r, w->line, col_names[C_IDOU_DATE], "生年月日より前の日付です");
+    v = fld(r, w, C_MYNUM);
+    /* Never echo a 個人番号, even a wrong one. */
+    if (*v != '\0' && !all_digits(v, 12))
+        rd_error(r, w->line, col_names[C_MYNUM], "12桁の数字ではありません");
+    else if (*v != '\0' && !mynumber_valid(v))
+        rd_error(r, w->line, col_names[C_MYNUM], "チェックデジットが正しくありません");
+}
+
+static void cb_row(int term, void *data)
+{
+    struct reader *r = data;
+    struct row w;
+
+    (void)term;
+    if (r->ncur == 0)
+        return;
+    if (!r->header_done) {
+        check_header(r);
+        r->ncur = 0;
+        return;
+    }
+    if (r->ncols_file < 0) {
+        r->ncur = 0;         /* no usable header: reported once already */
+        return;
+    }
+    if (r->too_many || r->ncur != r->ncols_file) {
+        rd_error(r, r->row_line, NULL, "列の数が %d です (見出しは %d 列)", r->too_many ? 32 : r->ncur,
+                 r->ncols_file);
+        r->ncur = 0;
+        r->too_many = 0;
+        return;
+    }
+    w.line = r->row_line;
+    for (int c = 0; c < NCOL; c++)
+        w.f[c] = r->cur[r->map[c]];
+    if (r->nrows == r->arows) {
+        r->arows = r->arows ? r->arows * 2 : 4096;
+        r->rows = xrealloc(r->rows, r->arows * sizeof(*r->rows));
+    }
+    r->rows[r->nrows++] = w;
+    validate_row(r, &w);
+    r->ncur = 0;
+}
+
+/* Converts CP932 to UTF-8; on failure names the line of the bad byte. */
+static int cp932_to_utf8(const char *file, const char *in, size_t n, char **out, size_t *outn,
+                         struct berr *e)
+{
+    iconv_t cd = iconv_open("UTF-8", "CP932");
+    size_t cap = n * 3 / 2 + 16, left_in = n, left_out;
+    char *buf, *ip = (char *)in, *op;
+
+    if (cd == (iconv_t)-1)
+        return berr_set(e, BERR_FAIL, "CP932 の変換器を開けません (iconv)");
+    buf = xmalloc(cap);
+    op = buf;
+    left_out = cap - 1;
+    while (left_in > 0) {
+        if (iconv(cd, &ip, &left_in, &op, &left_out) == (size_t)-1) {
+            if (errno == E2BIG) {
+                size_t used = (size_t)(op - buf);
+                cap *= 2;
+                buf = xrealloc(buf, cap);
+                op = buf + used;
+                left_out = cap - used - 1;
+                continue;
+            }
+            long line = 1;
+            for (const char *p = in; p < ip; p++)
+                line += *p == '\n';
+            iconv_close(cd);
+            free(buf);
+            return berr_set(e, BERR_INVALID,
+                            "%s:%ld: CP932 (Shift_JIS) として読めない文字があります", file, line);
+        }
+    }
+    iconv_close(cd);
+    *op = '\0';
+    *outn = (size_t)(op - buf);
+    *out = buf;
+    return 0;
+}
+
+static long first_bad_utf8_line(const char *s, size_t n)
+{
+    long line = 1;
+    size_t start = 0;
+
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '\n') {
+            if (!utf8_valid(s + start, i - start))
+                return line;
+            line++;
+            start = i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Decodes the file into UTF-8 text (caller frees *text). */
+static int decode(const char *file, char *raw, size_t n, unsigned flags, char **text,
+                  size_t *tn, const char **enc, struct berr *e)
+{
+    int bom = n >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0;
+
+    if (flags & IMPORT_CP932) {
+        *enc = "CP932";
+        return cp932_to_utf8(file, raw, n, text, tn, e);
+    }
+    if (bom || (flags & IMPORT_UTF8) || utf8_valid(raw, n)) {
+        if (!utf8_valid(raw, n))
+            return berr_set(e, BERR_INVALID,
+                            "%s:%ld: UTF-8 として読めない文字があります (CP932 なら --encoding cp932)",
+                            file, first_bad_utf8_line(raw, n));
+        *enc = bom ? "UTF-8 (BOM)" : "UTF-8";
+        *text = xstrndup(raw + (bom ? 3 : 0), n - (bom ? 3 : 0));
+        *tn = n - (bom ? 3 : 0);
+        return 0;
+    }
+    *enc = "CP932";
+    return cp932_to_utf8(file, raw, n, text, tn, e);
+}
+
+static int cmp_field_of(const struct reader *r, const struct row *a, const struct row *b,
+                        enum col c)
+{
+    int x = strcmp(r->arena.s + a->f[c], r->arena.s + b->f[c]);
+
+    return x ? x : (a->line < b->line ? -1 : a->line > b->line);
+}
+
+static const struct reader *sort_reader;
+static enum col sort_col;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    return cmp_field_of(sort_reader, *(const struct row *const *)a, *(const struct row *const *)b,
+                        sort_col);
+}
+
+/* Reports rows sharing a non-empty value of column c. */
+static void find_duplicates(struct reader *r, enum col c)
+{
+    struct row **idx = xmalloc((r->nrows ? r->nrows : 1) * sizeof(*idx));
+
+    for (size_t i = 0; i < r->nrows; i++)
+        idx[i] = &r->rows[i];
+    sort_reader = r;
+    sort_col = c;
+    qsort(idx, r->nrows, sizeof(*idx), cmp_rows);
+    for (size_t i = 1; i < r->nrows; i++) {
+        const char *v = fld(r, idx[i], c);
+        if (*v != '\0' && strcmp(v, fld(r, idx[i - 1], c)) == 0) {
+            if (c == C_MYNUM)
+                rd_error(r, idx[i]->line, col_names[c], "%ld 行目と同じ個人番号です", idx[i - 1]->line);
+            else
+                rd_error(r, idx[i]->line, col_names[c], "%ld 行目と同じ値「%s」です (ファイル内で重複)",
+                         idx[i - 1]->line, v);
+        }
+    }
+    free(idx);
+}
+
+static int read_file(struct reader *r, const char *path, unsigned flags, const char **enc,
+                     unsigned char sha[32], struct berr *e)
+{
+    char *raw = NULL, *text = NULL;
+    size_t n = 0, tn = 0, pos = 0;
+    struct csv_parser p;
+    int rc, csv_ok = 0;
+
+    rc = file_read_all(path, &raw, &n, e);
+    if (rc < 0)
+        return rc;
+    crypto_hash_sha256(sha, (const unsigned char *)raw, n);
+    if (n == 0) {
+        rc = berr_set(e, BERR_INVALID, "%s: ファイルが空です (見出し行もありません)", path);
+        goto cleanup;
+    }
+    rc = decode(path, raw, n, flags, &text, &tn, enc, e);
+    if (rc < 0)
+        goto cleanup;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+        rc = berr_set(e, BERR_FAIL, "CSV パーサを初期化できません");
+        goto cleanup;
+    }
+    csv_ok = 1;
+    r->line = 1;
+    /* Feed a line at a time so that every row knows the line it starts on. */
+    while (pos < tn) {
+        const char *nl = memchr(text + pos, '\n', tn - pos);
+        size_t len = nl ? (size_t)(nl - (text + pos)) + 1 : tn - pos;
+        if (csv_parse(&p, text + pos, len, cb_field, cb_row, r) != len) {
+            rd_error(r, r->line, NULL, "CSV の形式が不正です (%s)", csv_strerror(csv_error(&p)));
+            goto cleanup_csv;
+        }
+        pos += len;
+        r->line++;
+    }
+    if (csv_fini(&p, cb_field, cb_row, r) != 0)
+        rd_error(r, r->row_line, NULL, "CSV の形式が不正です (閉じていない引用符)");
+cleanup_csv:
+    if (!r->header_done && r->nerrs == 0)
+        rd_error(r, 1, NULL, "見出し行がありません");
+    else if (r->nerrs == 0 && r->nrows == 0)
+        rd_error(r, 2, NULL, "データ行がありません");
+    if (r->nerrs == 0) {
+        find_duplicates(r, C_ATENA);
+        find_duplicates(r, C_MYNUM);
+    }
+    if (r->nerrs > 0) {
+        if (r->nerrs > MAX_ERRORS)
+            buf_addf(&r->errs, "\n  ... ほか %ld 件", r->nerrs - MAX_ERRORS);
+        rc = berr_set(e, BERR_INVALID, "%s: 取り込みを中止しました。誤りが %ld 件あります "
+                      "(記録ストアは変更していません):%s", path, r->nerrs, r->errs.s);
+    }
+cleanup:
+    if (csv_ok)
+        csv_free(&p);
+    if (raw) {
+        sodium_memzero(raw, n);
+        free(raw);
+    }
+    if (text) {
+        sodium_memzero(text, tn);
+        free(text);
+    }
+    return rc;
+}
+
+/* ---- crypto and keys -------------------------------------------------- */
+
+void mynumber_index(const struct store *st, const char *mynumber, unsigned char out[16])
+{
+    unsigned char key[32];
+
+    store_key(st, KEY_MYNUMBER_IDX, key);
+    crypto_generichash(out, 16, (const unsigned char *)mynumber, 12, key, sizeof(key));
+    sodium_memzero(key, sizeof(key));
+}
+
+void mynumber_encrypt(const struct store *st, const char *mynumber,
+                      unsigned char out[MYNUMBER_ENC_LEN])
+{
+    unsigned char key[32];
+
+    store_key(st, KEY_MYNUMBER_ENC, key);
+    randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, (const unsigned char *)mynumber, 12,
+                          out, key);
+    sodium_memzero(key, sizeof(key));
+}
+
+int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13])
+{
+    unsigned char key[32];
+    int rc;
+
+    if (n != MYNUMBER_ENC_LEN)
+        return -1;
+    store_key(st, KEY_MYNUMBER_ENC, key);
+    rc = crypto_secretbox_open_easy((unsigned char *)out, in + crypto_secretbox_NONCEBYTES,
+                                    n - crypto_secretbox_NONCEBYTES, in, key);
+    sodium_memzero(key, sizeof(key));
+    out[12] = '\0';
+    return rc == 0 ? 0 : -1;
+}
+
+char *address_fold(const char *address, const char *katagaki)
+{
+    char *joined = xasprintf("%s%s", address, katagaki ? katagaki : "");
+    char *f = kana_fold(joined);
+    struct buf b;
+    static const char *const marks[] = { "丁目", "番地", "番", "号", "の" };
+
+    free(joined);
+    if (f == NULL)
+        return xstrdup("");
+    buf_init(&b);
+    for (const char *p = f; *p;) {
+        int hit = 0;
+        for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+            size_t ml = strlen(marks[i]);
+            /* only after a digit: 本町 keeps its 町, 1番 becomes 1- */
+            if (strncmp(p, marks[i], ml) == 0 && b.len > 0 && b.s[b.len - 1] >= '0' &&
+                b.s[b.len - 1] <= '9') {
+                buf_addc(&b, '-');
+                p += ml;
+                hit = 1;
+                break;
+            }
+        }
+        if (hit)
+            continue;
+        if (strncmp(p, "ー", 3) == 0 || strncmp(p, "−", 3) == 0 || strncmp(p, "‐", 3) == 0) {
+            buf_addc(&b, '-');
+            p += 3;
+            continue;
+        }
+        buf_addc(&b, *p++);
+    }
+    free(f);
+    /* drop a '-' that ends the string or precedes a non-digit */
+    struct buf o;
+    buf_init(&o);
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.s[i] == '-' && (i + 1 == b.len || b.s[i + 1] < '0' || b.s[i + 1] > '9'))
+            continue;
+        buf_addc(&o, b.s[i]);
+    }
+    buf_release(&b);
+    return buf_detach(&o);
+}
+
+/* ---- phase 2: apply ------------------------------------------------------ */
+
+static const char *const resident_cols =
+    "atena, setai, name, kana, sex, birth, zokugara, status, postal, address, katagaki, "
+    "idou_code, idou_date, todoke_date, mynumber_enc, mynumber_idx, name_key, kana_key, addr_key, "
+    "import_id";
+
+static void iso_of(const char *compact, char out[11])
+{
+    if (*compact == '\0') {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 11, "%.4s-%.2s-%.2s", compact, compact + 4, compact + 6);
+}
+
+/* Binds a file row to ?1..?20 in resident_cols order. */
+static void bind_row(struct store *st, sqlite3_stmt *s, const struct reader *r,
+                     const struct row *w, int64_t import_id)
+{
+    char birth[11], idou[11], todoke[11];
+    unsigned char enc[MYNUMBER_ENC_LEN], idx[16];
+    const char *mn = fld(r, w, C_MYNUM);
+    char *nk = kana_fold(fld(r, w, C_NAME));
+    char *kk = kana_fold(fld(r, w, C_KANA));
+    char *ak = address_fold(fld(r, w, C_ADDR), fld(r, w, C_KATA));
+
+    iso_of(fld(r, w, C_BIRTH), birth);
+    iso_of(fld(r, w, C_IDOU_DATE), idou);
+    iso_of(fld(r, w, C_TODOKE), todoke);
+    sqlite3_bind_text(s, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, fld(r, w, C_SETAI), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, fld(r, w, C_NAME), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, fld(r, w, C_KANA), -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, atoi(fld(r, w, C_SEX)));
+    sqlite3_bind_text(s, 6, birth, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 7, fld(r, w, C_ZOKU), -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 8, atoi(fld(r, w, C_STATUS)));
+    sqlite3_bind_text(s, 9, fld(r, w, C_POSTAL), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, fld(r, w, C_ADDR), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 11, fld(r, w, C_KATA), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 12, fld(r, w, C_IDOU), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 13, idou, -1, SQLITE_TRANSIENT);
+    if (todoke[0])
+        sqlite3_bind_text(s, 14, todoke, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, 14);
+    if (*mn) {
+        mynumber_encrypt(st, mn, enc);
+        mynumber_index(st, mn, idx);
+        sqlite3_bind_blob(s, 15, enc, sizeof(enc), SQLITE_TRANSIENT);
+        sqlite3_bind_blob(s, 16, idx, sizeof(idx), SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(s, 15);
+        sqlite3_bind_null(s, 16);
+    }
+    sqlite3_bind_text(s, 17, nk ? nk : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 18, kk ? kk : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 19, ak, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 20, import_id);
+    free(nk);
+    free(kk);
+    free(ak);
+}
+
+/* 1 if the stored resident (columns 1..16 of resident_cols) equals the row. */
+static int same_as_stored(struct store *st, sqlite3_stmt *cur, const struct reader *r,
+                          const struct row *w)
+{
+    static const enum col text_cols[] = { C_SETAI, C_NAME, C_KANA, C_ZOKU, C_POSTAL, C_ADDR,
+                                          C_KATA, C_IDOU };
+    static const int text_idx[] = { 1, 2, 3, 6, 8, 9, 10, 11 };
+    char d[11];
+    const char *mn = fld(r, w, C_MYNUM);
+
+    for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
+        if (strcmp(db_col(cur, text_idx[i]), fld(r, w, text_cols[i])) != 0)
+            return 0;
+    if (sqlite3_column_int(cur, 4) != atoi(fld(r, w, C_SEX)) ||
+        sqlite3_column_int(cur, 7) != atoi(fld(r, w, C_STATUS)))
+        return 0;
+    iso_of(fld(r, w, C_BIRTH), d);
+    if (strcmp(db_col(cur, 5), d) != 0)
+        return 0;
+    iso_of(fld(r, w, C_IDOU_DATE), d);
+    if (strcmp(db_col(cur, 12), d) != 0)
+        return 0;
+    iso_of(fld(r, w, C_TODOKE), d);
+    if (strcmp(db_col(cur, 13), d) != 0)
+        return 0;
+    if (*mn == '\0')
+        return sqlite3_column_type(cur, 15) == SQLITE_NULL;
+    unsigned char idx[16];
+    mynumber_index(st, mn, idx);
+    return sqlite3_column_bytes(cur, 15) == 16 &&
+           memcmp(sqlite3_column_blob(cur, 15), idx, 16) == 0;
+}
+
+static int table_empty(struct store *st, int *empty, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT EXISTS(SELECT 1 FROM residents)", e);
+
+    if (rc < 0)
+        return rc;
+    *empty = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 0;
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int apply_rows(struct store *st, const struct reader *r, int64_t import_id, int bulk,
+                      struct import_report *rep, struct berr *e)
+{
+    sqlite3_stmt *ins = NULL, *cur = NULL, *hist = NULL, *del = NULL;
+    struct buf sql;
+    int rc = 0;
+
+    buf_init(&sql);
+    buf_addf(&sql, "INSERT INTO residents(%s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                   "?13,?14,?15,?16,?17,?18,?19,?20)", resident_cols);
+    rc = db_prepare(st, &ins, sql.s, e);
+    if (rc < 0)
+        goto cleanup;
+    if (!bulk) {
+        buf_reset(&sql);
+        buf_addf(&sql, "SELECT %s FROM residents WHERE atena = ?", resident_cols);
+        rc = db_prepare(st, &cur, sql.s, e);
+        if (rc == 0)
+            rc = db_prepare(st, &hist,
+                "INSERT INTO residents_history(atena, replaced_at, replaced_by_import, setai, name, "
+                "kana, sex, birth, zokugara, status, postal, address, katagaki, idou_code, idou_date, "
+                "todoke_date, mynumber_enc, mynumber_idx, import_id) SELECT atena, ?2, ?3, setai, "
+                "name, kana, sex, birth, zokugara, status, postal, address, katagaki, idou_code, "
+                "idou_date, todoke_date, mynumber_enc, mynumber_idx, import_id FROM residents "
+                "WHERE atena = ?1", e);
+        if (rc == 0)
+            rc = db_prepare(st, &del, "DELETE FROM residents WHERE atena = ?", e);
+        if (rc < 0)
+            goto cleanup;
+    }
+    char now[32];
+    store_now_iso(now);
+    for (size_t i = 0; i < r->nrows && rc == 0; i++) {
+        const struct row *w = &r->rows[i];
+        int exists = 0;
+        if (!bulk) {
+            sqlite3_reset(cur);
+            sqlite3_bind_text(cur, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
+            if (sqlite3_step(cur) == SQLITE_ROW) {
+                exists = 1;
+                if (same_as_stored(st, cur, r, w)) {
+                    rep->unchanged++;
+                    continue;
+                }
+            }
+            if (exists) {
+                sqlite3_reset(hist);
+                sqlite3_bind_text(hist, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
+                sqlite3_bind_text(hist, 2, now, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(hist, 3, import_id);
+                sqlite3_reset(del);
+                sqlite3_bind_text(del, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
+                if (sqlite3_step(hist) != SQLITE_DONE || sqlite3_step(del) != SQLITE_DONE) {
+                    rc = db_fail(st, "住民記録の履歴保存", e);
+                    break;
+                }
+            }
+        }
+        sqlite3_reset(ins);
+        bind_row(st, ins, r, w, import_id);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE)
+                rc = berr_set(e, BERR_INVALID,
+                              "%s:%ld: 列「個人番号」: 記録ストアの別の住民と同じ個人番号です "
+                              "(取り込みを中止しました。記録ストアは変更していません)", r->file, w->line);
+            else
+                rc = db_fail(st, "住民記録の書き込み", e);
+            break;
+        }
+        if (exists)
+            rep->updated++;
+        else
+            rep->inserted++;
+    }
+cleanup:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(cur);
+    sqlite3_finalize(hist);
+    sqlite3_finalize(del);
+    buf_release(&sql);
+    return rc;
+}
+
+static int record_import(struct store *st, const struct actor *a, const char *path,
+                         unsigned flags, long rows, const unsigned char sha[32], int64_t *id,
+                         struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32], hex[65];
+    int rc = db_prepare(st, &s, "INSERT INTO imports(kind, file, sha256, rows, by_user, at) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", e);
+
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    sodium_bin2hex(hex, sizeof(hex), sha, 32);
+    sqlite3_bind_text(s, 1, (flags & IMPORT_FULL) ? "full" : "diff", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, rows);
+    sqlite3_bind_text(s, 5, a->login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "取込記録", e);
+    *id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int residents_import(struct store *st, const struct actor *a, const char *path, unsigned flags,
+                     struct import_report *rep, struct berr *e)
+{
+    struct reader r;
+    unsigned char sha[32];
+    int64_t import_id = 0;
+    int rc, empty = 0, bulk = 0, in_txn = 0;
+    double t0 = now_seconds();
+    char detail[512];
+
+    memset(rep, 0, sizeof(*rep));
+    memset(&r, 0, sizeof(r));
+    buf_init(&r.arena);
+    buf_init(&r.errs);
+    r.file = path;
+    r.today = store_today(st);
+    rc = actor_require(a, PERM_RESIDENTS_IMPORT, e);
+    if (rc < 0)
+        goto cleanup;
+    rc = read_file(&r, path, flags, &rep->encoding, sha, e);
+    if (rc < 0)
+        goto cleanup;
+    rep->rows = (long)r.nrows;
+    rc = store_begin(st, e);
+    if (rc < 0)
+        goto cleanup;
+    in_txn = 1;
+    rc = table_empty(st, &empty, e);
+    if (rc < 0)
+        goto cleanup;
+    /* First load into an empty table: insert unindexed, index once. */
+    bulk = empty && r.nrows > 1000;
+    if (bulk)
+        rc = db_exec(st, "DROP INDEX residents_kana; DROP INDEX residents_name; "
+                         "DROP INDEX residents_birth; DROP INDEX residents_addr; "
+                         "DROP INDEX residents_setai; DROP INDEX residents_mynumber;", e);
+    if (rc == 0)
+        rc = record_import(st, a, path, flags, rep->rows, sha, &import_id, e);
+    if (rc == 0)
+        rc = apply_rows(st, &r, import_id, empty, rep, e);
+    if (rc == 0 && bulk) {
+        rc = db_exec(st, residents_index_sql, e);
+        if (rc < 0 && strstr(e->msg, "UNIQUE") != NULL)
+            rc = berr_set(e, BERR_INVALID, "%s: 個人番号が重複しています (記録ストアは変更していません)",
+                          path);
+    }
+    if (rc == 0 && (flags & IMPORT_FULL)) {
+        sqlite3_stmt *s = NULL;
+        rc = db_prepare(st, &s, "SELECT count(*) FROM residents", e);
+        if (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+            rep->absent = sqlite3_column_int64(s, 0) - rep->rows;
+        sqlite3_finalize(s);
+    }
+    if (rc == 0) {
+        snprintf(detail, sizeof(detail),
+                 "%s取込 %s (%s): %ld行 追加%ld 更新%ld 変更なし%ld", (flags & IMPORT_FULL) ? "全件" : "異動",
+                 path, rep->encoding, rep->rows, rep->inserted, rep->updated, rep->unchanged);
+        rc = audit_append(st, a, "residents.import", NULL, detail, e);
+    }
+    if (rc == 0) {
+        rc = store_commit(st, e);
+        in_txn = 0;
+    }
+cleanup:
+    if (in_txn)
+        store_rollback(st);
+    if (r.arena.alloc)
+        sodium_memzero(r.arena.s, r.arena.len);
+    buf_release(&r.arena);
+    buf_release(&r.errs);
+    free(r.rows);
+    rep->seconds = now_seconds() - t0;
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static const char *const select_resident =
+    "SELECT atena, setai, name, kana, sex, birth, zokugara, status, postal, address, katagaki, "
+    "idou_code, idou_date, todoke_date, mynumber_enc FROM residents WHERE atena = ?";
+
+void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident *r)
+{
+    char mn[13];
+
+    memset(r, 0, sizeof(*r));
+    snprintf(r->atena, sizeof(r->atena), "%s", db_col(s, 0));
+    snprintf(r->setai, sizeof(r->setai), "%s", db_col(s, 1));
+    r->name = xstrdup(db_col(s, 2));
+    r->kana = xstrdup(db_col(s, 3));
+    r->sex = sqlite3_column_int(s, 4);
+    ymd_parse_iso(db_col(s, 5), &r->birth);
+    r->zokugara = xstrdup(db_col(s, 6));
+    r->status = sqlite3_column_int(s, 7);
+    snprintf(r->postal, sizeof(r->postal), "%s", db_col(s, 8));
+    r->address = xstrdup(db_col(s, 9));
+    r->katagaki = xstrdup(db_col(s, 10));
+    snprintf(r->idou_code, sizeof(r->idou_code), "%s", db_col(s, 11));
+    ymd_parse_iso(db_col(s, 12), &r->idou_date);
+    if (ymd_parse_iso(db_col(s, 13), &r->todoke_date) < 0)
+        r->todoke_date.y = 0;
+    if (sqlite3_column_type(s, 14) != SQLITE_NULL &&
+        mynumber_decrypt(st, sqlite3_column_blob(s, 14), (size_t)sqlite3_column_bytes(s, 14), mn) == 0) {
+        r->has_mynumber = 1;
+        mynumber_mask(mn, r->mynumber_masked);
+        sodium_memzero(mn, sizeof(mn));
+    }
+}
+
+int residents_get(struct store *st, const struct actor *a, const char *atena,
+                  const char *function, struct resident *out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = actor_require(a, PERM_RESIDENTS_READ, e);
+
+    memset(out, 0, sizeof(*out));
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &s, select_resident, e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, atena, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = berr_set(e, BERR_NOTFOUND, "宛名番号「%s」の住民は記録ストアにいません", atena);
+        goto cleanup;
+    }
+    residents_fill_row(st, s, out);
+    rc = audit_append(st, a, function ? function : "residents.show", atena, "住民記録の表示", e);
+    if (rc < 0)
+        resident_release(out);
+cleanup:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int residents_reveal_mynumber(struct store *st, const struct actor *a, const char *atena,
+                              const char *reason, char out[13], struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char detail[512];
+    int rc = actor_require(a, PERM_MYNUMBER_REVEAL, e);
+
+    out[0] = '\0';
+    if (rc < 0)
+        return rc;
+    if (reason == NULL || *reason == '\0')
+        return berr_set(e, BERR_INVALID, "個人番号を表示する理由 (処理事由) を入力してください");
+    rc = db_prepare(st, &s, "SELECT mynumber_enc FROM residents WHERE atena = ?", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, atena, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = berr_set(e, BERR_NOTFOUND, "宛名番号「%s」の住民は記録ストアにいません", atena);
+        goto cleanup;
+    }
+    if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
+        rc = berr_set(e, BERR_NOTFOUND, "宛名番号「%s」の個人番号は登録されていません", atena);
+        goto cleanup;
+    }
+    /* Log first: if the log cannot be written, the number is not shown. */
+    snprintf(detail, sizeof(detail), "個人番号を表示 事由: %s", reason);
+    rc = audit_append(st, a, "mynumber.reveal", atena, detail, e);
+    if (rc < 0)
+        goto cleanup;
+    if (mynumber_decrypt(st, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), out) < 0) {
+        out[0] = '\0';
+        rc = berr_set(e, BERR_FAIL, "個人番号を復号できません (サイト鍵が違う可能性があります)");
+    }
+cleanup:
+    sqlite3_finalize(s);
+    return rc;
+}
