@@ -136,6 +136,8 @@ char *kana_fold_keep_space(const char *s);
 char *text_nfkc(const char *s);
 /* 1 if s (UTF-8) is full-width katakana with optional 長音/中点/spaces. */
 int kana_is_katakana(const char *s);
+/* Terminal display width of s (full-width characters count 2). */
+int utf8_width(const char *s);
 /* 1 if s is valid UTF-8. */
 int utf8_valid(const char *s, size_t n);
 

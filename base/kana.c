@@ -228,3 +228,19 @@ int utf8_valid(const char *s, size_t n)
     }
     return 1;
 }
+
+int utf8_width(const char *s)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    int w = 0;
+
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            return w + (int)strlen((const char *)p);
+        p += k;
+        w += utf8proc_charwidth(cp);
+    }
+    return w;
+}

@@ -89,11 +89,22 @@ int cli_wants_help(struct cli_ctx *c, int argc, char **argv)
     return 0;
 }
 
+void cli_col(FILE *f, const char *s, int w)
+{
+    int n = utf8_width(s);
+
+    fputs(s, f);
+    for (; n < w; n++)
+        fputc(' ', f);
+    fputc(' ', f);
+}
+
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out)
 {
     if (jpdate_parse(s, out) < 0) {
         fprintf(c->err, "boshi: %s: 日付が読めません「%s」(例: 2026-04-01 または 令和8年4月1日)\n",
                 opt, s);
+        cli_usage(c);
         return -1;
     }
     return 0;

@@ -48,6 +48,8 @@ int cli_fail(struct cli_ctx *c, const struct berr *e);
 int cli_errorf(struct cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 1 if argv has --help or -h (then prints the help to stdout). */
 int cli_wants_help(struct cli_ctx *c, int argc, char **argv);
+/* Prints s then spaces up to display width w (Japanese counts double), and a space. */
+void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out);
 

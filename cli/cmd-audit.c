@@ -12,8 +12,15 @@ static int print_entry(const struct audit_row *r, void *ctx)
 {
     FILE *out = ctx;
 
-    fprintf(out, "%6lld  %s  %-12s %-18s %-10s %s\n", (long long)r->seq, r->at, r->user,
-            r->function, r->person ? r->person : "-", r->detail);
+    char seq[24];
+
+    snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
+    cli_col(out, seq, 6);
+    cli_col(out, r->at, 24);
+    cli_col(out, r->user, 12);
+    cli_col(out, r->function, 18);
+    cli_col(out, r->person ? r->person : "-", 10);
+    fprintf(out, "%s\n", r->detail);
     return 0;
 }
 
@@ -50,8 +57,11 @@ static int cmd_audit_list(struct cli_ctx *c, int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage(c);
-    fprintf(c->out, "%6s  %-24s  %-12s %-18s %-10s %s\n", "番号", "日時 (UTC)", "利用者", "機能",
-            "宛名番号", "内容");
+    static const char *const head[] = { "番号", "日時 (UTC)", "利用者", "機能", "宛名番号" };
+    static const int w[] = { 6, 24, 12, 18, 10 };
+    for (int k = 0; k < 5; k++)
+        cli_col(c->out, head[k], w[k]);
+    fputs("内容\n", c->out);
     if (audit_list(c->st, &c->actor, &f, print_entry, c->out, &e) < 0)
         return cli_fail(c, &e);
     return EXIT_OK;

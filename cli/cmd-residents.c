@@ -37,7 +37,7 @@ static int cmd_residents_import(struct cli_ctx *c, int argc, char **argv)
                 flags |= IMPORT_CP932;
             else {
                 cli_errorf(c, "--encoding は utf-8 か cp932 です「%s」", optarg);
-                return EXIT_USAGE;
+                return cli_usage(c);
             }
             break;
         default: return cli_usage(c);
@@ -57,34 +57,49 @@ static int cmd_residents_import(struct cli_ctx *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-static void print_date(FILE *out, const char *label, struct ymd d)
+static void label(FILE *out, const char *l)
+{
+    fputs("  ", out);
+    cli_col(out, l, 8);
+}
+
+static void print_date(FILE *out, const char *l, struct ymd d)
 {
     char w[48], iso[11];
 
+    label(out, l);
     if (d.y == 0) {
-        fprintf(out, "  %-10s -\n", label);
+        fputs("-\n", out);
         return;
     }
     jpdate_format(d, w, sizeof(w));
     ymd_iso(d, iso);
-    fprintf(out, "  %-10s %s (%s)\n", label, w, iso);
+    fprintf(out, "%s (%s)\n", w, iso);
 }
 
 static void print_resident(FILE *out, const struct resident *r, const char *mynumber_plain)
 {
     fprintf(out, "宛名番号 %s  (世帯番号 %s)\n", r->atena, r->setai);
-    fprintf(out, "  %-10s %s\n", "氏名", r->name);
-    fprintf(out, "  %-10s %s\n", "カナ", r->kana);
-    fprintf(out, "  %-10s %s\n", "性別", r->sex == 1 ? "男" : "女");
+    label(out, "氏名");
+    fprintf(out, "%s\n", r->name);
+    label(out, "カナ");
+    fprintf(out, "%s\n", r->kana);
+    label(out, "性別");
+    fprintf(out, "%s\n", r->sex == 1 ? "男" : "女");
     print_date(out, "生年月日", r->birth);
-    fprintf(out, "  %-10s %s\n", "続柄", r->zokugara[0] ? r->zokugara : "-");
-    fprintf(out, "  %-10s %s\n", "住民状態", resident_status_label(r->status));
-    fprintf(out, "  %-10s 〒%.3s-%.4s %s %s\n", "住所", r->postal, r->postal[0] ? r->postal + 3 : "",
+    label(out, "続柄");
+    fprintf(out, "%s\n", r->zokugara[0] ? r->zokugara : "-");
+    label(out, "住民状態");
+    fprintf(out, "%s\n", resident_status_label(r->status));
+    label(out, "住所");
+    fprintf(out, "〒%.3s-%.4s %s %s\n", r->postal, r->postal[0] ? r->postal + 3 : "",
             r->address, r->katagaki);
-    fprintf(out, "  %-10s %s %s\n", "異動", r->idou_code, resident_idou_label(r->idou_code));
+    label(out, "異動");
+    fprintf(out, "%s %s\n", r->idou_code, resident_idou_label(r->idou_code));
     print_date(out, "異動日", r->idou_date);
     print_date(out, "届出日", r->todoke_date);
-    fprintf(out, "  %-10s %s\n", "個人番号",
+    label(out, "個人番号");
+    fprintf(out, "%s\n",
             mynumber_plain ? mynumber_plain : (r->has_mynumber ? r->mynumber_masked : "(未登録)"));
 }
 
@@ -114,7 +129,7 @@ static int cmd_residents_show(struct cli_ctx *c, int argc, char **argv)
         return cli_usage(c);
     if (reveal && reason == NULL) {
         cli_errorf(c, "--reveal-mynumber には --reason 処理事由 が必要です");
-        return EXIT_USAGE;
+        return cli_usage(c);
     }
     if (residents_get(c->st, &c->actor, argv[optind], "residents.show", &r, &e) < 0)
         return cli_fail(c, &e);
@@ -207,13 +222,20 @@ static int cmd_residents_find(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "該当する住民はいません\n");
         goto cleanup;
     }
-    fprintf(c->out, "%-4s %-5s %-10s %-16s %-18s %-16s %s\n", "順位", "点数", "宛名番号", "氏名",
-            "カナ", "生年月日", "一致した理由");
+    static const int w[] = { 4, 4, 10, 18, 22, 18 };
+    static const char *const head[] = { "順位", "点数", "宛名番号", "氏名", "カナ", "生年月日" };
+    for (int k = 0; k < 6; k++)
+        cli_col(c->out, head[k], w[k]);
+    fputs("一致した理由\n", c->out);
     for (size_t i = 0; i < n; i++) {
-        char w[48];
-        jpdate_format(cands[i].r.birth, w, sizeof(w));
-        fprintf(c->out, "%-4zu %-5d %-10s %-16s %-18s %-16s %s\n", i + 1, cands[i].score,
-                cands[i].r.atena, cands[i].r.name, cands[i].r.kana, w, cands[i].reasons);
+        char wa[48], num[2][24];
+        jpdate_format(cands[i].r.birth, wa, sizeof(wa));
+        snprintf(num[0], sizeof(num[0]), "%zu", i + 1);
+        snprintf(num[1], sizeof(num[1]), "%d", cands[i].score);
+        const char *cols[] = { num[0], num[1], cands[i].r.atena, cands[i].r.name, cands[i].r.kana, wa };
+        for (int k = 0; k < 6; k++)
+            cli_col(c->out, cols[k], w[k]);
+        fprintf(c->out, "%s\n", cands[i].reasons);
     }
 cleanup:
     sodium_memzero(mn, sizeof(mn));

@@ -66,9 +66,11 @@ static int print_user(const struct user_row *r, void *ctx)
 {
     FILE *out = ctx;
 
-    fprintf(out, "%-16s %-16s %-12s %-6s %s\n", r->login, r->display_name[0] ? r->display_name : "-",
-            r->os_user, r->disabled ? "無効" : (r->perms_today ? "有効" : "権限なし"),
-            r->grants[0] ? r->grants : "-");
+    cli_col(out, r->login, 12);
+    cli_col(out, r->display_name[0] ? r->display_name : "-", 16);
+    cli_col(out, r->os_user, 12);
+    cli_col(out, r->disabled ? "無効" : (r->perms_today ? "有効" : "権限なし"), 8);
+    fprintf(out, "%s\n", r->grants[0] ? r->grants : "-");
     return 0;
 }
 
@@ -80,7 +82,11 @@ static int cmd_users_list(struct cli_ctx *c, int argc, char **argv)
     berr_clear(&e);
     if (argc != 1)
         return cli_usage(c);
-    fprintf(c->out, "%-16s %-16s %-12s %-6s %s\n", "利用者", "氏名", "OSユーザー", "状態", "付与 (期限)");
+    cli_col(c->out, "利用者", 12);
+    cli_col(c->out, "氏名", 16);
+    cli_col(c->out, "OSユーザー", 12);
+    cli_col(c->out, "状態", 8);
+    fputs("付与 (期限)\n", c->out);
     if (users_list(c->st, &c->actor, print_user, c->out, &e) < 0)
         return cli_fail(c, &e);
     return EXIT_OK;

@@ -180,11 +180,14 @@ static void check_header(struct reader *r)
         if (!known)
             rd_error(r, r->row_line, NULL, "見出し「%s」は住民記録連携ファイルの列ではありません", h);
     }
-    for (int c = 0; c < NCOL; c++)
-        if (r->map[c] < 0)
-            rd_error(r, r->row_line, NULL, "見出し行に列「%s」がありません", col_names[c]);
     r->ncols_file = r->ncur;
     r->header_done = 1;
+    for (int c = 0; c < NCOL; c++) {
+        if (r->map[c] < 0) {
+            rd_error(r, r->row_line, NULL, "見出し行に列「%s」がありません", col_names[c]);
+            r->ncols_file = -1;    /* rows cannot be read without it */
+        }
+    }
 }
 
 static void check_date(struct reader *r, const struct row *w, enum col c, int optional,
