@@ -13,6 +13,9 @@
  *   audit:     audit_append, audit_list, audit_verify
  *   residents: residents_import, residents_get, residents_reveal_mynumber,
  *              residents_find, resident_release, candidates_free
+ *   settings:  settings_get, settings_set, settings_each
+ *   targets:   targets_age_months, targets_find, targets_free, address_town
+ *   issues:    print_run_add, print_run_finish, issues_record, issues_current
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
@@ -236,5 +239,81 @@ struct candidate {
 int residents_find(struct store *st, const struct actor *a, const struct find_query *q,
                    struct candidate **out, size_t *n, struct berr *e);
 void candidates_free(struct candidate *c, size_t n);
+
+/* ---- settings ----------------------------------------------------------- */
+
+/*
+ * Site settings with defaults (a key not in the built-in table is refused):
+ * the health centre's name and contact line on letters, the default venue
+ * and reception time, and the age in months at which each checkup is due.
+ */
+struct setting_info {
+    const char *key, *label;
+    const char *def;          /* default, or NULL: must be set before use */
+};
+/* Value of key (default if unset); *out caller frees; BERR_NOTFOUND if unset with no default. */
+int settings_get(struct store *st, const char *key, char **out, struct berr *e);
+/* Needs users.admin; audited. */
+int settings_set(struct store *st, const struct actor *a, const char *key, const char *value,
+                 struct berr *e);
+typedef int (*setting_fn)(const struct setting_info *info, const char *value, int is_default,
+                          void *ctx);
+int settings_each(struct store *st, setting_fn fn, void *ctx, struct berr *e);
+
+/* ---- checkup targets ------------------------------------------------------ */
+
+/* Age in months at which form's checkup is due (setting checkup.<form>.age_months). */
+int targets_age_months(struct store *st, const char *form, int *months, struct berr *e);
+
+struct target {
+    struct resident child;
+    int has_guardian;           /* 0: no adult in the household -> exceptions list */
+    struct resident guardian;   /* valid when has_guardian */
+    char town[96];              /* 町名, the first sort key */
+    char issued[24];            /* issue id already issued for this month, "" if none */
+};
+/*
+ * Children due for form's checkup in year-month: born in the month
+ * age_months earlier, resident (住民状態 1), with no checkup of that form
+ * recorded; ordered by 町名 then birth date.  Guardian: an adult (18+,
+ * resident) of the same household whose 続柄 is 世帯主, then 妻, then 夫.
+ * Each child listed is an audited view.  Caller frees with targets_free.
+ */
+int targets_find(struct store *st, const struct actor *a, const char *form, int year, int month,
+                 struct target **out, size_t *n, struct berr *e);
+void targets_free(struct target *t, size_t n);
+/* The 町名 of an address: after the city/ward, up to the first digit. Caller frees. */
+char *address_town(const char *address);
+
+/* ---- issue history (発行履歴) ---------------------------------------------- */
+
+/* Starts a print run (inside the caller's transaction); *run_id out. */
+int print_run_add(struct store *st, const struct actor *a, const char *kind, const char *form,
+                  const char *month, const char *checkup_date, const char *venue,
+                  const char *file, int64_t *run_id, struct berr *e);
+int print_run_finish(struct store *st, int64_t run_id, int count, struct berr *e);
+
+struct issue_req {
+    const char *form;
+    int version;
+    const char *person;          /* 宛名番号 */
+    const char *kind;            /* "form", "letter", "voucher" */
+    int seq;                     /* voucher 回数, 0 otherwise */
+    const char *month;           /* "YYYY-MM" or NULL */
+    const char *checkup_date;    /* ISO or NULL */
+    const char *venue, *jushin_no;
+    int pages;
+    const char *reissue_of;      /* issue id replaced, or NULL */
+};
+/*
+ * Records one issued document and writes its audit entry (forms.print);
+ * fills issue_id (e.g. "I00000042", the id printed in the QR).  Needs
+ * forms.print.  Run it inside the transaction that also saves the PDF.
+ */
+int issues_record(struct store *st, const struct actor *a, int64_t run_id,
+                  const struct issue_req *r, char issue_id[24], struct berr *e);
+/* 1 and the id if a form was issued for (form, person, month) already, else 0. */
+int issues_current(struct store *st, const char *form, const char *person, const char *month,
+                   char issue_id[24], struct berr *e);
 
 #endif

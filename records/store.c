@@ -100,6 +100,46 @@ static const char *const migrations[] = {
     "  rows INTEGER NOT NULL,\n"
     "  by_user TEXT NOT NULL,\n"
     "  at TEXT NOT NULL);\n",
+    /* 2: settings, print runs and the issue history (発行履歴), checkups */
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL, set_by TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL);\n"
+    "CREATE TABLE print_runs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"                /* forms / targets */
+    "  form TEXT NOT NULL,\n"
+    "  month TEXT,\n"                        /* YYYY-MM for a checkup run */
+    "  checkup_date TEXT, venue TEXT,\n"
+    "  file TEXT NOT NULL,\n"
+    "  count INTEGER NOT NULL DEFAULT 0,\n"
+    "  by_user TEXT NOT NULL,\n"
+    "  at TEXT NOT NULL);\n"
+    "CREATE TABLE issues_printed(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  issue_id TEXT NOT NULL UNIQUE,\n"     /* in the QR of every page issued */
+    "  run_id INTEGER REFERENCES print_runs(id),\n"
+    "  form TEXT NOT NULL,\n"
+    "  version INTEGER NOT NULL,\n"
+    "  person TEXT NOT NULL,\n"              /* 宛名番号 of the subject */
+    "  kind TEXT NOT NULL,\n"                /* form / letter / voucher */
+    "  seq INTEGER,\n"                       /* voucher 回数 (1..14) */
+    "  month TEXT,\n"
+    "  checkup_date TEXT, venue TEXT, jushin_no TEXT,\n"
+    "  pages INTEGER NOT NULL,\n"
+    "  reissue_of TEXT,\n"
+    "  printed_by TEXT NOT NULL,\n"
+    "  printed_at TEXT NOT NULL,\n"
+    "  returned_at TEXT);\n"
+    "CREATE INDEX issues_person ON issues_printed(person, form);\n"
+    "CREATE INDEX issues_month ON issues_printed(form, month);\n"
+    "CREATE TABLE checkups(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  person TEXT NOT NULL,\n"
+    "  form TEXT NOT NULL,\n"                /* nyuyoji_4m / nyuyoji_1y6m / nyuyoji_3y */
+    "  exam_date TEXT NOT NULL,\n"
+    "  issue_id TEXT,\n"
+    "  created_by TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX checkups_person ON checkups(person, form);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -1,0 +1,125 @@
+/*
+ * settings.c: site settings - the few things a health centre must tell
+ * boshi about itself (its name and contact line on letters, venue and
+ * reception time) and the checkup rules (age in months per checkup).
+ * Only the keys in the table below exist; a letter is never printed with a
+ * made-up contact line: keys without a default must be set first.
+ */
+#include "records/records-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct setting_info known[] = {
+    { "site.name", "健診案内の差出人 (例: みどり市 保健センター)", NULL },
+    { "site.contact", "問い合わせ先 (例: 母子保健係 電話 000-000-0000)", NULL },
+    { "site.address", "差出人の住所 (例: 〒123-0000 みどり市本町1-1-1)", NULL },
+    { "checkup.venue", "健診会場の既定値", NULL },
+    { "checkup.time", "受付時間の既定値", "13:00〜14:00 受付" },
+    { "checkup.nyuyoji_4m.age_months", "3〜4か月児健診: 生後何か月の月に対象とするか", "4" },
+    { "checkup.nyuyoji_1y6m.age_months", "1歳6か月児健診: 生後何か月の月に対象とするか", "18" },
+    { "checkup.nyuyoji_3y.age_months", "3歳児健診: 生後何か月の月に対象とするか", "36" },
+};
+#define N_KNOWN (sizeof(known) / sizeof(known[0]))
+
+static const struct setting_info *lookup(const char *key)
+{
+    for (size_t i = 0; i < N_KNOWN; i++)
+        if (strcmp(known[i].key, key) == 0)
+            return &known[i];
+    return NULL;
+}
+
+static int stored(struct store *st, const char *key, char **out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT value FROM settings WHERE key = ?", e);
+
+    *out = NULL;
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = xstrdup(db_col(s, 0));
+    sqlite3_finalize(s);
+    return 0;
+}
+
+int settings_get(struct store *st, const char *key, char **out, struct berr *e)
+{
+    const struct setting_info *k = lookup(key);
+    int rc;
+
+    *out = NULL;
+    if (k == NULL)
+        return berr_set(e, BERR_INVALID, "設定「%s」はありません", key);
+    rc = stored(st, key, out, e);
+    if (rc < 0)
+        return rc;
+    if (*out == NULL && k->def != NULL)
+        *out = xstrdup(k->def);
+    if (*out == NULL)
+        return berr_set(e, BERR_NOTFOUND,
+                        "設定「%s」(%s) がありません。boshi settings set %s 値 で設定してください",
+                        key, k->label, key);
+    return 0;
+}
+
+int settings_set(struct store *st, const struct actor *a, const char *key, const char *value,
+                 struct berr *e)
+{
+    const struct setting_info *k = lookup(key);
+    sqlite3_stmt *s = NULL;
+    char now[32], detail[512];
+    int rc;
+
+    if (k == NULL)
+        return berr_set(e, BERR_INVALID, "設定「%s」はありません (boshi settings list で一覧)", key);
+    rc = actor_require(a, PERM_USERS_ADMIN, e);
+    if (rc < 0)
+        return rc;
+    if (strstr(key, "age_months") != NULL) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        if (*value == '\0' || *end != '\0' || v < 1 || v > 72)
+            return berr_set(e, BERR_INVALID, "%s: 1〜72 の月数を指定してください「%s」", key, value);
+    }
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &s, "INSERT OR REPLACE INTO settings(key, value, set_by, set_at) "
+                            "VALUES (?, ?, ?, ?)", e);
+    if (rc == 0) {
+        store_now_iso(now);
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, a->login, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = db_fail(st, "設定の保存", e);
+    }
+    sqlite3_finalize(s);
+    snprintf(detail, sizeof(detail), "設定 %s = %s", key, value);
+    if (rc == 0)
+        rc = audit_append(st, a, "settings.set", NULL, detail, e);
+    if (rc < 0) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, e);
+}
+
+int settings_each(struct store *st, setting_fn fn, void *ctx, struct berr *e)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < N_KNOWN && rc == 0; i++) {
+        char *v = NULL;
+        rc = stored(st, known[i].key, &v, e);
+        if (rc == 0)
+            rc = fn(&known[i], v ? v : known[i].def, v == NULL, ctx);
+        free(v);
+    }
+    return rc;
+}
