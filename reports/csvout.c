@@ -1,0 +1,122 @@
+/*
+ * csvout.c: CSV twins of printed lists, for Excel: UTF-8 with a BOM by
+ * default, CP932 on request.  Quoting is libcsv's (csv_write); the file
+ * appears whole or not at all (temp file + rename).
+ */
+#include "reports/reports.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct csvout {
+    char *path;
+    enum csvout_encoding enc;
+    struct buf text;
+};
+
+int csvout_open(struct csvout **out, const char *path, enum csvout_encoding enc, struct berr *e)
+{
+    struct csvout *c = xcalloc(1, sizeof(*c));
+
+    (void)e;
+    c->path = xstrdup(path);
+    c->enc = enc;
+    buf_init(&c->text);
+    *out = c;
+    return 0;
+}
+
+void csvout_row(struct csvout *c, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *f = fields[i] ? fields[i] : "";
+        size_t len = strlen(f);
+        size_t need = csv_write(NULL, 0, f, len);
+        char *q = xmalloc(need + 1);
+        csv_write(q, need, f, len);
+        if (i > 0)
+            buf_addc(&c->text, ',');
+        buf_add(&c->text, q, need);
+        free(q);
+    }
+    buf_adds(&c->text, "\r\n");
+}
+
+void csvout_abandon(struct csvout **c)
+{
+    if (c == NULL || *c == NULL)
+        return;
+    buf_release(&(*c)->text);
+    free((*c)->path);
+    free(*c);
+    *c = NULL;
+}
+
+static int to_cp932(const struct buf *in, struct buf *out, struct berr *e)
+{
+    iconv_t cd = iconv_open("CP932", "UTF-8");
+    char *ip = in->s, chunk[4096];
+    size_t left = in->len;
+
+    if (cd == (iconv_t)-1)
+        return berr_set(e, BERR_FAIL, "CP932 の変換器を開けません");
+    while (left > 0) {
+        char *op = chunk;
+        size_t ol = sizeof(chunk);
+        size_t r = iconv(cd, &ip, &left, &op, &ol);
+        buf_add(out, chunk, sizeof(chunk) - ol);
+        if (r == (size_t)-1 && errno != E2BIG) {
+            iconv_close(cd);
+            return berr_set(e, BERR_INVALID,
+                            "CP932 で表せない文字があります (UTF-8 で出力してください)");
+        }
+    }
+    iconv_close(cd);
+    return 0;
+}
+
+int csvout_close(struct csvout **cp, struct berr *e)
+{
+    struct csvout *c = *cp;
+    struct buf bytes;
+    char *tmp = xasprintf("%s.tmp", c->path);
+    FILE *f = NULL;
+    int rc = 0;
+
+    buf_init(&bytes);
+    if (c->enc == CSVOUT_CP932) {
+        rc = to_cp932(&c->text, &bytes, e);
+    } else {
+        buf_add(&bytes, "\xEF\xBB\xBF", 3);
+        buf_add(&bytes, c->text.s, c->text.len);
+    }
+    if (rc < 0)
+        goto cleanup;
+    f = fopen(tmp, "wb");
+    if (f == NULL || fwrite(bytes.s, 1, bytes.len, f) != bytes.len) {
+        rc = berr_set(e, BERR_FAIL, "%s: 書き込めません (%s)", c->path, strerror(errno));
+        goto cleanup;
+    }
+    if (fclose(f) != 0) {
+        f = NULL;
+        rc = berr_set(e, BERR_FAIL, "%s: 書き込めません (%s)", c->path, strerror(errno));
+        goto cleanup;
+    }
+    f = NULL;
+    if (rename(tmp, c->path) != 0)
+        rc = berr_set(e, BERR_FAIL, "%s: 保存できません (%s)", c->path, strerror(errno));
+cleanup:
+    if (f != NULL)
+        fclose(f);
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    buf_release(&bytes);
+    csvout_abandon(cp);
+    return rc;
+}
