@@ -201,7 +201,8 @@ struct import_report {
     long inserted, updated, unchanged;
     long absent;             /* full load: residents in the store not in the file */
     const char *encoding;    /* "UTF-8", "UTF-8 (BOM)", "CP932" */
-    double seconds;
+    double seconds;          /* total */
+    double t_read, t_write, t_index, t_commit;   /* phases, seconds */
 };
 /*
  * Validates the whole file, then applies it in one transaction.  A file

@@ -62,7 +62,7 @@ static const char *const migrations[] = {
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
     "CREATE TABLE residents(\n"
-    "  atena TEXT PRIMARY KEY,\n"           /* 宛名番号 */
+    "  atena TEXT NOT NULL,\n"              /* 宛名番号, unique: residents_atena */
     "  setai TEXT NOT NULL,\n"
     "  name TEXT NOT NULL,\n"
     "  kana TEXT NOT NULL,\n"
@@ -81,7 +81,7 @@ static const char *const migrations[] = {
     "  name_key TEXT NOT NULL,\n"
     "  kana_key TEXT NOT NULL,\n"
     "  addr_key TEXT NOT NULL,\n"
-    "  import_id INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "  import_id INTEGER NOT NULL);\n"
     "CREATE TABLE residents_history(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  atena TEXT NOT NULL,\n"
@@ -144,6 +144,7 @@ static const char *const migrations[] = {
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
 const char *const residents_index_sql =
+    "CREATE UNIQUE INDEX IF NOT EXISTS residents_atena ON residents(atena);\n"
     "CREATE INDEX IF NOT EXISTS residents_kana ON residents(kana_key, birth);\n"
     "CREATE INDEX IF NOT EXISTS residents_name ON residents(name_key);\n"
     "CREATE INDEX IF NOT EXISTS residents_birth ON residents(birth);\n"
