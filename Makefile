@@ -23,7 +23,8 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wno-unused-parameter -I. $(PKG_CFLAGS)
+            -Wmissing-prototypes -Wno-unused-parameter -I. $(PKG_CFLAGS) \
+            -DBOSHI_DATADIR='"$(PREFIX)/share/boshi"'
 LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -lpthread
 
 ifeq ($(SAN),1)

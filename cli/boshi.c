@@ -89,6 +89,66 @@ int cli_wants_help(struct cli_ctx *c, int argc, char **argv)
     return 0;
 }
 
+static struct forms_registry *registry;
+
+const struct forms_registry *cli_forms(struct cli_ctx *c)
+{
+    char exe[4096];
+    const char *env = getenv("BOSHI_FORMS_DIR");
+    char *dir = NULL;
+    struct berr e;
+    ssize_t n;
+
+    if (registry != NULL)
+        return registry;
+    berr_clear(&e);
+    if (env != NULL) {
+        dir = xstrdup(env);
+    } else {
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n > 0) {
+            exe[n] = '\0';
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+            /* ./boshi and build/san/boshi in a source tree */
+            static const char *const rel[] = { "/forms/defs", "/../../forms/defs" };
+            for (size_t i = 0; i < 2 && dir == NULL; i++) {
+                char *d = xasprintf("%s%s", exe, rel[i]);
+                if (access(d, R_OK) == 0)
+                    dir = d;
+                else
+                    free(d);
+            }
+        }
+        if (dir == NULL)
+            dir = xstrdup(BOSHI_DATADIR "/defs");
+    }
+    if (forms_registry_load_dir(dir, &registry, &e) < 0) {
+        cli_errorf(c, "様式定義を読み込めません (%s):\n%s", dir, e.msg);
+        registry = NULL;
+    }
+    free(dir);
+    return registry;
+}
+
+const struct forms_form *cli_form(struct cli_ctx *c, const char *id)
+{
+    const struct forms_registry *r = cli_forms(c);
+    const struct forms_form *f;
+
+    if (r == NULL)
+        return NULL;
+    f = forms_registry_get(r, id, 0);
+    if (f == NULL) {
+        fprintf(c->err, "boshi: 様式「%s」はありません。使える様式:\n", id);
+        for (size_t i = 0; i < forms_registry_count(r); i++)
+            fprintf(c->err, "  %-18s %s\n", forms_registry_at(r, i)->id,
+                    forms_registry_at(r, i)->title);
+    }
+    return f;
+}
+
 void cli_col(FILE *f, const char *s, int w)
 {
     int n = utf8_width(s);
@@ -234,5 +294,6 @@ int main(int argc, char **argv)
     }
 cleanup:
     store_close(&c.st);
+    forms_registry_free(&registry);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "base/base.h"
+#include "forms/forms.h"
 #include "records/records.h"
 
 enum cmd_needs {
@@ -48,6 +49,14 @@ int cli_fail(struct cli_ctx *c, const struct berr *e);
 int cli_errorf(struct cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 1 if argv has --help or -h (then prints the help to stdout). */
 int cli_wants_help(struct cli_ctx *c, int argc, char **argv);
+/*
+ * The form definitions: $BOSHI_FORMS_DIR, else forms/defs beside the
+ * binary's source tree, else the installed share/boshi/defs.  Loaded once;
+ * freed at exit.  NULL (message printed) if they cannot be loaded.
+ */
+const struct forms_registry *cli_forms(struct cli_ctx *c);
+/* The form by id (latest version); prints the known ids if unknown. */
+const struct forms_form *cli_form(struct cli_ctx *c, const char *id);
 /* Prints s then spaces up to display width w (Japanese counts double), and a space. */
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */

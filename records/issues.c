@@ -132,3 +132,22 @@ int issues_current(struct store *st, const char *form, const char *person, const
     sqlite3_finalize(s);
     return rc;
 }
+
+int issues_next_jushin(struct store *st, const char *form, const char *month, char out[24],
+                       struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    long long n = 0;
+    int rc = db_prepare(st, &s, "SELECT count(*) FROM issues_printed WHERE form = ? AND month = ? "
+                                "AND kind = 'form'", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, form, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, month, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    snprintf(out, 24, "%.2s%.2s-%03u", month + 2, month + 5, (unsigned)((n + 1) % 100000));
+    return 0;
+}

@@ -313,6 +313,9 @@ struct issue_req {
  */
 int issues_record(struct store *st, const struct actor *a, int64_t run_id,
                   const struct issue_req *r, char issue_id[24], struct berr *e);
+/* The next 受診番号 of a checkup month: "YYMM-NNN" (NNN counts forms issued). */
+int issues_next_jushin(struct store *st, const char *form, const char *month, char out[24],
+                       struct berr *e);
 /* 1 and the id if a form was issued for (form, person, month) already, else 0. */
 int issues_current(struct store *st, const char *form, const char *person, const char *month,
                    char issue_id[24], struct berr *e);

@@ -1,0 +1,178 @@
+/*
+ * cmd-forms.c: `boshi forms print` (a form blank or pre-filled for given
+ * people, recorded in the issue history) and `boshi forms list`.
+ * The PDF and the issue records land together: the records are written in
+ * a transaction that commits only after the PDF was saved.
+ */
+#include "cli/cli.h"
+#include "reports/reports.h"
+
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VOUCHERS_PER_PREGNANCY 14
+
+static int cmd_forms_list(struct cli_ctx *c, int argc, char **argv)
+{
+    const struct forms_registry *r;
+
+    (void)argv;
+    if (argc != 1)
+        return cli_usage(c);
+    r = cli_forms(c);
+    if (r == NULL)
+        return EXIT_FAIL;
+    for (size_t i = 0; i < forms_registry_count(r); i++) {
+        const struct forms_form *f = forms_registry_at(r, i);
+        cli_col(c->out, f->id, 18);
+        fprintf(c->out, "第%d版 %dページ  %s\n", f->version, f->pages, f->title);
+    }
+    return EXIT_OK;
+}
+
+/* Pre-filled pages for one person; records each issued document. */
+static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_form *f,
+                        int64_t run, const char *atena, const unsigned char key[32], int *docs,
+                        struct berr *e)
+{
+    struct resident r;
+    struct form_fill fill;
+    char issue[24];
+    int rc, copies = strcmp(f->id, "ninpu_jushinken") == 0 ? VOUCHERS_PER_PREGNANCY : 1;
+
+    rc = residents_get(c->st, &c->actor, atena, "forms.print", &r, e);
+    if (rc < 0)
+        return rc;
+    if (r.status != RS_RESIDENT) {
+        rc = berr_set(e, BERR_INVALID, "宛名番号 %s の住民は%sです。印刷しません", atena,
+                      resident_status_label(r.status));
+        goto cleanup;
+    }
+    for (int k = 1; k <= copies && rc == 0; k++) {
+        struct issue_req q = {
+            .form = f->id, .version = f->version, .person = atena,
+            .kind = copies > 1 ? "voucher" : "form", .seq = copies > 1 ? k : 0,
+            .pages = f->pages,
+        };
+        rc = issues_record(c->st, &c->actor, run, &q, issue, e);
+        if (rc < 0)
+            break;
+        memset(&fill, 0, sizeof(fill));
+        fill.subject = r.atena;
+        fill.issue_id = issue;
+        fill.name = r.name;
+        fill.kana = r.kana;
+        fill.birth = r.birth;
+        fill.voucher_kai = copies > 1 ? k : 0;
+        rc = formprint_form(pdf, f, &fill, key, e);
+        (*docs)++;
+    }
+cleanup:
+    resident_release(&r);
+    return rc;
+}
+
+static int cmd_forms_print(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "blank", no_argument, NULL, 'b' },
+        { "person", required_argument, NULL, 'p' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *out = NULL, *people[256];
+    int blank = 0, npeople = 0, opt, rc = EXIT_OK, docs = 0, txn = 0;
+    const struct forms_form *f;
+    struct pdf *pdf = NULL;
+    unsigned char key[32];
+    int64_t run = 0;
+    struct berr e;
+
+    berr_clear(&e);
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'b': blank = 1; break;
+        case 'o': out = optarg; break;
+        case 'p':
+            if (npeople == 256)
+                return cli_errorf(c, "--person は一度に 256 人までです");
+            people[npeople++] = optarg;
+            break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc - 1 || out == NULL || blank == (npeople > 0))
+        return cli_usage(c);
+    f = cli_form(c, argv[optind]);
+    if (f == NULL)
+        return EXIT_FAIL;
+    if (npeople > 0 && strcmp(f->id, "ninshin_todoke") == 0)
+        return cli_errorf(c, "妊娠届出書は本人が記入する様式のため、個人あての印刷はできません (--blank で印刷)");
+    store_key(c->st, KEY_QR_MAC, key);
+    if (pdf_open(&pdf, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    if (blank) {
+        if (formprint_form(pdf, f, NULL, key, &e) < 0 || pdf_save(pdf, out, &e) < 0) {
+            rc = cli_fail(c, &e);
+            goto cleanup;
+        }
+        fprintf(c->out, "%s: %s (白紙, %dページ) を書きました\n", out, f->title, f->pages);
+        goto cleanup;
+    }
+    if (store_begin(c->st, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    txn = 1;
+    if (print_run_add(c->st, &c->actor, "forms", f->id, NULL, NULL, NULL, out, &run, &e) < 0)
+        goto fail;
+    for (int i = 0; i < npeople; i++)
+        if (print_person(c, pdf, f, run, people[i], key, &docs, &e) < 0)
+            goto fail;
+    if (print_run_finish(c->st, run, docs, &e) < 0 || pdf_save(pdf, out, &e) < 0)
+        goto fail;
+    if (store_commit(c->st, &e) < 0) {
+        unlink(out);
+        txn = 0;
+        goto fail;
+    }
+    txn = 0;
+    fprintf(c->out, "%s: %s を %d 部 (%d人分, %dページ) 書き、発行履歴に記録しました\n", out, f->title,
+            docs, npeople, pdf_page_count(pdf));
+    goto cleanup;
+fail:
+    rc = cli_fail(c, &e);
+cleanup:
+    if (txn)
+        store_rollback(c->st);
+    memset(key, 0, sizeof(key));
+    pdf_free(&pdf);
+    return rc;
+}
+
+const struct cmd_entry cmd_forms_list_entry = {
+    .name = "forms list",
+    .usage = "",
+    .summary = "様式の一覧 / list the form definitions",
+    .needs = 0,
+    .perm = -1,
+    .run = cmd_forms_list,
+};
+
+const struct cmd_entry cmd_forms_print_entry = {
+    .name = "forms print",
+    .usage = "様式 (--blank | --person 宛名番号 ...) -o FILE.pdf",
+    .summary = "様式を印刷 (白紙または個人あて) / print a form, blank or pre-filled",
+    .help = "個人あての様式には氏名・カナ・生年月日を印字し、QR に宛名番号と発行番号を署名付きで入れ、\n"
+            "発行履歴に記録します。妊婦健康診査受診券 (ninpu_jushinken) は1人14枚を番号付きで印刷します。\n"
+            "個人番号は印字しません。\n"
+            "Pre-filled forms carry the subject in a signed QR and are recorded in the issue history;\n"
+            "ninpu_jushinken prints the 14 numbered vouchers of a pregnancy. Never prints a 個人番号.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_FORMS_PRINT,
+    .run = cmd_forms_print,
+};
