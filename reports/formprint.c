@@ -190,7 +190,8 @@ int formprint_form(struct pdf *p, const struct forms_form *f, const struct form_
         payload = NULL;
         pdf_text_box(p, PDF_GOTHIC, 16, f->title_box.x, f->title_box.y, f->title_box.w,
                      f->title_box.h * 0.62, PDF_ALIGN_LEFT, f->title, NULL);
-        if (f->page_titles && f->page_titles[page - 1])
+        if (f->page_titles && f->page_titles[page - 1] &&
+            strcmp(f->page_titles[page - 1], f->title) != 0)
             pdf_text_box(p, PDF_GOTHIC, 11, f->title_box.x, f->title_box.y + f->title_box.h * 0.62,
                          f->title_box.w, f->title_box.h * 0.38, PDF_ALIGN_LEFT,
                          f->page_titles[page - 1], NULL);

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libsodium-dev libcsv-dev
 libutf8proc-dev libjansson-dev check libsubunit-dev libhpdf-dev libqrencode-dev
 libzbar-dev zbar-tools libtesseract-dev libleptonica-dev tesseract-ocr-jpn
 tesseract-ocr-script-jpan tesseract-ocr-eng poppler-utils fonts-ipaexfont
-libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans valgrind"
+libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans valgrind time"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
