@@ -341,7 +341,7 @@ START_TEST(targets_exceptions_and_cp932)
     static const char *const forms[] = { "nyuyoji_4m", "nyuyoji_1y6m", "nyuyoji_3y" };
     for (int f = 0; f < 3 && exc == 0; f++) {
         for (int m = 1; m <= 12 && exc == 0; m++) {
-            char month[16];
+            char month[24];
             snprintf(month, sizeof(month), "2026-%02d", m);
             tl_boshi_run(&r, db, NULL, "targets", forms[f], "--month", month, "--dry-run", NULL);
             if (strstr(r.out, "例外") != NULL) {
