@@ -23,8 +23,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wno-unused-parameter -I. $(PKG_CFLAGS) \
-            -DBOSHI_DATADIR='"$(PREFIX)/share/boshi"'
+            -Wmissing-prototypes -Wno-unused-parameter -I. -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -lpthread
 
 ifeq ($(SAN),1)
@@ -49,8 +48,16 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libboshi.a
 
-.PHONY: all check demo deps bench install clean
+.PHONY: all check demo deps bench install clean FORCE
 all: $(BIN)
+
+# Where the installed binary finds its form definitions; rewritten (and
+# cli/ rebuilt) only when PREFIX changes.
+$(BUILD)/boshi-config.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define BOSHI_DATADIR "$(PREFIX)/share/boshi"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(CLI_OBJ): $(BUILD)/boshi-config.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -5,6 +5,7 @@
  * in cli.h.  Subcommands are in cli/cmd-*.c.
  */
 #include "cli/cli.h"
+#include "boshi-config.h"
 
 #include <getopt.h>
 #include <pwd.h>
