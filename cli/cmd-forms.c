@@ -8,6 +8,7 @@
 #include "reports/reports.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,12 +78,13 @@ static int cmd_forms_print(struct cli_ctx *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         { "blank", no_argument, NULL, 'b' },
+        { "copies", required_argument, NULL, 'c' },
         { "person", required_argument, NULL, 'p' },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
     };
     const char *out = NULL, *people[256];
-    int blank = 0, npeople = 0, opt, rc = EXIT_OK, docs = 0, txn = 0;
+    int blank = 0, npeople = 0, opt, rc = EXIT_OK, docs = 0, txn = 0, copies = 1;
     const struct forms_form *f;
     struct pdf *pdf = NULL;
     unsigned char key[32];
@@ -94,6 +96,11 @@ static int cmd_forms_print(struct cli_ctx *c, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (opt) {
         case 'b': blank = 1; break;
+        case 'c':
+            copies = atoi(optarg);
+            if (copies < 1 || copies > 1000)
+                return cli_usage(c);
+            break;
         case 'o': out = optarg; break;
         case 'p':
             if (npeople == 256)
@@ -115,21 +122,32 @@ static int cmd_forms_print(struct cli_ctx *c, int argc, char **argv)
         rc = cli_fail(c, &e);
         goto cleanup;
     }
-    if (blank) {
-        if (formprint_form(pdf, f, NULL, key, &e) < 0 || pdf_save(pdf, out, &e) < 0) {
-            rc = cli_fail(c, &e);
-            goto cleanup;
-        }
-        fprintf(c->out, "%s: %s (白紙, %dページ) を書きました\n", out, f->title, f->pages);
-        goto cleanup;
-    }
     if (store_begin(c->st, &e) < 0) {
         rc = cli_fail(c, &e);
         goto cleanup;
     }
     txn = 1;
-    if (print_run_add(c->st, &c->actor, "forms", f->id, NULL, NULL, NULL, out, &run, &e) < 0)
+    if (print_run_add(c->st, &c->actor, blank ? "blank" : "forms", f->id, NULL, NULL, NULL, out,
+                      &run, &e) < 0)
         goto fail;
+    /*
+     * Every blank copy has its own issue id in its QR too: the pages of one
+     * sheet (a 2-page 妊娠届出書) are joined by it when they come back, and any
+     * scanned page can be traced to the print run it came from.
+     */
+    for (int k = 0; blank && k < copies; k++) {
+        char issue[24];
+        struct issue_req q = { .form = f->id, .version = f->version, .kind = "blank",
+                               .pages = f->pages };
+        struct form_fill fill;
+        if (issues_record(c->st, &c->actor, run, &q, issue, &e) < 0)
+            goto fail;
+        memset(&fill, 0, sizeof(fill));
+        fill.issue_id = issue;
+        if (formprint_form(pdf, f, &fill, key, &e) < 0)
+            goto fail;
+        docs++;
+    }
     for (int i = 0; i < npeople; i++)
         if (print_person(c, pdf, f, run, people[i], key, &docs, &e) < 0)
             goto fail;
@@ -141,8 +159,12 @@ static int cmd_forms_print(struct cli_ctx *c, int argc, char **argv)
         goto fail;
     }
     txn = 0;
-    fprintf(c->out, "%s: %s を %d 部 (%d人分, %dページ) 書き、発行履歴に記録しました\n", out, f->title,
-            docs, npeople, pdf_page_count(pdf));
+    if (blank)
+        fprintf(c->out, "%s: %s 白紙 %d 部 (%dページ) を書き、発行履歴に記録しました\n", out, f->title,
+                docs, pdf_page_count(pdf));
+    else
+        fprintf(c->out, "%s: %s を %d 部 (%d人分, %dページ) 書き、発行履歴に記録しました\n", out,
+                f->title, docs, npeople, pdf_page_count(pdf));
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -165,10 +187,11 @@ const struct cmd_entry cmd_forms_list_entry = {
 
 const struct cmd_entry cmd_forms_print_entry = {
     .name = "forms print",
-    .usage = "様式 (--blank | --person 宛名番号 ...) -o FILE.pdf",
+    .usage = "様式 (--blank [--copies N] | --person 宛名番号 ...) -o FILE.pdf",
     .summary = "様式を印刷 (白紙または個人あて) / print a form, blank or pre-filled",
     .help = "個人あての様式には氏名・カナ・生年月日を印字し、QR に宛名番号と発行番号を署名付きで入れ、\n"
             "発行履歴に記録します。妊婦健康診査受診券 (ninpu_jushinken) は1人14枚を番号付きで印刷します。\n"
+            "白紙 (--blank) も1部ごとに発行番号を QR に入れて記録します (--copies で部数)。\n"
             "個人番号は印字しません。\n"
             "Pre-filled forms carry the subject in a signed QR and are recorded in the issue history;\n"
             "ninpu_jushinken prints the 14 numbered vouchers of a pregnancy. Never prints a 個人番号.\n",

@@ -87,7 +87,7 @@ int issues_record(struct store *st, const struct actor *a, int64_t run_id,
         sqlite3_bind_null(s, 3);
     sqlite3_bind_text(s, 4, r->form, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, r->version);
-    sqlite3_bind_text(s, 6, r->person, -1, SQLITE_STATIC);
+    db_bind_text(s, 6, r->person);
     sqlite3_bind_text(s, 7, r->kind, -1, SQLITE_STATIC);
     if (r->seq > 0)
         sqlite3_bind_int(s, 8, r->seq);

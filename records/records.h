@@ -297,8 +297,8 @@ int print_run_finish(struct store *st, int64_t run_id, int count, struct berr *e
 struct issue_req {
     const char *form;
     int version;
-    const char *person;          /* 宛名番号 */
-    const char *kind;            /* "form", "letter", "voucher" */
+    const char *person;          /* 宛名番号; NULL for a blank copy */
+    const char *kind;            /* "form", "letter", "voucher", "blank" */
     int seq;                     /* voucher 回数, 0 otherwise */
     const char *month;           /* "YYYY-MM" or NULL */
     const char *checkup_date;    /* ISO or NULL */

@@ -119,7 +119,7 @@ static const char *const migrations[] = {
     "  run_id INTEGER REFERENCES print_runs(id),\n"
     "  form TEXT NOT NULL,\n"
     "  version INTEGER NOT NULL,\n"
-    "  person TEXT NOT NULL,\n"              /* 宛名番号 of the subject */
+    "  person TEXT,\n"                       /* 宛名番号 of the subject; NULL: a blank copy */
     "  kind TEXT NOT NULL,\n"                /* form / letter / voucher */
     "  seq INTEGER,\n"                       /* voucher 回数 (1..14) */
     "  month TEXT,\n"
@@ -135,11 +135,122 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,\n"
     "  person TEXT NOT NULL,\n"
     "  form TEXT NOT NULL,\n"                /* nyuyoji_4m / nyuyoji_1y6m / nyuyoji_3y */
-    "  exam_date TEXT NOT NULL,\n"
+    "  exam_date TEXT,\n"                    /* NULL until the 健診票 page lands */
     "  issue_id TEXT,\n"
     "  created_by TEXT NOT NULL,\n"
     "  created_at TEXT NOT NULL);\n"
     "CREATE INDEX checkups_person ON checkups(person, form);\n",
+    /* 3: intake - batches, pages, readings, the review queue, and what pages land as */
+    "CREATE TABLE batches(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  paths TEXT NOT NULL,\n"
+    "  by_user TEXT NOT NULL,\n"
+    "  started_at TEXT NOT NULL,\n"
+    "  finished_at TEXT);\n"
+    "CREATE TABLE scan_files(\n"
+    "  sha256 TEXT PRIMARY KEY,\n"           /* of the file's bytes; kept content-addressed */
+    "  name TEXT NOT NULL,\n"
+    "  bytes INTEGER NOT NULL,\n"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id));\n"
+    "CREATE TABLE pages(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  sha256 TEXT NOT NULL UNIQUE,\n"       /* of the decoded page image */
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),\n"
+    "  file_sha TEXT NOT NULL REFERENCES scan_files(sha256),\n"
+    "  file_page INTEGER NOT NULL,\n"
+    "  source TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('landed', 'queued', 'rejected')),\n"
+    "  reason TEXT,\n"
+    "  form TEXT, version INTEGER, page_no INTEGER, pages INTEGER,\n"
+    "  subject TEXT, issue_id TEXT,\n"
+    "  dpi INTEGER, skew REAL, scale REAL, residual REAL, rotation INTEGER,\n"
+    "  record_kind TEXT, record_id INTEGER,\n"
+    "  read_at TEXT NOT NULL,\n"
+    "  landed_at TEXT);\n"
+    "CREATE INDEX pages_batch ON pages(batch_id, status);\n"
+    "CREATE INDEX pages_issue ON pages(issue_id) WHERE issue_id IS NOT NULL;\n"
+    "CREATE TABLE readings(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  page_id INTEGER NOT NULL REFERENCES pages(id),\n"
+    "  field TEXT NOT NULL,\n"
+    "  value TEXT,\n"                        /* canonical; corrected by review */
+    "  read_value TEXT,\n"                   /* as read, kept after correction */
+    "  confidence REAL,\n"
+    "  decision TEXT NOT NULL CHECK (decision IN ('accepted', 'review', 'empty')),\n"
+    "  reason TEXT,\n"
+    "  box TEXT,\n"                          /* x,y,w,h in mm, for outlining */
+    "  crop BLOB);\n"                        /* PNG */
+    "CREATE INDEX readings_page ON readings(page_id);\n"
+    "CREATE TABLE review_items(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  page_id INTEGER NOT NULL REFERENCES pages(id),\n"
+    "  reading_id INTEGER REFERENCES readings(id),\n"
+    "  field TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"                /* field / identity / rule / issue */
+    "  reason TEXT NOT NULL,\n"
+    "  risk INTEGER NOT NULL,\n"
+    "  suggested TEXT,\n"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'corrected',\n"
+    "    'rejected')),\n"
+    "  value TEXT,\n"
+    "  resolved_by TEXT, resolved_at TEXT,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX review_open ON review_items(status, risk DESC, id);\n"
+    "CREATE INDEX review_page ON review_items(page_id);\n"
+    "CREATE TABLE review_log(\n"             /* every correction: who, when, before, after */
+    "  id INTEGER PRIMARY KEY,\n"
+    "  item_id INTEGER NOT NULL REFERENCES review_items(id),\n"
+    "  action TEXT NOT NULL,\n"
+    "  before TEXT, after TEXT,\n"
+    "  by_user TEXT NOT NULL,\n"
+    "  at TEXT NOT NULL);\n"
+    "CREATE TABLE pregnancies(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  mother TEXT NOT NULL,\n"              /* 宛名番号 (or a 住登外 id) */
+    "  todoke_date TEXT, weeks_at_todoke INTEGER, due_date TEXT,\n"
+    "  diagnosed_by TEXT, std_tb_check TEXT, parity INTEGER, occupation TEXT,\n"
+    "  page_id INTEGER REFERENCES pages(id),\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX pregnancies_mother ON pregnancies(mother);\n"
+    "CREATE TABLE vouchers(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  issue_id TEXT NOT NULL,\n"            /* 受診券番号 printed in its QR */
+    "  mother TEXT NOT NULL,\n"
+    "  kai INTEGER,\n"
+    "  used_date TEXT, weeks INTEGER, clinic_code TEXT, tests TEXT, amount_yen INTEGER,\n"
+    "  page_id INTEGER REFERENCES pages(id),\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX vouchers_issue ON vouchers(issue_id);\n"
+    "ALTER TABLE checkups ADD COLUMN height_cm REAL;\n"
+    "ALTER TABLE checkups ADD COLUMN weight_kg REAL;\n"
+    "ALTER TABLE checkups ADD COLUMN head_cm REAL;\n"
+    "ALTER TABLE checkups ADD COLUMN chest_cm REAL;\n"
+    "ALTER TABLE checkups ADD COLUMN findings TEXT;\n"
+    "ALTER TABLE checkups ADD COLUMN dental_caries INTEGER;\n"
+    "ALTER TABLE checkups ADD COLUMN dental_plaque TEXT;\n"
+    "ALTER TABLE checkups ADD COLUMN dental_fluoride TEXT;\n"
+    "ALTER TABLE checkups ADD COLUMN epds_score INTEGER;\n"
+    "ALTER TABLE checkups ADD COLUMN result TEXT;\n"
+    "ALTER TABLE checkups ADD COLUMN referral_targets TEXT;\n"
+    "ALTER TABLE checkups ADD COLUMN page_id INTEGER REFERENCES pages(id);\n"
+    "CREATE TABLE answers(\n"                /* questionnaire answers, by field name */
+    "  owner TEXT NOT NULL,\n"               /* checkup / pregnancy */
+    "  owner_id INTEGER NOT NULL,\n"
+    "  field TEXT NOT NULL,\n"
+    "  value TEXT,\n"
+    "  PRIMARY KEY (owner, owner_id, field));\n"
+    "CREATE TABLE referrals(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  checkup_id INTEGER NOT NULL REFERENCES checkups(id),\n"
+    "  person TEXT NOT NULL,\n"
+    "  targets TEXT,\n"
+    "  issue_id TEXT,\n"                     /* the 精密検査依頼書 (reports issue) */
+    "  result TEXT, result_date TEXT,\n"
+    "  result_page_id INTEGER REFERENCES pages(id),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  closed_at TEXT);\n"
+    "CREATE INDEX referrals_person ON referrals(person);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
