@@ -151,3 +151,52 @@ int issues_next_jushin(struct store *st, const char *form, const char *month, ch
     snprintf(out, 24, "%.2s%.2s-%03u", month + 2, month + 5, (unsigned)((n + 1) % 100000));
     return 0;
 }
+
+int issue_lookup(struct store *st, const char *issue_id, struct issue_info *out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT issue_id, form, coalesce(person, ''), kind, coalesce(month, ''), "
+                                "coalesce(returned_at, ''), version, coalesce(seq, 0), pages "
+                                "FROM issues_printed WHERE issue_id = ?", e);
+
+    memset(out, 0, sizeof(*out));
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, issue_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        snprintf(out->issue_id, sizeof(out->issue_id), "%s", db_col(s, 0));
+        snprintf(out->form, sizeof(out->form), "%s", db_col(s, 1));
+        snprintf(out->person, sizeof(out->person), "%s", db_col(s, 2));
+        snprintf(out->kind, sizeof(out->kind), "%s", db_col(s, 3));
+        snprintf(out->month, sizeof(out->month), "%s", db_col(s, 4));
+        snprintf(out->returned_at, sizeof(out->returned_at), "%s", db_col(s, 5));
+        out->version = sqlite3_column_int(s, 6);
+        out->seq = sqlite3_column_int(s, 7);
+        out->pages = sqlite3_column_int(s, 8);
+    } else {
+        rc = berr_set(e, BERR_NOTFOUND, "発行番号 %s は発行履歴にありません", issue_id);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int issue_mark_returned(struct store *st, const char *issue_id, int *already, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int rc = db_prepare(st, &s, "UPDATE issues_printed SET returned_at = ? WHERE issue_id = ? AND "
+                                "returned_at IS NULL", e);
+
+    *already = 0;
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, issue_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "発行履歴の更新", e);
+    else
+        *already = sqlite3_changes(st->db) == 0;
+    sqlite3_finalize(s);
+    return rc;
+}

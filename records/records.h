@@ -15,7 +15,12 @@
  *              residents_find, resident_release, candidates_free
  *   settings:  settings_get, settings_set, settings_each
  *   targets:   targets_age_months, targets_find, targets_free, address_town
- *   issues:    print_run_add, print_run_finish, issues_record, issues_current
+ *   issues:    print_run_add, print_run_finish, issues_record, issues_current,
+ *              issues_next_jushin, issue_lookup, issue_mark_returned
+ *   intake:    batch_open, batch_finish, scan_file_add, page_find, page_store,
+ *              page_readings, page_set_landed
+ *   review:    review_list, review_get, review_resolve, review_open_count
+ *   landing:   record_kind_name, record_for_issue, record_set
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
@@ -316,8 +321,159 @@ int issues_record(struct store *st, const struct actor *a, int64_t run_id,
 /* The next 受診番号 of a checkup month: "YYMM-NNN" (NNN counts forms issued). */
 int issues_next_jushin(struct store *st, const char *form, const char *month, char out[24],
                        struct berr *e);
+struct issue_info {
+    char issue_id[24], form[40], person[16], kind[16], month[8], returned_at[32];
+    int version, seq, pages;
+};
+/* The issue record of an issue id; BERR_NOTFOUND if boshi never printed it. */
+int issue_lookup(struct store *st, const char *issue_id, struct issue_info *out, struct berr *e);
+/* Marks an issue as returned (first time only); *already = 1 if it was. */
+int issue_mark_returned(struct store *st, const char *issue_id, int *already, struct berr *e);
 /* 1 and the id if a form was issued for (form, person, month) already, else 0. */
 int issues_current(struct store *st, const char *form, const char *person, const char *month,
                    char issue_id[24], struct berr *e);
+
+/* ---- intake: batches, pages, readings -------------------------------------- */
+
+/*
+ * A page goes received -> read -> validated -> landed | queued | rejected
+ * (intake/intake.c drives it).  The store sees only the end states, each
+ * written in one transaction with the page's readings and review items,
+ * so a page is either wholly in the store or not at all.
+ */
+
+/* Opens the batch called name, or resumes it if it exists (*resumed = 1). */
+int batch_open(struct store *st, const struct actor *a, const char *name, const char *paths,
+               int64_t *id, int *resumed, struct berr *e);
+int batch_finish(struct store *st, int64_t id, struct berr *e);
+/* Records a scanned file kept content-addressed (once per sha256). */
+int scan_file_add(struct store *st, const char *sha, const char *name, long bytes,
+                  int64_t batch, struct berr *e);
+
+struct page_row {
+    int64_t id, batch_id;
+    char status[12];
+    char form[40], subject[16], issue_id[24];
+    int version, page_no, pages;
+    char source[512];
+    int file_page;
+    char file_sha[65];
+    char reason[512];
+};
+/* 1 and the row if a page with this image hash was taken in, else 0. */
+int page_find(struct store *st, const char *sha, struct page_row *out, struct berr *e);
+int page_get(struct store *st, int64_t id, struct page_row *out, struct berr *e);
+
+struct reading_in {
+    const char *field;
+    const char *value;          /* canonical value, NULL if blank */
+    const char *read_value;     /* as read (may differ: a suggestion) */
+    double confidence;
+    const char *decision;       /* "accepted" / "review" / "empty" */
+    const char *reason;         /* Japanese, for review */
+    double box[4];              /* mm, for outlining */
+    const void *crop;           /* PNG, may be NULL */
+    size_t crop_len;
+};
+struct review_in {
+    const char *field;
+    const char *kind;           /* "field" / "identity" / "rule" / "issue" */
+    const char *reason;
+    int risk;                   /* higher first */
+    const char *suggested;
+    int reading;                /* index into readings, -1 if none */
+};
+struct page_in {
+    const char *sha, *file_sha, *source;
+    int file_page;
+    int64_t batch_id;
+    const char *reject_reason;  /* non-NULL: the page is rejected with this reason */
+    const char *form;
+    int version, page_no, pages;
+    const char *subject, *issue_id;
+    int dpi, rotation;
+    double skew, scale, residual;
+    const struct reading_in *readings;
+    size_t n_readings;
+    const struct review_in *items;
+    size_t n_items;
+};
+/*
+ * Stores a read page: the page row (status rejected, or queued if it has
+ * review items, else "landed" pending the caller's landing in the same
+ * transaction), its readings and review items.  Needs intake.  Run inside
+ * the caller's transaction together with the landing.
+ */
+int page_store(struct store *st, const struct actor *a, const struct page_in *p,
+               int64_t *page_id, struct berr *e);
+
+struct reading_row {
+    int64_t id;
+    const char *field, *value, *read_value, *decision, *reason;
+    double confidence;
+    double box[4];
+};
+typedef int (*reading_fn)(const struct reading_row *r, void *ctx);
+int page_readings(struct store *st, int64_t page_id, reading_fn fn, void *ctx, struct berr *e);
+/* PNG crop of a reading; caller frees *png. */
+int reading_crop(struct store *st, int64_t reading_id, void **png, size_t *len, struct berr *e);
+/* Marks the page landed as record_kind/record_id (and its subject, once known). */
+int page_set_landed(struct store *st, int64_t page_id, const char *record_kind, int64_t record_id,
+                    const char *subject, struct berr *e);
+
+/* ---- review queue ---------------------------------------------------------- */
+
+struct review_row {
+    int64_t id, page_id, reading_id;
+    const char *field, *kind, *reason, *suggested, *status, *value;
+    int risk;
+    const char *form, *subject, *source, *batch;
+    double confidence;
+};
+struct review_filter {
+    const char *reason, *form, *batch;  /* NULL = any */
+    int include_resolved;
+    int limit;
+};
+typedef int (*review_fn)(const struct review_row *r, void *ctx);
+/* Open items, highest risk first (identity, then high-consequence fields). */
+int review_list(struct store *st, const struct actor *a, const struct review_filter *f,
+                review_fn fn, void *ctx, struct berr *e);
+int review_get(struct store *st, const struct actor *a, int64_t id, review_fn fn, void *ctx,
+               struct berr *e);
+enum review_action { REVIEW_ACCEPT, REVIEW_CORRECT, REVIEW_REJECT };
+/*
+ * Resolves an open item (accept the suggestion, correct with value, or
+ * reject the page's field/identity).  BERR_CONFLICT if someone resolved it
+ * meanwhile.  The reading's value is updated and the change logged (who,
+ * when, before, after).  *page_done = 1 when no item of its page is left
+ * open: the caller then lands the page in the same transaction.
+ */
+int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
+                   const char *value, int *page_done, int64_t *page_id, struct berr *e);
+/* Open items of a page (0 = page complete). */
+int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e);
+
+/* ---- landing: the records pages become ------------------------------------- */
+
+enum record_kind { REC_CHECKUP, REC_PREGNANCY, REC_VOUCHER, REC_REFERRAL };
+const char *record_kind_name(enum record_kind k);    /* "checkup" ... */
+/*
+ * The record the pages of one issued document land in (both pages of a
+ * 問診票・健診票 share an issue id): found by issue id, or created for person.
+ * A referral result is never created: BERR_NOTFOUND if no referral has that
+ * issue id.  Needs intake or review.
+ */
+int record_for_issue(struct store *st, const struct actor *a, enum record_kind kind,
+                     const char *issue_id, const char *person, const char *form, int64_t page_id,
+                     int64_t *id, int *created, struct berr *e);
+/*
+ * Sets "table.column" of the record to a canonical value (NULL = blank).
+ * Only the columns of the landing tables are accepted (definitions name
+ * them; anything else is refused, never put into SQL); *_answers columns
+ * go to the answers table by field name.
+ */
+int record_set(struct store *st, enum record_kind kind, int64_t id, const char *column,
+               const char *value, struct berr *e);
 
 #endif

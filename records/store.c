@@ -210,6 +210,8 @@ static const char *const migrations[] = {
     "  mother TEXT NOT NULL,\n"              /* 宛名番号 (or a 住登外 id) */
     "  todoke_date TEXT, weeks_at_todoke INTEGER, due_date TEXT,\n"
     "  diagnosed_by TEXT, std_tb_check TEXT, parity INTEGER, occupation TEXT,\n"
+    "  mother_birth TEXT,\n"
+    "  issue_id TEXT,\n"                     /* of the blank copy its pages share */
     "  page_id INTEGER REFERENCES pages(id),\n"
     "  created_at TEXT NOT NULL);\n"
     "CREATE INDEX pregnancies_mother ON pregnancies(mother);\n"

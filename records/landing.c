@@ -1,0 +1,158 @@
+/*
+ * landing.c: turning a page's accepted readings into records.  The form
+ * definitions say where each field lands ("checkups.weight_kg"); this file
+ * is the only place those names meet SQL, and only through the whitelist
+ * below - a definition cannot make boshi write anywhere else.
+ */
+#include "records/records-internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    enum record_kind kind;
+    const char *table;         /* main table */
+    const char *answers;       /* "<x>_answers" alias for the answers table, or NULL */
+    const char *owner;         /* answers.owner */
+    const char *const *cols;
+} kinds[] = {
+    { REC_CHECKUP, "checkups", "checkup_answers", "checkup",
+      (const char *const[]){ "date", "height_cm", "weight_kg", "head_cm", "chest_cm", "findings",
+                             "dental_caries", "dental_plaque", "dental_fluoride", "epds_score",
+                             "result", "referral_targets", NULL } },
+    { REC_PREGNANCY, "pregnancies", "pregnancy_answers", "pregnancy",
+      (const char *const[]){ "todoke_date", "weeks_at_todoke", "due_date", "diagnosed_by",
+                             "std_tb_check", "parity", "occupation", "mother_birth", NULL } },
+    { REC_VOUCHER, "vouchers", NULL, NULL,
+      (const char *const[]){ "used_date", "weeks", "clinic_code", "tests", "amount_yen", NULL } },
+    { REC_REFERRAL, "referrals", NULL, NULL,
+      (const char *const[]){ "result", "result_date", NULL } },
+};
+
+const char *record_kind_name(enum record_kind k)
+{
+    static const char *const n[] = { "checkup", "pregnancy", "voucher", "referral" };
+
+    return k <= REC_REFERRAL ? n[k] : "?";
+}
+
+/* Columns that hold what identifies a person are never set from a reading. */
+static const char *real_column(const char *table, const char *col)
+{
+    /* checkups.date is exam_date in the table */
+    if (strcmp(table, "checkups") == 0 && strcmp(col, "date") == 0)
+        return "exam_date";
+    return col;
+}
+
+int record_for_issue(struct store *st, const struct actor *a, enum record_kind kind,
+                     const char *issue_id, const char *person, const char *form, int64_t page_id,
+                     int64_t *id, int *created, struct berr *e)
+{
+    static const char *const find_sql[] = {
+        "SELECT id FROM checkups WHERE issue_id = ?",
+        "SELECT id FROM pregnancies WHERE issue_id = ?",
+        "SELECT id FROM vouchers WHERE issue_id = ?",
+        "SELECT id FROM referrals WHERE issue_id = ?",
+    };
+    static const char *const insert_sql[] = {
+        "INSERT INTO checkups(issue_id, person, form, page_id, created_by, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO pregnancies(issue_id, mother, page_id, created_at) VALUES (?1, ?2, ?4, ?6)",
+        "INSERT INTO vouchers(issue_id, mother, page_id, created_at) VALUES (?1, ?2, ?4, ?6)",
+        NULL,
+    };
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int rc;
+
+    *created = 0;
+    if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
+        return actor_require(a, PERM_INTAKE, e);
+    rc = db_prepare(st, &s, find_sql[kind], e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, issue_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        return 0;
+    }
+    sqlite3_finalize(s);
+    if (insert_sql[kind] == NULL)
+        return berr_set(e, BERR_NOTFOUND, "発行番号 %s に対応する精密検査依頼がありません", issue_id);
+    rc = db_prepare(st, &s, insert_sql[kind], e);
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    sqlite3_bind_text(s, 1, issue_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, person, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, form, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, page_id);
+    sqlite3_bind_text(s, 5, a->login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "記録の作成", e);
+    *id = sqlite3_last_insert_rowid(st->db);
+    *created = 1;
+    sqlite3_finalize(s);
+    if (rc == 0) {
+        char d[96];
+        snprintf(d, sizeof(d), "%s を登録 (発行番号 %s)", record_kind_name(kind), issue_id);
+        rc = audit_append(st, a, "records.land", person, d, e);
+    }
+    return rc;
+}
+
+int record_set(struct store *st, enum record_kind kind, int64_t id, const char *column,
+               const char *value, struct berr *e)
+{
+    const char *dot = strchr(column, '.');
+    char table[64], sql[256];
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (dot == NULL || (size_t)(dot - column) >= sizeof(table))
+        return berr_set(e, BERR_INVALID, "記録先「%s」が不正です", column);
+    snprintf(table, sizeof(table), "%.*s", (int)(dot - column), column);
+    const char *col = dot + 1;
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        if (kinds[k].kind != kind)
+            continue;
+        if (kinds[k].answers && strcmp(table, kinds[k].answers) == 0) {
+            rc = db_prepare(st, &s, "INSERT OR REPLACE INTO answers(owner, owner_id, field, value) "
+                                    "VALUES (?, ?, ?, ?)", e);
+            if (rc < 0)
+                return rc;
+            sqlite3_bind_text(s, 1, kinds[k].owner, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, id);
+            sqlite3_bind_text(s, 3, col, -1, SQLITE_STATIC);
+            db_bind_text(s, 4, value);
+            goto run;
+        }
+        if (strcmp(table, kinds[k].table) != 0)
+            break;
+        for (const char *const *c = kinds[k].cols; *c; c++) {
+            if (strcmp(*c, col) != 0)
+                continue;
+            /* both names come from the whitelist above, never from the definition */
+            snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?", kinds[k].table,
+                     real_column(kinds[k].table, *c));
+            rc = db_prepare(st, &s, sql, e);
+            if (rc < 0)
+                return rc;
+            db_bind_text(s, 1, value);
+            sqlite3_bind_int64(s, 2, id);
+            goto run;
+        }
+        break;
+    }
+    return berr_set(e, BERR_INVALID, "記録先「%s」は %s の記録にはありません", column,
+                    record_kind_name(kind));
+run:
+    rc = 0;
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "記録の更新", e);
+    sqlite3_finalize(s);
+    return rc;
+}

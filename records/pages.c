@@ -1,0 +1,329 @@
+/*
+ * pages.c: what intake stores - batches, the scanned files (kept
+ * content-addressed beside the store by intake/), and each page with its
+ * readings and review items.  A page is stored in one piece, inside the
+ * transaction that also lands its record, so a crash leaves either the whole
+ * page or nothing: running the batch again re-reads exactly the pages that
+ * are missing (the image hash is unique), and none twice.
+ * Not for: deciding anything about a reading (intake/ and ocr/ do that).
+ */
+#include "records/records-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int batch_open(struct store *st, const struct actor *a, const char *name, const char *paths,
+               int64_t *id, int *resumed, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32], detail[600];
+    int rc = actor_require(a, PERM_INTAKE, e);
+
+    *resumed = 0;
+    if (rc < 0)
+        return rc;
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &s, "SELECT id FROM batches WHERE name = ?", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        *resumed = 1;
+        goto cleanup;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = db_prepare(st, &s, "INSERT INTO batches(name, paths, by_user, started_at) VALUES (?,?,?,?)", e);
+    if (rc < 0)
+        goto cleanup;
+    store_now_iso(now);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, paths, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, a->login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = db_fail(st, "バッチの記録", e);
+        goto cleanup;
+    }
+    *id = sqlite3_last_insert_rowid(st->db);
+    snprintf(detail, sizeof(detail), "スキャン取込開始 %s", name);
+    rc = audit_append(st, a, "intake.batch", NULL, detail, e);
+cleanup:
+    sqlite3_finalize(s);
+    if (rc < 0) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, e);
+}
+
+int batch_finish(struct store *st, int64_t id, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int rc = db_prepare(st, &s, "UPDATE batches SET finished_at = ? WHERE id = ?", e);
+
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "バッチの記録", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int scan_file_add(struct store *st, const char *sha, const char *name, long bytes, int64_t batch,
+                  struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "INSERT OR IGNORE INTO scan_files(sha256, name, bytes, batch_id) "
+                                "VALUES (?, ?, ?, ?)", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, bytes);
+    sqlite3_bind_int64(s, 4, batch);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "スキャンファイルの記録", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static const char *const page_cols =
+    "id, batch_id, status, coalesce(form, ''), coalesce(subject, ''), coalesce(issue_id, ''), "
+    "coalesce(version, 0), coalesce(page_no, 0), coalesce(pages, 0), source, file_page, file_sha, "
+    "coalesce(reason, '')";
+
+static void fill_page(sqlite3_stmt *s, struct page_row *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->id = sqlite3_column_int64(s, 0);
+    p->batch_id = sqlite3_column_int64(s, 1);
+    snprintf(p->status, sizeof(p->status), "%s", db_col(s, 2));
+    snprintf(p->form, sizeof(p->form), "%s", db_col(s, 3));
+    snprintf(p->subject, sizeof(p->subject), "%s", db_col(s, 4));
+    snprintf(p->issue_id, sizeof(p->issue_id), "%s", db_col(s, 5));
+    p->version = sqlite3_column_int(s, 6);
+    p->page_no = sqlite3_column_int(s, 7);
+    p->pages = sqlite3_column_int(s, 8);
+    snprintf(p->source, sizeof(p->source), "%s", db_col(s, 9));
+    p->file_page = sqlite3_column_int(s, 10);
+    snprintf(p->file_sha, sizeof(p->file_sha), "%s", db_col(s, 11));
+    snprintf(p->reason, sizeof(p->reason), "%s", db_col(s, 12));
+}
+
+static int page_by(struct store *st, const char *where, const char *text, int64_t num,
+                   struct page_row *out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    struct buf sql;
+    int rc;
+
+    buf_init(&sql);
+    buf_addf(&sql, "SELECT %s FROM pages WHERE %s", page_cols, where);
+    rc = db_prepare(st, &s, sql.s, e);
+    buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    if (text)
+        sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(s, 1, num);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        fill_page(s, out);
+        rc = 1;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int page_find(struct store *st, const char *sha, struct page_row *out, struct berr *e)
+{
+    return page_by(st, "sha256 = ?", sha, 0, out, e);
+}
+
+int page_get(struct store *st, int64_t id, struct page_row *out, struct berr *e)
+{
+    int rc = page_by(st, "id = ?", NULL, id, out, e);
+
+    if (rc == 0)
+        return berr_set(e, BERR_NOTFOUND, "ページ %lld はありません", (long long)id);
+    return rc < 0 ? rc : 0;
+}
+
+int page_store(struct store *st, const struct actor *a, const struct page_in *p,
+               int64_t *page_id, struct berr *e)
+{
+    sqlite3_stmt *s = NULL, *r = NULL, *it = NULL;
+    char now[32], box[96];
+    int64_t *reading_ids = NULL;
+    const char *status = p->reject_reason ? "rejected" : p->n_items > 0 ? "queued" : "landed";
+    int rc = actor_require(a, PERM_INTAKE, e);
+
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    rc = db_prepare(st, &s,
+        "INSERT INTO pages(sha256, batch_id, file_sha, file_page, source, status, reason, form, "
+        "version, page_no, pages, subject, issue_id, dpi, skew, scale, residual, rotation, read_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_text(s, 1, p->sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, p->batch_id);
+    sqlite3_bind_text(s, 3, p->file_sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 4, p->file_page);
+    sqlite3_bind_text(s, 5, p->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
+    db_bind_text(s, 7, p->reject_reason);
+    db_bind_text(s, 8, p->form);
+    if (p->form) {
+        sqlite3_bind_int(s, 9, p->version);
+        sqlite3_bind_int(s, 10, p->page_no);
+        sqlite3_bind_int(s, 11, p->pages);
+    }
+    db_bind_text(s, 12, p->subject && *p->subject ? p->subject : NULL);
+    db_bind_text(s, 13, p->issue_id && *p->issue_id ? p->issue_id : NULL);
+    if (p->dpi > 0) {
+        sqlite3_bind_int(s, 14, p->dpi);
+        sqlite3_bind_double(s, 15, p->skew);
+        sqlite3_bind_double(s, 16, p->scale);
+        sqlite3_bind_double(s, 17, p->residual);
+        sqlite3_bind_int(s, 18, p->rotation);
+    }
+    sqlite3_bind_text(s, 19, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE)
+            rc = berr_set(e, BERR_CONFLICT, "%s: このページは取込済みです", p->source);
+        else
+            rc = db_fail(st, "ページの記録", e);
+        goto cleanup;
+    }
+    *page_id = sqlite3_last_insert_rowid(st->db);
+    reading_ids = xcalloc(p->n_readings + 1, sizeof(*reading_ids));
+    rc = db_prepare(st, &r, "INSERT INTO readings(page_id, field, value, read_value, confidence, "
+                            "decision, reason, box, crop) VALUES (?,?,?,?,?,?,?,?,?)", e);
+    for (size_t i = 0; rc == 0 && i < p->n_readings; i++) {
+        const struct reading_in *x = &p->readings[i];
+        sqlite3_reset(r);
+        sqlite3_bind_int64(r, 1, *page_id);
+        sqlite3_bind_text(r, 2, x->field, -1, SQLITE_STATIC);
+        db_bind_text(r, 3, x->value);
+        db_bind_text(r, 4, x->read_value);
+        sqlite3_bind_double(r, 5, x->confidence);
+        sqlite3_bind_text(r, 6, x->decision, -1, SQLITE_STATIC);
+        db_bind_text(r, 7, x->reason);
+        snprintf(box, sizeof(box), "%.1f,%.1f,%.1f,%.1f", x->box[0], x->box[1], x->box[2], x->box[3]);
+        sqlite3_bind_text(r, 8, box, -1, SQLITE_TRANSIENT);
+        if (x->crop)
+            sqlite3_bind_blob(r, 9, x->crop, (int)x->crop_len, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(r, 9);
+        if (sqlite3_step(r) != SQLITE_DONE)
+            rc = db_fail(st, "読取結果の記録", e);
+        reading_ids[i] = sqlite3_last_insert_rowid(st->db);
+    }
+    if (rc == 0)
+        rc = db_prepare(st, &it, "INSERT INTO review_items(page_id, reading_id, field, kind, reason, "
+                                 "risk, suggested, created_at) VALUES (?,?,?,?,?,?,?,?)", e);
+    for (size_t i = 0; rc == 0 && i < p->n_items; i++) {
+        const struct review_in *x = &p->items[i];
+        sqlite3_reset(it);
+        sqlite3_bind_int64(it, 1, *page_id);
+        if (x->reading >= 0 && (size_t)x->reading < p->n_readings)
+            sqlite3_bind_int64(it, 2, reading_ids[x->reading]);
+        else
+            sqlite3_bind_null(it, 2);
+        sqlite3_bind_text(it, 3, x->field, -1, SQLITE_STATIC);
+        sqlite3_bind_text(it, 4, x->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(it, 5, x->reason, -1, SQLITE_STATIC);
+        sqlite3_bind_int(it, 6, x->risk);
+        db_bind_text(it, 7, x->suggested);
+        sqlite3_bind_text(it, 8, now, -1, SQLITE_STATIC);
+        if (sqlite3_step(it) != SQLITE_DONE)
+            rc = db_fail(st, "確認待ちの記録", e);
+    }
+cleanup:
+    sqlite3_finalize(s);
+    sqlite3_finalize(r);
+    sqlite3_finalize(it);
+    free(reading_ids);
+    return rc;
+}
+
+int page_readings(struct store *st, int64_t page_id, reading_fn fn, void *ctx, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT id, field, value, read_value, decision, reason, confidence, "
+                                "box FROM readings WHERE page_id = ? ORDER BY id", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, page_id);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        struct reading_row r;
+        memset(&r, 0, sizeof(r));
+        r.id = sqlite3_column_int64(s, 0);
+        r.field = db_col(s, 1);
+        r.value = sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL : db_col(s, 2);
+        r.read_value = sqlite3_column_type(s, 3) == SQLITE_NULL ? NULL : db_col(s, 3);
+        r.decision = db_col(s, 4);
+        r.reason = db_col(s, 5);
+        r.confidence = sqlite3_column_double(s, 6);
+        sscanf(db_col(s, 7), "%lf,%lf,%lf,%lf", &r.box[0], &r.box[1], &r.box[2], &r.box[3]);
+        rc = fn(&r, ctx);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int reading_crop(struct store *st, int64_t reading_id, void **png, size_t *len, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT crop FROM readings WHERE id = ?", e);
+
+    *png = NULL;
+    *len = 0;
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, reading_id);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_BLOB) {
+        *len = (size_t)sqlite3_column_bytes(s, 0);
+        *png = xmalloc(*len);
+        memcpy(*png, sqlite3_column_blob(s, 0), *len);
+    } else {
+        rc = berr_set(e, BERR_NOTFOUND, "読取 %lld の切り出し画像はありません", (long long)reading_id);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int page_set_landed(struct store *st, int64_t page_id, const char *record_kind, int64_t record_id,
+                    const char *subject, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int rc = db_prepare(st, &s, "UPDATE pages SET status = 'landed', record_kind = ?, record_id = ?, "
+                                "subject = coalesce(?, subject), landed_at = ? WHERE id = ?", e);
+
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    db_bind_text(s, 1, record_kind);
+    sqlite3_bind_int64(s, 2, record_id);
+    db_bind_text(s, 3, subject);
+    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, page_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "ページの更新", e);
+    sqlite3_finalize(s);
+    return rc;
+}

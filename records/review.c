@@ -1,0 +1,223 @@
+/*
+ * review.c: the review queue - every reading boshi is not sure of, every
+ * identity it could not settle, every rule a page breaks.  Items are worked
+ * highest risk first; resolving one is a compare-and-set on its status, so
+ * two nurses on the same item cannot both win (the second is told it was
+ * already resolved) and no update is lost.  Each resolution is logged with
+ * who, when, before and after, and audited.
+ * Not for: validating the value (the caller checks it against the form
+ * definition first) or landing the page (intake/ does, when the last item
+ * of a page is resolved).
+ */
+#include "records/records-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const review_select =
+    "SELECT r.id, r.page_id, coalesce(r.reading_id, 0), r.field, r.kind, r.reason, "
+    "coalesce(r.suggested, ''), r.status, coalesce(r.value, ''), r.risk, coalesce(p.form, ''), "
+    "coalesce(p.subject, ''), p.source, b.name, coalesce(g.confidence, 0) "
+    "FROM review_items r JOIN pages p ON p.id = r.page_id JOIN batches b ON b.id = p.batch_id "
+    "LEFT JOIN readings g ON g.id = r.reading_id ";
+
+static int emit(sqlite3_stmt *s, review_fn fn, void *ctx)
+{
+    struct review_row r;
+
+    r.id = sqlite3_column_int64(s, 0);
+    r.page_id = sqlite3_column_int64(s, 1);
+    r.reading_id = sqlite3_column_int64(s, 2);
+    r.field = db_col(s, 3);
+    r.kind = db_col(s, 4);
+    r.reason = db_col(s, 5);
+    r.suggested = db_col(s, 6);
+    r.status = db_col(s, 7);
+    r.value = db_col(s, 8);
+    r.risk = sqlite3_column_int(s, 9);
+    r.form = db_col(s, 10);
+    r.subject = db_col(s, 11);
+    r.source = db_col(s, 12);
+    r.batch = db_col(s, 13);
+    r.confidence = sqlite3_column_double(s, 14);
+    return fn(&r, ctx);
+}
+
+int review_list(struct store *st, const struct actor *a, const struct review_filter *f,
+                review_fn fn, void *ctx, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    struct buf sql;
+    int rc = actor_require(a, PERM_REVIEW, e), i = 1;
+
+    if (rc < 0)
+        return rc;
+    buf_init(&sql);
+    buf_adds(&sql, review_select);
+    buf_adds(&sql, f->include_resolved ? "WHERE 1" : "WHERE r.status = 'open'");
+    if (f->reason)
+        buf_adds(&sql, " AND r.reason = ?");
+    if (f->form)
+        buf_adds(&sql, " AND p.form = ?");
+    if (f->batch)
+        buf_adds(&sql, " AND b.name = ?");
+    buf_adds(&sql, " ORDER BY r.risk DESC, r.id");
+    if (f->limit > 0)
+        buf_addf(&sql, " LIMIT %d", f->limit);
+    rc = audit_append(st, a, "review.list", NULL, "確認待ち一覧の表示", e);
+    if (rc == 0)
+        rc = db_prepare(st, &s, sql.s, e);
+    buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    if (f->reason)
+        sqlite3_bind_text(s, i++, f->reason, -1, SQLITE_STATIC);
+    if (f->form)
+        sqlite3_bind_text(s, i++, f->form, -1, SQLITE_STATIC);
+    if (f->batch)
+        sqlite3_bind_text(s, i++, f->batch, -1, SQLITE_STATIC);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+        rc = emit(s, fn, ctx);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int review_get(struct store *st, const struct actor *a, int64_t id, review_fn fn, void *ctx,
+               struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    struct buf sql;
+    int rc = actor_require(a, PERM_REVIEW, e);
+
+    if (rc < 0)
+        return rc;
+    buf_init(&sql);
+    buf_adds(&sql, review_select);
+    buf_adds(&sql, "WHERE r.id = ?");
+    rc = db_prepare(st, &s, sql.s, e);
+    buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        char d[64];
+        const char *subject = db_col(s, 11);
+        snprintf(d, sizeof(d), "確認待ち %lld を表示", (long long)id);
+        rc = audit_append(st, a, "review.show", *subject ? subject : NULL, d, e);
+        if (rc == 0)
+            rc = emit(s, fn, ctx);
+    } else {
+        rc = berr_set(e, BERR_NOTFOUND, "確認待ち %lld はありません", (long long)id);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT count(*) FROM review_items WHERE page_id = ? AND "
+                                "status = 'open'", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, page_id);
+    *n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    return 0;
+}
+
+int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
+                   const char *value, int *page_done, int64_t *page_id, struct berr *e)
+{
+    static const char *const status[] = { "accepted", "corrected", "rejected" };
+    sqlite3_stmt *q = NULL, *u = NULL, *r = NULL, *l = NULL;
+    char now[32], before[256] = "", subject[16] = "", detail[512];
+    int64_t reading = 0;
+    int rc = actor_require(a, PERM_REVIEW, e), open = 0;
+
+    *page_done = 0;
+    *page_id = 0;
+    if (rc < 0)
+        return rc;
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &q, "SELECT r.page_id, coalesce(r.reading_id, 0), coalesce(g.value, "
+                            "r.suggested, ''), r.status, coalesce(p.subject, '') FROM review_items r "
+                            "JOIN pages p ON p.id = r.page_id LEFT JOIN readings g ON "
+                            "g.id = r.reading_id WHERE r.id = ?", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_int64(q, 1, id);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        rc = berr_set(e, BERR_NOTFOUND, "確認待ち %lld はありません", (long long)id);
+        goto cleanup;
+    }
+    *page_id = sqlite3_column_int64(q, 0);
+    reading = sqlite3_column_int64(q, 1);
+    snprintf(before, sizeof(before), "%s", db_col(q, 2));
+    snprintf(subject, sizeof(subject), "%s", db_col(q, 4));
+    if (strcmp(db_col(q, 3), "open") != 0) {
+        rc = berr_set(e, BERR_CONFLICT, "確認待ち %lld は既に処理されています (%s)", (long long)id,
+                      db_col(q, 3));
+        goto cleanup;
+    }
+    store_now_iso(now);
+    /* compare-and-set: only an open item can be resolved, once */
+    rc = db_prepare(st, &u, "UPDATE review_items SET status = ?, value = ?, resolved_by = ?, "
+                            "resolved_at = ? WHERE id = ? AND status = 'open'", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_text(u, 1, status[act], -1, SQLITE_STATIC);
+    db_bind_text(u, 2, value);
+    sqlite3_bind_text(u, 3, a->login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 4, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(u, 5, id);
+    if (sqlite3_step(u) != SQLITE_DONE || sqlite3_changes(st->db) != 1) {
+        rc = berr_set(e, BERR_CONFLICT, "確認待ち %lld は既に処理されています", (long long)id);
+        goto cleanup;
+    }
+    if (reading > 0) {
+        rc = db_prepare(st, &r, "UPDATE readings SET value = ?, decision = 'accepted' WHERE id = ?", e);
+        if (rc < 0)
+            goto cleanup;
+        db_bind_text(r, 1, value);
+        sqlite3_bind_int64(r, 2, reading);
+        if (sqlite3_step(r) != SQLITE_DONE) {
+            rc = db_fail(st, "読取結果の更新", e);
+            goto cleanup;
+        }
+    }
+    rc = db_prepare(st, &l, "INSERT INTO review_log(item_id, action, before, after, by_user, at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_int64(l, 1, id);
+    sqlite3_bind_text(l, 2, status[act], -1, SQLITE_STATIC);
+    sqlite3_bind_text(l, 3, before, -1, SQLITE_STATIC);
+    db_bind_text(l, 4, value);
+    sqlite3_bind_text(l, 5, a->login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l, 6, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(l) != SQLITE_DONE) {
+        rc = db_fail(st, "確認の記録", e);
+        goto cleanup;
+    }
+    snprintf(detail, sizeof(detail), "確認待ち %lld: %s", (long long)id, status[act]);
+    rc = audit_append(st, a, "review.resolve", *subject ? subject : NULL, detail, e);
+    if (rc == 0)
+        rc = review_open_count(st, *page_id, &open, e);
+    if (rc == 0)
+        *page_done = open == 0;
+cleanup:
+    sqlite3_finalize(q);
+    sqlite3_finalize(u);
+    sqlite3_finalize(r);
+    sqlite3_finalize(l);
+    if (rc < 0) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, e);
+}
