@@ -1,0 +1,97 @@
+/*
+ * intake: weekly scan batches into records (DESIGN.md 1, 4-6).
+ *
+ * Public functions:
+ *   page reading (read.c)
+ *     intake_template()        the registration template shared by all forms
+ *     intake_read_page()       a loaded page -> form, QR, one result per field,
+ *                              each with a decision and, for review, a reason
+ *     intake_page_result_release()
+ *   landing (land.c)
+ *     intake_land_page()       a page whose readings are all settled -> records
+ *   batches (intake.c)
+ *     intake_run()             files and folders -> pages stored, landed or queued
+ *
+ * A page goes received -> read -> validated -> landed | queued | rejected:
+ *   received   a page image from a file (ocr_load), hashed
+ *   read       registered, QR verified, every field of its form read (read.c)
+ *   validated  values typed and checked (forms), identity settled (intake.c)
+ *   landed     stored with its record, in one transaction   (land.c)
+ *   queued     stored with review items; lands when the last is resolved
+ *   rejected   stored with the reason (no marks, bad QR, not a page ...)
+ * Nothing here prints; progress goes through a callback.
+ */
+#ifndef BOSHI_INTAKE_H
+#define BOSHI_INTAKE_H
+
+#include "base/base.h"
+#include "base/qrpayload.h"
+#include "forms/forms.h"
+#include "ocr/ocr.h"
+#include "records/records.h"
+
+enum intake_decision { DEC_ACCEPTED, DEC_REVIEW, DEC_EMPTY };
+const char *intake_decision_name(enum intake_decision d);   /* "accepted" ... */
+
+/* Risk of a review item: identity first, then what changes a child's care. */
+enum intake_risk {
+    RISK_QUESTION = 20,      /* questionnaire answers */
+    RISK_PRESENCE = 25,
+    RISK_MEASURE = 50,       /* measurements, counts */
+    RISK_DATE = 60,
+    RISK_RULE = 65,          /* a cross-field rule broken */
+    RISK_RESULT = 80,        /* 総合判定, 精密検査, 診断 */
+    RISK_ISSUE = 90,         /* returned twice, moved out, unknown issue */
+    RISK_IDENTITY = 100,
+};
+
+struct field_result {
+    const struct forms_field *fld;
+    enum intake_decision decision;
+    char value[OCR_TEXT_MAX];     /* canonical value when accepted, else "" */
+    char read[OCR_TEXT_MAX];      /* what was read (the suggestion for review) */
+    double confidence;            /* 0..1 */
+    char reason[160];             /* Japanese, when review */
+    int risk;
+    double box[4];                /* mm, the field's extent (outlining in review) */
+    unsigned char *crop;          /* PNG, owned */
+    size_t crop_len;
+};
+
+/* What a pre-filled page should say in its printed fields. */
+struct intake_expect {
+    int have;                     /* 0: nothing known (blank form) */
+    char name[128], kana[128], jushin_no[24];
+    struct ymd birth, checkup_date;
+};
+
+struct page_result {
+    const struct forms_form *form;    /* NULL if not identified */
+    struct qrpayload qr;
+    struct ocr_registration reg;
+    char reject[512];                 /* non-empty: the page is rejected, why */
+    struct field_result *fields;      /* the fields of this page, owned */
+    size_t n_fields;
+    double ms;                        /* time to read */
+};
+
+/* The marks and QR every boshi form shares (from the first definition). */
+void intake_template(const struct forms_registry *forms, struct ocr_template *t);
+
+/*
+ * Reads one loaded page: registers it, verifies its QR under key, finds its
+ * form, and reads every field of that page with the rules of DESIGN.md 4
+ * (a reading is accepted only when independently confirmed; see read.c).
+ * expect (may be NULL) is what the page's printed fields should show; the
+ * caller looks it up from the QR's subject between the two calls
+ * intake_read_page() makes through `lookup`.
+ * Returns 0 with out->reject set for a page that is not readable; a
+ * negative code only for failures of the machinery.
+ */
+typedef void (*intake_expect_fn)(const struct qrpayload *qr, struct intake_expect *out, void *ctx);
+int intake_read_page(struct ocr_reader *r, struct ocr_page *p, const struct forms_registry *forms,
+                     const unsigned char key[32], intake_expect_fn lookup, void *lookup_ctx,
+                     struct page_result *out, struct berr *e);
+void intake_page_result_release(struct page_result *res);
+
+#endif

@@ -1,0 +1,520 @@
+/*
+ * read.c: one scanned page -> its form and a decided reading per field.
+ * The decision rules (DESIGN.md 4, and the OCR issue: nothing wrong is ever
+ * accepted, as much as possible is):
+ *   check/choice/multi  OMR classes; a faint mark, a filled-in box (the way
+ *                       people cancel a tick), two marks in a choice, or
+ *                       nothing in a required choice go to review
+ *   printed             what boshi printed, read by two models: accepted only
+ *                       when both agree with what was printed
+ *   digits, number,     handwriting: accepted only when an independent check
+ *   mynumber, date,     confirms it (the 個人番号 check digit with both models
+ *   kana                agreeing; a date or kana equal to the resident master);
+ *                       otherwise review, with the reading as a suggestion
+ *   text                handwritten kanji: never accepted; ink goes to review
+ *   presence            ink or not
+ * Every reading keeps its crop (PNG) so a nurse sees what was read.
+ */
+#include "intake/intake.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *intake_decision_name(enum intake_decision d)
+{
+    static const char *const n[] = { "accepted", "review", "empty" };
+
+    return d <= DEC_EMPTY ? n[d] : "?";
+}
+
+void intake_template(const struct forms_registry *forms, struct ocr_template *t)
+{
+    const struct forms_form *f = forms_registry_at(forms, 0);
+
+    memset(t, 0, sizeof(*t));
+    t->page_w = f->page_w;
+    t->page_h = f->page_h;
+    for (int i = 0; i < 4; i++) {
+        t->marks[i][0] = f->marks[i].x;
+        t->marks[i][1] = f->marks[i].y;
+        t->marks[i][2] = f->marks[i].w;
+        t->marks[i][3] = f->marks[i].h;
+    }
+    t->qr[0] = f->qr.x;
+    t->qr[1] = f->qr.y;
+    t->qr[2] = f->qr.w;
+    t->qr[3] = f->qr.h;
+}
+
+static struct ocr_box obox(const struct forms_box *b, int cells)
+{
+    struct ocr_box o = { b->x, b->y, b->w, b->h, cells };
+
+    return o;
+}
+
+static void extend(double box[4], const struct forms_box *b)
+{
+    if (box[2] == 0) {
+        box[0] = b->x; box[1] = b->y; box[2] = b->w; box[3] = b->h;
+        return;
+    }
+    double x2 = fmax(box[0] + box[2], b->x + b->w), y2 = fmax(box[1] + box[3], b->y + b->h);
+    box[0] = fmin(box[0], b->x);
+    box[1] = fmin(box[1], b->y);
+    box[2] = x2 - box[0];
+    box[3] = y2 - box[1];
+}
+
+static void review(struct field_result *r, int risk, const char *reason)
+{
+    r->decision = DEC_REVIEW;
+    r->risk = risk;
+    snprintf(r->reason, sizeof(r->reason), "%s", reason);
+    r->value[0] = '\0';
+}
+
+/* Parses raw as the field's kind; on success accepts the canonical value. */
+static int accept(struct field_result *r, const char *raw)
+{
+    struct forms_value v;
+    struct berr e;
+    int rc;
+
+    forms_value_init(&v);
+    rc = forms_value_parse(r->fld, raw, &v, &e);
+    if (rc == 0 && v.present) {
+        r->decision = DEC_ACCEPTED;
+        snprintf(r->value, sizeof(r->value), "%s", v.text);
+    } else if (rc == 0) {
+        r->decision = DEC_EMPTY;
+    }
+    forms_value_release(&v);
+    return rc;
+}
+
+/* A canonical suggestion for review, when the reading parses. */
+static void suggest(struct field_result *r, const char *raw)
+{
+    struct forms_value v;
+    struct berr e;
+
+    forms_value_init(&v);
+    if (forms_value_parse(r->fld, raw, &v, &e) == 0 && v.present)
+        snprintf(r->read, sizeof(r->read), "%s", v.text);
+    else
+        snprintf(r->read, sizeof(r->read), "%s", raw);
+    forms_value_release(&v);
+}
+
+static int risk_of(const struct forms_field *f)
+{
+    if (f->column && (strstr(f->column, ".result") || strstr(f->column, "referral_targets") ||
+                      strstr(f->column, "findings")))
+        return RISK_RESULT;
+    switch (f->kind) {
+    case FORMS_DATE: return RISK_DATE;
+    case FORMS_MYNUMBER: return RISK_IDENTITY;
+    case FORMS_DIGITS: case FORMS_NUMBER: return RISK_MEASURE;
+    case FORMS_PRESENCE: return RISK_PRESENCE;
+    default: return RISK_QUESTION;
+    }
+}
+
+/* ---- boxes ------------------------------------------------------------- */
+
+#define FILLED_COVERAGE 0.55   /* a box filled in: in Japanese practice, a cancelled tick */
+
+static int read_options(struct ocr_page *p, struct field_result *r, struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    int marked = 0, faint = 0, filled = 0, first = -1, rc = 0;
+    double conf = 1.0;
+    struct buf v;
+
+    buf_init(&v);
+    for (size_t i = 0; i < f->n_options && rc == 0; i++) {
+        struct ocr_box b = obox(&f->options[i].box, 0);
+        struct ocr_mark m;
+        extend(r->box, &f->options[i].box);
+        rc = ocr_omr(p, &b, &m, e);
+        if (rc < 0)
+            break;
+        if (m.cls == OCR_OMR_MARGINAL)
+            faint++;
+        if (m.cls == OCR_OMR_MARKED && m.coverage >= FILLED_COVERAGE)
+            filled++;
+        if (m.cls == OCR_OMR_MARKED) {
+            marked++;
+            if (first < 0)
+                first = (int)i;
+            buf_addf(&v, "%s%s", v.len ? "," : "", f->options[i].value);
+        }
+        double d = m.cls == OCR_OMR_MARKED ? (m.score - OCR_OMR_MARKED_MIN) / 0.15
+                   : m.cls == OCR_OMR_EMPTY ? (OCR_OMR_EMPTY_MAX - m.score) / OCR_OMR_EMPTY_MAX
+                                            : 0.0;
+        conf = fmin(conf, fmax(0.0, fmin(1.0, 0.5 + d / 2)));
+    }
+    r->confidence = conf;
+    snprintf(r->read, sizeof(r->read), "%s", v.s);
+    if (rc < 0)
+        goto cleanup;
+    if (faint > 0)
+        review(r, risk_of(f), "印が薄い");
+    else if (filled > 0)
+        review(r, risk_of(f), "塗りつぶし (訂正の可能性)");
+    else if (f->kind == FORMS_CHOICE && marked > 1)
+        review(r, risk_of(f), "二つ選択");
+    else if (marked == 0 && f->required)
+        review(r, risk_of(f), "未記入");
+    else if (marked == 0)
+        r->decision = DEC_EMPTY;
+    else if (accept(r, v.s) < 0)
+        review(r, risk_of(f), "選択の組み合わせが不正");
+cleanup:
+    buf_release(&v);
+    return rc;
+}
+
+static int read_check(struct ocr_page *p, struct field_result *r, struct berr *e)
+{
+    struct ocr_box b = obox(&r->fld->box, 0);
+    struct ocr_mark m;
+    int rc = ocr_omr(p, &b, &m, e);
+
+    if (rc < 0)
+        return rc;
+    r->confidence = m.cls == OCR_OMR_MARGINAL ? 0.3 : 0.95;
+    snprintf(r->read, sizeof(r->read), "%s", m.cls == OCR_OMR_MARKED ? "1" : "0");
+    if (m.cls == OCR_OMR_MARGINAL)
+        review(r, risk_of(r->fld), "印が薄い");
+    else if (m.cls == OCR_OMR_MARKED && m.coverage >= FILLED_COVERAGE)
+        review(r, risk_of(r->fld), "塗りつぶし (訂正の可能性)");
+    else if (m.cls == OCR_OMR_MARKED)
+        accept(r, "1");
+    else if (r->fld->required)
+        review(r, risk_of(r->fld), "未記入");
+    else
+        r->decision = DEC_EMPTY;
+    return 0;
+}
+
+/* ---- handwriting -------------------------------------------------------- */
+
+static int read_comb(struct ocr_reader *rd, struct ocr_page *p, const struct forms_box *fb,
+                     int cells, enum ocr_kind kind, struct ocr_text *t, struct berr *e)
+{
+    struct ocr_box b = obox(fb, cells);
+
+    return ocr_read_text(rd, p, &b, kind, t, e);
+}
+
+static int read_digits(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
+                       struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    struct ocr_text t;
+    int rc = read_comb(rd, p, &f->box, f->cells, f->kind == FORMS_KANA ? OCR_KANA : OCR_DIGITS,
+                       &t, e);
+
+    if (rc < 0)
+        return rc;
+    r->confidence = fmin(t.r[0].min_conf, t.r[1].min_conf) / 100.0;
+    if (t.empty) {
+        if (f->required)
+            review(r, risk_of(f), "未記入");
+        else
+            r->decision = DEC_EMPTY;
+        return 0;
+    }
+    suggest(r, t.r[0].value[0] ? t.r[0].value : t.r[1].value);
+    if (!t.agree) {
+        review(r, risk_of(f), "読み取り不一致");
+        return 0;
+    }
+    if (f->cells > 1 && t.cells_inked > 0 && (int)strlen(t.r[0].value) != t.cells_inked &&
+        f->kind != FORMS_KANA) {
+        review(r, risk_of(f), "桁数不足");
+        return 0;
+    }
+    if (f->kind == FORMS_MYNUMBER) {
+        /* the check digit is an independent check of the 12 digits read */
+        if (!mynumber_valid(t.r[0].value))
+            review(r, RISK_IDENTITY, "チェックデジット不一致");
+        else if (accept(r, t.r[0].value) < 0)
+            review(r, RISK_IDENTITY, "個人番号の形式エラー");
+        return 0;
+    }
+    /* handwriting with nothing to confirm it: a person decides */
+    struct forms_value v;
+    struct berr ve;
+    forms_value_init(&v);
+    if (forms_value_parse(f, t.r[0].value, &v, &ve) < 0)
+        review(r, risk_of(f), "範囲外・形式エラー");
+    else
+        review(r, risk_of(f), f->kind == FORMS_KANA ? "手書きカナの確認" : "手書き数字の確認");
+    forms_value_release(&v);
+    return 0;
+}
+
+static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
+                     struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    const struct forms_comb *parts[3] = { &f->year, &f->month, &f->day };
+    char got[3][OCR_TEXT_MAX];
+    const char *era = NULL;
+    int empty = 0, agree = 1, rc = 0, eras = 0, faint = 0;
+    double conf = 1.0;
+    struct buf raw;
+
+    buf_init(&raw);
+    for (size_t i = 0; i < f->n_options; i++) {
+        struct ocr_box b = obox(&f->options[i].box, 0);
+        struct ocr_mark m;
+        extend(r->box, &f->options[i].box);
+        rc = ocr_omr(p, &b, &m, e);
+        if (rc < 0)
+            goto cleanup;
+        if (m.cls == OCR_OMR_MARKED) {
+            era = f->options[i].value;
+            eras++;
+        }
+        faint += m.cls == OCR_OMR_MARGINAL;
+    }
+    for (int k = 0; k < 3; k++) {
+        struct ocr_text t;
+        extend(r->box, &parts[k]->box);
+        rc = read_comb(rd, p, &parts[k]->box, parts[k]->cells, OCR_DIGITS, &t, e);
+        if (rc < 0)
+            goto cleanup;
+        empty += t.empty;
+        agree &= t.agree;
+        conf = fmin(conf, fmin(t.r[0].min_conf, t.r[1].min_conf) / 100.0);
+        snprintf(got[k], sizeof(got[k]), "%s", t.r[0].value[0] ? t.r[0].value : t.r[1].value);
+    }
+    r->confidence = conf;
+    if (empty == 3 && eras == 0 && faint == 0) {
+        if (f->required)
+            review(r, risk_of(f), "未記入");
+        else
+            r->decision = DEC_EMPTY;
+        goto cleanup;
+    }
+    if (forms_date_raw(f, era, got[0], got[1], got[2], &raw, e) == 0)
+        suggest(r, raw.s);
+    if (faint || (f->n_options > 0 && eras != 1))
+        review(r, risk_of(f), eras > 1 ? "元号が二つ選択" : "元号の印が不明");
+    else if (empty > 0)
+        review(r, risk_of(f), "桁数不足");
+    else if (!agree)
+        review(r, risk_of(f), "読み取り不一致");
+    else
+        review(r, risk_of(f), "手書き日付の確認");   /* intake may confirm it */
+cleanup:
+    buf_release(&raw);
+    return rc;
+}
+
+static int read_ink(struct ocr_page *p, struct field_result *r, struct berr *e)
+{
+    struct ocr_box b = obox(&r->fld->box, 0);
+    struct ocr_ink k;
+    int rc = ocr_ink(p, &b, &k, e);
+
+    if (rc < 0)
+        return rc;
+    r->confidence = k.present ? fmin(1.0, 0.5 + k.coverage * 20) : 0.9;
+    snprintf(r->read, sizeof(r->read), "%s", k.present ? "1" : "0");
+    if (r->fld->kind == FORMS_TEXT) {
+        if (k.present)
+            review(r, risk_of(r->fld), "手書き文字 (入力が必要)");
+        else if (r->fld->required)
+            review(r, risk_of(r->fld), "未記入");
+        else
+            r->decision = DEC_EMPTY;
+        return 0;
+    }
+    if (k.present)
+        accept(r, "1");
+    else if (r->fld->required)
+        review(r, risk_of(r->fld), "未記入");
+    else
+        r->decision = DEC_EMPTY;
+    return 0;
+}
+
+/* ---- printed by boshi ------------------------------------------------------ */
+
+static void squeeze(const char *in, char *out, size_t n)
+{
+    char *f = kana_fold(in);
+    size_t j = 0;
+
+    for (const char *s = f ? f : ""; *s && j + 1 < n; s++)
+        if (*s != ' ')
+            out[j++] = *s;
+    out[j] = '\0';
+    free(f);
+}
+
+static int read_printed(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
+                        const struct intake_expect *x, struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    struct ocr_text t;
+    char want[OCR_TEXT_MAX] = "", a[OCR_TEXT_MAX], b[OCR_TEXT_MAX], w[OCR_TEXT_MAX];
+    int rc = read_comb(rd, p, &f->box, 0, OCR_TEXT, &t, e);
+
+    if (rc < 0)
+        return rc;
+    r->confidence = fmin(t.r[0].conf, t.r[1].conf) / 100.0;
+    snprintf(r->read, sizeof(r->read), "%s", t.r[0].value);
+    if (x && x->have && f->source) {
+        if (strcmp(f->source, "subject.name") == 0)
+            snprintf(want, sizeof(want), "%s", x->name);
+        else if (strcmp(f->source, "subject.kana") == 0)
+            snprintf(want, sizeof(want), "%s", x->kana);
+        else if (strcmp(f->source, "issue.jushin_no") == 0)
+            snprintf(want, sizeof(want), "%s", x->jushin_no);
+        else if (strcmp(f->source, "subject.birth") == 0 && x->birth.y)
+            jpdate_format(x->birth, want, sizeof(want));
+        else if (strcmp(f->source, "issue.checkup_date") == 0 && x->checkup_date.y)
+            jpdate_format(x->checkup_date, want, sizeof(want));
+    }
+    if (t.empty) {
+        if (want[0])
+            review(r, RISK_ISSUE, "印字が読めない");
+        else
+            r->decision = DEC_EMPTY;
+        return 0;
+    }
+    if (!want[0]) {
+        /* printed, but boshi does not know what: nothing to confirm it with */
+        review(r, RISK_QUESTION, "印字内容を照合できない");
+        return 0;
+    }
+    squeeze(t.r[0].value, a, sizeof(a));
+    squeeze(t.r[1].value, b, sizeof(b));
+    squeeze(want, w, sizeof(w));
+    snprintf(r->read, sizeof(r->read), "%s", want);
+    if (strcmp(a, w) == 0 && strcmp(b, w) == 0)
+        accept(r, want);
+    else
+        review(r, RISK_ISSUE, "読み取り不一致 (印字と照合)");
+    return 0;
+}
+
+/* ---- the page -------------------------------------------------------------- */
+
+static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
+                      const struct intake_expect *x, struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    int rc;
+
+    if (f->has_box)
+        extend(r->box, &f->box);
+    switch (f->kind) {
+    case FORMS_CHECK: rc = read_check(p, r, e); break;
+    case FORMS_CHOICE:
+    case FORMS_MULTI: rc = read_options(p, r, e); break;
+    case FORMS_DIGITS:
+    case FORMS_NUMBER:
+    case FORMS_MYNUMBER:
+    case FORMS_KANA: rc = read_digits(rd, p, r, e); break;
+    case FORMS_DATE: rc = read_date(rd, p, r, e); break;
+    case FORMS_TEXT:
+    case FORMS_PRESENCE: rc = read_ink(p, r, e); break;
+    case FORMS_PRINTED: rc = read_printed(rd, p, r, x, e); break;
+    default: rc = berr_set(e, BERR_FAIL, "未対応の項目種別"); break;
+    }
+    if (rc == 0 && r->box[2] > 0) {
+        struct forms_box fb = { r->box[0], r->box[1], r->box[2], r->box[3] };
+        struct ocr_box b = obox(&fb, 0);
+        rc = ocr_crop_png(p, &b, 2.0, &r->crop, &r->crop_len, e);
+    }
+    return rc;
+}
+
+static double ms_since(struct timespec t0)
+{
+    struct timespec t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct forms_registry *forms,
+                     const unsigned char key[32], intake_expect_fn lookup, void *lookup_ctx,
+                     struct page_result *out, struct berr *e)
+{
+    struct ocr_template t;
+    struct intake_expect x;
+    struct berr pe;
+    struct timespec t0;
+    size_t n = 0;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(out, 0, sizeof(*out));
+    memset(&x, 0, sizeof(x));
+    berr_clear(&pe);
+    intake_template(forms, &t);
+    rc = ocr_register(p, &t, &out->reg, &pe);
+    if (rc == BERR_INVALID) {
+        snprintf(out->reject, sizeof(out->reject), "%s", pe.msg);
+        goto done;
+    }
+    if (rc < 0)
+        return berr_set(e, rc, "%s", pe.msg);
+    rc = ocr_qr(p, key, &out->qr, NULL, &pe);
+    if (rc < 0 && rc != BERR_FAIL) {
+        snprintf(out->reject, sizeof(out->reject), "%s", pe.msg);
+        goto done;
+    }
+    if (rc < 0)
+        return berr_set(e, rc, "%s", pe.msg);
+    out->form = forms_registry_get(forms, out->qr.form, out->qr.version);
+    if (out->form == NULL) {
+        snprintf(out->reject, sizeof(out->reject), "%s: 様式 %s 第%d版 は登録されていません",
+                 ocr_page_name(p), out->qr.form, out->qr.version);
+        goto done;
+    }
+    if (out->qr.page < 1 || out->qr.page > out->form->pages || out->qr.pages != out->form->pages) {
+        snprintf(out->reject, sizeof(out->reject), "%s: QR のページ番号が様式と合いません",
+                 ocr_page_name(p));
+        goto done;
+    }
+    if (lookup != NULL)
+        lookup(&out->qr, &x, lookup_ctx);
+    for (size_t i = 0; i < out->form->n_fields; i++)
+        n += out->form->fields[i].page == out->qr.page;
+    out->fields = xcalloc(n ? n : 1, sizeof(*out->fields));
+    for (size_t i = 0; i < out->form->n_fields; i++) {
+        const struct forms_field *f = &out->form->fields[i];
+        if (f->page != out->qr.page)
+            continue;
+        struct field_result *r = &out->fields[out->n_fields++];
+        r->fld = f;
+        rc = read_field(rd, p, r, &x, e);
+        if (rc < 0) {
+            berr_prefix(e, "%s: 項目「%s」: ", ocr_page_name(p), f->label);
+            return rc;
+        }
+    }
+done:
+    out->ms = ms_since(t0);
+    return 0;
+}
+
+void intake_page_result_release(struct page_result *res)
+{
+    for (size_t i = 0; res->fields && i < res->n_fields; i++)
+        free(res->fields[i].crop);
+    free(res->fields);
+    memset(res, 0, sizeof(*res));
+}
