@@ -1,0 +1,223 @@
+/*
+ * ocr: a scanned page image in, a registered page and field readings out
+ * (DESIGN.md 4).  Geometry comes in millimetres from the caller; this module
+ * knows nothing about form definitions, records or review.
+ *
+ * Public functions, in the order a worker calls them:
+ *   ocr_load() / ocr_load_mem()   file bytes -> pages (8-bit grey + dpi), or a
+ *                                 rejection reason per page; ocr_loaded_release()
+ *   ocr_register()                skew, orientation, marks, affine mm -> px map
+ *   ocr_qr()                      the signed QR payload (base/qrpayload.h)
+ *   ocr_omr(), ocr_ink()          checkbox score/class, ink presence
+ *   ocr_reader_open()             one Tesseract reader per worker; ocr_reader_free()
+ *   ocr_read_text()               digits (comb), kana or text: two models' readings
+ *   ocr_read_cell_digit()         one comb cell (to be replaced by a handwriting model)
+ *   ocr_crop_png()                the field's crop as PNG bytes, for review
+ *   ocr_page_free()
+ *
+ * Ownership: a struct ocr_page belongs to the struct ocr_loaded it came in
+ * until the caller takes it (sets the slot to NULL) and then frees it with
+ * ocr_page_free().  Readings are plain structs with fixed-size strings (no
+ * release needed); PNG bytes from ocr_crop_png() are the caller's (free()).
+ *
+ * States of a page:  loaded --ocr_register()--> registered
+ *                    (ocr_qr, ocr_omr, ocr_ink, ocr_read_*, ocr_crop_png need
+ *                    registered; calling them earlier is a programming error).
+ * A page whose marks cannot be found, or whose map does not fit, is never
+ * registered: ocr_register() returns BERR_INVALID with the reason.
+ *
+ * Errors follow base/base.h: 0 or a negative enum berr_code with a Japanese
+ * message for staff naming the file and page.  Rejections of the page
+ * (blank, not a page, marks, QR) are BERR_INVALID; a bad QR signature is
+ * BERR_DENIED; library failures are BERR_FAIL.
+ *
+ * Threads: pages are independent and page functions are reentrant; a
+ * reader is used by one thread at a time.  The process must run with
+ * OMP_THREAD_LIMIT=1 in its environment (Tesseract's OpenMP reads it at
+ * start-up; more threads doubled the time per field).  The first call into
+ * this module silences Leptonica's messages on stderr for the whole process
+ * (modules never print).
+ */
+#ifndef BOSHI_OCR_H
+#define BOSHI_OCR_H
+
+#include "base/base.h"
+#include "base/qrpayload.h"
+
+#include <stddef.h>
+
+#define OCR_MIN_LONG_SIDE_PX 1000  /* smaller images are not pages */
+#define OCR_MAX_CELLS 32           /* cells in one comb */
+#define OCR_TEXT_MAX 256           /* bytes of one reading, NUL included */
+/* OMR classes: score <= EMPTY is empty, >= MARKED is marked, between is review. */
+#define OCR_OMR_EMPTY_MAX 0.02
+#define OCR_OMR_MARKED_MIN 0.15
+
+/* What the page should look like, in mm from the top-left of the page. */
+struct ocr_template {
+    double page_w, page_h;     /* 210 x 297 for A4 portrait */
+    double marks[4][4];        /* registration squares [x,y,w,h]: TL, TR, BL, BR, filled black */
+    double qr[4];              /* QR square [x,y,w,h], quiet zone inside */
+};
+
+/* A field box: the printed outline (line centres, mm) and its comb cells. */
+struct ocr_box {
+    double x, y, w, h;
+    int cells;                 /* 0 or 1: one box; n > 1: comb of n equal cells */
+};
+
+struct ocr_page;                /* opaque: image, dpi, and once registered the map */
+
+/* ---- load ---------------------------------------------------------- */
+
+struct ocr_loaded {
+    int npages;
+    struct ocr_page **pages;    /* npages slots; NULL where the page was rejected */
+    char **reasons;             /* npages slots; the reason (Japanese) where rejected */
+};
+
+/*
+ * Loads every page of a TIFF (multi-page, any compression incl. G4), PNG or
+ * JPEG, grey, colour or 1-bit, and normalises it to 8-bit grey.  The dpi is
+ * taken from the file when it is plausible for an A4 page, else estimated
+ * from the pixel size assuming A4.  A page that is too small, blank or not
+ * a page is rejected in its slot (out->reasons), not as an error: the
+ * return value is an error only when the file itself cannot be read (then
+ * out is empty).  Release out with ocr_loaded_release().
+ * name (for messages) is usually the file name.
+ */
+int ocr_load(const char *path, struct ocr_loaded *out, struct berr *e);
+int ocr_load_mem(const void *data, size_t len, const char *name, struct ocr_loaded *out,
+                 struct berr *e);
+/* Frees the pages still in out and the reasons; out is left empty. */
+void ocr_loaded_release(struct ocr_loaded *out);
+
+int ocr_page_dpi(const struct ocr_page *p);
+void ocr_page_size_px(const struct ocr_page *p, int *w, int *h);
+/* "scan.tif 2ページ目": used in every message about the page. */
+const char *ocr_page_name(const struct ocr_page *p);
+/* Frees the page and sets *p to NULL; NULL and *p == NULL are fine. */
+void ocr_page_free(struct ocr_page **p);
+
+/* ---- registration -------------------------------------------------- */
+
+struct ocr_registration {
+    int orientation;            /* 0, 90, 180, 270: clockwise turn of the page in the image */
+    double skew_deg;            /* further clockwise skew of the page in the image */
+    double map[6];              /* px = map[0]*x + map[1]*y + map[2], py = map[3]*x + map[4]*y + map[5];
+                                   (x, y) in mm, (px, py) continuous pixel coordinates */
+    int marks_found;            /* 3 or 4 */
+    unsigned marks_mask;        /* bit i set: template mark i was used */
+    double mark_px[4][2];       /* found mark centres (px) */
+    double residual_px;         /* RMS distance found vs mapped centres (0 with 3 marks) */
+    double max_err_px;          /* largest of those distances */
+    double scale;               /* printed size / true size, e.g. 0.96 after "fit to page" */
+    int qr_found;               /* the QR was decoded at its expected place or on the page */
+};
+
+/*
+ * Registers the page against t: skew, orientation (0/180 for a portrait
+ * image, 90/270 for a landscape one; the orientation in which the QR is
+ * found at its place wins), the marks in windows around their expected
+ * places (any 3 of 4), a least-squares affine map mm -> px.  reg (may be
+ * NULL) gets the details.  BERR_INVALID with the reason when marks are
+ * missing, the residual is above 0.5 mm or the map is not a plausible
+ * print (scale outside 0.85..1.08, shear); the page is then unusable for
+ * reading.  A page registered without a QR has reg->qr_found == 0 and
+ * ocr_qr() rejects it.
+ */
+int ocr_register(struct ocr_page *p, const struct ocr_template *t, struct ocr_registration *reg,
+                 struct berr *e);
+
+/*
+ * The QR payload, verified under key: decoded (zbar, QR only) from the
+ * expected region first and the whole page second, then
+ * qrpayload_parse().  BERR_INVALID if no QR was found or it is not a valid
+ * boshi code, BERR_DENIED if its signature is wrong (another site's key,
+ * altered).  raw (may be NULL, OCR_TEXT_MAX bytes) gets the decoded text.
+ */
+int ocr_qr(struct ocr_page *p, const unsigned char key[QRPAYLOAD_KEY_BYTES],
+           struct qrpayload *out, char *raw, struct berr *e);
+
+/* ---- fields -------------------------------------------------------- */
+
+enum ocr_omr_class { OCR_OMR_EMPTY, OCR_OMR_MARGINAL, OCR_OMR_MARKED };
+
+struct ocr_mark {
+    double score;               /* darkness-weighted ink coverage of the interior, 0..1 */
+    double coverage;            /* plain ink coverage of the interior, 0..1 */
+    enum ocr_omr_class cls;
+};
+
+/* Scores one checkbox (its outline excluded).  See README.md for calibration. */
+int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark *out,
+            struct berr *e);
+
+struct ocr_ink {
+    int present;                /* writing found inside the box */
+    double coverage;            /* ink fraction of the interior after despeckling */
+    int components;             /* connected ink components left */
+};
+
+/* Is anything written inside the box (signatures, free comments)? */
+int ocr_ink(const struct ocr_page *p, const struct ocr_box *box, struct ocr_ink *out,
+            struct berr *e);
+
+/* The field's upright grey crop (box plus margin_mm), PNG bytes; caller frees *png. */
+int ocr_crop_png(const struct ocr_page *p, const struct ocr_box *box, double margin_mm,
+                 unsigned char **png, size_t *len, struct berr *e);
+
+/* ---- Tesseract ----------------------------------------------------- */
+
+struct ocr_reader;
+
+enum ocr_kind {
+    OCR_DIGITS,                 /* a comb of digits: cells packed into one line, whitelist 0-9 */
+    OCR_KANA,                   /* katakana/hiragana, single line */
+    OCR_TEXT,                   /* any Japanese text, single line */
+};
+
+/* One model's reading of a field. */
+struct ocr_model_reading {
+    char model[16];             /* "jpn", "Japanese", "eng" */
+    char value[OCR_TEXT_MAX];   /* UTF-8; spaces between non-ASCII characters removed */
+    int conf;                   /* mean symbol confidence 0..100 (not calibrated) */
+    int min_conf;               /* lowest symbol confidence; 0 when empty */
+};
+
+struct ocr_text {
+    struct ocr_model_reading r[2];  /* digits: eng, jpn; kana/text: jpn, Japanese */
+    int agree;                  /* both values non-empty and equal */
+    int empty;                  /* no ink in the field: nothing was read */
+    int cells_inked;            /* digits: cells with ink */
+    char cells[OCR_MAX_CELLS + 1];  /* digits: one char per cell, '#' ink, '.' empty */
+};
+
+/*
+ * Opens a reader: jpn, Japanese (script model) and eng, each initialised
+ * once (under the C locale, restored afterwards; call it before starting
+ * threads).  About 110 MB and 0.3 s.  Caller frees with ocr_reader_free().
+ */
+int ocr_reader_open(struct ocr_reader **out, struct berr *e);
+void ocr_reader_free(struct ocr_reader **r);
+
+/*
+ * Reads a field with two models.  The crop is binarised, despeckled, its
+ * printed lines removed and trimmed to ink; digits have each cell's ink
+ * packed into one line.  An empty field is not an error (out->empty).
+ */
+int ocr_read_text(struct ocr_reader *r, const struct ocr_page *p, const struct ocr_box *box,
+                  enum ocr_kind kind, struct ocr_text *out, struct berr *e);
+
+struct ocr_digit {
+    int inked;                  /* the cell has ink */
+    int digit;                  /* 0..9, or -1 when nothing was read */
+    int conf;                   /* 0..100 */
+};
+
+/* Reads cell `cell` (0-based) of a comb box alone: one digit. */
+int ocr_read_cell_digit(struct ocr_reader *r, const struct ocr_page *p,
+                        const struct ocr_box *box, int cell, struct ocr_digit *out,
+                        struct berr *e);
+
+#endif
