@@ -28,8 +28,8 @@
  *
  * Errors follow base/base.h: 0 or a negative enum berr_code with a Japanese
  * message for staff naming the file and page.  Rejections of the page
- * (blank, not a page, marks, QR) are BERR_INVALID; a bad QR signature is
- * BERR_DENIED; library failures are BERR_FAIL.
+ * (blank, not a page, marks, QR missing) are BERR_INVALID; a bad QR
+ * signature is BERR_DENIED (see ocr_qr); library failures are BERR_FAIL.
  *
  * Threads: pages are independent and page functions are reentrant; a
  * reader is used by one thread at a time.  The process must run with
@@ -120,10 +120,11 @@ struct ocr_registration {
  * image, 90/270 for a landscape one; the orientation in which the QR is
  * found at its place wins), the marks in windows around their expected
  * places (any 3 of 4), a least-squares affine map mm -> px.  reg (may be
- * NULL) gets the details.  BERR_INVALID with the reason when marks are
- * missing, the residual is above 0.5 mm or the map is not a plausible
- * print (scale outside 0.85..1.08, shear); the page is then unusable for
- * reading.  A page registered without a QR has reg->qr_found == 0 and
+ * NULL) gets the details.  BERR_INVALID with the reason when fewer than 3
+ * marks are found, the residual is above 0.5 mm or the map is not a
+ * plausible print (scale outside 0.85..1.08, x/y scales or axes differing
+ * by more than 1.5 %); the page is then unusable for reading.  With 4
+ * marks that do not fit, the 3 that make the most regular map are used.  A page registered without a QR has reg->qr_found == 0 and
  * ocr_qr() rejects it.
  */
 int ocr_register(struct ocr_page *p, const struct ocr_template *t, struct ocr_registration *reg,
@@ -131,10 +132,13 @@ int ocr_register(struct ocr_page *p, const struct ocr_template *t, struct ocr_re
 
 /*
  * The QR payload, verified under key: decoded (zbar, QR only) from the
- * expected region first and the whole page second, then
- * qrpayload_parse().  BERR_INVALID if no QR was found or it is not a valid
- * boshi code, BERR_DENIED if its signature is wrong (another site's key,
- * altered).  raw (may be NULL, OCR_TEXT_MAX bytes) gets the decoded text.
+ * expected region first and the whole page second (both in
+ * ocr_register(), which needs the QR to tell 0 from 180 degrees), then
+ * qrpayload_parse().  BERR_INVALID if no QR was found at its place;
+ * otherwise qrpayload_parse()'s code: QRPAYLOAD_NOT_BOSHI (someone else's
+ * code), QRPAYLOAD_MALFORMED, QRPAYLOAD_BAD_MAC (= BERR_DENIED: altered,
+ * forged or another site's key).  raw (may be NULL, OCR_TEXT_MAX bytes)
+ * gets the decoded text whatever the verdict.
  */
 int ocr_qr(struct ocr_page *p, const unsigned char key[QRPAYLOAD_KEY_BYTES],
            struct qrpayload *out, char *raw, struct berr *e);

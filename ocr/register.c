@@ -25,8 +25,8 @@
 #define MAX_RESIDUAL_MM 0.5
 #define MIN_SCALE 0.85
 #define MAX_SCALE 1.08
-#define MAX_ANISO 0.03          /* |sx - sy| / scale */
-#define MAX_SHEAR 0.03          /* cosine of the angle between the mapped axes */
+#define MAX_ANISO 0.015         /* |sx - sy| / scale: printers and scanners stay under 1 % */
+#define MAX_SHEAR 0.015         /* cosine of the angle between the mapped axes */
 #define QR_MARGIN_MM 3.0
 
 static const char *const mark_names[4] = { "左上", "右上", "左下", "右下" };

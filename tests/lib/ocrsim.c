@@ -282,7 +282,8 @@ PIX *ocrsim_degrade(PIX *clean, int dpi, const struct ocrsim_degrade *d, double 
     return out;
 }
 
-void ocrsim_erase_mm(PIX *pix, const double map[6], double x, double y, double w, double h)
+void ocrsim_fill_mm(PIX *pix, const double map[6], double x, double y, double w, double h,
+                    int pad, int grey)
 {
     double xs[4] = { x, x + w, x, x + w }, ys[4] = { y, y, y + h, y + h };
     double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
@@ -297,11 +298,14 @@ void ocrsim_erase_mm(PIX *pix, const double map[6], double x, double y, double w
         x1 = fmax(x1, px);
         y1 = fmax(y1, py);
     }
-    b = boxCreate((int)x0 - 4, (int)y0 - 4, (int)(x1 - x0) + 9, (int)(y1 - y0) + 9);
-    if (pixGetDepth(pix) == 1)
+    b = boxCreate((int)lround(x0) - pad, (int)lround(y0) - pad,
+                  (int)lround(x1 - x0) + 2 * pad, (int)lround(y1 - y0) + 2 * pad);
+    if (pixGetDepth(pix) == 1 && grey >= 128)
         pixClearInRect(pix, b);
+    else if (pixGetDepth(pix) == 1)
+        pixSetInRect(pix, b);
     else
-        pixSetInRectArbitrary(pix, b, 255);
+        pixSetInRectArbitrary(pix, b, (l_uint32)grey);
     boxDestroy(&b);
 }
 

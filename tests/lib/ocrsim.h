@@ -78,8 +78,12 @@ struct ocrsim_degrade {
  * the same form as struct ocr_registration.map.  dpi: of the clean render.
  */
 PIX *ocrsim_degrade(PIX *clean, int dpi, const struct ocrsim_degrade *d, double map[6]);
-/* Paints white over the rectangle (x, y, w, h) mm of the page seen through map. */
-void ocrsim_erase_mm(PIX *pix, const double map[6], double x, double y, double w, double h);
+/*
+ * Paints grey (0 black .. 255 white) over the bounding box of the rectangle
+ * (x, y, w, h) mm seen through map, widened by pad px.
+ */
+void ocrsim_fill_mm(PIX *pix, const double map[6], double x, double y, double w, double h,
+                    int pad, int grey);
 
 /* Random noise (not a page) and a smooth photo-like image, w x h, 8 bpp. */
 PIX *ocrsim_noise_image(int w, int h, unsigned seed);
