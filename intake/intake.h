@@ -6,6 +6,7 @@
  *     intake_template()        the registration template shared by all forms
  *     intake_read_page()       a loaded page -> form, QR, one result per field,
  *                              each with a decision and, for review, a reason
+ *     intake_check_printed()   confirms printed fields against what was printed
  *     intake_page_result_release()
  *   landing (land.c)
  *     intake_land_page()       a page whose readings are all settled -> records
@@ -50,6 +51,7 @@ struct field_result {
     enum intake_decision decision;
     char value[OCR_TEXT_MAX];     /* canonical value when accepted, else "" */
     char read[OCR_TEXT_MAX];      /* what was read (the suggestion for review) */
+    char read2[OCR_TEXT_MAX];     /* printed fields: the second model's reading */
     double confidence;            /* 0..1 */
     char reason[160];             /* Japanese, when review */
     int risk;
@@ -82,16 +84,78 @@ void intake_template(const struct forms_registry *forms, struct ocr_template *t)
  * Reads one loaded page: registers it, verifies its QR under key, finds its
  * form, and reads every field of that page with the rules of DESIGN.md 4
  * (a reading is accepted only when independently confirmed; see read.c).
- * expect (may be NULL) is what the page's printed fields should show; the
- * caller looks it up from the QR's subject between the two calls
- * intake_read_page() makes through `lookup`.
- * Returns 0 with out->reject set for a page that is not readable; a
- * negative code only for failures of the machinery.
+ * Touches no store, so workers run it in parallel.  Returns 0 with
+ * out->reject set for a page that is not readable; a negative code only for
+ * failures of the machinery.
  */
-typedef void (*intake_expect_fn)(const struct qrpayload *qr, struct intake_expect *out, void *ctx);
 int intake_read_page(struct ocr_reader *r, struct ocr_page *p, const struct forms_registry *forms,
-                     const unsigned char key[32], intake_expect_fn lookup, void *lookup_ctx,
-                     struct page_result *out, struct berr *e);
+                     const unsigned char key[32], struct page_result *out, struct berr *e);
+/* Accepts the printed fields whose two readings both match what was printed. */
+void intake_check_printed(struct page_result *res, const struct intake_expect *x);
+
+/*
+ * Lands a page whose readings are all settled (accepted or empty) and whose
+ * subject is known: its record, found or created by the issue id, gets each
+ * value where the form definition says; the page is marked landed and the
+ * issue returned.  Run it inside the caller's transaction.
+ */
+int intake_land_page(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                     int64_t page_id, struct berr *e);
 void intake_page_result_release(struct page_result *res);
+
+/*
+ * The page a stored page came from, from its original kept beside the
+ * store, upright, with the field of reading_id (0: none) outlined in red;
+ * PNG bytes, caller frees.
+ */
+int intake_page_png(const char *store_path, const struct forms_registry *forms,
+                    const struct page_row *pg, int64_t reading_id, struct store *st, void **png,
+                    size_t *len, struct berr *e);
+
+/* ---- batches ------------------------------------------------------------- */
+
+struct intake_opts {
+    const char *name;               /* batch name; NULL: derived from the paths */
+    int workers;                    /* 0: one per core */
+    const char *const *paths;       /* files and folders (searched recursively) */
+    size_t n_paths;
+    const char *store_path;         /* originals are kept in <store_path>.scans/ */
+};
+
+#define INTAKE_TALLY 24
+struct intake_tally {
+    char reason[160];
+    int n;
+};
+
+struct intake_summary {
+    char batch[96];
+    int resumed;
+    int files, skipped_files, pages;
+    int landed, queued, rejected;
+    int duplicates;                 /* taken in before, by another batch */
+    int already;                    /* done before in this batch (a resumed run) */
+    struct intake_tally review[INTAKE_TALLY], reject[INTAKE_TALLY];
+    int n_review, n_reject;
+    int review_items;
+    double seconds;
+    double ms_median, ms_p95;       /* reading time per page */
+};
+
+/* done/total pages; called from the thread that called intake_run(). */
+typedef void (*intake_progress_fn)(int done, int total, void *ctx);
+
+/*
+ * Takes in a batch: every TIFF, PNG, JPEG and scanner PDF under paths.
+ * Each file is kept content-addressed beside the store; each page is read
+ * by a pool of workers (one Tesseract reader each), then settled and stored
+ * by this thread, one transaction per page (landed, queued for review, or
+ * rejected with its reason).  Pages stored before (by image hash) are not
+ * read again: a batch killed at any moment finishes when run again, with
+ * no page lost or stored twice.  Needs intake.
+ */
+int intake_run(struct store *st, const struct actor *a, const struct forms_registry *forms,
+               const struct intake_opts *o, intake_progress_fn progress, void *ctx,
+               struct intake_summary *sum, struct berr *e);
 
 #endif

@@ -362,56 +362,68 @@ static void squeeze(const char *in, char *out, size_t n)
 }
 
 static int read_printed(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
-                        const struct intake_expect *x, struct berr *e)
+                        struct berr *e)
 {
-    const struct forms_field *f = r->fld;
     struct ocr_text t;
-    char want[OCR_TEXT_MAX] = "", a[OCR_TEXT_MAX], b[OCR_TEXT_MAX], w[OCR_TEXT_MAX];
-    int rc = read_comb(rd, p, &f->box, 0, OCR_TEXT, &t, e);
+    int rc = read_comb(rd, p, &r->fld->box, 0, OCR_TEXT, &t, e);
 
     if (rc < 0)
         return rc;
     r->confidence = fmin(t.r[0].conf, t.r[1].conf) / 100.0;
     snprintf(r->read, sizeof(r->read), "%s", t.r[0].value);
-    if (x && x->have && f->source) {
-        if (strcmp(f->source, "subject.name") == 0)
-            snprintf(want, sizeof(want), "%s", x->name);
-        else if (strcmp(f->source, "subject.kana") == 0)
-            snprintf(want, sizeof(want), "%s", x->kana);
-        else if (strcmp(f->source, "issue.jushin_no") == 0)
-            snprintf(want, sizeof(want), "%s", x->jushin_no);
-        else if (strcmp(f->source, "subject.birth") == 0 && x->birth.y)
-            jpdate_format(x->birth, want, sizeof(want));
-        else if (strcmp(f->source, "issue.checkup_date") == 0 && x->checkup_date.y)
-            jpdate_format(x->checkup_date, want, sizeof(want));
-    }
-    if (t.empty) {
-        if (want[0])
-            review(r, RISK_ISSUE, "印字が読めない");
-        else
-            r->decision = DEC_EMPTY;
-        return 0;
-    }
-    if (!want[0]) {
-        /* printed, but boshi does not know what: nothing to confirm it with */
-        review(r, RISK_QUESTION, "印字内容を照合できない");
-        return 0;
-    }
-    squeeze(t.r[0].value, a, sizeof(a));
-    squeeze(t.r[1].value, b, sizeof(b));
-    squeeze(want, w, sizeof(w));
-    snprintf(r->read, sizeof(r->read), "%s", want);
-    if (strcmp(a, w) == 0 && strcmp(b, w) == 0)
-        accept(r, want);
+    snprintf(r->read2, sizeof(r->read2), "%s", t.r[1].value);
+    if (t.empty)
+        r->decision = DEC_EMPTY;
     else
-        review(r, RISK_ISSUE, "読み取り不一致 (印字と照合)");
+        /* until intake_check_printed() compares it with what was printed */
+        review(r, RISK_QUESTION, "印字内容を照合できない");
     return 0;
+}
+
+void intake_check_printed(struct page_result *res, const struct intake_expect *x)
+{
+    for (size_t i = 0; i < res->n_fields; i++) {
+        struct field_result *r = &res->fields[i];
+        const char *src = r->fld->source;
+        char want[OCR_TEXT_MAX] = "", a[OCR_TEXT_MAX], b[OCR_TEXT_MAX], w[OCR_TEXT_MAX];
+        if (r->fld->kind != FORMS_PRINTED || src == NULL || !x->have)
+            continue;
+        if (strcmp(src, "subject.name") == 0)
+            snprintf(want, sizeof(want), "%s", x->name);
+        else if (strcmp(src, "subject.kana") == 0)
+            snprintf(want, sizeof(want), "%s", x->kana);
+        else if (strcmp(src, "issue.jushin_no") == 0)
+            snprintf(want, sizeof(want), "%s", x->jushin_no);
+        else if (strcmp(src, "subject.birth") == 0 && x->birth.y)
+            jpdate_format(x->birth, want, sizeof(want));
+        else if (strcmp(src, "issue.checkup_date") == 0 && x->checkup_date.y)
+            jpdate_format(x->checkup_date, want, sizeof(want));
+        if (want[0] == '\0')
+            continue;
+        if (r->decision == DEC_EMPTY) {
+            review(r, RISK_ISSUE, "印字が読めない");
+            snprintf(r->read, sizeof(r->read), "%s", want);
+            continue;
+        }
+        squeeze(r->read, a, sizeof(a));
+        squeeze(r->read2, b, sizeof(b));
+        squeeze(want, w, sizeof(w));
+        if (strcmp(a, w) == 0 && strcmp(b, w) == 0) {
+            snprintf(r->read, sizeof(r->read), "%s", want);
+            r->reason[0] = '\0';
+            r->risk = 0;
+            accept(r, want);
+        } else {
+            review(r, RISK_ISSUE, "読み取り不一致 (印字と照合)");
+            snprintf(r->read, sizeof(r->read), "%s", want);
+        }
+    }
 }
 
 /* ---- the page -------------------------------------------------------------- */
 
 static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
-                      const struct intake_expect *x, struct berr *e)
+                      struct berr *e)
 {
     const struct forms_field *f = r->fld;
     int rc;
@@ -429,7 +441,7 @@ static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_re
     case FORMS_DATE: rc = read_date(rd, p, r, e); break;
     case FORMS_TEXT:
     case FORMS_PRESENCE: rc = read_ink(p, r, e); break;
-    case FORMS_PRINTED: rc = read_printed(rd, p, r, x, e); break;
+    case FORMS_PRINTED: rc = read_printed(rd, p, r, e); break;
     default: rc = berr_set(e, BERR_FAIL, "未対応の項目種別"); break;
     }
     if (rc == 0 && r->box[2] > 0) {
@@ -449,11 +461,9 @@ static double ms_since(struct timespec t0)
 }
 
 int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct forms_registry *forms,
-                     const unsigned char key[32], intake_expect_fn lookup, void *lookup_ctx,
-                     struct page_result *out, struct berr *e)
+                     const unsigned char key[32], struct page_result *out, struct berr *e)
 {
     struct ocr_template t;
-    struct intake_expect x;
     struct berr pe;
     struct timespec t0;
     size_t n = 0;
@@ -461,19 +471,18 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(out, 0, sizeof(*out));
-    memset(&x, 0, sizeof(x));
     berr_clear(&pe);
     intake_template(forms, &t);
     rc = ocr_register(p, &t, &out->reg, &pe);
     if (rc == BERR_INVALID) {
-        snprintf(out->reject, sizeof(out->reject), "%s", pe.msg);
+        snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);
         goto done;
     }
     if (rc < 0)
         return berr_set(e, rc, "%s", pe.msg);
     rc = ocr_qr(p, key, &out->qr, NULL, &pe);
     if (rc < 0 && rc != BERR_FAIL) {
-        snprintf(out->reject, sizeof(out->reject), "%s", pe.msg);
+        snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);
         goto done;
     }
     if (rc < 0)
@@ -489,8 +498,6 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
                  ocr_page_name(p));
         goto done;
     }
-    if (lookup != NULL)
-        lookup(&out->qr, &x, lookup_ctx);
     for (size_t i = 0; i < out->form->n_fields; i++)
         n += out->form->fields[i].page == out->qr.page;
     out->fields = xcalloc(n ? n : 1, sizeof(*out->fields));
@@ -500,7 +507,7 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
             continue;
         struct field_result *r = &out->fields[out->n_fields++];
         r->fld = f;
-        rc = read_field(rd, p, r, &x, e);
+        rc = read_field(rd, p, r, e);
         if (rc < 0) {
             berr_prefix(e, "%s: 項目「%s」: ", ocr_page_name(p), f->label);
             return rc;

@@ -156,7 +156,8 @@ int issue_lookup(struct store *st, const char *issue_id, struct issue_info *out,
 {
     sqlite3_stmt *s = NULL;
     int rc = db_prepare(st, &s, "SELECT issue_id, form, coalesce(person, ''), kind, coalesce(month, ''), "
-                                "coalesce(returned_at, ''), version, coalesce(seq, 0), pages "
+                                "coalesce(returned_at, ''), version, coalesce(seq, 0), pages, coalesce(jushin_no, ''), "
+                                "coalesce(checkup_date, '') "
                                 "FROM issues_printed WHERE issue_id = ?", e);
 
     memset(out, 0, sizeof(*out));
@@ -173,6 +174,8 @@ int issue_lookup(struct store *st, const char *issue_id, struct issue_info *out,
         out->version = sqlite3_column_int(s, 6);
         out->seq = sqlite3_column_int(s, 7);
         out->pages = sqlite3_column_int(s, 8);
+        snprintf(out->jushin_no, sizeof(out->jushin_no), "%s", db_col(s, 9));
+        snprintf(out->checkup_date, sizeof(out->checkup_date), "%s", db_col(s, 10));
     } else {
         rc = berr_set(e, BERR_NOTFOUND, "発行番号 %s は発行履歴にありません", issue_id);
     }

@@ -59,7 +59,9 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
         "INSERT INTO checkups(issue_id, person, form, page_id, created_by, created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         "INSERT INTO pregnancies(issue_id, mother, page_id, created_at) VALUES (?1, ?2, ?4, ?6)",
-        "INSERT INTO vouchers(issue_id, mother, page_id, created_at) VALUES (?1, ?2, ?4, ?6)",
+        /* the 回数 is printed by boshi: it comes from the issue history, not the scan */
+        "INSERT INTO vouchers(issue_id, mother, kai, page_id, created_at) VALUES (?1, ?2, "
+        "(SELECT seq FROM issues_printed WHERE issue_id = ?1), ?4, ?6)",
         NULL,
     };
     sqlite3_stmt *s = NULL;

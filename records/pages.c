@@ -159,6 +159,45 @@ int page_get(struct store *st, int64_t id, struct page_row *out, struct berr *e)
     return rc < 0 ? rc : 0;
 }
 
+int page_find_issue(struct store *st, const char *issue_id, int page_no, struct page_row *out,
+                    struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    struct buf sql;
+    int rc;
+
+    buf_init(&sql);
+    buf_addf(&sql, "SELECT %s FROM pages WHERE issue_id = ? AND page_no = ? AND status <> 'rejected' "
+                   "ORDER BY id LIMIT 1", page_cols);
+    rc = db_prepare(st, &s, sql.s, e);
+    buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, issue_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, page_no);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        fill_page(s, out);
+        rc = 1;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int pages_of_file(struct store *st, const char *file_sha, void (*fn)(int file_page, int64_t batch,
+                  void *ctx), void *ctx, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT file_page, batch_id FROM pages WHERE file_sha = ?", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, file_sha, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        fn(sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1), ctx);
+    sqlite3_finalize(s);
+    return 0;
+}
+
 int page_store(struct store *st, const struct actor *a, const struct page_in *p,
                int64_t *page_id, struct berr *e)
 {
@@ -325,5 +364,90 @@ int page_set_landed(struct store *st, int64_t page_id, const char *record_kind, 
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = db_fail(st, "ページの更新", e);
     sqlite3_finalize(s);
+    return rc;
+}
+
+int page_set_rejected(struct store *st, int64_t page_id, const char *reason, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "UPDATE pages SET status = 'rejected', reason = ? WHERE id = ?", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, page_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "ページの更新", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int batches_list(struct store *st, const struct actor *a, const char *name, batch_fn fn, void *ctx,
+                 struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc, found = 0;
+
+    if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
+        return actor_require(a, PERM_INTAKE, e);
+    rc = db_prepare(st, &s,
+        "SELECT b.id, b.name, b.by_user, b.started_at, coalesce(b.finished_at, ''), "
+        "(SELECT count(*) FROM pages p WHERE p.batch_id = b.id), "
+        "(SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.status = 'landed'), "
+        "(SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.status = 'queued'), "
+        "(SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.status = 'rejected'), "
+        "(SELECT count(*) FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
+        "p.batch_id = b.id AND r.status = 'open') "
+        "FROM batches b WHERE ?1 IS NULL OR b.name = ?1 ORDER BY b.id DESC", e);
+    if (rc < 0)
+        return rc;
+    db_bind_text(s, 1, name);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        struct batch_row b = {
+            sqlite3_column_int64(s, 0), db_col(s, 1), db_col(s, 2), db_col(s, 3), db_col(s, 4),
+            sqlite3_column_int(s, 5), sqlite3_column_int(s, 6), sqlite3_column_int(s, 7),
+            sqlite3_column_int(s, 8), sqlite3_column_int(s, 9),
+        };
+        found++;
+        rc = fn(&b, ctx);
+    }
+    sqlite3_finalize(s);
+    if (rc == 0 && name && !found)
+        rc = berr_set(e, BERR_NOTFOUND, "バッチ「%s」はありません", name);
+    return rc;
+}
+
+int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, reconcile_fn fn,
+                    void *ctx, struct berr *e)
+{
+    static const char *const sql[] = {
+        /* issued for a checkup month this batch covers, never returned */
+        "SELECT '未提出', i.person, i.form, i.issue_id, i.month || '分 健診日 ' || "
+        "coalesce(i.checkup_date, '') FROM issues_printed i WHERE i.kind = 'form' AND "
+        "i.returned_at IS NULL AND i.month IS NOT NULL AND EXISTS (SELECT 1 FROM pages p JOIN "
+        "issues_printed j ON j.issue_id = p.issue_id WHERE p.batch_id = ?1 AND j.form = i.form AND "
+        "j.month = i.month) AND NOT EXISTS (SELECT 1 FROM issues_printed k WHERE k.reissue_of = "
+        "i.issue_id) ORDER BY i.form, i.person",
+        "SELECT '二重提出', coalesce(p.subject, ''), coalesce(p.form, ''), coalesce(p.issue_id, ''), "
+        "r.reason FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 AND "
+        "r.kind = 'issue' AND r.reason LIKE '二重提出%' ORDER BY p.id",
+        "SELECT '想定外', coalesce(p.subject, ''), coalesce(p.form, ''), coalesce(p.issue_id, ''), "
+        "r.reason FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 AND "
+        "r.kind = 'issue' AND r.reason NOT LIKE '二重提出%' ORDER BY p.id",
+    };
+    int rc = 0;
+
+    if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
+        return actor_require(a, PERM_INTAKE, e);
+    for (size_t k = 0; k < 3 && rc == 0; k++) {
+        sqlite3_stmt *s = NULL;
+        rc = db_prepare(st, &s, sql[k], e);
+        if (rc < 0)
+            break;
+        sqlite3_bind_int64(s, 1, batch_id);
+        while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+            rc = fn(db_col(s, 0), db_col(s, 1), db_col(s, 2), db_col(s, 3), db_col(s, 4), ctx);
+        sqlite3_finalize(s);
+    }
     return rc;
 }

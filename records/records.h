@@ -323,6 +323,7 @@ int issues_next_jushin(struct store *st, const char *form, const char *month, ch
                        struct berr *e);
 struct issue_info {
     char issue_id[24], form[40], person[16], kind[16], month[8], returned_at[32];
+    char jushin_no[24], checkup_date[11];
     int version, seq, pages;
 };
 /* The issue record of an issue id; BERR_NOTFOUND if boshi never printed it. */
@@ -363,6 +364,35 @@ struct page_row {
 /* 1 and the row if a page with this image hash was taken in, else 0. */
 int page_find(struct store *st, const char *sha, struct page_row *out, struct berr *e);
 int page_get(struct store *st, int64_t id, struct page_row *out, struct berr *e);
+/* 1 and the row if page page_no of issue_id was taken in (not rejected), else 0. */
+int page_find_issue(struct store *st, const char *issue_id, int page_no, struct page_row *out,
+                    struct berr *e);
+/* Marks a page rejected with a reason (a nurse refused its identity). */
+int page_set_rejected(struct store *st, int64_t page_id, const char *reason, struct berr *e);
+
+struct batch_row {
+    int64_t id;
+    const char *name, *by_user, *started_at, *finished_at;
+    int pages, landed, queued, rejected, open_items;
+};
+typedef int (*batch_fn)(const struct batch_row *b, void *ctx);
+/* All batches newest first, or one by name (BERR_NOTFOUND). Needs intake or review. */
+int batches_list(struct store *st, const struct actor *a, const char *name, batch_fn fn, void *ctx,
+                 struct berr *e);
+
+/*
+ * Reconciliation of a batch against the issue history, one line per
+ * finding: kind "未提出" (issued for a checkup month the batch covers, not
+ * returned), "二重提出", "想定外" (a page boshi cannot match to what it issued).
+ */
+typedef int (*reconcile_fn)(const char *kind, const char *person, const char *form,
+                            const char *issue_id, const char *detail, void *ctx);
+int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, reconcile_fn fn,
+                    void *ctx, struct berr *e);
+
+/* Calls fn for each page index of file_sha already stored (resuming a batch). */
+int pages_of_file(struct store *st, const char *file_sha, void (*fn)(int file_page, int64_t batch,
+                  void *ctx), void *ctx, struct berr *e);
 
 struct reading_in {
     const char *field;

@@ -145,7 +145,7 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
     if (rc < 0)
         return rc;
     rc = db_prepare(st, &q, "SELECT r.page_id, coalesce(r.reading_id, 0), coalesce(g.value, "
-                            "r.suggested, ''), r.status, coalesce(p.subject, '') FROM review_items r "
+                            "r.suggested, ''), r.status, coalesce(p.subject, ''), r.kind FROM review_items r "
                             "JOIN pages p ON p.id = r.page_id LEFT JOIN readings g ON "
                             "g.id = r.reading_id WHERE r.id = ?", e);
     if (rc < 0)
@@ -159,6 +159,7 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
     reading = sqlite3_column_int64(q, 1);
     snprintf(before, sizeof(before), "%s", db_col(q, 2));
     snprintf(subject, sizeof(subject), "%s", db_col(q, 4));
+    int identity = strcmp(db_col(q, 5), "identity") == 0;
     if (strcmp(db_col(q, 3), "open") != 0) {
         rc = berr_set(e, BERR_CONFLICT, "確認待ち %lld は既に処理されています (%s)", (long long)id,
                       db_col(q, 3));
@@ -189,6 +190,21 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
             rc = db_fail(st, "読取結果の更新", e);
             goto cleanup;
         }
+    }
+    if (identity && act != REVIEW_REJECT && value != NULL && *value) {
+        /* a settled identity is the page's subject from now on */
+        sqlite3_stmt *ps = NULL;
+        rc = db_prepare(st, &ps, "UPDATE pages SET subject = ? WHERE id = ?", e);
+        if (rc == 0) {
+            sqlite3_bind_text(ps, 1, value, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ps, 2, *page_id);
+            if (sqlite3_step(ps) != SQLITE_DONE)
+                rc = db_fail(st, "ページの更新", e);
+        }
+        sqlite3_finalize(ps);
+        if (rc < 0)
+            goto cleanup;
+        snprintf(subject, sizeof(subject), "%s", value);
     }
     rc = db_prepare(st, &l, "INSERT INTO review_log(item_id, action, before, after, by_user, at) "
                             "VALUES (?, ?, ?, ?, ?, ?)", e);

@@ -114,10 +114,13 @@ static void draw_field(struct pdf *p, const struct forms_field *fld, const struc
     case FORMS_NUMBER: {
         comb(p, &fld->box, fld->cells);
         if (fld->cells > 0 && fld->decimals > 0 && fld->decimals < fld->cells) {
-            /* the decimal point, on the divider before the decimals */
+            /*
+             * The decimal point, on the divider before the decimals, just
+             * below the box: outside the cells, so it is never read as ink.
+             */
             double cw = fld->box.w / fld->cells;
             double x = fld->box.x + cw * (fld->cells - fld->decimals);
-            pdf_fill_rect(p, x - 0.6, fld->box.y + fld->box.h - 1.8, 1.2, 1.2, 0.0);
+            pdf_fill_rect(p, x - 0.6, fld->box.y + fld->box.h + 0.5, 1.2, 1.2, 0.0);
         }
         text_after(p, &fld->box, fld->unit);
         break;

@@ -1,0 +1,349 @@
+/*
+ * cmd-review.c: `boshi review list|show|accept|correct|reject` - the
+ * nurses' queue on the command line (the web UI is a later issue and calls
+ * the same module functions).  A value is checked against its field's
+ * definition before it is stored; an identity is a 宛名番号 that must exist.
+ * When the last open item of a page is resolved, the page's record lands in
+ * the same transaction.
+ */
+#include "cli/cli.h"
+#include "intake/intake.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct list_ctx {
+    struct cli_ctx *c;
+    int n;
+};
+
+static const char *field_label(struct cli_ctx *c, const char *form, const char *field)
+{
+    const struct forms_registry *r = cli_forms(c);
+    const struct forms_form *f = r ? forms_registry_get(r, form, 0) : NULL;
+    const struct forms_field *fld = f ? forms_field_find(f, field) : NULL;
+
+    return fld ? fld->label : field;
+}
+
+static int print_item(const struct review_row *r, void *p)
+{
+    struct list_ctx *l = p;
+    FILE *out = l->c->out;
+    char id[24], risk[16];
+
+    if (l->n++ == 0) {
+        static const char *const h[] = { "番号", "重要度", "様式", "宛名番号", "項目", "理由" };
+        static const int w[] = { 6, 6, 14, 10, 18, 30 };
+        for (int k = 0; k < 6; k++)
+            cli_col(out, h[k], w[k]);
+        fputs("読取値・候補\n", out);
+    }
+    snprintf(id, sizeof(id), "%lld", (long long)r->id);
+    snprintf(risk, sizeof(risk), "%d", r->risk);
+    cli_col(out, id, 6);
+    cli_col(out, risk, 6);
+    cli_col(out, r->form, 14);
+    cli_col(out, r->subject[0] ? r->subject : "-", 10);
+    cli_col(out, field_label(l->c, r->form, r->field), 18);
+    cli_col(out, r->reason, 30);
+    fprintf(out, "%s%s\n", r->suggested[0] ? r->suggested : "-",
+            strcmp(r->status, "open") != 0 ? "  [処理済]" : "");
+    return 0;
+}
+
+static int cmd_review_list(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "reason", required_argument, NULL, 'r' },
+        { "form", required_argument, NULL, 'f' },
+        { "batch", required_argument, NULL, 'b' },
+        { "all", no_argument, NULL, 'a' },
+        { "limit", required_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct review_filter f;
+    struct list_ctx l = { c, 0 };
+    struct berr e;
+    int opt;
+
+    berr_clear(&e);
+    memset(&f, 0, sizeof(f));
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'r': f.reason = optarg; break;
+        case 'f': f.form = optarg; break;
+        case 'b': f.batch = optarg; break;
+        case 'a': f.include_resolved = 1; break;
+        case 'l': f.limit = atoi(optarg); break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc)
+        return cli_usage(c);
+    if (review_list(c->st, &c->actor, &f, print_item, &l, &e) < 0)
+        return cli_fail(c, &e);
+    if (l.n == 0)
+        fprintf(c->out, "確認待ちはありません\n");
+    return EXIT_OK;
+}
+
+struct item_ctx {
+    struct review_row r;
+    char field[64], kind[16], reason[256], suggested[OCR_TEXT_MAX], status[16], form[40],
+        subject[40], source[512];
+};
+
+static int keep_item(const struct review_row *r, void *p)
+{
+    struct item_ctx *x = p;
+
+    x->r = *r;
+    snprintf(x->field, sizeof(x->field), "%s", r->field);
+    snprintf(x->kind, sizeof(x->kind), "%s", r->kind);
+    snprintf(x->reason, sizeof(x->reason), "%s", r->reason);
+    snprintf(x->suggested, sizeof(x->suggested), "%s", r->suggested);
+    snprintf(x->status, sizeof(x->status), "%s", r->status);
+    snprintf(x->form, sizeof(x->form), "%s", r->form);
+    snprintf(x->subject, sizeof(x->subject), "%s", r->subject);
+    snprintf(x->source, sizeof(x->source), "%s", r->source);
+    return 0;
+}
+
+static int parse_id(struct cli_ctx *c, const char *s, int64_t *id)
+{
+    char *end;
+
+    errno = 0;
+    *id = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || *id <= 0 || errno) {
+        cli_errorf(c, "番号が正しくありません「%s」", s);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL && fwrite(data, 1, n, f) == n;
+
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
+{
+    struct item_ctx x;
+    struct page_row pg;
+    int64_t id;
+    void *png = NULL;
+    size_t len = 0;
+    struct berr e;
+    int rc = EXIT_OK;
+
+    berr_clear(&e);
+    if (argc != 2)
+        return cli_usage(c);
+    if (parse_id(c, argv[1], &id) < 0)
+        return EXIT_USAGE;
+    if (review_get(c->st, &c->actor, id, keep_item, &x, &e) < 0 ||
+        page_get(c->st, x.r.page_id, &pg, &e) < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, "確認待ち %lld  [%s]  重要度 %d\n", (long long)id, x.status, x.r.risk);
+    fprintf(c->out, "  様式      %s (%dページ目)  発行番号 %s\n", x.form, pg.page_no,
+            pg.issue_id[0] ? pg.issue_id : "-");
+    fprintf(c->out, "  宛名番号  %s\n", x.subject[0] ? x.subject : "(未確定)");
+    fprintf(c->out, "  項目      %s (%s)\n", field_label(c, x.form, x.field), x.field);
+    fprintf(c->out, "  理由      %s\n", x.reason);
+    fprintf(c->out, "  読取値    %s\n", x.suggested[0] ? x.suggested : "-");
+    fprintf(c->out, "  原本      %s %dページ目\n", x.source, pg.file_page + 1);
+    /* the crop and the original, for the nurse to look at */
+    char *dir = xasprintf("%s.review", c->db_path);
+    char *sub = xasprintf("%s/%lld", dir, (long long)id);
+    mkdir(dir, 0700);
+    mkdir(sub, 0700);
+    if (x.r.reading_id > 0 && reading_crop(c->st, x.r.reading_id, &png, &len, &e) == 0) {
+        char *p = xasprintf("%s/field.png", sub);
+        if (write_file(p, png, len) == 0)
+            fprintf(c->out, "  切り出し  %s\n", p);
+        free(p);
+    }
+    free(png);
+    png = NULL;
+    if (cli_forms(c) != NULL &&
+        intake_page_png(c->db_path, cli_forms(c), &pg, x.r.reading_id, c->st, &png, &len, &e) == 0) {
+        char *p = xasprintf("%s/page.png", sub);
+        if (write_file(p, png, len) == 0)
+            fprintf(c->out, "  ページ    %s (項目を赤枠で表示)\n", p);
+        free(p);
+    } else {
+        fprintf(c->out, "  ページ    (画像を用意できません: %s)\n", e.msg);
+    }
+    free(png);
+    free(dir);
+    free(sub);
+    return rc;
+}
+
+/* Checks value for the item's field; canonical form into out. */
+static int check_value(struct cli_ctx *c, const struct item_ctx *x, const struct page_row *pg,
+                       const char *value, char *out, size_t n)
+{
+    struct berr e;
+
+    if (strcmp(x->kind, "identity") == 0) {
+        struct resident r;
+        if (residents_get(c->st, &c->actor, value, "review.identity", &r, &e) < 0) {
+            cli_fail(c, &e);
+            return -1;
+        }
+        resident_release(&r);
+        snprintf(out, n, "%s", value);
+        return 0;
+    }
+    if (strcmp(x->kind, "field") != 0) {
+        snprintf(out, n, "%s", value);
+        return 0;
+    }
+    const struct forms_registry *reg = cli_forms(c);
+    const struct forms_form *f = reg ? forms_registry_get(reg, pg->form, pg->version) : NULL;
+    const struct forms_field *fld = f ? forms_field_find(f, x->field) : NULL;
+    struct forms_value v;
+    if (fld == NULL)
+        return cli_errorf(c, "項目 %s の定義がありません", x->field) ? -1 : -1;
+    forms_value_init(&v);
+    if (forms_value_parse(fld, value, &v, &e) < 0) {
+        forms_value_release(&v);
+        cli_fail(c, &e);
+        return -1;
+    }
+    snprintf(out, n, "%s", v.present ? v.text : "");
+    forms_value_release(&v);
+    return 0;
+}
+
+static int resolve(struct cli_ctx *c, int argc, char **argv, enum review_action act)
+{
+    struct item_ctx x;
+    struct page_row pg;
+    int64_t id, page_id = 0;
+    int done = 0, txn = 0;
+    char value[OCR_TEXT_MAX] = "";
+    struct berr e;
+
+    berr_clear(&e);
+    if (argc != (act == REVIEW_CORRECT ? 3 : 2))
+        return cli_usage(c);
+    if (parse_id(c, argv[1], &id) < 0)
+        return EXIT_USAGE;
+    if (review_get(c->st, &c->actor, id, keep_item, &x, &e) < 0 ||
+        page_get(c->st, x.r.page_id, &pg, &e) < 0)
+        return cli_fail(c, &e);
+    if (act == REVIEW_ACCEPT) {
+        if (strcmp(x.kind, "issue") != 0 && strcmp(x.kind, "rule") != 0 && x.suggested[0] == '\0')
+            return cli_errorf(c, "候補の値がありません。boshi review correct %lld 値 で入力してください",
+                              (long long)id);
+        if (x.suggested[0] && check_value(c, &x, &pg, x.suggested, value, sizeof(value)) < 0)
+            return EXIT_FAIL;
+    } else if (act == REVIEW_CORRECT) {
+        if (check_value(c, &x, &pg, argv[2], value, sizeof(value)) < 0)
+            return EXIT_FAIL;
+    }
+    if (store_begin(c->st, &e) < 0)
+        return cli_fail(c, &e);
+    txn = 1;
+    if (review_resolve(c->st, &c->actor, id, act, act == REVIEW_REJECT ? NULL : value, &done,
+                       &page_id, &e) < 0)
+        goto fail;
+    if (act == REVIEW_REJECT && strcmp(x.kind, "identity") == 0) {
+        if (page_set_rejected(c->st, page_id, "確認で本人を確定できず却下", &e) < 0)
+            goto fail;
+        done = 0;
+    }
+    if (done && intake_land_page(c->st, &c->actor, cli_forms(c), page_id, &e) < 0)
+        goto fail;
+    if (store_commit(c->st, &e) < 0) {
+        txn = 0;
+        goto fail;
+    }
+    static const char *const verb[] = { "承認", "訂正", "却下" };
+    fprintf(c->out, "確認待ち %lld を%sしました%s%s\n", (long long)id, verb[act],
+            value[0] ? ": " : "", value);
+    if (done)
+        fprintf(c->out, "  ページの確認がすべて終わり、記録に登録しました\n");
+    return EXIT_OK;
+fail:
+    if (txn)
+        store_rollback(c->st);
+    return cli_fail(c, &e);
+}
+
+static int cmd_review_accept(struct cli_ctx *c, int argc, char **argv)
+{
+    return resolve(c, argc, argv, REVIEW_ACCEPT);
+}
+
+static int cmd_review_correct(struct cli_ctx *c, int argc, char **argv)
+{
+    return resolve(c, argc, argv, REVIEW_CORRECT);
+}
+
+static int cmd_review_reject(struct cli_ctx *c, int argc, char **argv)
+{
+    return resolve(c, argc, argv, REVIEW_REJECT);
+}
+
+#define REVIEW_NEEDS (NEED_STORE | NEED_ACCOUNT)
+
+const struct cmd_entry cmd_review_list_entry = {
+    .name = "review list",
+    .usage = "[--reason 理由] [--form 様式] [--batch バッチ名] [--all] [--limit N]",
+    .summary = "確認待ちの一覧 (重要度順) / the review queue, riskiest first",
+    .needs = REVIEW_NEEDS,
+    .perm = PERM_REVIEW,
+    .run = cmd_review_list,
+};
+
+const struct cmd_entry cmd_review_show_entry = {
+    .name = "review show",
+    .usage = "番号",
+    .summary = "確認待ちの詳細と画像 / one item, with its crop and page image",
+    .help = "切り出し画像とページ画像 (項目を赤枠で表示) を <db>.review/番号/ に書き出します。\n",
+    .needs = REVIEW_NEEDS,
+    .perm = PERM_REVIEW,
+    .run = cmd_review_show,
+};
+
+const struct cmd_entry cmd_review_accept_entry = {
+    .name = "review accept",
+    .usage = "番号",
+    .summary = "読取値 (候補) を承認 / accept the suggested value",
+    .needs = REVIEW_NEEDS,
+    .perm = PERM_REVIEW,
+    .run = cmd_review_accept,
+};
+
+const struct cmd_entry cmd_review_correct_entry = {
+    .name = "review correct",
+    .usage = "番号 値",
+    .summary = "正しい値を入力 / correct the value",
+    .help = "値は項目の形式で (例: 6.54、2024-04-01 または R6.4.1、hai)。本人確認は宛名番号。\n",
+    .needs = REVIEW_NEEDS,
+    .perm = PERM_REVIEW,
+    .run = cmd_review_correct,
+};
+
+const struct cmd_entry cmd_review_reject_entry = {
+    .name = "review reject",
+    .usage = "番号",
+    .summary = "却下 (項目は空欄、本人確認ならページを却下) / reject",
+    .needs = REVIEW_NEEDS,
+    .perm = PERM_REVIEW,
+    .run = cmd_review_reject,
+};

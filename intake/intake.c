@@ -1,0 +1,961 @@
+/*
+ * intake.c: a batch of scans into the store.  The state machine of a page
+ * is in intake.h; this file drives it:
+ *   collect     files and folders -> a sorted list of files; each file's
+ *               bytes hashed and kept content-addressed in <store>.scans/
+ *   skip        pages of those files already stored (a resumed batch, or a
+ *               file taken in before: a duplicate) are not read again
+ *   read        worker threads: load, register, QR, every field (read.c);
+ *               they never touch the store
+ *   settle      this thread: the issue history and the resident master
+ *               decide who the page is about, printed fields are checked
+ *               against what was printed, cross-field rules run
+ *   store       one transaction per page: page, readings, review items,
+ *               and the record when nothing is left to review (land.c)
+ */
+#include "intake/intake.h"
+#include "ocr/render.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 16
+
+struct task {
+    char *path;
+    char sha[65];
+    int is_pdf;
+    int *done_pages;           /* page indexes stored before */
+    int n_done;
+    int64_t *done_batch;
+};
+
+struct result {
+    size_t task;
+    int file_page;
+    char sha[65];
+    char reject[512];          /* load-level rejection */
+    struct page_result res;
+    int failed;                /* machinery failure: e holds why */
+    struct berr e;
+    struct result *next;
+};
+
+struct run {
+    struct store *st;
+    const struct actor *a;
+    const struct forms_registry *forms;
+    unsigned char key[32];
+    struct task *tasks;
+    size_t n_tasks, next_task;
+    int workers_left;
+    struct result *head, *tail;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct ocr_reader *readers[MAX_WORKERS];
+    int64_t batch;
+    struct intake_summary *sum;
+    double *ms;
+    size_t n_ms, a_ms;
+};
+
+/* ---- collect --------------------------------------------------------------- */
+
+static int wanted(const char *name, int *is_pdf)
+{
+    static const char *const ext[] = { ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".pdf" };
+    size_t n = strlen(name);
+
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && strcasecmp(name + n - k, ext[i]) == 0) {
+            *is_pdf = i == 5;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_task(struct run *r, size_t *alloc, const char *path, int is_pdf)
+{
+    if (r->n_tasks == *alloc) {
+        *alloc = *alloc ? *alloc * 2 : 64;
+        r->tasks = xrealloc(r->tasks, *alloc * sizeof(*r->tasks));
+    }
+    memset(&r->tasks[r->n_tasks], 0, sizeof(r->tasks[0]));
+    r->tasks[r->n_tasks].path = xstrdup(path);
+    r->tasks[r->n_tasks].is_pdf = is_pdf;
+    r->n_tasks++;
+}
+
+static int collect(struct run *r, const char *path, size_t *alloc, struct berr *e)
+{
+    struct stat sb;
+    int is_pdf = 0;
+
+    if (stat(path, &sb) < 0)
+        return berr_set(e, BERR_INVALID, "%s: 見つかりません (%s)", path, strerror(errno));
+    if (S_ISREG(sb.st_mode)) {
+        if (wanted(path, &is_pdf))
+            add_task(r, alloc, path, is_pdf);
+        else
+            r->sum->skipped_files++;
+        return 0;
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return 0;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return berr_set(e, BERR_INVALID, "%s: フォルダを開けません (%s)", path, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, an = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == an) {
+            an = an ? an * 2 : 32;
+            names = xrealloc(names, an * sizeof(*names));
+        }
+        names[n++] = xasprintf("%s/%s", path, de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0)
+            rc = collect(r, names[i], alloc, e);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static void hex_sha(const unsigned char *data, size_t n, char out[65])
+{
+    unsigned char h[32];
+
+    crypto_hash_sha256(h, data, n);
+    sodium_bin2hex(out, 65, h, 32);
+}
+
+/* Keeps the original beside the store, readable only by the service account. */
+static int keep_original(const char *store_path, const char *sha, const char *path,
+                         const char *data, size_t n, struct berr *e)
+{
+    const char *dot = strrchr(path, '.');
+    char *dir = xasprintf("%s.scans/%.2s", store_path, sha);
+    char *top = xasprintf("%s.scans", store_path);
+    char *dst = xasprintf("%s/%s%s", dir, sha, dot ? dot : "");
+    char *tmp = xasprintf("%s.tmp", dst);
+    FILE *f = NULL;
+    int rc = 0;
+
+    if (access(dst, F_OK) == 0)
+        goto cleanup;
+    if ((mkdir(top, 0700) < 0 && errno != EEXIST) || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
+        rc = berr_set(e, BERR_FAIL, "%s: 原本の保管フォルダを作れません (%s)", dir, strerror(errno));
+        goto cleanup;
+    }
+    f = fopen(tmp, "wb");
+    if (f == NULL || fwrite(data, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
+        goto cleanup;
+    }
+    fchmod(fileno(f), 0600);
+    fclose(f);
+    f = NULL;
+    if (rename(tmp, dst) < 0)
+        rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
+cleanup:
+    if (f != NULL)
+        fclose(f);
+    if (rc < 0)
+        unlink(tmp);
+    free(dir);
+    free(top);
+    free(dst);
+    free(tmp);
+    return rc;
+}
+
+static void note_done(int file_page, int64_t batch, void *ctx)
+{
+    struct task *t = ctx;
+
+    t->done_pages = xrealloc(t->done_pages, (size_t)(t->n_done + 1) * sizeof(int));
+    t->done_batch = xrealloc(t->done_batch, (size_t)(t->n_done + 1) * sizeof(int64_t));
+    t->done_pages[t->n_done] = file_page;
+    t->done_batch[t->n_done] = batch;
+    t->n_done++;
+}
+
+static int page_done_before(const struct task *t, int page, int64_t *batch)
+{
+    for (int i = 0; i < t->n_done; i++) {
+        if (t->done_pages[i] == page) {
+            *batch = t->done_batch[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- read (workers) ---------------------------------------------------------- */
+
+static void push(struct run *r, struct result *x)
+{
+    pthread_mutex_lock(&r->mu);
+    if (r->tail)
+        r->tail->next = x;
+    else
+        r->head = x;
+    r->tail = x;
+    pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* A scanner PDF holds one image per page: pdfimages takes them out as they are. */
+static int pdf_pages(const char *path, char **dir, struct berr *e)
+{
+    char tmpl[] = "/tmp/boshi-pdf-XXXXXX";
+    pid_t pid;
+    int st = 0;
+
+    if (mkdtemp(tmpl) == NULL)
+        return berr_set(e, BERR_FAIL, "一時フォルダを作れません");
+    *dir = xstrdup(tmpl);
+    char *prefix = xasprintf("%s/p", tmpl);
+    pid = fork();
+    if (pid == 0) {
+        execlp("pdfimages", "pdfimages", "-png", path, prefix, (char *)NULL);
+        _exit(127);
+    }
+    free(prefix);
+    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return berr_set(e, BERR_INVALID, "%s: PDF から画像を取り出せません (pdfimages)", path);
+    return 0;
+}
+
+static void rm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static void read_loaded(struct run *r, struct ocr_reader *rd, size_t ti, struct ocr_loaded *l,
+                        int base_page)
+{
+    struct task *t = &r->tasks[ti];
+
+    for (int i = 0; i < l->npages; i++) {
+        int fp = base_page + i;
+        int64_t b;
+        if (page_done_before(t, fp, &b))
+            continue;
+        struct result *x = xcalloc(1, sizeof(*x));
+        char key[96];
+        x->task = ti;
+        x->file_page = fp;
+        snprintf(key, sizeof(key), "%s:%d", t->sha, fp);
+        hex_sha((const unsigned char *)key, strlen(key), x->sha);
+        if (l->pages[i] == NULL) {
+            snprintf(x->reject, sizeof(x->reject), "%.500s", l->reasons[i] ? l->reasons[i] : "読めないページ");
+        } else if (intake_read_page(rd, l->pages[i], r->forms, r->key, &x->res, &x->e) < 0) {
+            x->failed = 1;
+        }
+        push(r, x);
+    }
+}
+
+static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
+{
+    struct task *t = &r->tasks[ti];
+    struct ocr_loaded l;
+    struct berr e;
+
+    memset(&l, 0, sizeof(l));
+    if (!t->is_pdf) {
+        if (ocr_load(t->path, &l, &e) < 0) {
+            struct result *x = xcalloc(1, sizeof(*x));
+            x->task = ti;
+            x->file_page = 0;
+            char key[96];
+            snprintf(key, sizeof(key), "%s:0", t->sha);
+            hex_sha((const unsigned char *)key, strlen(key), x->sha);
+            snprintf(x->reject, sizeof(x->reject), "%.500s", e.msg);
+            if (!page_done_before(t, 0, &(int64_t){ 0 }))
+                push(r, x);
+            else
+                free(x);
+            return;
+        }
+        read_loaded(r, rd, ti, &l, 0);
+        ocr_loaded_release(&l);
+        return;
+    }
+    char *dir = NULL;
+    if (pdf_pages(t->path, &dir, &e) == 0) {
+        DIR *d = opendir(dir);
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            names = xrealloc(names, (n + 1) * sizeof(*names));
+            names[n++] = xasprintf("%s/%s", dir, de->d_name);
+        }
+        if (d)
+            closedir(d);
+        qsort(names, n, sizeof(*names), cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            if (ocr_load(names[i], &l, &e) == 0) {
+                read_loaded(r, rd, ti, &l, (int)i);
+                ocr_loaded_release(&l);
+            }
+            free(names[i]);
+        }
+        free(names);
+    } else {
+        struct result *x = xcalloc(1, sizeof(*x));
+        x->task = ti;
+        char key[96];
+        snprintf(key, sizeof(key), "%s:0", t->sha);
+        hex_sha((const unsigned char *)key, strlen(key), x->sha);
+        snprintf(x->reject, sizeof(x->reject), "%.500s", e.msg);
+        push(r, x);
+    }
+    if (dir) {
+        rm_dir(dir);
+        free(dir);
+    }
+}
+
+struct worker_arg {
+    struct run *r;
+    int id;
+};
+
+static void *worker(void *p)
+{
+    struct worker_arg *w = p;
+    struct run *r = w->r;
+
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        size_t ti = r->next_task++;
+        pthread_mutex_unlock(&r->mu);
+        if (ti >= r->n_tasks)
+            break;
+        read_task(r, r->readers[w->id], ti);
+    }
+    pthread_mutex_lock(&r->mu);
+    r->workers_left--;
+    pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* ---- settle and store (this thread) ------------------------------------------ */
+
+struct items {
+    struct review_in v[128];
+    char reasons[128][256];
+    char suggested[128][OCR_TEXT_MAX];
+    size_t n;
+};
+
+static void item(struct items *it, const char *field, const char *kind, int risk,
+                 const char *suggested, int reading, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static void item(struct items *it, const char *field, const char *kind, int risk,
+                 const char *suggested, int reading, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (it->n >= 128)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(it->reasons[it->n], sizeof(it->reasons[0]), fmt, ap);
+    va_end(ap);
+    snprintf(it->suggested[it->n], sizeof(it->suggested[0]), "%s", suggested ? suggested : "");
+    it->v[it->n] = (struct review_in){ field, kind, it->reasons[it->n], risk,
+                                       suggested ? it->suggested[it->n] : NULL, reading };
+    it->n++;
+}
+
+static void tally(struct intake_tally *t, int *n, const char *reason)
+{
+    for (int i = 0; i < *n; i++) {
+        if (strcmp(t[i].reason, reason) == 0) {
+            t[i].n++;
+            return;
+        }
+    }
+    if (*n < INTAKE_TALLY) {
+        snprintf(t[*n].reason, sizeof(t[0].reason), "%s", reason);
+        t[*n].n = 1;
+        (*n)++;
+    }
+}
+
+static struct field_result *field_named(struct page_result *res, const char *name)
+{
+    for (size_t i = 0; i < res->n_fields; i++)
+        if (strcmp(res->fields[i].fld->name, name) == 0)
+            return &res->fields[i];
+    return NULL;
+}
+
+/* A pre-filled page: its QR names the person; the issue history must agree. */
+static int settle_prefilled(struct run *r, struct page_result *res, struct items *it,
+                            char subject[40], struct berr *e)
+{
+    struct issue_info iss;
+    struct resident who;
+    struct intake_expect x;
+    struct page_row prev;
+    int rc;
+
+    snprintf(subject, 40, "%s", res->qr.subject);
+    rc = issue_lookup(r->st, res->qr.issue, &iss, e);
+    if (rc == BERR_NOTFOUND || (rc == 0 && (strcmp(iss.person, res->qr.subject) != 0 ||
+                                            strcmp(iss.form, res->qr.form) != 0))) {
+        item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1, "発行履歴と一致しない用紙 (発行番号 %s)",
+             res->qr.issue[0] ? res->qr.issue : "-");
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    rc = page_find_issue(r->st, res->qr.issue, res->qr.page, &prev, e);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1, "二重提出 (同じ用紙の %dページ目は取込済み: %s)",
+             res->qr.page, prev.source);
+    rc = residents_get(r->st, r->a, res->qr.subject, "intake.read", &who, e);
+    if (rc == BERR_NOTFOUND) {
+        item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1, "宛名番号 %s の住民が記録にありません",
+             res->qr.subject);
+        subject[0] = '\0';
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    if (who.status != RS_RESIDENT)
+        item(it, "(本人)", "issue", RISK_ISSUE, NULL, -1, "%s の住民の用紙です (%s)",
+             resident_status_label(who.status), who.name);
+    memset(&x, 0, sizeof(x));
+    x.have = 1;
+    snprintf(x.name, sizeof(x.name), "%s", who.name);
+    snprintf(x.kana, sizeof(x.kana), "%s", who.kana);
+    snprintf(x.jushin_no, sizeof(x.jushin_no), "%s", iss.jushin_no);
+    x.birth = who.birth;
+    ymd_parse_iso(iss.checkup_date, &x.checkup_date);
+    intake_check_printed(res, &x);
+    resident_release(&who);
+    return 0;
+}
+
+/*
+ * A 妊娠届出書 has no subject in its QR: the mother is matched in the
+ * resident master by the カナ and 生年月日 she wrote and, where read and
+ * valid, her 個人番号.  Only one strong candidate settles it; anything else
+ * is an identity item for a nurse, with the candidates and why.
+ */
+static int settle_notification(struct run *r, struct page_result *res, struct items *it,
+                               char subject[40], struct berr *e)
+{
+    struct field_result *kana = field_named(res, "mother_kana");
+    struct field_result *birth = field_named(res, "mother_birth");
+    struct field_result *mn = field_named(res, "mynumber");
+    struct find_query q;
+    struct candidate *c = NULL;
+    size_t n = 0;
+    struct forms_value bv;
+    struct berr ve;
+    int rc;
+
+    subject[0] = '\0';
+    if (res->qr.page != 1) {
+        struct page_row first;
+        rc = page_find_issue(r->st, res->qr.issue, 1, &first, e);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && first.subject[0])
+            snprintf(subject, 40, "%s", first.subject);
+        else
+            item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1,
+                 "同じ届出の1ページ目 (発行番号 %s) が未取込または本人未確定", res->qr.issue);
+        return 0;
+    }
+    memset(&q, 0, sizeof(q));
+    forms_value_init(&bv);
+    if (kana && kana->read[0])
+        q.kana = kana->read;
+    if (birth && birth->read[0] && forms_value_parse(birth->fld, birth->read, &bv, &ve) == 0 &&
+        bv.present)
+        q.birth = bv.date;
+    if (mn && mn->decision == DEC_ACCEPTED)
+        q.mynumber = mn->value;
+    q.limit = 5;
+    if (q.kana || q.birth.y || q.mynumber) {
+        rc = residents_find(r->st, r->a, &q, &c, &n, e);
+        if (rc < 0 && rc != BERR_INVALID)
+            goto cleanup;
+    }
+    rc = 0;
+    int strong = n > 0 && c[0].r.status == RS_RESIDENT &&
+                 (c[0].score >= 100 || (c[0].score >= 70 && (n == 1 || c[1].score <= c[0].score - 30)));
+    if (strong) {
+        snprintf(subject, 40, "%s", c[0].r.atena);
+        /* what she wrote is confirmed by the master: accept it */
+        if (birth && q.birth.y && ymd_cmp(q.birth, c[0].r.birth) == 0) {
+            char iso[11];
+            ymd_iso(q.birth, iso);
+            birth->decision = DEC_ACCEPTED;
+            snprintf(birth->value, sizeof(birth->value), "%s", iso);
+            birth->reason[0] = '\0';
+        }
+        if (kana && q.kana) {
+            char *a = kana_fold(q.kana), *b = kana_fold(c[0].r.kana);
+            if (a && b && strcmp(a, b) == 0) {
+                kana->decision = DEC_ACCEPTED;
+                snprintf(kana->value, sizeof(kana->value), "%s", c[0].r.kana);
+                kana->reason[0] = '\0';
+            }
+            free(a);
+            free(b);
+        }
+    } else {
+        struct buf why;
+        buf_init(&why);
+        buf_adds(&why, n ? "本人候補: " : "住民記録に該当する候補がありません");
+        for (size_t i = 0; i < n && i < 3; i++)
+            buf_addf(&why, "%s%s %s (%d点: %s)", i ? " / " : "", c[i].r.atena, c[i].r.name,
+                     c[i].score, c[i].reasons);
+        item(it, "(本人)", "identity", RISK_IDENTITY, n ? c[0].r.atena : NULL, -1, "%s",
+             why.s);
+        buf_release(&why);
+    }
+    /* handwritten name and address: the image is kept; the master holds the text */
+    static const char *const hand[] = { "mother_name", "mother_address" };
+    for (size_t i = 0; i < 2; i++) {
+        struct field_result *f = field_named(res, hand[i]);
+        if (f && f->decision == DEC_REVIEW) {
+            f->decision = DEC_EMPTY;
+            snprintf(f->reason, sizeof(f->reason), "手書き (画像を保存、本人は住民記録で確認)");
+        }
+    }
+cleanup:
+    forms_value_release(&bv);
+    candidates_free(c, n);
+    return rc;
+}
+
+/* Cross-field rules whose fields are all on this page, on the accepted values. */
+static void check_rules(struct page_result *res, struct items *it)
+{
+    const struct forms_form *f = res->form;
+    struct forms_value *v = xcalloc(f->n_fields, sizeof(*v));
+    struct berr e;
+
+    for (size_t i = 0; i < f->n_fields; i++) {
+        forms_value_init(&v[i]);
+        for (size_t k = 0; k < res->n_fields; k++)
+            if (res->fields[k].fld == &f->fields[i] && res->fields[k].decision == DEC_ACCEPTED)
+                forms_value_parse(&f->fields[i], res->fields[k].value, &v[i], &e);
+    }
+    for (size_t r = 0; r < f->n_rules; r++) {
+        int here = 1;
+        for (size_t k = 0; k < f->rules[r].n_fields; k++)
+            here &= f->fields[f->rules[r].fields[k]].page == res->qr.page;
+        if (!here || forms_rule_check(f, r, v, &e) == 0)
+            continue;
+        item(it, f->fields[f->rules[r].fields[0]].name, "rule", RISK_RULE, NULL, -1, "%.240s", e.msg);
+    }
+    for (size_t i = 0; i < f->n_fields; i++)
+        forms_value_release(&v[i]);
+    free(v);
+}
+
+static int store_result(struct run *r, struct result *x, struct berr *e)
+{
+    struct task *t = &r->tasks[x->task];
+    struct page_res_store {
+        struct reading_in rd[256];
+    } *buf = NULL;
+    struct items *it = xcalloc(1, sizeof(*it));
+    struct page_in p;
+    char subject[40] = "", reject[600] = "", detail[256];
+    int64_t page_id = 0;
+    int rc = 0, txn = 0;
+
+    memset(&p, 0, sizeof(p));
+    p.sha = x->sha;
+    p.file_sha = t->sha;
+    p.source = t->path;
+    p.file_page = x->file_page;
+    p.batch_id = r->batch;
+    if (x->reject[0])
+        snprintf(reject, sizeof(reject), "%s", x->reject);
+    else if (x->res.reject[0])
+        snprintf(reject, sizeof(reject), "%s", x->res.reject);
+    rc = store_begin(r->st, e);
+    if (rc < 0)
+        goto cleanup;
+    txn = 1;
+    if (!reject[0]) {
+        struct page_result *res = &x->res;
+        p.form = res->form->id;
+        p.version = res->form->version;
+        p.page_no = res->qr.page;
+        p.pages = res->qr.pages;
+        p.issue_id = res->qr.issue;
+        p.dpi = 0;
+        p.skew = res->reg.skew_deg;
+        p.scale = res->reg.scale;
+        p.residual = res->reg.residual_px;
+        p.rotation = res->reg.orientation;
+        if (res->qr.subject[0])
+            rc = settle_prefilled(r, res, it, subject, e);
+        else if (strcmp(res->form->id, "ninshin_todoke") == 0)
+            rc = settle_notification(r, res, it, subject, e);
+        else
+            item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1,
+                 "対象者の印字がない用紙 (白紙で印刷された %s)", res->form->title);
+        if (rc < 0)
+            goto cleanup;
+        check_rules(res, it);
+        buf = xcalloc(1, sizeof(*buf));
+        for (size_t i = 0; i < res->n_fields && i < 256; i++) {
+            struct field_result *f = &res->fields[i];
+            buf->rd[i] = (struct reading_in){
+                f->fld->name, f->decision == DEC_ACCEPTED ? f->value : NULL,
+                f->read[0] ? f->read : NULL, f->confidence, intake_decision_name(f->decision),
+                f->reason[0] ? f->reason : NULL, { f->box[0], f->box[1], f->box[2], f->box[3] },
+                f->crop, f->crop_len,
+            };
+            if (f->decision == DEC_REVIEW)
+                item(it, f->fld->name, "field", f->risk, f->read[0] ? f->read : NULL, (int)i, "%s",
+                     f->reason);
+        }
+        p.readings = buf->rd;
+        p.n_readings = res->n_fields < 256 ? res->n_fields : 256;
+        p.subject = subject;
+        p.items = it->v;
+        p.n_items = it->n;
+    } else {
+        p.reject_reason = reject;
+    }
+    rc = page_store(r->st, r->a, &p, &page_id, e);
+    if (rc == 0 && !reject[0] && it->n == 0)
+        rc = intake_land_page(r->st, r->a, r->forms, page_id, e);
+    snprintf(detail, sizeof(detail), "スキャン取込 %s %s", p.form ? p.form : "-",
+             reject[0] ? "却下" : it->n ? "確認待ち" : "登録");
+    if (rc == 0)
+        rc = audit_append(r->st, r->a, "intake.page", subject[0] ? subject : NULL, detail, e);
+    if (rc == 0) {
+        txn = 0;
+        rc = store_commit(r->st, e);
+    }
+    if (rc == 0) {
+        if (reject[0]) {
+            r->sum->rejected++;
+            /* tally by the reason's kind, without the file name it starts with */
+            const char *why = strstr(reject, ": ");
+            tally(r->sum->reject, &r->sum->n_reject, why ? why + 2 : reject);
+        } else if (it->n) {
+            r->sum->queued++;
+            r->sum->review_items += (int)it->n;
+            for (size_t i = 0; i < it->n; i++)
+                tally(r->sum->review, &r->sum->n_review, it->v[i].reason);
+        } else {
+            r->sum->landed++;
+        }
+    }
+cleanup:
+    if (txn)
+        store_rollback(r->st);
+    if (rc < 0)
+        berr_prefix(e, "%s %dページ目: ", t->path, x->file_page + 1);
+    free(it);
+    free(buf);
+    return rc;
+}
+
+/* ---- the batch --------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int intake_run(struct store *st, const struct actor *a, const struct forms_registry *forms,
+               const struct intake_opts *o, intake_progress_fn progress, void *ctx,
+               struct intake_summary *sum, struct berr *e)
+{
+    struct run r;
+    struct buf paths;
+    pthread_t th[MAX_WORKERS];
+    struct worker_arg args[MAX_WORKERS];
+    size_t alloc = 0;
+    int nw = o->workers > 0 ? o->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int rc = actor_require(a, PERM_INTAKE, e), started = 0, total = 0, done = 0;
+    double t0 = now_s();
+
+    memset(sum, 0, sizeof(*sum));
+    memset(&r, 0, sizeof(r));
+    buf_init(&paths);
+    if (rc < 0)
+        return rc;
+    if (nw < 1)
+        nw = 1;
+    if (nw > MAX_WORKERS)
+        nw = MAX_WORKERS;
+    r.st = st;
+    r.a = a;
+    r.forms = forms;
+    r.sum = sum;
+    store_key(st, KEY_QR_MAC, r.key);
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    for (size_t i = 0; i < o->n_paths && rc == 0; i++) {
+        rc = collect(&r, o->paths[i], &alloc, e);
+        buf_addf(&paths, "%s%s", i ? " " : "", o->paths[i]);
+    }
+    if (rc < 0)
+        goto cleanup;
+    if (r.n_tasks == 0) {
+        rc = berr_set(e, BERR_INVALID, "取り込む画像 (TIFF, PNG, JPEG, PDF) がありません: %s", paths.s);
+        goto cleanup;
+    }
+    if (o->name) {
+        snprintf(sum->batch, sizeof(sum->batch), "%s", o->name);
+    } else {
+        char h[65];
+        hex_sha((const unsigned char *)paths.s, paths.len, h);
+        snprintf(sum->batch, sizeof(sum->batch), "scan-%.10s", h);
+    }
+    rc = batch_open(st, a, sum->batch, paths.s, &r.batch, &sum->resumed, e);
+    if (rc < 0)
+        goto cleanup;
+    /* hash, keep and look up every file before reading anything */
+    for (size_t i = 0; i < r.n_tasks && rc == 0; i++) {
+        struct task *t = &r.tasks[i];
+        char *data = NULL;
+        size_t n = 0;
+        rc = file_read_all(t->path, &data, &n, e);
+        if (rc < 0)
+            break;
+        hex_sha((const unsigned char *)data, n, t->sha);
+        rc = keep_original(o->store_path, t->sha, t->path, data, n, e);
+        free(data);
+        if (rc == 0)
+            rc = scan_file_add(st, t->sha, t->path, (long)n, r.batch, e);
+        if (rc == 0)
+            rc = pages_of_file(st, t->sha, note_done, t, e);
+        for (int k = 0; k < t->n_done; k++) {
+            if (t->done_batch[k] == r.batch)
+                sum->already++;
+            else
+                sum->duplicates++;
+        }
+    }
+    if (rc < 0)
+        goto cleanup;
+    sum->files = (int)r.n_tasks;
+    /* readers are opened here, before the threads (Tesseract init is not thread-safe) */
+    for (int i = 0; i < nw && rc == 0; i++)
+        rc = ocr_reader_open(&r.readers[i], e);
+    if (rc < 0)
+        goto cleanup;
+    r.workers_left = nw;
+    for (int i = 0; i < nw; i++) {
+        args[i].r = &r;
+        args[i].id = i;
+        pthread_create(&th[i], NULL, worker, &args[i]);
+    }
+    started = nw;
+    total = -1;   /* unknown until files are loaded: multi-page TIFFs, PDFs */
+    for (;;) {
+        struct result *x;
+        pthread_mutex_lock(&r.mu);
+        while (r.head == NULL && r.workers_left > 0)
+            pthread_cond_wait(&r.cv, &r.mu);
+        x = r.head;
+        if (x) {
+            r.head = x->next;
+            if (r.head == NULL)
+                r.tail = NULL;
+        }
+        size_t files_started = r.next_task < r.n_tasks ? r.next_task : r.n_tasks;
+        pthread_mutex_unlock(&r.mu);
+        if (x == NULL)
+            break;
+        if (rc == 0) {
+            if (x->failed) {
+                rc = berr_set(e, x->e.code ? x->e.code : BERR_FAIL, "%s", x->e.msg);
+            } else {
+                rc = store_result(&r, x, e);
+                if (!x->reject[0] && !x->res.reject[0]) {
+                    if (r.n_ms == r.a_ms) {
+                        r.a_ms = r.a_ms ? r.a_ms * 2 : 256;
+                        r.ms = xrealloc(r.ms, r.a_ms * sizeof(double));
+                    }
+                    r.ms[r.n_ms++] = x->res.ms;
+                }
+            }
+            done++;
+            sum->pages++;
+            /* estimate the total from the files started so far */
+            total = files_started > 0 ? (int)((double)done * (double)r.n_tasks / (double)files_started + 0.5) : done;
+            if (total < done)
+                total = done;
+            if (progress)
+                progress(done, total, ctx);
+        }
+        intake_page_result_release(&x->res);
+        free(x);
+        if (rc < 0) {
+            /* stop the workers: take the remaining tasks away */
+            pthread_mutex_lock(&r.mu);
+            r.next_task = r.n_tasks;
+            pthread_mutex_unlock(&r.mu);
+        }
+    }
+    if (rc == 0)
+        rc = batch_finish(st, r.batch, e);
+cleanup:
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < MAX_WORKERS; i++)
+        ocr_reader_free(&r.readers[i]);
+    if (r.n_ms > 0) {
+        qsort(r.ms, r.n_ms, sizeof(double), cmp_double);
+        sum->ms_median = r.ms[r.n_ms / 2];
+        sum->ms_p95 = r.ms[(r.n_ms * 95) / 100];
+    }
+    free(r.ms);
+    for (size_t i = 0; i < r.n_tasks; i++) {
+        free(r.tasks[i].path);
+        free(r.tasks[i].done_pages);
+        free(r.tasks[i].done_batch);
+    }
+    free(r.tasks);
+    sodium_memzero(r.key, sizeof(r.key));
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cv);
+    buf_release(&paths);
+    sum->seconds = now_s() - t0;
+    return rc;
+}
+
+/* ---- the page picture for review ---------------------------------------------- */
+
+struct box_ctx {
+    int64_t id;
+    double box[4];
+    int found;
+};
+
+static int find_box(const struct reading_row *r, void *p)
+{
+    struct box_ctx *b = p;
+
+    if (r->id == b->id) {
+        memcpy(b->box, r->box, sizeof(b->box));
+        b->found = 1;
+    }
+    return 0;
+}
+
+int intake_page_png(const char *store_path, const struct forms_registry *forms,
+                    const struct page_row *pg, int64_t reading_id, struct store *st, void **png,
+                    size_t *len, struct berr *e)
+{
+    const char *dot = strrchr(pg->source, '.');
+    char *orig = xasprintf("%s.scans/%.2s/%s%s", store_path, pg->file_sha, pg->file_sha,
+                           dot ? dot : "");
+    struct ocr_loaded l;
+    struct ocr_template t;
+    struct box_ctx b = { reading_id, { 0, 0, 0, 0 }, 0 };
+    char *dir = NULL, *one = NULL;
+    int rc = 0, idx = pg->file_page;
+
+    memset(&l, 0, sizeof(l));
+    *png = NULL;
+    *len = 0;
+    if (dot && strcasecmp(dot, ".pdf") == 0) {
+        rc = pdf_pages(orig, &dir, e);
+        if (rc == 0) {
+            one = xasprintf("%s/p-%03d.png", dir, idx);
+            idx = 0;
+            rc = ocr_load(one, &l, e);
+        }
+    } else {
+        rc = ocr_load(orig, &l, e);
+    }
+    if (rc < 0)
+        goto cleanup;
+    if (idx >= l.npages || l.pages[idx] == NULL) {
+        rc = berr_set(e, BERR_NOTFOUND, "%s: %dページ目を読めません", pg->source, pg->file_page + 1);
+        goto cleanup;
+    }
+    if (reading_id > 0) {
+        rc = page_readings(st, pg->id, find_box, &b, e);
+        if (rc < 0)
+            goto cleanup;
+    }
+    intake_template(forms, &t);
+    rc = ocr_register(l.pages[idx], &t, NULL, e);
+    if (rc == 0)
+        rc = ocr_page_png(l.pages[idx], b.found ? b.box : NULL, 1200, (unsigned char **)png, len, e);
+cleanup:
+    ocr_loaded_release(&l);
+    if (dir) {
+        rm_dir(dir);
+        free(dir);
+    }
+    free(one);
+    free(orig);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/*
+ * land.c: a page whose readings are all settled becomes records.  The
+ * record is found or created by the issue id the page's QR carries (both
+ * pages of one 問診票・健診票 share it), and each settled value goes to the
+ * column its definition names, through records' whitelist.  Runs inside the
+ * caller's transaction: at intake for a page with nothing to review, or
+ * when a nurse resolves a page's last review item.
+ */
+#include "intake/intake.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct land_ctx {
+    struct store *st;
+    const struct forms_form *form;
+    int page_no;
+    enum record_kind kind;
+    int64_t id;
+    struct berr *e;
+};
+
+static int land_reading(const struct reading_row *r, void *p)
+{
+    struct land_ctx *c = p;
+    const struct forms_field *f = forms_field_find(c->form, r->field);
+
+    if (f == NULL || f->column == NULL || f->page != c->page_no)
+        return 0;
+    /* never a 個人番号 into a record column: it is checked, not kept here */
+    if (f->kind == FORMS_MYNUMBER)
+        return 0;
+    if (strcmp(r->decision, "accepted") != 0 && strcmp(r->decision, "empty") != 0)
+        return berr_set(c->e, BERR_CONFLICT, "項目「%s」が未確認です", f->label);
+    return record_set(c->st, c->kind, c->id, f->column, r->value, c->e);
+}
+
+static int kind_of(const char *form, enum record_kind *k)
+{
+    if (strncmp(form, "nyuyoji_", 8) == 0)
+        *k = REC_CHECKUP;
+    else if (strcmp(form, "ninshin_todoke") == 0)
+        *k = REC_PREGNANCY;
+    else if (strcmp(form, "ninpu_jushinken") == 0)
+        *k = REC_VOUCHER;
+    else if (strcmp(form, "seimitsu_houkoku") == 0)
+        *k = REC_REFERRAL;
+    else
+        return -1;
+    return 0;
+}
+
+int intake_land_page(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                     int64_t page_id, struct berr *e)
+{
+    struct page_row p;
+    struct land_ctx c;
+    int created = 0, already = 0, rc;
+
+    rc = page_get(st, page_id, &p, e);
+    if (rc < 0)
+        return rc;
+    memset(&c, 0, sizeof(c));
+    c.st = st;
+    c.e = e;
+    c.page_no = p.page_no;
+    c.form = forms_registry_get(forms, p.form, p.version);
+    if (c.form == NULL || kind_of(p.form, &c.kind) < 0)
+        return berr_set(e, BERR_INVALID, "ページ %lld: 様式 %s 第%d版 の記録先がありません",
+                        (long long)page_id, p.form, p.version);
+    if (p.subject[0] == '\0')
+        return berr_set(e, BERR_CONFLICT, "ページ %lld: 本人が確定していません", (long long)page_id);
+    if (p.issue_id[0] == '\0')
+        return berr_set(e, BERR_INVALID, "ページ %lld: 発行番号がありません", (long long)page_id);
+    rc = record_for_issue(st, a, c.kind, p.issue_id, p.subject, p.form, page_id, &c.id, &created, e);
+    if (rc == 0)
+        rc = page_readings(st, page_id, land_reading, &c, e);
+    if (rc == 0)
+        rc = page_set_landed(st, page_id, record_kind_name(c.kind), c.id, NULL, e);
+    if (rc == 0)
+        rc = issue_mark_returned(st, p.issue_id, &already, e);
+    return rc;
+}
