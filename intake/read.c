@@ -414,7 +414,10 @@ void intake_check_printed(struct page_result *res, const struct intake_expect *x
             r->risk = 0;
             accept(r, want);
         } else {
-            review(r, RISK_ISSUE, "読み取り不一致 (印字と照合)");
+            char why[sizeof(r->reason)];
+            snprintf(why, sizeof(why), "読み取り不一致 (印字と照合: 読取「%.40s」「%.40s」)", r->read,
+                     r->read2);
+            review(r, RISK_ISSUE, why);
             snprintf(r->read, sizeof(r->read), "%s", want);
         }
     }

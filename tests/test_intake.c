@@ -1,0 +1,310 @@
+/*
+ * test_intake: the weekly job end to end on real files - forms printed by
+ * boshi, rendered to scans by poppler, taken in with real Tesseract: pages
+ * that are not forms rejected with a reason, printed fields confirmed
+ * against the issue history, blanks queued, review resolution landing the
+ * record, a second nurse told the item was resolved, duplicates, a batch
+ * killed mid-way and finished by running it again with no page lost or
+ * stored twice, and reconciliation.
+ */
+#include "records/records.h"
+#include "tests/lib/testlib.h"
+
+#include <check.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *dir, *db, *scans;
+
+static void boshi_ok(struct tl_result *r, const char *input, ...)
+{
+    const char *argv[40];
+    int n = 0;
+    va_list ap;
+    const char *a;
+
+    argv[n++] = tl_boshi();
+    argv[n++] = "--db";
+    argv[n++] = db;
+    va_start(ap, input);
+    while ((a = va_arg(ap, const char *)) != NULL)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    tl_run(r, input, NULL, argv);
+    ck_assert_msg(r->status == 0, "%s %s: exit %d: %s", argv[3], argv[4] ? argv[4] : "", r->status,
+                  r->err);
+}
+
+#define RUN_OK(...) do { struct tl_result r_; boshi_ok(&r_, NULL, __VA_ARGS__, NULL); tl_result_free(&r_); } while (0)
+
+static long sql_long(const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    long v = -1;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(h));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
+/* A store with a town, a month's checkup forms printed and rendered as scans. */
+static void setup(void)
+{
+    char *town, *pdf;
+    struct tl_result r;
+
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    dir = tl_tmpdir();
+    db = tl_path(dir, "i.db");
+    scans = tl_path(dir, "scans");
+    town = tl_path(dir, "town.csv");
+    pdf = tl_path(dir, "k.pdf");
+    RUN_OK("init");
+    RUN_OK("settings", "set", "site.name", "みどり市 保健センター");
+    RUN_OK("settings", "set", "site.contact", "電話 0120-000-000");
+    RUN_OK("settings", "set", "site.address", "みどり市本町1-1-1");
+    RUN_OK("settings", "set", "checkup.venue", "保健センター");
+    RUN_OK("demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
+    RUN_OK("residents", "import", "--full", town);
+    RUN_OK("targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf);
+    mkdir(scans, 0700);
+    /* letter, 問診票, 健診票 of the first two children: 6 pages */
+    char *prefix = tl_path(scans, "p");
+    const char *argv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "6", pdf,
+                           prefix, NULL };
+    tl_run(&r, NULL, NULL, argv);
+    ck_assert_int_eq(r.status, 0);
+    tl_result_free(&r);
+    free(prefix);
+    free(town);
+    free(pdf);
+}
+
+static void teardown(void)
+{
+    tl_rmtree(dir);
+    free(dir);
+    free(db);
+    free(scans);
+}
+
+START_TEST(batch_reads_rejects_and_queues)
+{
+    struct tl_result r;
+
+    boshi_ok(&r, NULL, "intake", "--workers", "2", "--name", "w1", scans, NULL);
+    ck_assert(strstr(r.out, "ページ 6") != NULL);
+    ck_assert_msg(strstr(r.out, "却下 2") != NULL, "%s", r.out);      /* the two letters */
+    ck_assert(strstr(r.out, "位置合わせマーク") != NULL);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'rejected' AND "
+                              "reason LIKE '%scans/p-%.png: %'"), 2);    /* names the file */
+    /* the printed name, birth and 受診番号 were confirmed against the issue history */
+    ck_assert_int_ge(sql_long("SELECT count(*) FROM readings WHERE field IN ('child_name', "
+                              "'child_birth', 'staff_child_name', 'staff_jushin_no') AND "
+                              "decision = 'accepted'"), 5);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM readings WHERE field IN ('child_name', "
+                              "'child_birth', 'staff_child_name', 'staff_jushin_no') AND "
+                              "decision IN ('accepted', 'review')"), 8);
+    /* and every name accepted is the child's own, from the master */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM readings g JOIN pages p ON p.id = g.page_id "
+                              "JOIN residents r ON r.atena = p.subject WHERE g.field IN "
+                              "('child_name', 'staff_child_name') AND g.decision = 'accepted' AND "
+                              "g.value <> replace(r.name, '　', ' ')"), 0);
+    /* nothing written: required answers are queued, never stored as certain */
+    ck_assert_int_gt(sql_long("SELECT count(*) FROM review_items WHERE reason = '未記入'"), 4);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM readings WHERE crop IS NULL"), 0);
+    /* the originals are kept beside the store, private */
+    char *kept = xasprintf("%s.scans", db);
+    struct stat sb;
+    ck_assert_int_eq(stat(kept, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0700);
+    free(kept);
+    /* the same files again: duplicates, not read twice */
+    boshi_ok(&r, NULL, "intake", "--name", "w2", scans, NULL);
+    ck_assert_msg(strstr(r.out, "重複 (取込済みのページ) 6") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages"), 6);
+}
+END_TEST
+
+struct id_list {
+    long ids[64];
+    int n;
+};
+
+START_TEST(review_lands_the_record_once)
+{
+    struct tl_result r;
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    struct id_list items = { .n = 0 };
+    long page;
+
+    RUN_OK("intake", "--name", "w1", scans);
+    page = sql_long("SELECT page_id FROM review_items WHERE field = 'weight' LIMIT 1");
+    ck_assert_int_gt(page, 0);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT id FROM review_items WHERE page_id = %ld ORDER BY id", page);
+    sqlite3_prepare_v2(h, sql, -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW && items.n < 64)
+        items.ids[items.n++] = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    ck_assert_int_gt(items.n, 3);
+    /* a wrong value is refused with the field named, and changes nothing */
+    char id[24];
+    long wid = sql_long("SELECT id FROM review_items WHERE field = 'weight' AND page_id = "
+                        "(SELECT page_id FROM review_items WHERE field = 'weight' LIMIT 1)");
+    snprintf(id, sizeof(id), "%ld", wid);
+    tl_boshi_run(&r, db, NULL, "review", "correct", id, "99.99", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.err, "体重") != NULL);
+    tl_result_free(&r);
+    /* resolve every item of the page: values for the required fields, blanks for the rest */
+    for (int i = 0; i < items.n; i++) {
+        snprintf(id, sizeof(id), "%ld", items.ids[i]);
+        snprintf(sql, sizeof(sql), "SELECT field = 'weight' FROM review_items WHERE id = %ld", items.ids[i]);
+        const char *field_sql = "SELECT field FROM review_items WHERE id = ";
+        (void)field_sql;
+        static const struct { const char *field, *value; } v[] = {
+            { "jisshi_date", "R8.12.9" }, { "height", "64.5" }, { "weight", "6.54" },
+            { "head", "41.0" }, { "chest", "42.5" }, { "shoken", "nashi" },
+            { "sogo_hantei", "ijonashi" }, { "ishi", "1" },
+        };
+        char q[160];
+        const char *value = NULL;
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+            snprintf(q, sizeof(q), "SELECT count(*) FROM review_items WHERE id = %ld AND field = '%s'",
+                     items.ids[i], v[k].field);
+            if (sql_long(q) == 1)
+                value = v[k].value;
+        }
+        if (value)
+            tl_boshi_run(&r, db, NULL, "review", "correct", id, value, NULL);
+        else
+            tl_boshi_run(&r, db, NULL, "review", "reject", id, NULL);
+        ck_assert_msg(r.status == 0, "item %s: %s", id, r.err);
+        if (i == items.n - 1)
+            ck_assert_msg(strstr(r.out, "記録に登録しました") != NULL, "%s", r.out);
+        tl_result_free(&r);
+    }
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE weight_kg = 6.54 AND "
+                              "height_cm = 64.5 AND result = 'ijonashi' AND exam_date = '2026-12-09' "
+                              "AND findings = 'nashi'"), 1);
+    snprintf(sql, sizeof(sql), "SELECT status = 'landed' FROM pages WHERE id = %ld", page);
+    ck_assert_int_eq(sql_long(sql), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE returned_at IS NOT NULL"), 1);
+    /* the second nurse on the same item is told; nothing changes */
+    snprintf(id, sizeof(id), "%ld", items.ids[0]);
+    tl_boshi_run(&r, db, NULL, "review", "correct", id, "R8.12.10", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.err, "既に処理されています") != NULL);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE exam_date = '2026-12-09'"), 1);
+    /* who, when, before and after are logged; the audit chain holds */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log"), items.n);
+    RUN_OK("audit", "verify");
+    /* a child examined is not a target any more */
+    boshi_ok(&r, NULL, "targets", "nyuyoji_4m", "--month", "2026-12", "--dry-run", NULL);
+    tl_result_free(&r);
+}
+END_TEST
+
+/* Killed mid-batch, run again: every page stored exactly once. */
+START_TEST(killed_batch_resumes)
+{
+    struct tl_result r;
+    pid_t pid;
+    int st;
+
+    pid = fork();
+    if (pid == 0) {
+        execl(tl_boshi(), tl_boshi(), "--db", db, "intake", "--workers", "1", "--name", "k1",
+              scans, (char *)NULL);
+        _exit(127);
+    }
+    /* let it store a page or two, then kill it hard */
+    for (int i = 0; i < 400; i++) {
+        usleep(25000);
+        if (access(db, F_OK) == 0 && sql_long("SELECT count(*) FROM pages") >= 2)
+            break;
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    long before = sql_long("SELECT count(*) FROM pages");
+    ck_assert_int_lt(before, 6);
+    boshi_ok(&r, NULL, "intake", "--name", "k1", scans, NULL);
+    ck_assert_msg(strstr(r.out, "中断したバッチの続き") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages"), 6);
+    ck_assert_int_eq(sql_long("SELECT count(DISTINCT file_sha || file_page) FROM pages"), 6);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM (SELECT page_id, field FROM readings GROUP BY "
+                              "page_id, field HAVING count(*) > 1)"), 0);
+}
+END_TEST
+
+START_TEST(reconciliation_and_bad_input)
+{
+    struct tl_result r;
+    char *junk = tl_path(dir, "junk");
+
+    RUN_OK("intake", "--name", "w1", scans);
+    boshi_ok(&r, NULL, "batches", "show", "w1", NULL);
+    /* the other children's forms went out and did not come back */
+    ck_assert_msg(strstr(r.out, "未提出") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    /* a corrupt image and a file that is not an image: clear messages, no crash */
+    mkdir(junk, 0700);
+    char *bad = tl_path(junk, "broken.png");
+    tl_write_file(bad, "\x89PNG\r\n\x1a\nnot really", 18);
+    char *txt = tl_path(junk, "notes.txt");
+    tl_write_file(txt, "memo", 4);
+    boshi_ok(&r, NULL, "intake", "--name", "j1", junk, NULL);
+    ck_assert(strstr(r.out, "却下 1") != NULL);
+    ck_assert(strstr(r.out, "対象外のファイル 1") != NULL);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'rejected' AND "
+                              "reason LIKE '%broken.png%'"), 1);
+    tl_boshi_run(&r, db, NULL, "intake", "/nonexistent/folder", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.err, "/nonexistent/folder") != NULL);
+    tl_result_free(&r);
+    free(bad);
+    free(txt);
+    free(junk);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("intake");
+    TCase *tc = tcase_create("batch");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, batch_reads_rejects_and_queues);
+    tcase_add_test(tc, review_lands_the_record_once);
+    tcase_add_test(tc, killed_batch_resumes);
+    tcase_add_test(tc, reconciliation_and_bad_input);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
