@@ -895,8 +895,14 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
     sim_rng_seed(&rd, o->seed, 2);
 
     if (o->values != NULL) {
-        for (size_t i = 0; i < f->n_fields; i++)
-            raw[i] = o->values[i] ? xstrdup(o->values[i]) : NULL;
+        struct person nobody = { 0, 0 };
+        for (size_t i = 0; i < f->n_fields; i++) {
+            /* what boshi prints comes from the fill, whatever is given */
+            if (f->fields[i].kind == FORMS_PRINTED)
+                raw[i] = gen_value(&f->fields[i], fill, o->as_of, &nobody, &rv);
+            else
+                raw[i] = o->values[i] ? xstrdup(o->values[i]) : NULL;
+        }
         rc = parse_all(f, raw, vals, e);
     } else {
         rc = gen_values(f, fill, o, &rv, raw, vals, e);

@@ -122,7 +122,9 @@ struct sim_fill_opts {
     /*
      * Values the caller gives, parallel to form->fields: raw text as
      * forms_value_parse() takes it; NULL entry = left blank.  NULL array =
-     * generate every value.  Given values must parse (BERR_INVALID if not).
+     * generate every value.  Given values must parse (BERR_INVALID if not);
+     * the form's rules are not enforced on them.  `printed` fields always
+     * show the fill (their entries are ignored).
      */
     const char *const *values;
     int blank_pct;             /* optional fields left blank, % (default 25) */
