@@ -843,24 +843,34 @@ static void draw_field(const struct pen *p, struct sim_field_truth *ft, const st
         ft->review = 1;
 }
 
-/* Loads the installed handwriting fonts (ids[i] for metrics[i]). */
-static int load_hand_fonts(struct pdf *pdf, int *ids, const struct hand_font **metrics, int *n,
-                           struct berr *e)
+/* The installed handwriting fonts (indexes into hand_fonts); 0 if none. */
+static int installed_hand_fonts(int *idx)
 {
-    *n = 0;
-    for (size_t i = 0; i < COUNT(hand_fonts); i++) {
-        if (access(hand_fonts[i].path, R_OK) != 0)
-            continue;
-        if (pdf_font_add(pdf, hand_fonts[i].path, &ids[*n], e) < 0)
-            return e ? e->code : BERR_FAIL;
-        metrics[(*n)++] = &hand_fonts[i];
+    int n = 0;
+
+    for (size_t i = 0; i < COUNT(hand_fonts); i++)
+        if (access(hand_fonts[i].path, R_OK) == 0)
+            idx[n++] = (int)i;
+    return n;
+}
+
+/*
+ * The font id and metrics of handwriting font k (an index into
+ * hand_fonts, or -1 for print-like digits), loaded into the document at
+ * first use: parsing a TrueType file costs ~20 ms, so only chosen ones are.
+ */
+static int hand_font(struct pdf *pdf, int k, int *ids, int *id,
+                     const struct hand_font **m, struct berr *e)
+{
+    if (k < 0) {
+        *id = PDF_GOTHIC;
+        *m = &print_digits;
+        return 0;
     }
-    if (*n == 0) {
-        /* no handwriting font installed: print-like digits */
-        ids[0] = PDF_GOTHIC;
-        metrics[0] = &print_digits;
-        *n = 1;
-    }
+    if (ids[k] < 0 && pdf_font_add(pdf, hand_fonts[k].path, &ids[k], e) < 0)
+        return e ? e->code : BERR_FAIL;
+    *id = ids[k];
+    *m = &hand_fonts[k];
     return 0;
 }
 
@@ -873,8 +883,7 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
     struct sim_rng rv, rd;
     char **raw = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*raw));
     struct forms_value *vals = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*vals));
-    int fonts[COUNT(hand_fonts)], nfonts = 0, rc = 0, fi;
-    const struct hand_font *metrics[COUNT(hand_fonts)];
+    int installed[COUNT(hand_fonts)], ids[COUNT(hand_fonts)], ninstalled, rc = 0;
 
     *out = NULL;
     if (o == NULL) {
@@ -916,21 +925,22 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
     rc = formprint_form(s->pdf, f, fill, key, e);
     if (rc < 0)
         goto cleanup;
-    rc = load_hand_fonts(s->pdf, fonts, metrics, &nfonts, e);
-    if (rc < 0)
-        goto cleanup;
+    ninstalled = installed_hand_fonts(installed);
+    for (size_t i = 0; i < COUNT(hand_fonts); i++)
+        ids[i] = -1;
     for (int page = 1; page <= f->pages; page++) {
         /* one writer per page: pen, ink and hand */
-        fi = sim_rng_int(&rd, 0, nfonts - 1);
+        int k = ninstalled > 0 ? installed[sim_rng_int(&rd, 0, ninstalled - 1)] : -1;
         struct pen pen = {
             .pdf = s->pdf, .r = &rd,
             .width = sim_rng_uniform(&rd, 0.45, 0.75),
             .grey = sim_rng_pct(&rd, 60) ? sim_rng_uniform(&rd, 0.0, 0.12)
                                          : sim_rng_uniform(&rd, 0.2, 0.35),
-            .digit_font = fonts[fi],
-            .digit_metrics = metrics[fi],
             .kana_font = sim_rng_pct(&rd, 50) ? PDF_GOTHIC : PDF_MINCHO,
         };
+        rc = hand_font(s->pdf, k, ids, &pen.digit_font, &pen.digit_metrics, e);
+        if (rc < 0)
+            break;
         rc = pdf_page_add(s->pdf, PDF_PORTRAIT);
         if (rc < 0)
             break;
