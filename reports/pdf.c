@@ -20,6 +20,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@ struct pdf {
     HPDF_Font font[PDF_FONT_COUNT];        /* NULL until first used */
     int ascent[PDF_FONT_COUNT];            /* 1/1000 em, descent negative */
     int descent[PDF_FONT_COUNT];
+    HPDF_Font xfont[PDF_FONT_EXTRA_MAX];   /* pdf_font_add(): ids PDF_FONT_COUNT + i */
+    int xascent[PDF_FONT_EXTRA_MAX], xdescent[PDF_FONT_EXTRA_MAX];
+    int n_xfonts;
     const char *doing;             /* what we were doing, for messages */
     int reading_back;              /* pdf_save copying the stream out */
     struct berr err;               /* first error; err.code != 0 is sticky */
@@ -257,26 +261,30 @@ static unsigned long first_non_bmp(const unsigned char *s)
     return 0;
 }
 
-/* Checks size and text; returns the font or NULL with p->err set. */
-static HPDF_Font text_prepare(struct pdf *p, enum pdf_font f, double size_pt, const char *s)
+/* Checks size and text: 0, or the sticky error code with p->err set. */
+static int text_check(struct pdf *p, double size_pt, const char *s)
 {
     unsigned long cp;
 
-    if (!(size_pt > 0 && size_pt <= MAX_FONT_PT)) {
-        invalid(p, "%s: 文字の大きさが範囲外です", p->doing);
-        return NULL;
-    }
-    if (s == NULL || !utf8_valid(s, strlen(s))) {
-        invalid(p, "%s: 文字列が UTF-8 として不正です", p->doing);
-        return NULL;
-    }
+    if (!(size_pt > 0 && size_pt <= MAX_FONT_PT))
+        return invalid(p, "%s: 文字の大きさが範囲外です", p->doing);
+    if (s == NULL || !utf8_valid(s, strlen(s)))
+        return invalid(p, "%s: 文字列が UTF-8 として不正です", p->doing);
     cp = first_non_bmp((const unsigned char *)s);
     if (cp != 0) {
         if (p->err.code == 0)
             berr_set(&p->err, BERR_INVALID, "%s: U+%04lX は印字できません (BMP 外の文字)。"
                      "代わりの字 (例: 𠮷→吉) を使ってください", p->doing, cp);
-        return NULL;
+        return p->err.code;
     }
+    return 0;
+}
+
+/* Checks size and text; returns the font or NULL with p->err set. */
+static HPDF_Font text_prepare(struct pdf *p, enum pdf_font f, double size_pt, const char *s)
+{
+    if (text_check(p, size_pt, s) < 0)
+        return NULL;
     return font_get(p, f);
 }
 
@@ -362,6 +370,86 @@ int pdf_text_width(struct pdf *p, enum pdf_font f, double size_pt, const char *u
     if (font == NULL)
         return p->err.code;
     *w_mm = width_pt(font, size_pt, utf8) / PT_PER_MM;
+    return settle(p);
+}
+
+/* ---- extra fonts ----------------------------------------------------- */
+
+int pdf_font_add(struct pdf *p, const char *ttf_path, int *font_id, struct berr *e)
+{
+    const char *name;
+    HPDF_Font font = NULL;
+    int i;
+
+    *font_id = -1;
+    if (p->err.code != 0)
+        return pdf_error(p, e);
+    if (p->n_xfonts == PDF_FONT_EXTRA_MAX)
+        return berr_set(e, BERR_INVALID, "%s: 追加できるフォントは %d 個までです", ttf_path,
+                        PDF_FONT_EXTRA_MAX);
+    if (access(ttf_path, R_OK) != 0)
+        return berr_set(e, BERR_FAIL, "%s: フォントを読めません (%s)", ttf_path, strerror(errno));
+    p->doing = "フォントの読み込み";
+    name = HPDF_LoadTTFontFromFile(p->doc, ttf_path, HPDF_TRUE);
+    if (name != NULL)
+        font = HPDF_GetFont(p->doc, name, "UTF-8");
+    if (settle(p) == 0 && font == NULL)
+        invalid(p, "%s: フォントを読み込めません", ttf_path);
+    if (p->err.code != 0)
+        return pdf_error(p, e);
+    i = p->n_xfonts++;
+    p->xfont[i] = font;
+    p->xascent[i] = HPDF_Font_GetAscent(font);
+    p->xdescent[i] = HPDF_Font_GetDescent(font);
+    *font_id = PDF_FONT_COUNT + i;
+    return 0;
+}
+
+int pdf_text_styled(struct pdf *p, int font_id, double size_pt, double cx, double cy,
+                    double angle_deg, double shear, double grey, const char *utf8)
+{
+    HPDF_Font font;
+    int asc, desc, rc = begin(p, "文字の描画");
+    double th = angle_deg * 3.14159265358979323846 / 180.0, a, b, c, d, tw, ymid, x0, y0;
+
+    if (rc < 0)
+        return rc;
+    if (font_id < 0 || font_id >= PDF_FONT_COUNT + p->n_xfonts)
+        return invalid(p, "%s: フォント番号が不正です", p->doing);
+    if (!(grey >= 0 && grey <= 1) || !(shear >= -1 && shear <= 1))
+        return invalid(p, "%s: 濃さまたは傾きが範囲外です", p->doing);
+    if (text_check(p, size_pt, utf8) < 0)
+        return p->err.code;
+    if (font_id < PDF_FONT_COUNT) {
+        font = font_get(p, (enum pdf_font)font_id);
+        if (font == NULL)
+            return p->err.code;
+        asc = p->ascent[font_id];
+        desc = p->descent[font_id];
+    } else {
+        font = p->xfont[font_id - PDF_FONT_COUNT];
+        asc = p->xascent[font_id - PDF_FONT_COUNT];
+        desc = p->xdescent[font_id - PDF_FONT_COUNT];
+    }
+    if (utf8[0] == '\0')
+        return 0;
+    /* text space -> page: rotation after a horizontal shear, about the centre */
+    a = cos(th);
+    b = sin(th);
+    c = cos(th) * shear - sin(th);
+    d = sin(th) * shear + cos(th);
+    tw = width_pt(font, size_pt, utf8);
+    ymid = (asc + desc) / 2000.0 * size_pt;
+    x0 = cx * PT_PER_MM - (a * tw / 2 + c * ymid);
+    y0 = (p->page_h - cy) * PT_PER_MM - (b * tw / 2 + d * ymid);
+    HPDF_Page_SetGrayFill(p->page, (HPDF_REAL)grey);
+    HPDF_Page_BeginText(p->page);
+    HPDF_Page_SetFontAndSize(p->page, font, (HPDF_REAL)size_pt);
+    HPDF_Page_SetTextMatrix(p->page, (HPDF_REAL)a, (HPDF_REAL)b, (HPDF_REAL)c, (HPDF_REAL)d,
+                            (HPDF_REAL)x0, (HPDF_REAL)y0);
+    HPDF_Page_ShowText(p->page, utf8);
+    HPDF_Page_EndText(p->page);
+    HPDF_Page_SetGrayFill(p->page, 0);
     return settle(p);
 }
 

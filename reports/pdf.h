@@ -103,6 +103,26 @@ int pdf_text_box(struct pdf *p, enum pdf_font f, double size_pt, double x, doubl
 int pdf_text_width(struct pdf *p, enum pdf_font f, double size_pt, const char *utf8,
                    double *w_mm);
 
+/* ---- extra fonts (the scan simulator's handwriting-style digits) ----- */
+
+/* Most fonts pdf_font_add() takes per document. */
+#define PDF_FONT_EXTRA_MAX 8
+
+/*
+ * Loads a TrueType font from ttf_path, embedded as a subset, for
+ * pdf_text_styled().  *font_id gets its id (>= PDF_FONT_COUNT); the ids of
+ * enum pdf_font are valid font ids too.  BERR_FAIL if unreadable.
+ */
+int pdf_font_add(struct pdf *p, const char *ttf_path, int *font_id, struct berr *e);
+/*
+ * Text centred at (cx, cy) mm - on its advance width and its em box - in
+ * grey (0.0 black .. 1.0 white), slanted by shear (x += shear * height, in
+ * [-1, 1]) and then turned angle_deg counter-clockwise about that centre.
+ * font_id: an enum pdf_font or an id from pdf_font_add().
+ */
+int pdf_text_styled(struct pdf *p, int font_id, double size_pt, double cx, double cy,
+                    double angle_deg, double shear, double grey, const char *utf8);
+
 /* ---- lines and shapes (black ink) ----------------------------------- */
 
 int pdf_line(struct pdf *p, double x1, double y1, double x2, double y2, double line_mm);
