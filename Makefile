@@ -98,6 +98,7 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/residents.sh
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/print.sh
+	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) BOSHI_FORMS_DIR=$(CURDIR)/forms/defs bench/ocr.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/boshi
