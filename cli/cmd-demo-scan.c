@@ -8,15 +8,15 @@
  * fixed demo key 00 01 .. 1f of base/qrpayload.h's example (pages that only
  * a test configured with that key accepts).
  *
- * Pre-filled pages (--from-issues FILE.csv): one line per issued form,
- * header `form,subject,issue,name,kana,birth` (UTF-8, no quoting; birth
- * YYYY-MM-DD or empty), e.g. exported from the issue history.  The command
- * reads only that file, never the store's tables: the simulator stays a
- * demo tool with no access to the records.
+ * Pre-filled pages (--from-issues FILE.csv): the list `boshi targets`
+ * writes beside its PDF, or any CSV with form,subject,issue,name,kana,birth
+ * columns.  The command reads only that file, never the store's tables:
+ * the simulator stays a demo tool with no access to the records.
  */
 #include "cli/cli.h"
 #include "demo/sim.h"
 
+#include <csv.h>
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -24,23 +24,29 @@
 #include <string.h>
 
 #define MAX_FORMS 32
-#define MAX_ITEMS 10000
 #define MAX_PAGES 100000
 
 struct csv_rows {
-    char *text;                 /* the file, split in place */
+    char **cells;               /* every field of the file, owned */
+    size_t n_cells, a_cells;
+    size_t *row_start;          /* first cell of each row */
+    size_t n_rows, a_rows;
+    int in_row;
     struct sim_item *items;
     size_t n;
 };
 
 static void csv_rows_release(struct csv_rows *r)
 {
-    free(r->text);
+    for (size_t i = 0; i < r->n_cells; i++)
+        free(r->cells[i]);
+    free(r->cells);
+    free(r->row_start);
     free(r->items);
     memset(r, 0, sizeof(*r));
 }
 
-/* Splits line at commas in place into at most max fields; returns the count. */
+/* Splits an option's comma list in place into at most max items; returns the count. */
 static int split(char *line, char **f, int max)
 {
     int n = 0;
@@ -57,65 +63,102 @@ static int split(char *line, char **f, int max)
     return n;
 }
 
-static int load_issues(struct cli_ctx *c, const char *path, struct csv_rows *rows)
+static void on_field(void *s, size_t len, void *p)
 {
-    static const char *const cols[6] = { "form", "subject", "issue", "name", "kana", "birth" };
-    char *line, *next, *f[16];
-    int idx[6], n, lineno = 1;
-    size_t len;
+    struct csv_rows *r = p;
+
+    if (!r->in_row) {
+        if (r->n_rows == r->a_rows) {
+            r->a_rows = r->a_rows ? r->a_rows * 2 : 64;
+            r->row_start = xrealloc(r->row_start, r->a_rows * sizeof(*r->row_start));
+        }
+        r->row_start[r->n_rows++] = r->n_cells;
+        r->in_row = 1;
+    }
+    if (r->n_cells == r->a_cells) {
+        r->a_cells = r->a_cells ? r->a_cells * 2 : 256;
+        r->cells = xrealloc(r->cells, r->a_cells * sizeof(*r->cells));
+    }
+    r->cells[r->n_cells++] = xstrndup(s ? s : "", len);
+}
+
+static void on_row(int term, void *p)
+{
+    (void)term;
+    ((struct csv_rows *)p)->in_row = 0;
+}
+
+static const char *cell(const struct csv_rows *r, size_t row, int col)
+{
+    size_t end = row + 1 < r->n_rows ? r->row_start[row + 1] : r->n_cells;
+    size_t i = r->row_start[row] + (size_t)col;
+
+    return col >= 0 && i < end ? r->cells[i] : "";
+}
+
+/*
+ * The issued forms to fill: a CSV with a header naming its columns, in
+ * English (form,subject,issue,name,kana,birth) or as `boshi targets` writes
+ * its list (宛名番号,氏名,カナ,生年月日,受診番号,発行番号,状態; the form is then the
+ * first of --forms).  Rows without an issue id (exceptions, not issued) are
+ * skipped.
+ */
+static int load_issues(struct cli_ctx *c, const char *path, const char *default_form,
+                       struct csv_rows *rows)
+{
+    static const char *const cols[7][2] = {
+        { "form", "様式" }, { "subject", "宛名番号" }, { "issue", "発行番号" }, { "name", "氏名" },
+        { "kana", "カナ" }, { "birth", "生年月日" }, { "jushin_no", "受診番号" },
+    };
+    struct csv_parser p;
+    char *text = NULL;
+    size_t len = 0;
+    int idx[7];
     struct berr e;
 
     berr_clear(&e);
     memset(rows, 0, sizeof(*rows));
-    if (file_read_all(path, &rows->text, &len, &e) < 0)
+    if (file_read_all(path, &text, &len, &e) < 0)
         return cli_fail(c, &e);
-    rows->items = xcalloc(MAX_ITEMS, sizeof(*rows->items));
-    line = rows->text;
-    if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-        line += 3;
-    next = strchr(line, '\n');
-    if (next)
-        *next++ = '\0';
-    line[strcspn(line, "\r")] = '\0';
-    n = split(line, f, 16);
-    for (int k = 0; k < 6; k++) {
-        idx[k] = -1;
-        for (int i = 0; i < n; i++)
-            if (strcmp(f[i], cols[k]) == 0)
-                idx[k] = i;
-        if (idx[k] < 0 && k < 3)
-            return cli_errorf(c, "%s: 見出し行に %s がありません (form,subject,issue,name,kana,birth)",
-                              path, cols[k]);
+    size_t off = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    csv_init(&p, CSV_APPEND_NULL);
+    if (csv_parse(&p, text + off, len - off, on_field, on_row, rows) != len - off ||
+        csv_fini(&p, on_field, on_row, rows) != 0) {
+        csv_free(&p);
+        free(text);
+        return cli_errorf(c, "%s: CSV の形式が不正です (%s)", path, csv_strerror(csv_error(&p)));
     }
-    for (line = next; line != NULL && *line != '\0'; line = next) {
-        struct sim_item *it;
-        lineno++;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        line[strcspn(line, "\r")] = '\0';
-        if (*line == '\0')
+    csv_free(&p);
+    free(text);
+    if (rows->n_rows < 2)
+        return cli_errorf(c, "%s: 発行された様式の行がありません", path);
+    for (int k = 0; k < 7; k++) {
+        idx[k] = -1;
+        for (int i = 0; idx[k] < 0 && *cell(rows, 0, i); i++)
+            if (strcmp(cell(rows, 0, i), cols[k][0]) == 0 || strcmp(cell(rows, 0, i), cols[k][1]) == 0)
+                idx[k] = i;
+    }
+    if (idx[1] < 0 || idx[2] < 0 || (idx[0] < 0 && default_form == NULL))
+        return cli_errorf(c, "%s: 見出し行に 宛名番号 (subject)・発行番号 (issue)、様式 (form) か "
+                          "--forms が必要です", path);
+    rows->items = xcalloc(rows->n_rows, sizeof(*rows->items));
+    for (size_t row = 1; row < rows->n_rows; row++) {
+        struct sim_item *it = &rows->items[rows->n];
+        if (*cell(rows, row, idx[2]) == '\0')
             continue;
-        if (strchr(line, '"'))
-            return cli_errorf(c, "%s:%d: 引用符は使えません", path, lineno);
-        if (rows->n == MAX_ITEMS)
-            return cli_errorf(c, "%s: %d 行までです", path, MAX_ITEMS);
-        n = split(line, f, 16);
-        it = &rows->items[rows->n];
-        for (int k = 0; k < 6; k++)
-            if (idx[k] >= n && k < 3)
-                return cli_errorf(c, "%s:%d: 列が足りません", path, lineno);
-        it->form = cli_form(c, f[idx[0]]);
+        it->form = cli_form(c, idx[0] >= 0 ? cell(rows, row, idx[0]) : default_form);
         if (it->form == NULL)
             return EXIT_FAIL;
-        it->fill.subject = *f[idx[1]] ? f[idx[1]] : NULL;
-        it->fill.issue_id = *f[idx[2]] ? f[idx[2]] : NULL;
-        if (idx[3] >= 0 && idx[3] < n && *f[idx[3]])
-            it->fill.name = f[idx[3]];
-        if (idx[4] >= 0 && idx[4] < n && *f[idx[4]])
-            it->fill.kana = f[idx[4]];
-        if (idx[5] >= 0 && idx[5] < n && *f[idx[5]] &&
-            cli_parse_date(c, "birth", f[idx[5]], &it->fill.birth) < 0)
+        it->fill.subject = cell(rows, row, idx[1]);
+        it->fill.issue_id = cell(rows, row, idx[2]);
+        if (*cell(rows, row, idx[3]))
+            it->fill.name = cell(rows, row, idx[3]);
+        if (*cell(rows, row, idx[4]))
+            it->fill.kana = cell(rows, row, idx[4]);
+        if (*cell(rows, row, idx[6]))
+            it->fill.jushin_no = cell(rows, row, idx[6]);
+        if (*cell(rows, row, idx[5]) &&
+            cli_parse_date(c, "birth", cell(rows, row, idx[5]), &it->fill.birth) < 0)
             return EXIT_FAIL;
         rows->n++;
     }
@@ -189,7 +232,7 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         default: return cli_usage(c);
         }
     }
-    if (optind != argc || bo.dir == NULL || (issues != NULL && forms_arg != NULL))
+    if (optind != argc || bo.dir == NULL)
         return cli_usage(c);
     if (bo.multipage && bo.format != SIM_TIFF)
         return cli_errorf(c, "--multipage は --format tiff のときだけ使えます");
@@ -197,7 +240,11 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
     if (reg == NULL)
         return EXIT_FAIL;
     if (issues != NULL) {
-        rc = load_issues(c, issues, &rows);
+        /* the targets list has no form column: the first of --forms */
+        char first[64] = "";
+        if (forms_arg)
+            snprintf(first, sizeof(first), "%.*s", (int)strcspn(forms_arg, ","), forms_arg);
+        rc = load_issues(c, issues, first[0] ? first : NULL, &rows);
         if (rc != EXIT_OK)
             goto cleanup;
         bo.items = rows.items;
@@ -255,13 +302,14 @@ cleanup:
 
 const struct cmd_entry cmd_demo_scan_entry = {
     .name = "demo scan",
-    .usage = "[--forms f1,f2 | --from-issues FILE.csv] [--pages N] [--profile clean|office|harsh] "
+    .usage = "[--forms f1,f2] [--from-issues FILE.csv] [--pages N] [--profile clean|office|harsh] "
              "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] -o DIR",
     .summary = "記入済み様式の模擬スキャンを生成 / write simulated scans with their truth",
     .help = "架空の記入をした様式を描き、スキャナの劣化を加えた画像と正解 (JSON) を DIR に書きます。\n"
             "page-0001.png + page-0001.truth.json ...  同じ seed なら同じ内容。\n"
             "  --forms f1,f2       使う様式 (既定: すべて、順番に)\n"
-            "  --from-issues CSV   発行済み様式 (form,subject,issue,name,kana,birth) を記入済みで\n"
+            "  --from-issues CSV   発行済み様式を記入済みで: boshi targets の一覧 CSV (様式は --forms)\n"
+            "                      または form,subject,issue,name,kana,birth の CSV\n"
             "  --pages N           ページ数 (既定 10)\n"
             "  --profile P         clean (劣化なし), office (軽い), harsh (強い); 既定 clean\n"
             "  --dpi 200|300       既定 300\n"

@@ -645,6 +645,9 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         p.scale = res->reg.scale;
         p.residual = res->reg.residual_px;
         p.rotation = res->reg.orientation;
+        if (res->qr.issue[0] == '\0')
+            item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1,
+                 "発行番号のない用紙 (boshi の発行履歴と照合できません)");
         if (res->qr.subject[0])
             rc = settle_prefilled(r, res, it, subject, e);
         else if (strcmp(res->form->id, "ninshin_todoke") == 0)
@@ -677,8 +680,27 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         p.reject_reason = reject;
     }
     rc = page_store(r->st, r->a, &p, &page_id, e);
-    if (rc == 0 && !reject[0] && it->n == 0)
-        rc = intake_land_page(r->st, r->a, r->forms, page_id, e);
+    if (rc == 0 && !reject[0] && it->n == 0) {
+        /*
+         * Landing may find what reading could not (a return slip for a
+         * referral that does not exist): the page then waits for a person,
+         * and the batch goes on.
+         */
+        struct berr le;
+        rc = store_begin(r->st, e);
+        if (rc == 0 && intake_land_page(r->st, r->a, r->forms, page_id, &le) < 0) {
+            store_rollback(r->st);
+            if (le.code == BERR_FAIL) {
+                rc = berr_set(e, BERR_FAIL, "%s", le.msg);
+            } else {
+                item(it, "(登録)", "issue", RISK_ISSUE, NULL, -1, "記録に登録できません: %.200s",
+                     le.msg);
+                rc = page_queue_item(r->st, page_id, &it->v[it->n - 1], e);
+            }
+        } else if (rc == 0) {
+            rc = store_commit(r->st, e);
+        }
+    }
     snprintf(detail, sizeof(detail), "スキャン取込 %s %s", p.form ? p.form : "-",
              reject[0] ? "却下" : it->n ? "確認待ち" : "登録");
     if (rc == 0)
@@ -696,8 +718,16 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         } else if (it->n) {
             r->sum->queued++;
             r->sum->review_items += (int)it->n;
-            for (size_t i = 0; i < it->n; i++)
-                tally(r->sum->review, &r->sum->n_review, it->v[i].reason);
+            for (size_t i = 0; i < it->n; i++) {
+                /* by kind of reason: the detail in parentheses is per page */
+                char kind[160];
+                snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(it->v[i].reason, "("),
+                         it->v[i].reason);
+                size_t kl = strlen(kind);
+                while (kl > 0 && kind[kl - 1] == ' ')
+                    kind[--kl] = '\0';
+                tally(r->sum->review, &r->sum->n_review, kind);
+            }
         } else {
             r->sum->landed++;
         }

@@ -451,3 +451,34 @@ int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, r
     }
     return rc;
 }
+
+int page_queue_item(struct store *st, int64_t page_id, const struct review_in *x, struct berr *e)
+{
+    sqlite3_stmt *s = NULL, *u = NULL;
+    char now[32];
+    int rc = db_prepare(st, &s, "INSERT INTO review_items(page_id, field, kind, reason, risk, "
+                                "suggested, created_at) VALUES (?,?,?,?,?,?,?)", e);
+
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    sqlite3_bind_int64(s, 1, page_id);
+    sqlite3_bind_text(s, 2, x->field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, x->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, x->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, x->risk);
+    db_bind_text(s, 6, x->suggested);
+    sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "確認待ちの記録", e);
+    if (rc == 0)
+        rc = db_prepare(st, &u, "UPDATE pages SET status = 'queued' WHERE id = ?", e);
+    if (rc == 0) {
+        sqlite3_bind_int64(u, 1, page_id);
+        if (sqlite3_step(u) != SQLITE_DONE)
+            rc = db_fail(st, "ページの更新", e);
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(u);
+    return rc;
+}

@@ -437,6 +437,10 @@ struct page_in {
 int page_store(struct store *st, const struct actor *a, const struct page_in *p,
                int64_t *page_id, struct berr *e);
 
+/* Adds a review item to a stored page and marks it queued (landing found a problem). */
+int page_queue_item(struct store *st, int64_t page_id, const struct review_in *item,
+                    struct berr *e);
+
 struct reading_row {
     int64_t id;
     const char *field, *value, *read_value, *decision, *reason;

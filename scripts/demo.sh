@@ -5,7 +5,12 @@
 #   2. the resident master of the synthetic town, then a daily 異動 file
 #   3. matching a person the way intake will (kana + birth date, 異体字)
 #   4. the monthly checkup job: targets, 健診案内 letters, pre-filled forms
-#   5. the access log and its verification
+#   5. the forms come back filled in and scanned (simulated: handwriting-style
+#      digits, ticks and crosses, faint marks, scanner skew and noise), with
+#      two 妊娠届出書 nobody printed a name on
+#   6. intake: the batch read, sure answers landed, the rest queued
+#   7. the review queue: look at an item, settle some, a page lands
+#   8. the access log and its verification
 set -eu
 BOSHI=${1:-./boshi}
 OUT=demo-out
@@ -52,9 +57,35 @@ echo "同じ月をもう一度実行 (二重発行しない):"
 "$BOSHI" targets nyuyoji_4m --month "$next" --date "$next-10" -o "$OUT/kenshin-$next.pdf"
 "$BOSHI" forms print ninshin_todoke --blank -o "$OUT/ninshin_todoke-blank.pdf"
 
-step "5. アクセス記録"
+step "5. 記入・返送された用紙のスキャン (模擬)"
+"$BOSHI" demo scan --store --from-issues "$OUT/kenshin-$next.csv" --forms nyuyoji_4m \
+    --pages 12 --profile office --seed 5 -o "$OUT/scans"
+"$BOSHI" demo scan --store --forms ninshin_todoke --pages 2 --profile office --seed 6 \
+    -o "$OUT/scans/todoke"
+rm -f "$OUT"/scans/*.truth.json "$OUT"/scans/todoke/*.truth.json   # what a scanner would not write
+
+step "6. スキャンの取込"
+"$BOSHI" intake --name "demo-$next" "$OUT/scans"
+echo "同じバッチをもう一度 (取込済みのページは読み直さない):"
+"$BOSHI" intake --name "demo-$next" "$OUT/scans" | head -3
+
+step "7. 確認待ち (保健師の作業)"
+"$BOSHI" review list --limit 12
+first=$("$BOSHI" review list | awk 'NR == 2 { print $1 }')
+[ -n "$first" ] && "$BOSHI" review show "$first"
+# settle one page completely: each item accepted, corrected or left blank
+page_items=$("$BOSHI" review list --form nyuyoji_4m | awk 'NR > 1 { print $1 }' | head -40)
+landed=0
+for id in $page_items; do
+    out=$("$BOSHI" review accept "$id" 2>/dev/null || "$BOSHI" review reject "$id" 2>/dev/null || true)
+    case "$out" in *記録に登録しました*) landed=$((landed + 1)) ;; esac
+done
+echo "確認で記録に登録したページ: $landed"
+"$BOSHI" batches show "demo-$next" | head -12
+
+step "8. アクセス記録"
 "$BOSHI" audit list --limit 8
 "$BOSHI" audit verify
 
-printf '\nデモの出力: %s/ (PDF・CSV はこのフォルダにあります)\n' "$OUT"
+printf '\nデモの出力: %s/ (PDF・CSV・スキャン画像・確認用画像はこのフォルダにあります)\n' "$OUT"
 ls -l "$OUT"
