@@ -64,6 +64,8 @@ int main(int argc, char **argv)
             total.kind[k].accepted += s.kind[k].accepted;
             total.kind[k].silent += s.kind[k].silent;
             total.kind[k].erased += s.kind[k].erased;
+            total.kind[k].clear += s.kind[k].clear;
+            total.kind[k].clear_accepted += s.kind[k].clear_accepted;
         }
         total.ms = realloc(total.ms, (total.n_ms + s.n_ms) * sizeof(double));
         memcpy(total.ms + total.n_ms, s.ms, s.n_ms * sizeof(double));
@@ -78,15 +80,17 @@ int main(int argc, char **argv)
     }
     printf("pages %ld, rejected %ld, wrong form %ld\n", total.pages, total.rejected,
            total.forms_misidentified);
-    printf("%-20s %8s %10s %10s %8s\n", "kind", "fields", "accuracy", "automatic", "silent");
+    printf("%-20s %8s %10s %10s %14s %8s\n", "kind", "fields", "accuracy", "automatic",
+           "auto (clear)", "silent");
     long silent = 0, erased = 0;
     for (int k = 0; k < FORMS_KIND_COUNT; k++) {
         struct eval_kind *x = &total.kind[k];
         if (x->fields == 0)
             continue;
-        printf("%-20s %8ld %9.1f%% %9.1f%% %8ld\n", kind_ja[k], x->fields,
+        printf("%-20s %8ld %9.1f%% %9.1f%% %13.1f%% %8ld\n", kind_ja[k], x->fields,
                100.0 * (double)x->correct / (double)x->fields,
-               100.0 * (double)x->accepted / (double)x->fields, x->silent);
+               100.0 * (double)x->accepted / (double)x->fields,
+               x->clear ? 100.0 * (double)x->clear_accepted / (double)x->clear : 0.0, x->silent);
         silent += x->silent;
         erased += x->erased;
     }

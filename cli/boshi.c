@@ -207,6 +207,21 @@ static const char *os_user_name(void)
     return pw ? pw->pw_name : NULL;
 }
 
+/*
+ * Tesseract's OpenMP reads OMP_THREAD_LIMIT once, when the process starts;
+ * more threads than one per worker made every field slower (DESIGN.md 9).
+ * So the limit is put in the environment and the process started again,
+ * once, before anything else happens.
+ */
+static void limit_openmp(char **argv)
+{
+    if (getenv("OMP_THREAD_LIMIT") != NULL)
+        return;
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);
+    /* if that fails, go on: slower, not wrong */
+}
+
 int main(int argc, char **argv)
 {
     struct cli_ctx c;
@@ -214,6 +229,7 @@ int main(int argc, char **argv)
     int i = 1, words = 0, rc = EXIT_FAIL;
     const struct cmd_entry *cmd;
 
+    limit_openmp(argv);
     memset(&c, 0, sizeof(c));
     berr_clear(&e);
     c.out = stdout;

@@ -87,8 +87,6 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
     pr.tty = isatty(fileno(c->err));
     pr.t0 = now_s();
     pr.last_line = 0;
-    /* Tesseract's OpenMP threads make each field slower: one thread per worker */
-    setenv("OMP_THREAD_LIMIT", "1", 0);
     rc = intake_run(c->st, &c->actor, forms, &o, show_progress, &pr, &s, &e);
     if (pr.tty)
         fputc('\n', c->err);

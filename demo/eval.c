@@ -162,6 +162,10 @@ static int eval_page(struct ocr_reader *rd, const char *dir, const char *name,
             continue;
         struct eval_kind *ek = &s->kind[got->fld->kind];
         ek->fields++;
+        if (!json_is_true(json_object_get(jf, "review"))) {
+            ek->clear++;
+            ek->clear_accepted += got->decision != DEC_REVIEW;
+        }
         if (got->decision == DEC_ACCEPTED) {
             ek->accepted++;
             if (same(got->fld, got->value, want)) {
@@ -181,8 +185,10 @@ static int eval_page(struct ocr_reader *rd, const char *dir, const char *name,
                 /* the scan itself lost it (1-bit threshold); counted apart */
                 ek->erased++;
             } else {
+                char what[64];
                 ek->silent++;
-                note_silent(s, name, fname, "", want, "記入の見落とし");
+                snprintf(what, sizeof(what), "記入の見落とし (%s)", how ? how : "?");
+                note_silent(s, name, fname, "", want, what);
             }
         } else if (same(got->fld, got->read, want)) {
             ek->correct++;

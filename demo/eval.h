@@ -18,6 +18,8 @@ struct eval_kind {
     long accepted;         /* settled without a person (accepted or empty) */
     long silent;           /* accepted or empty, but wrong */
     long erased;           /* faint marks a 1-bit scan erased: no reader can see them */
+    long clear;            /* fields the truth says a person reads at a glance (not faint, stray ...) */
+    long clear_accepted;   /* of those, settled without a person */
 };
 
 #define EVAL_MAX_SILENT 50

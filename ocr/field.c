@@ -27,6 +27,9 @@
 /* Ink thresholds as a fraction of the way from paper to solid print. */
 #define LEVEL_MARK 0.30          /* OMR and presence: light marks count */
 #define LEVEL_TEXT 0.45          /* text: mid grey */
+#define LEVEL_LIGHT 0.12         /* the faintest pencil a person still sees */
+#define STRAY_BAND_MM 1.4        /* above and below a box: where a stray tick lands */
+#define STRAY_GUARD_MM 0.35      /* kept clear of the printed line */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -221,6 +224,59 @@ PIX *ocr_field_interior(struct ocr_field *f, int x0, int x1)
     return out;
 }
 
+/* Ink fraction of a rectangle of a 1 bpp image (clipped). */
+static double ink_in(PIX *bin, int x0, int y0, int x1, int y1)
+{
+    l_uint32 *data = pixGetData(bin);
+    int wpl = pixGetWpl(bin), n = 0, area;
+
+    x0 = clampi(x0, 0, pixGetWidth(bin));
+    x1 = clampi(x1, 0, pixGetWidth(bin));
+    y0 = clampi(y0, 0, pixGetHeight(bin));
+    y1 = clampi(y1, 0, pixGetHeight(bin));
+    area = (x1 - x0) * (y1 - y0);
+    if (area <= 0)
+        return 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            n += GET_DATA_BIT(data + (size_t)y * (size_t)wpl, x) != 0;
+    return (double)n / area;
+}
+
+/*
+ * A second look at a box the scores may call empty: the interior at a
+ * light threshold (a soft pencil tick lighter than LEVEL_MARK), and the
+ * bands just above and below the box, within its width (a tick that missed
+ * the box; the sides are left out, where the previous option's label may
+ * end a millimetre away).  Both despeckled, so scanner dust does not count.
+ */
+static void light_and_outside(const struct ocr_field *f, const struct ocr_box *box,
+                              struct ocr_mark *out)
+{
+    int thresh = (int)lround(f->paper - LEVEL_LIGHT * (f->paper - f->ink));
+    int speck = (int)lround(SPECK_PX_300 * f->dpi / 300.0);
+    PIX *bin = ocr_threshold(f->grey, thresh), *clean = NULL;
+    int guard = (int)lround(STRAY_GUARD_MM * f->k), band = (int)lround(STRAY_BAND_MM * f->k);
+    int bx0 = f->margin, bx1 = f->margin + (int)lround(box->w * f->k);
+    int top = f->margin, bottom = f->margin + (int)lround(box->h * f->k);
+
+    if (bin == NULL)
+        return;
+    clean = ocr_despeckle(bin, speck);
+    pixDestroy(&bin);
+    if (clean == NULL)
+        return;
+    /* the interior as field.c found it, kept clear of its lines */
+    out->light = ink_in(clean, f->ix0 + guard / 2, f->iy0 + guard / 2, f->ix1 - guard / 2,
+                        f->iy1 - guard / 2);
+    double above = ink_in(clean, bx0 + guard, top - band, bx1 - guard, top - guard);
+    double below = ink_in(clean, bx0 + guard, bottom + guard, bx1 - guard, bottom + band);
+    out->above = above;
+    out->below = below;
+    out->outside = above > below ? above : below;
+    pixDestroy(&clean);
+}
+
 int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark *out,
             struct berr *e)
 {
@@ -259,6 +315,7 @@ int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark
     }
     out->coverage = area > 0 ? (double)count / area : 0;
     out->score = area > 0 ? dark / area : 0;
+    light_and_outside(&f, box, out);
 cleanup:
     out->cls = out->score <= OCR_OMR_EMPTY_MAX ? OCR_OMR_EMPTY
              : out->score >= OCR_OMR_MARKED_MIN ? OCR_OMR_MARKED : OCR_OMR_MARGINAL;
@@ -294,6 +351,13 @@ int ocr_ink(const struct ocr_page *p, const struct ocr_box *box, struct ocr_ink 
         /* A stroke of writing is at least 1 mm long. */
         if (bw >= f.k || bh >= f.k)
             out->present = 1;
+    }
+    {
+        struct ocr_mark m;
+        memset(&m, 0, sizeof(m));
+        light_and_outside(&f, box, &m);
+        out->above = m.above;
+        out->below = m.below;
     }
 cleanup:
     boxaDestroy(&boxa);

@@ -150,6 +150,9 @@ enum ocr_omr_class { OCR_OMR_EMPTY, OCR_OMR_MARGINAL, OCR_OMR_MARKED };
 struct ocr_mark {
     double score;               /* darkness-weighted ink coverage of the interior, 0..1 */
     double coverage;            /* plain ink coverage of the interior, 0..1 */
+    double light;               /* coverage by light ink (pencil pressed softly), 0..1 */
+    double outside;             /* ink just above or below the box (a stray tick), 0..1: the max */
+    double above, below;        /* the two bands apart (a stamp crosses both) */
     enum ocr_omr_class cls;
 };
 
@@ -161,6 +164,7 @@ struct ocr_ink {
     int present;                /* writing found inside the box */
     double coverage;            /* ink fraction of the interior after despeckling */
     int components;             /* connected ink components left */
+    double above, below;        /* ink just above and below the box (a stamp crosses both) */
 };
 
 /* Is anything written inside the box (signatures, free comments)? */

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Runs each Check test program given; fails if any fails. Each program prints
 # Check's summary line; the last line totals them.
+# Tesseract's OpenMP reads this at start-up: one thread per worker (DESIGN.md 9).
+export OMP_THREAD_LIMIT=1
 fail=0; pass=0; bad=0
 for t in "$@"; do
     echo "== $(basename "$t")"
