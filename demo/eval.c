@@ -165,6 +165,11 @@ static int eval_page(struct ocr_reader *rd, const char *dir, const char *name,
         if (!json_is_true(json_object_get(jf, "review"))) {
             ek->clear++;
             ek->clear_accepted += got->decision != DEC_REVIEW;
+            if (s->verbose && got->decision == DEC_REVIEW &&
+                (got->fld->kind == FORMS_CHOICE || got->fld->kind == FORMS_MULTI ||
+                 got->fld->kind == FORMS_CHECK))
+                fprintf(stderr, "%s %s: clear mark (%s) sent to review: %s\n", name, fname,
+                        json_string_value(json_object_get(jf, "how")), got->reason);
         }
         if (got->decision == DEC_ACCEPTED) {
             ek->accepted++;

@@ -143,57 +143,75 @@ static int risk_of(const struct forms_field *f)
  */
 #define CROSSING 0.05
 
-static int read_options(struct ocr_page *p, struct field_result *r, struct berr *e)
+/* What one box shows, all rules in one place (the constants above say why). */
+enum box_look { BOX_EMPTY, BOX_MARKED, BOX_FILLED, BOX_FAINT, BOX_STRAY, BOX_CROSSING };
+
+static enum box_look look_at(const struct ocr_mark *m)
+{
+    switch (m->cls) {
+    case OCR_OMR_MARGINAL:
+        return BOX_FAINT;
+    case OCR_OMR_MARKED:
+        if (m->above >= CROSSING && m->below >= CROSSING)
+            return BOX_CROSSING;
+        return m->coverage >= FILLED_COVERAGE ? BOX_FILLED : BOX_MARKED;
+    case OCR_OMR_EMPTY:
+    default:
+        if (m->coverage >= FAINT_COVERAGE || m->light >= FAINT_COVERAGE)
+            return BOX_FAINT;
+        return m->outside >= STRAY_OUTSIDE ? BOX_STRAY : BOX_EMPTY;
+    }
+}
+
+static double mark_confidence(const struct ocr_mark *m)
+{
+    double d = m->cls == OCR_OMR_MARKED ? (m->score - OCR_OMR_MARKED_MIN) / 0.15
+               : m->cls == OCR_OMR_EMPTY ? (OCR_OMR_EMPTY_MAX - m->score) / OCR_OMR_EMPTY_MAX
+                                         : 0.0;
+
+    return fmax(0.0, fmin(1.0, 0.5 + d / 2));
+}
+
+/*
+ * The boxes of one field (one box for a check) into a decision.  A box
+ * filled solid is a selection (as on a mark sheet) when it is the only
+ * kind of mark; beside a tick or cross it is most likely a cancelled
+ * answer, and only a person can tell.
+ */
+static int read_boxes(struct ocr_page *p, struct field_result *r, struct berr *e)
 {
     const struct forms_field *f = r->fld;
-    int marked = 0, faint = 0, filled = 0, stray = 0, crossing = 0, first = -1, rc = 0;
+    int check = f->kind == FORMS_CHECK;
+    size_t n = check ? 1 : f->n_options;
+    int count[BOX_CROSSING + 1] = { 0 }, rc = 0;
     double conf = 1.0;
     struct buf v;
 
     buf_init(&v);
-    for (size_t i = 0; i < f->n_options && rc == 0; i++) {
-        struct ocr_box b = obox(&f->options[i].box, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct forms_box *fb = check ? &f->box : &f->options[i].box;
+        struct ocr_box b = obox(fb, 0);
         struct ocr_mark m;
-        extend(r->box, &f->options[i].box);
+        extend(r->box, fb);
         rc = ocr_omr(p, &b, &m, e);
         if (rc < 0)
-            break;
-        if (m.cls == OCR_OMR_MARGINAL ||
-            (m.cls == OCR_OMR_EMPTY && (m.coverage >= FAINT_COVERAGE || m.light >= FAINT_COVERAGE)))
-            faint++;
-        if (m.cls == OCR_OMR_EMPTY && m.outside >= STRAY_OUTSIDE)
-            stray++;
-        if (m.cls == OCR_OMR_MARKED && m.above >= CROSSING && m.below >= CROSSING)
-            crossing++;
-        if (m.cls == OCR_OMR_MARKED && m.coverage >= FILLED_COVERAGE)
-            filled++;
-        if (m.cls == OCR_OMR_MARKED) {
-            marked++;
-            if (first < 0)
-                first = (int)i;
-            buf_addf(&v, "%s%s", v.len ? "," : "", f->options[i].value);
-        }
-        double d = m.cls == OCR_OMR_MARKED ? (m.score - OCR_OMR_MARKED_MIN) / 0.15
-                   : m.cls == OCR_OMR_EMPTY ? (OCR_OMR_EMPTY_MAX - m.score) / OCR_OMR_EMPTY_MAX
-                                            : 0.0;
-        conf = fmin(conf, fmax(0.0, fmin(1.0, 0.5 + d / 2)));
+            goto cleanup;
+        enum box_look look = look_at(&m);
+        count[look]++;
+        if (look == BOX_MARKED || look == BOX_FILLED)
+            buf_addf(&v, "%s%s", v.len ? "," : "", check ? "1" : f->options[i].value);
+        conf = fmin(conf, mark_confidence(&m));
     }
+    int marked = count[BOX_MARKED] + count[BOX_FILLED];
     r->confidence = conf;
-    snprintf(r->read, sizeof(r->read), "%s", v.s);
-    if (rc < 0)
-        goto cleanup;
-    /*
-     * A box filled solid is a selection (as on a mark sheet) when it is the
-     * only kind of mark; beside a tick or cross it is most likely a
-     * cancelled answer, and only a person can tell.
-     */
-    if (faint > 0)
+    snprintf(r->read, sizeof(r->read), "%s", check && v.len == 0 ? "0" : v.s);
+    if (count[BOX_FAINT] > 0)
         review(r, risk_of(f), "印が薄い");
-    else if (stray > 0)
+    else if (count[BOX_STRAY] > 0)
         review(r, risk_of(f), "枠外の印");
-    else if (crossing > 0)
+    else if (count[BOX_CROSSING] > 0)
         review(r, risk_of(f), "枠をまたぐ印 (押印・汚れ・訂正の可能性)");
-    else if (filled > 0 && marked > filled)
+    else if (count[BOX_FILLED] > 0 && count[BOX_MARKED] > 0)
         review(r, risk_of(f), "塗りつぶしと印 (訂正の可能性)");
     else if (f->kind == FORMS_CHOICE && marked > 1)
         review(r, risk_of(f), "二つ選択");
@@ -206,31 +224,6 @@ static int read_options(struct ocr_page *p, struct field_result *r, struct berr 
 cleanup:
     buf_release(&v);
     return rc;
-}
-
-static int read_check(struct ocr_page *p, struct field_result *r, struct berr *e)
-{
-    struct ocr_box b = obox(&r->fld->box, 0);
-    struct ocr_mark m;
-    int rc = ocr_omr(p, &b, &m, e);
-
-    if (rc < 0)
-        return rc;
-    if ((m.cls == OCR_OMR_EMPTY && (m.coverage >= FAINT_COVERAGE || m.light >= FAINT_COVERAGE ||
-                                    m.outside >= STRAY_OUTSIDE)) ||
-        (m.cls == OCR_OMR_MARKED && m.above >= CROSSING && m.below >= CROSSING))
-        m.cls = OCR_OMR_MARGINAL;
-    r->confidence = m.cls == OCR_OMR_MARGINAL ? 0.3 : 0.95;
-    snprintf(r->read, sizeof(r->read), "%s", m.cls == OCR_OMR_MARKED ? "1" : "0");
-    if (m.cls == OCR_OMR_MARGINAL)
-        review(r, risk_of(r->fld), "印が薄い");
-    else if (m.cls == OCR_OMR_MARKED)
-        accept(r, "1");
-    else if (r->fld->required)
-        review(r, risk_of(r->fld), "未記入");
-    else
-        r->decision = DEC_EMPTY;
-    return 0;
 }
 
 /* ---- handwriting -------------------------------------------------------- */
@@ -310,11 +303,12 @@ static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_res
         rc = ocr_omr(p, &b, &m, e);
         if (rc < 0)
             goto cleanup;
-        if (m.cls == OCR_OMR_MARKED) {
+        enum box_look look = look_at(&m);
+        if (look == BOX_MARKED || look == BOX_FILLED) {
             era = f->options[i].value;
             eras++;
         }
-        faint += m.cls == OCR_OMR_MARGINAL;
+        faint += look == BOX_FAINT || look == BOX_STRAY || look == BOX_CROSSING;
     }
     for (int k = 0; k < 3; k++) {
         struct ocr_text t;
@@ -467,9 +461,9 @@ static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_re
     if (f->has_box)
         extend(r->box, &f->box);
     switch (f->kind) {
-    case FORMS_CHECK: rc = read_check(p, r, e); break;
+    case FORMS_CHECK:
     case FORMS_CHOICE:
-    case FORMS_MULTI: rc = read_options(p, r, e); break;
+    case FORMS_MULTI: rc = read_boxes(p, r, e); break;
     case FORMS_DIGITS:
     case FORMS_NUMBER:
     case FORMS_MYNUMBER:

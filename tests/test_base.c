@@ -3,6 +3,8 @@
  */
 #include "base/base.h"
 
+#include "tests/lib/testlib.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,9 +178,5 @@ int main(void)
     tcase_add_test(tc, kana_folding);
     tcase_add_test(tc, buf_cap);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

@@ -268,9 +268,5 @@ int main(void)
     tcase_add_test(tc, os_user_without_account_refused);
     tcase_add_test(tc, store_path_default_and_env);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

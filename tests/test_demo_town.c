@@ -867,9 +867,5 @@ int main(void)
     tcase_add_test(tc, bad_params_rejected);
     tcase_add_test(tc, million_residents_timing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

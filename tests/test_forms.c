@@ -759,9 +759,5 @@ int main(void)
     tcase_add_test(rules, jushinken_sheet);
     suite_add_tcase(s, rules);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

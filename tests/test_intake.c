@@ -46,17 +46,7 @@ static void boshi_ok(struct tl_result *r, const char *input, ...)
 
 static long sql_long(const char *sql)
 {
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    long v = -1;
-
-    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(h));
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
+    return tl_sql_long(db, sql);
 }
 
 /* A store with a town, a month's checkup forms printed and rendered as scans. */
@@ -302,9 +292,5 @@ int main(void)
     tcase_add_test(tc, killed_batch_resumes);
     tcase_add_test(tc, reconciliation_and_bad_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

@@ -5,6 +5,8 @@
  */
 #include "base/qrpayload.h"
 
+#include "tests/lib/testlib.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,9 +288,5 @@ int main(void)
     tcase_add_test(tc, distinct_messages);
     tcase_add_test(tc, build_refuses);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

@@ -259,9 +259,5 @@ int main(void)
     tcase_add_test(tc, damaged_and_tricky_pages);
     tcase_add_test(tc, every_rejection_has_its_reason);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

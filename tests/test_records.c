@@ -56,17 +56,7 @@ static int import(const char *rel, unsigned flags, struct import_report *rep, st
 
 static long count(const char *sql)
 {
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    long n = -1;
-
-    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return n;
+    return tl_sql_long(db, sql);
 }
 
 static void raw_sql(const char *sql)
@@ -579,9 +569,5 @@ int main(void)
     tcase_add_test(tc, audit_chain_detects_cut_tail_and_lists);
     tcase_add_test(tc, audit_list_filters);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

@@ -88,17 +88,7 @@ static char *pdftotext(const char *pdf)
 
 static long sql_long(const char *sql)
 {
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    long v = -1;
-
-    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
+    return tl_sql_long(db, sql);
 }
 
 /* Renders page `page` of pdf at 300 dpi grey; returns the PGM pixels. */
@@ -381,9 +371,5 @@ int main(void)
     tcase_add_test(tc, targets_match_independent_count_and_issue_once);
     tcase_add_test(tc, targets_exceptions_and_cp932);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return tl_main(s);
 }

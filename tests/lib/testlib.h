@@ -4,11 +4,13 @@
  *  - tl_run():        run ./boshi (or any program) with arguments and stdin,
  *                     capturing stdout, stderr and the exit code
  *  - tl_read_file(), tl_write_file(), tl_file_contains()
+ *  - tl_main():       run a Check suite; tl_sql_long(): one number from a store
  * Not for: production code; tests only.
  */
 #ifndef BOSHI_TESTLIB_H
 #define BOSHI_TESTLIB_H
 
+#include <check.h>
 #include <stddef.h>
 
 struct tl_result {
@@ -40,5 +42,10 @@ int tl_write_file(const char *path, const void *data, size_t len);
 int tl_file_contains(const char *path, const void *needle, size_t n);
 /* Returns a path inside dir; caller frees. */
 char *tl_path(const char *dir, const char *name);
+
+/* Runs the suite (Check's own summary line printed); returns the exit code. */
+int tl_main(Suite *s);
+/* The first column of the first row of sql on a store file (-1 if none). */
+long tl_sql_long(const char *db, const char *sql);
 
 #endif
