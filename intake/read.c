@@ -142,6 +142,11 @@ static int risk_of(const struct forms_field *f)
  * empty box scored 0.17 and 0.19.
  */
 #define CROSSING 0.05
+/*
+ * The same for a wide box (signature, comment): a stamp's ring covers under
+ * 1 % of a band 100 mm long, so any ink both above and below counts.
+ */
+#define CROSSING_WIDE 0.003
 
 /* What one box shows, all rules in one place (the constants above say why). */
 enum box_look { BOX_EMPTY, BOX_MARKED, BOX_FILLED, BOX_FAINT, BOX_STRAY, BOX_CROSSING };
@@ -363,7 +368,7 @@ static int read_ink(struct ocr_page *p, struct field_result *r, struct berr *e)
             r->decision = DEC_EMPTY;
         return 0;
     }
-    if (k.present && k.above >= CROSSING && k.below >= CROSSING)
+    if (k.present && k.above >= CROSSING_WIDE && k.below >= CROSSING_WIDE)
         review(r, risk_of(r->fld), "枠をまたぐ記入 (押印・汚れの可能性)");
     else if (k.present)
         accept(r, "1");

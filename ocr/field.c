@@ -30,6 +30,7 @@
 #define LEVEL_LIGHT 0.12         /* the faintest pencil a person still sees */
 #define STRAY_BAND_MM 1.4        /* above and below a box: where a stray tick lands */
 #define STRAY_GUARD_MM 0.35      /* kept clear of the printed line */
+#define STRAY_RIGHT_MM 1.35      /* to the right: up to where a label may start (1.5 mm) */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -246,9 +247,9 @@ static double ink_in(PIX *bin, int x0, int y0, int x1, int y1)
 /*
  * A second look at a box the scores may call empty: the interior at a
  * light threshold (a soft pencil tick lighter than LEVEL_MARK), and the
- * bands just above and below the box, within its width (a tick that missed
- * the box; the sides are left out, where the previous option's label may
- * end a millimetre away).  Both despeckled, so scanner dust does not count.
+ * bands just above and below the box, within its width, and the gap to its
+ * right before the label (a tick that missed the box; the left is left out,
+ * where the previous option's label may end a millimetre away).  Both despeckled, so scanner dust does not count.
  */
 static void light_and_outside(const struct ocr_field *f, const struct ocr_box *box,
                               struct ocr_mark *out)
@@ -271,9 +272,14 @@ static void light_and_outside(const struct ocr_field *f, const struct ocr_box *b
                         f->iy1 - guard / 2);
     double above = ink_in(clean, bx0 + guard, top - band, bx1 - guard, top - guard);
     double below = ink_in(clean, bx0 + guard, bottom + guard, bx1 - guard, bottom + band);
+    double right = ink_in(clean, bx1 + guard, top + guard, bx1 + (int)lround(STRAY_RIGHT_MM * f->k),
+                          bottom - guard);
     out->above = above;
     out->below = below;
+    out->right = right;
     out->outside = above > below ? above : below;
+    if (right > out->outside)
+        out->outside = right;
     pixDestroy(&clean);
 }
 

@@ -151,8 +151,10 @@ struct ocr_mark {
     double score;               /* darkness-weighted ink coverage of the interior, 0..1 */
     double coverage;            /* plain ink coverage of the interior, 0..1 */
     double light;               /* coverage by light ink (pencil pressed softly), 0..1 */
-    double outside;             /* ink just above or below the box (a stray tick), 0..1: the max */
-    double above, below;        /* the two bands apart (a stamp crosses both) */
+    double outside;             /* ink just outside the box (a stray tick), 0..1: the max of */
+    double above, below, right; /* the bands above, below and right of it (a stamp crosses
+                                   above and below); the left is not looked at, where the
+                                   previous option's label may end a millimetre away */
     enum ocr_omr_class cls;
 };
 
