@@ -294,6 +294,28 @@ static void read_loaded(struct run *r, struct ocr_reader *rd, size_t ti, struct 
     }
 }
 
+/* A rejection for page `page` of task ti (unless stored before). */
+static void push_reject(struct run *r, size_t ti, int page, const char *file, const char *why)
+{
+    struct task *t = &r->tasks[ti];
+    struct result *x;
+    char key[96];
+    int64_t b;
+
+    if (page_done_before(t, page, &b))
+        return;
+    x = xcalloc(1, sizeof(*x));
+    x->task = ti;
+    x->file_page = page;
+    snprintf(key, sizeof(key), "%s:%d", t->sha, page);
+    hex_sha((const unsigned char *)key, strlen(key), x->sha);
+    if (strstr(why, file) != NULL)
+        snprintf(x->reject, sizeof(x->reject), "%.500s", why);
+    else
+        snprintf(x->reject, sizeof(x->reject), "%.200s: %.290s", file, why);
+    push(r, x);
+}
+
 static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
 {
     struct task *t = &r->tasks[ti];
@@ -303,17 +325,7 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
     memset(&l, 0, sizeof(l));
     if (!t->is_pdf) {
         if (ocr_load(t->path, &l, &e) < 0) {
-            struct result *x = xcalloc(1, sizeof(*x));
-            x->task = ti;
-            x->file_page = 0;
-            char key[96];
-            snprintf(key, sizeof(key), "%s:0", t->sha);
-            hex_sha((const unsigned char *)key, strlen(key), x->sha);
-            snprintf(x->reject, sizeof(x->reject), "%.500s", e.msg);
-            if (!page_done_before(t, 0, &(int64_t){ 0 }))
-                push(r, x);
-            else
-                free(x);
+            push_reject(r, ti, 0, t->path, e.msg);
             return;
         }
         read_loaded(r, rd, ti, &l, 0);
@@ -335,22 +347,20 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
         if (d)
             closedir(d);
         qsort(names, n, sizeof(*names), cmp_str);
+        if (n == 0)
+            push_reject(r, ti, 0, t->path, "PDF に画像がありません (スキャナの PDF ではありません)");
         for (size_t i = 0; i < n; i++) {
             if (ocr_load(names[i], &l, &e) == 0) {
                 read_loaded(r, rd, ti, &l, (int)i);
                 ocr_loaded_release(&l);
+            } else {
+                push_reject(r, ti, (int)i, t->path, e.msg);
             }
             free(names[i]);
         }
         free(names);
     } else {
-        struct result *x = xcalloc(1, sizeof(*x));
-        x->task = ti;
-        char key[96];
-        snprintf(key, sizeof(key), "%s:0", t->sha);
-        hex_sha((const unsigned char *)key, strlen(key), x->sha);
-        snprintf(x->reject, sizeof(x->reject), "%.500s", e.msg);
-        push(r, x);
+        push_reject(r, ti, 0, t->path, e.msg);
     }
     if (dir) {
         rm_dir(dir);

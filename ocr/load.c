@@ -219,6 +219,20 @@ int ocr_load_mem(const void *data, size_t len, const char *name, struct ocr_load
                       "壊れています）", name);
         goto cleanup;
     }
+    /*
+     * An A4 page at 600 dpi is 4961 x 7016: a header promising far more is
+     * damage or hostility, refused before anything is decoded (a 60000 x
+     * 60000 grey image would ask for 3.6 GB).
+     */
+    {
+        l_int32 hw = 0, hh = 0;
+        if (pixReadHeaderMem(bytes, len, NULL, &hw, &hh, NULL, NULL, NULL) == 0 &&
+            ((l_int64)hw > OCR_MAX_SIDE_PX || (l_int64)hh > OCR_MAX_SIDE_PX)) {
+            rc = berr_set(e, BERR_INVALID, "%s: 画像が大きすぎます (%d×%d ピクセル。A4 を 600 dpi まで)",
+                          name, hw, hh);
+            goto cleanup;
+        }
+    }
     if (format >= IFF_TIFF && format <= IFF_TIFF_JPEG) {
         size_t offset = 0;
 

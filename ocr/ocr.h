@@ -47,6 +47,7 @@
 #include <stddef.h>
 
 #define OCR_MIN_LONG_SIDE_PX 1000  /* smaller images are not pages */
+#define OCR_MAX_SIDE_PX 12000      /* larger is not a scanned A4 page (600 dpi: 4961 x 7016) */
 #define OCR_MAX_CELLS 32           /* cells in one comb */
 #define OCR_TEXT_MAX 256           /* bytes of one reading, NUL included */
 /* OMR classes: score <= EMPTY is empty, >= MARKED is marked, between is review. */

@@ -428,6 +428,13 @@ int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, r
         "issues_printed j ON j.issue_id = p.issue_id WHERE p.batch_id = ?1 AND j.form = i.form AND "
         "j.month = i.month) AND NOT EXISTS (SELECT 1 FROM issues_printed k WHERE k.reissue_of = "
         "i.issue_id) ORDER BY i.form, i.person",
+        /* a form that came back with a page missing */
+        "SELECT 'ページ不足', coalesce(i.person, ''), i.form, i.issue_id, "
+        "(SELECT count(DISTINCT p.page_no) FROM pages p WHERE p.issue_id = i.issue_id AND "
+        "p.status <> 'rejected') || '/' || i.pages || ' ページ' FROM issues_printed i WHERE "
+        "i.issue_id IN (SELECT p.issue_id FROM pages p WHERE p.batch_id = ?1 AND p.status <> "
+        "'rejected') AND (SELECT count(DISTINCT p.page_no) FROM pages p WHERE p.issue_id = "
+        "i.issue_id AND p.status <> 'rejected') < i.pages ORDER BY i.issue_id",
         "SELECT '二重提出', coalesce(p.subject, ''), coalesce(p.form, ''), coalesce(p.issue_id, ''), "
         "r.reason FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 AND "
         "r.kind = 'issue' AND r.reason LIKE '二重提出%' ORDER BY p.id",
@@ -439,7 +446,7 @@ int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, r
 
     if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
         return actor_require(a, PERM_INTAKE, e);
-    for (size_t k = 0; k < 3 && rc == 0; k++) {
+    for (size_t k = 0; k < sizeof(sql) / sizeof(sql[0]) && rc == 0; k++) {
         sqlite3_stmt *s = NULL;
         rc = db_prepare(st, &s, sql[k], e);
         if (rc < 0)

@@ -383,7 +383,8 @@ int batches_list(struct store *st, const struct actor *a, const char *name, batc
 /*
  * Reconciliation of a batch against the issue history, one line per
  * finding: kind "未提出" (issued for a checkup month the batch covers, not
- * returned), "二重提出", "想定外" (a page boshi cannot match to what it issued).
+ * returned), "ページ不足" (returned with a page missing), "二重提出", "想定外" (a
+ * page boshi cannot match to what it issued).
  */
 typedef int (*reconcile_fn)(const char *kind, const char *person, const char *form,
                             const char *issue_id, const char *detail, void *ctx);

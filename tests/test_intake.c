@@ -11,6 +11,8 @@
 #include "tests/lib/testlib.h"
 
 #include <check.h>
+#include <jansson.h>
+#include <leptonica/allheaders.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -280,6 +282,193 @@ START_TEST(reconciliation_and_bad_input)
 }
 END_TEST
 
+
+/* CRC-32 (PNG) for the hostile header below. */
+static unsigned long crc32_png(const unsigned char *p, size_t n)
+{
+    unsigned long c = 0xffffffffUL;
+
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xffffffffUL;
+}
+
+static void put32(unsigned char *p, unsigned long v)
+{
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* Corrupt and hostile files, in a folder named with spaces and Japanese. */
+START_TEST(hostile_files_are_rejected_by_name)
+{
+    struct tl_result r;
+    char *folder = tl_path(dir, "受付 スキャン 第1週");
+    mkdir(folder, 0700);
+    /* zero bytes */
+    char *zero = tl_path(folder, "空 のファイル.png");
+    tl_write_file(zero, "", 0);
+    /* a truncated TIFF */
+    PIX *pix = pixCreate(1700, 2400, 1);
+    char *tif = tl_path(folder, "切れた.tif");
+    pixWrite(tif, pix, IFF_TIFF_G4);
+    pixDestroy(&pix);
+    size_t len;
+    char *bytes = tl_read_file(tif, &len);
+    tl_write_file(tif, bytes, len / 3);
+    free(bytes);
+    /* a PNG header promising 60000 x 60000 */
+    unsigned char png[8 + 25 + 12];
+    memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+    put32(png + 8, 13);
+    memcpy(png + 12, "IHDR", 4);
+    put32(png + 16, 60000);
+    put32(png + 20, 60000);
+    png[24] = 8; png[25] = 0; png[26] = 0; png[27] = 0; png[28] = 0;
+    put32(png + 29, crc32_png(png + 12, 17));
+    put32(png + 33, 0);
+    memcpy(png + 37, "IEND", 4);
+    put32(png + 41, crc32_png(png + 37, 4));
+    char *huge = tl_path(folder, "huge.png");
+    tl_write_file(huge, png, sizeof(png));
+    /* not an image, named as one */
+    char *fake = tl_path(folder, "メモ.jpg");
+    tl_write_file(fake, "これは画像ではありません", strlen("これは画像ではありません"));
+    /* a PDF with no images (text only, as a letter would be) */
+    char *pdf = tl_path(dir, "k.pdf");
+    char *nopix = tl_path(folder, "文字だけ.pdf");
+    struct tl_result cp;
+    const char *argv_pdf[] = { "pdfseparate", "-f", "1", "-l", "1", pdf, nopix, NULL };
+    tl_run(&cp, NULL, NULL, argv_pdf);
+    tl_result_free(&cp);
+    /* a real page with a valid QR from another site (the simulator's test key) */
+    char *other = tl_path(dir, "other");
+    char *otherp = tl_path(folder, "他市の用紙.png");
+    RUN_OK("demo", "scan", "--forms", "nyuyoji_4m", "--pages", "1", "--dpi", "200", "-o", other);
+    char *src = tl_path(other, "page-0001.png");
+    bytes = tl_read_file(src, &len);
+    tl_write_file(otherp, bytes, len);
+    free(bytes);
+    boshi_ok(&r, NULL, "intake", "--name", "hostile", folder, NULL);
+    ck_assert_msg(strstr(r.out, "却下 6") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    static const char *const named[] = { "空 のファイル.png", "切れた.tif", "huge.png", "メモ.jpg",
+                                         "文字だけ.pdf", "他市の用紙.png" };
+    for (size_t i = 0; i < 6; i++) {
+        char q[256];
+        snprintf(q, sizeof(q), "SELECT count(*) FROM pages WHERE status = 'rejected' AND reason "
+                 "LIKE '%%%s%%'", named[i]);
+        ck_assert_msg(sql_long(q) == 1, "%s: not rejected by name", named[i]);
+    }
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE reason LIKE '%大きすぎ%'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE reason LIKE '%署名%'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE reason LIKE '%PDF に画像がありません%'"), 1);
+    free(folder); free(zero); free(tif); free(huge); free(fake); free(pdf); free(nopix);
+    free(other); free(otherp); free(src);
+}
+END_TEST
+
+/* kill -9 at several moments; every run picks up; every page stored once. */
+START_TEST(killed_again_and_again)
+{
+    static const int delays_ms[] = { 150, 700, 1600 };
+    struct tl_result r;
+
+    for (size_t k = 0; k < sizeof(delays_ms) / sizeof(delays_ms[0]); k++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            execl(tl_boshi(), tl_boshi(), "--db", db, "intake", "--name", "kk", scans, (char *)NULL);
+            _exit(127);
+        }
+        usleep((useconds_t)delays_ms[k] * 1000);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        long n = sql_long("SELECT count(*) FROM pages");
+        ck_assert_int_le(n, 6);
+        ck_assert_int_eq(sql_long("SELECT count(*) FROM (SELECT file_sha, file_page FROM pages "
+                                  "GROUP BY 1, 2 HAVING count(*) > 1)"), 0);
+    }
+    boshi_ok(&r, NULL, "intake", "--name", "kk", scans, NULL);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages"), 6);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM (SELECT page_id, field FROM readings GROUP BY "
+                              "1, 2 HAVING count(*) > 1)"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items r LEFT JOIN pages p ON "
+                              "p.id = r.page_id WHERE p.id IS NULL"), 0);
+    RUN_OK("audit", "verify");
+}
+END_TEST
+
+/*
+ * The forms that went out, filled in and scanned by the simulator: every
+ * value boshi settled by itself equals the truth; everything else is in
+ * review.  A page left out is reported as missing.
+ */
+START_TEST(simulated_batch_matches_truth)
+{
+    struct tl_result r;
+    char *sim = tl_path(dir, "sim"), *csv = tl_path(dir, "k.csv");
+    long checked = 0;
+
+    RUN_OK("demo", "scan", "--store", "--from-issues", csv, "--forms", "nyuyoji_4m", "--pages", "4",
+           "--profile", "office", "--seed", "3", "-o", sim);
+    /* the first child's 健診票 goes missing in the post */
+    char *gone = tl_path(sim, "page-0002.png");
+    unlink(gone);
+    boshi_ok(&r, NULL, "intake", "--name", "sim", sim, NULL);
+    tl_result_free(&r);
+    for (int i = 1; i <= 4; i++) {
+        char tp[64], img[64];
+        if (i == 2)
+            continue;
+        snprintf(tp, sizeof(tp), "page-%04d.truth.json", i);
+        snprintf(img, sizeof(img), "page-%04d.png", i);
+        char *tpath = tl_path(sim, tp);
+        json_t *truth = json_load_file(tpath, 0, NULL);
+        ck_assert_ptr_nonnull(truth);
+        size_t k;
+        json_t *jf;
+        json_array_foreach(json_object_get(truth, "fields"), k, jf) {
+            if (json_integer_value(json_object_get(jf, "page")) !=
+                json_integer_value(json_object_get(truth, "page")))
+                continue;
+            const char *name = json_string_value(json_object_get(jf, "name"));
+            const char *want = json_string_value(json_object_get(jf, "value"));
+            const char *kind = json_string_value(json_object_get(jf, "kind"));
+            char q[512];
+            snprintf(q, sizeof(q), "SELECT count(*) FROM readings g JOIN pages p ON p.id = g.page_id "
+                     "WHERE p.source LIKE '%%/%s' AND g.field = '%s' AND g.decision = 'accepted' "
+                     "AND NOT (g.value = '%s' OR (%d AND replace(g.value, ' ', '') = "
+                     "replace(replace('%s', '　', ''), ' ', '')))", img, name, want ? want : "",
+                     strcmp(kind, "printed") == 0 || strcmp(kind, "kana") == 0, want ? want : "");
+            long wrong = sql_long(q);
+            ck_assert_msg(wrong == 0, "%s %s: accepted value differs from the truth「%s」", img,
+                          name, want ? want : "");
+            /* something written must never be stored as blank */
+            if (want && strcmp(want, "0") != 0) {
+                snprintf(q, sizeof(q), "SELECT count(*) FROM readings g JOIN pages p ON "
+                         "p.id = g.page_id WHERE p.source LIKE '%%/%s' AND g.field = '%s' AND "
+                         "g.decision = 'empty'", img, name);
+                ck_assert_msg(sql_long(q) == 0, "%s %s: written but read as empty", img, name);
+            }
+            checked++;
+        }
+        json_decref(truth);
+        free(tpath);
+    }
+    ck_assert_int_gt(checked, 40);
+    boshi_ok(&r, NULL, "batches", "show", "sim", NULL);
+    ck_assert_msg(strstr(r.out, "ページ不足") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    free(sim);
+    free(csv);
+    free(gone);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("intake");
@@ -291,6 +480,9 @@ int main(void)
     tcase_add_test(tc, review_lands_the_record_once);
     tcase_add_test(tc, killed_batch_resumes);
     tcase_add_test(tc, reconciliation_and_bad_input);
+    tcase_add_test(tc, hostile_files_are_rejected_by_name);
+    tcase_add_test(tc, killed_again_and_again);
+    tcase_add_test(tc, simulated_batch_matches_truth);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
