@@ -306,7 +306,7 @@ checked:
     else if (r->nerrs == 0 && r->nrows == 0)
         hr_error(r, 2, NULL, "データ行がありません");
     /* duplicates of the code within the file: quadratic is fine for a few thousand rows */
-    for (size_t i = 0; r->nerrs == 0 && i < r->nrows; i++) {
+    for (size_t i = 0; i < r->nrows; i++) {
         for (size_t j = 0; j < i; j++) {
             if (strcmp(hfld(r, &r->rows[i], H_CODE), hfld(r, &r->rows[j], H_CODE)) == 0) {
                 hr_error(r, r->rows[i].line, hcol_names[H_CODE], "%ld 行目と同じ値「%s」です "

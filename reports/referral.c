@@ -138,7 +138,7 @@ int referral_letter(struct pdf *p, const struct referral_letter *l, struct berr 
     jpdate_format(l->valid_until, d2, sizeof(d2));
     static const char *const note[] = {
         "先日の健康診査の結果、念のため医療機関で詳しい検査 (精密検査) を受けていただくことになりました。",
-        "この依頼書と、下の「精密健康診査結果報告書」を医療機関の受付にお出しください。",
+        "この依頼書と、同封の「精密健康診査結果報告書」を医療機関の受付にお出しください。",
         "報告書は医療機関から保健センターへ返送されます。受診の費用は公費で負担します (保険診療分)。",
     };
     y = 74;
