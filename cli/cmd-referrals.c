@@ -161,7 +161,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
             .child_name = x->t.child.name, .child_kana = x->t.child.kana,
             .child_birth = x->t.child.birth, .child_sex = x->t.child.sex,
             .checkup_title = ck ? ck->title : x->form, .exam_date = x->exam_date,
-            .reason = reason.s, .departments = have_h && h.department[0] ? h.department : depts.s,
+            .reason = reason.s, .departments = depts.s,
             .hospital_name = have_h ? h.name : NULL, .hospital_department = have_h ? h.department : NULL,
             .hospital_address = have_h ? h.address : NULL, .hospital_phone = have_h ? h.phone : NULL,
             .issued_on = today, .valid_until = until, .referral_no = no, .issue_id = letter_id,
@@ -413,15 +413,15 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
     rtable_init(&t, pdf, "精密検査 未受診・結果未着 一覧 (期限切れ)", sub);
     rtable_col(&t, "依頼番号", 18, 0);
     rtable_col(&t, "氏名", 28, 0);
-    rtable_col(&t, "生年月日", 28, 0);
+    rtable_col(&t, "生年月日", 26, 0);
     rtable_col(&t, "保護者", 26, 0);
-    rtable_col(&t, "住所", 52, 0);
-    rtable_col(&t, "健診", 30, 0);
+    rtable_col(&t, "住所", 44, 0);
+    rtable_col(&t, "健診", 40, 0);
     rtable_col(&t, "健診日", 20, 0);
-    rtable_col(&t, "依頼要旨", 20, 0);
+    rtable_col(&t, "依頼要旨", 18, 0);
     rtable_col(&t, "有効期限", 20, 0);
     rtable_col(&t, "超過", 12, 1);
-    rtable_col(&t, "住民状態", 13, 0);
+    rtable_col(&t, "住民状態", 15, 0);
     x.t = &t;
     csvout_row(x.csv, head, sizeof(head) / sizeof(head[0]));
     if (referrals_list(c->st, &c->actor, REFERRALS_OVERDUE, on, overdue_row, &x, &e) < 0)

@@ -245,7 +245,8 @@ START_TEST(hospitals_import_rejects_whole_file_by_line_and_column)
     ck_assert_int_eq(sql_long("SELECT count(*) FROM hospitals WHERE phone = '0120-111-222' AND "
                               "fax = '0120-111-223'"), 1);
     /* a missing column is named */
-    tl_write_file(hdr, "医療機関コード,名称,診療科,住所,電話,FAX\n1310000009,x,y,z,,\n", 78);
+    const char *nopostal = "医療機関コード,名称,診療科,住所,電話,FAX\n1310000009,x,y,z,,\n";
+    tl_write_file(hdr, nopostal, strlen(nopostal));
     tl_boshi_run(&r, db, NULL, "hospitals", "import", hdr, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "列「郵便番号」がありません") != NULL, "%s", r.err);
