@@ -56,15 +56,16 @@ int reminder_letter(struct pdf *p, const struct reminder_letter *l, struct berr 
     y = 124;
     snprintf(buf, sizeof(buf), "%s にご案内した%sを、まだ受けていらっしゃらないようです。",
              l->month_label, l->checkup_title);
-    const char *body[] = {
-        buf,
+    /* the first line varies (month, title): fitted; the rest are fixed and fit at 11 pt */
+    pdf_text_box(p, PDF_MINCHO, 11, LEFT + 2, y - 4.5, RIGHT - LEFT - 4, 6, PDF_ALIGN_LEFT, buf, NULL);
+    y += 6.5;
+    static const char *const body[] = {
         "健康診査は、お子さんの発育・発達を確かめ、子育ての相談ができる大切な機会です。",
-        "お子さんの体調や、ご家庭のご都合で受けられなかった場合も、改めて日程をご案内できますので、",
-        "お手数ですが下記までお電話でご連絡ください。",
+        "お子さんの体調やご家庭のご都合で受けられなかった場合も、改めて日程を",
+        "ご案内できますので、お手数ですが下記までお電話でご連絡ください。",
     };
     for (size_t i = 0; i < sizeof(body) / sizeof(body[0]); i++, y += 6.5)
-        pdf_text_box(p, PDF_MINCHO, 11, LEFT + 2, y - 4.5, RIGHT - LEFT - 4, 6, PDF_ALIGN_LEFT,
-                     body[i], NULL);
+        pdf_text(p, PDF_MINCHO, 11, LEFT + 2, y, body[i]);
     y += 6;
     jpdate_format(l->child_birth, date, sizeof(date));
     snprintf(buf, sizeof(buf), "%s (%s)  %s生", l->child_name, l->child_kana, date);
