@@ -20,6 +20,9 @@ static const struct setting_info known[] = {
     { "checkup.nyuyoji_4m.age_months", "3〜4か月児健診: 生後何か月の月に対象とするか", "4" },
     { "checkup.nyuyoji_1y6m.age_months", "1歳6か月児健診: 生後何か月の月に対象とするか", "18" },
     { "checkup.nyuyoji_3y.age_months", "3歳児健診: 生後何か月の月に対象とするか", "36" },
+    { "referral.valid_months", "精密検査依頼書の有効期間 (月数、発行日から)", "3" },
+    { "voucher.fees", "妊婦健康診査の公費負担額 (円、第1回〜第14回をカンマ区切り)",
+      "13000,5000,5000,9000,5000,5000,5000,5000,9000,5000,5000,5000,5000,5000" },
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 

@@ -253,6 +253,33 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL,\n"
     "  closed_at TEXT);\n"
     "CREATE INDEX referrals_person ON referrals(person);\n",
+    /* 4: hospitals (医療機関), referral tracking, voucher payment look-ups */
+    "CREATE TABLE hospitals(\n"
+    "  code TEXT PRIMARY KEY,\n"            /* 医療機関コード, 10 digits */
+    "  name TEXT NOT NULL,\n"
+    "  department TEXT NOT NULL DEFAULT '',\n"
+    "  postal TEXT NOT NULL DEFAULT '',\n"
+    "  address TEXT NOT NULL DEFAULT '',\n"
+    "  phone TEXT NOT NULL DEFAULT '',\n"
+    "  fax TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER REFERENCES imports(id),\n"
+    "  updated_at TEXT NOT NULL);\n"
+    "ALTER TABLE referrals ADD COLUMN hospital_code TEXT;\n"
+    "ALTER TABLE referrals ADD COLUMN letter_issue_id TEXT;\n"   /* the 依頼書 page */
+    "ALTER TABLE referrals ADD COLUMN referral_no TEXT;\n"       /* 依頼番号 printed on both */
+    "ALTER TABLE referrals ADD COLUMN valid_until TEXT;\n"       /* ISO date, inclusive */
+    "ALTER TABLE referrals ADD COLUMN created_by TEXT;\n"
+    "CREATE UNIQUE INDEX referrals_checkup ON referrals(checkup_id);\n"
+    "CREATE INDEX referrals_issue ON referrals(issue_id);\n"
+    "CREATE INDEX referrals_open ON referrals(valid_until) WHERE closed_at IS NULL;\n"
+    "CREATE INDEX checkups_result ON checkups(result, exam_date);\n"
+    "CREATE INDEX vouchers_used ON vouchers(used_date);\n"
+    "CREATE INDEX vouchers_mother ON vouchers(mother, kai);\n"
+    /* a result landing from the return slip closes the referral, whoever sets it */
+    "CREATE TRIGGER referrals_close AFTER UPDATE OF result ON referrals\n"
+    "  WHEN NEW.result IS NOT NULL AND NEW.closed_at IS NULL\n"
+    "  BEGIN UPDATE referrals SET closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')\n"
+    "  WHERE id = NEW.id; END;\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

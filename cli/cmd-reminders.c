@@ -1,0 +1,236 @@
+/*
+ * cmd-reminders.c: `boshi reminders FORM --month YYYY-MM` - 受診勧奨: the
+ * children sent a checkup form for the month who have no checkup recorded
+ * and are still resident get a reminder letter each (長3 window, like the
+ * 健診案内), listed in a CSV; every letter is recorded in the issue history
+ * (kind 'reminder').  A child reminded for that month already is not sent
+ * another unless --reissue; a child with no adult in the household is an
+ * exception, as in the checkup job.  Records, PDF and CSV land together.
+ */
+#include "cli/cli.h"
+#include "records/referrals.h"
+#include "reports/referral.h"
+#include "reports/reports.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct reminders_opts {
+    const char *form, *out;
+    int year, month, reissue;
+    enum csvout_encoding enc;
+};
+
+static int parse_month(const char *s, int *y, int *m)
+{
+    char extra;
+
+    if (sscanf(s, "%4d-%2d%c", y, m, &extra) != 2 || *m < 1 || *m > 12 || *y < 2000 || *y > 2100)
+        return -1;
+    return 0;
+}
+
+static char *setting(struct cli_ctx *c, const char *key, struct berr *e)
+{
+    char *v = NULL;
+
+    if (settings_get(c->st, key, &v, e) < 0)
+        return NULL;
+    return v;
+}
+
+static void csv_row(struct csvout *csv, const struct target *t, const char *form_issue,
+                    const char *issue, const char *state)
+{
+    char birth[48];
+
+    jpdate_format(t->child.birth, birth, sizeof(birth));
+    const char *row[] = { t->town, t->child.atena, t->child.name, t->child.kana, birth,
+                          t->has_guardian ? t->guardian.name : "", t->child.postal,
+                          t->child.address, t->child.katagaki, form_issue, issue, state };
+    csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
+}
+
+static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
+{
+    static const char *const head[] = { "町名", "宛名番号", "氏名", "カナ", "生年月日", "保護者",
+                                        "郵便番号", "住所", "方書", "案内時の発行番号",
+                                        "勧奨の発行番号", "状態" };
+    const struct forms_form *f = cli_form(c, o->form);
+    struct target *t = NULL;
+    int *reminded = NULL;
+    size_t n = 0;
+    struct pdf *pdf = NULL;
+    struct csvout *csv = NULL;
+    char month[16], month_label[48], *csv_path = NULL;
+    char *site_name = NULL, *site_contact = NULL, *site_address = NULL;
+    int64_t run = 0;
+    int rc = EXIT_OK, txn = 0, issued = 0, skipped = 0, exceptions = 0;
+    struct berr e;
+
+    berr_clear(&e);
+    if (f == NULL)
+        return EXIT_FAIL;
+    snprintf(month, sizeof(month), "%04d-%02d", o->year % 10000, o->month % 100);
+    {
+        struct wareki w;
+        jpdate_to_wareki((struct ymd){ o->year, o->month, 1 }, &w);
+        if (w.year == 1)
+            snprintf(month_label, sizeof(month_label), "%s元年%d月", jp_era_name(w.era), w.month);
+        else
+            snprintf(month_label, sizeof(month_label), "%s%d年%d月", jp_era_name(w.era), w.year,
+                     w.month);
+    }
+    site_name = setting(c, "site.name", &e);
+    if (site_name)
+        site_contact = setting(c, "site.contact", &e);
+    if (site_contact)
+        site_address = setting(c, "site.address", &e);
+    if (site_address == NULL)
+        goto fail;
+    if (reminders_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &reminded, &e) < 0)
+        goto fail;
+    {
+        size_t len = strlen(o->out);
+        int strip = len > 4 && strcmp(o->out + len - 4, ".pdf") == 0;
+        csv_path = xasprintf("%.*s.csv", (int)(len - (strip ? 4 : 0)), o->out);
+    }
+    if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
+        goto fail;
+    csvout_row(csv, head, sizeof(head) / sizeof(head[0]));
+    if (store_begin(c->st, &e) < 0)
+        goto fail;
+    txn = 1;
+    if (print_run_add(c->st, &c->actor, "reminders", f->id, month, NULL, NULL, o->out, &run, &e) < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        struct target *x = &t[i];
+        char issue[24];
+        if (!x->has_guardian) {
+            csv_row(csv, x, x->issued, "", "例外: 世帯に保護者がいません");
+            exceptions++;
+            continue;
+        }
+        if (reminded[i] && !o->reissue) {
+            csv_row(csv, x, x->issued, "", "勧奨済 (今回は印刷せず)");
+            skipped++;
+            continue;
+        }
+        struct issue_req q = {
+            .form = f->id, .version = f->version, .person = x->child.atena, .kind = "reminder",
+            .month = month, .pages = 1,
+        };
+        if (issues_record(c->st, &c->actor, run, &q, issue, &e) < 0)
+            goto fail;
+        struct reminder_letter l = {
+            .checkup_title = f->title, .form = f->id, .postal = x->child.postal,
+            .address = x->child.address, .katagaki = x->child.katagaki, .guardian = x->guardian.name,
+            .child_name = x->child.name, .child_kana = x->child.kana, .child_birth = x->child.birth,
+            .month_label = month_label, .issue_id = issue, .issued_on = store_today(c->st),
+            .site_name = site_name, .site_address = site_address, .site_contact = site_contact,
+        };
+        if (reminder_letter(pdf, &l, &e) < 0)
+            goto fail;
+        csv_row(csv, x, x->issued, issue, reminded[i] ? "再発行" : "発行");
+        issued++;
+    }
+    if (print_run_finish(c->st, run, issued, &e) < 0)
+        goto fail;
+    if (issued > 0 && pdf_save(pdf, o->out, &e) < 0)
+        goto fail;
+    if (csvout_close(&csv, &e) < 0) {
+        unlink(o->out);
+        goto fail;
+    }
+    if (store_commit(c->st, &e) < 0) {
+        txn = 0;
+        unlink(o->out);
+        unlink(csv_path);
+        goto fail;
+    }
+    txn = 0;
+    fprintf(c->out, "%s %s 受診勧奨: 未受診 %zu 人 / 発行 %d / 勧奨済のため見送り %d / 例外 (保護者なし) %d\n",
+            f->title, month, n, issued, skipped, exceptions);
+    if (issued > 0)
+        fprintf(c->out, "  印刷用 PDF: %s (%d ページ)\n", o->out, pdf_page_count(pdf));
+    else
+        fprintf(c->out, "  新たに印刷するものはありません\n");
+    fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    goto cleanup;
+fail:
+    rc = cli_fail(c, &e);
+cleanup:
+    if (txn)
+        store_rollback(c->st);
+    csvout_abandon(&csv);
+    pdf_free(&pdf);
+    targets_free(t, n);
+    free(reminded);
+    free(csv_path);
+    free(site_name);
+    free(site_contact);
+    free(site_address);
+    return rc;
+}
+
+static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "month", required_argument, NULL, 'm' },
+        { "reissue", no_argument, NULL, 'r' },
+        { "encoding", required_argument, NULL, 'e' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct reminders_opts o;
+    char *def_out = NULL;
+    int opt, rc;
+
+    memset(&o, 0, sizeof(o));
+    o.enc = CSVOUT_UTF8_BOM;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'm':
+            if (parse_month(optarg, &o.year, &o.month) < 0) {
+                cli_errorf(c, "--month は YYYY-MM です「%s」", optarg);
+                return cli_usage(c);
+            }
+            break;
+        case 'r': o.reissue = 1; break;
+        case 'o': o.out = optarg; break;
+        case 'e':
+            if (strcasecmp(optarg, "cp932") == 0)
+                o.enc = CSVOUT_CP932;
+            else if (strcasecmp(optarg, "utf-8") != 0)
+                return cli_usage(c);
+            break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc - 1 || o.year == 0)
+        return cli_usage(c);
+    o.form = argv[optind];
+    if (o.out == NULL) {
+        def_out = xasprintf("reminders-%s-%04d-%02d.pdf", o.form, o.year % 10000, o.month % 100);
+        o.out = def_out;
+    }
+    rc = run_reminders(c, &o);
+    free(def_out);
+    return rc;
+}
+
+const struct cmd_entry cmd_reminders_entry = {
+    .name = "reminders",
+    .usage = "様式 --month YYYY-MM [--reissue] [--encoding utf-8|cp932] [-o FILE.pdf]",
+    .summary = "健診未受診の子に受診勧奨の通知 / reminders for missed checkups",
+    .help = "その月の健診の問診票を発行したのに健診の記録がなく、今も住民である子に、受診勧奨の通知\n"
+            "(長3窓付封筒) を1人1枚印刷し、一覧 CSV を書き、発行履歴 (種類 reminder) に記録します。\n"
+            "同じ月の2回目は勧奨済の子を印刷しません (--reissue で再発行)。\n"
+            "Children issued the form for the month, not examined, still resident: a letter each.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_TARGETS,
+    .run = cmd_reminders,
+};

@@ -1,0 +1,183 @@
+/*
+ * records/referrals.h: the store side of issue 6's follow-up work - the
+ * hospital master (医療機関), referrals for a detailed examination (精密検査)
+ * and their tracking, the children to remind (受診勧奨), and the monthly
+ * payment of prenatal vouchers (妊婦健康診査受診券).  An extension of
+ * records/records.h (same conventions: every function takes the acting
+ * account, checks its permission itself, and audits each person read).
+ *
+ * Public functions, by concern:
+ *   hospitals: hospitals_import, hospitals_list, hospitals_get, hospital_release
+ *   referrals: referrals_due, referrals_due_free, referral_create,
+ *              referral_set_issues, referrals_list, referral_valid_months
+ *   reminders: reminders_find (children issued a form, not examined)
+ *   vouchers:  vouchers_month, voucher_fees
+ *   shared:    household_guardian
+ *
+ * A referral goes   issued -> (slip lands: result set) -> closed
+ *                           \-> past valid_until with no result: overdue
+ * The closing is done by the store itself (trigger referrals_close of
+ * migration 4) whenever referrals.result is set, so the intake landing
+ * (records/landing.c, record_set) closes it without knowing about it.
+ *
+ * Nothing here prints or holds a 個人番号.
+ */
+#ifndef BOSHI_RECORDS_REFERRALS_H
+#define BOSHI_RECORDS_REFERRALS_H
+
+#include "records/records.h"
+
+/* ---- hospitals (医療機関マスタ) ------------------------------------------ */
+
+struct hospital {
+    char code[11];              /* 医療機関コード, 10 digits */
+    char *name, *department, *postal, *address, *phone, *fax;   /* owned, never NULL */
+};
+void hospital_release(struct hospital *h);
+
+struct hospitals_import_report {
+    long rows, inserted, updated;
+    const char *encoding;
+};
+/*
+ * Loads a hospital CSV (header 医療機関コード,名称,診療科,郵便番号,住所,電話,FAX;
+ * UTF-8 with or without BOM, or CP932 detected).  Every row is validated
+ * first; a file with any bad row changes nothing and e->msg lists the bad
+ * lines (line, column, reason; up to 50).  Rows upsert by code.  Needs
+ * reports or records.write; audited.
+ */
+int hospitals_import(struct store *st, const struct actor *a, const char *path,
+                     struct hospitals_import_report *rep, struct berr *e);
+typedef int (*hospital_fn)(const struct hospital *h, void *ctx);
+/* Every hospital by code.  No personal data: any account may list. */
+int hospitals_list(struct store *st, hospital_fn fn, void *ctx, struct berr *e);
+/* One hospital; BERR_NOTFOUND if the code is not in the master. Release *out. */
+int hospitals_get(struct store *st, const char *code, struct hospital *out, struct berr *e);
+
+/* ---- the household adult a letter goes to --------------------------------- */
+
+/*
+ * Fills *guardian with the adult (18+ on `on`, resident) of child's household
+ * whose 続柄 is 世帯主, then 妻, then 夫 (the rule of targets_find).  Returns
+ * 1 if found (release *guardian), 0 if none, or a negative error.
+ */
+int household_guardian(struct store *st, const struct resident *child, struct ymd on,
+                       struct resident *guardian, struct berr *e);
+
+/* ---- referrals (精密検査) -------------------------------------------------- */
+
+/* A checkup whose 総合判定 is 要精密 and that has no referral yet. */
+struct referral_due {
+    int64_t checkup_id;
+    struct target t;            /* child, guardian (has_guardian), town */
+    char form[40];              /* nyuyoji_4m ... */
+    struct ymd exam_date;       /* y == 0 if not recorded */
+    char *targets;              /* referral_targets, canonical "me,mimi" ("" if none) */
+    char *findings;             /* findings, canonical ("" if none) */
+};
+/*
+ * Checkups with result 'yoseimitsu' and no referral, examined in year-month
+ * (year == 0: any date), of children still in the master, ordered by exam
+ * date.  Needs records.read; each child listed is audited.  Caller frees
+ * with referrals_due_free.
+ */
+int referrals_due(struct store *st, const struct actor *a, int year, int month,
+                  struct referral_due **out, size_t *n, struct berr *e);
+void referrals_due_free(struct referral_due *d, size_t n);
+
+/* Months a 依頼書 stays valid (setting referral.valid_months, 1..24). */
+int referral_valid_months(struct store *st, int *months, struct berr *e);
+
+/*
+ * Creates the referral of a checkup (inside the caller's transaction):
+ * *id and the 依頼番号 "R" + 6 digits (referral_no, 16 bytes) out.
+ * hospital_code may be NULL (the family chooses).  BERR_CONFLICT if the
+ * checkup has a referral already.  Needs records.read and forms.print.
+ */
+int referral_create(struct store *st, const struct actor *a, int64_t checkup_id,
+                    const char *person, const char *targets, const char *hospital_code,
+                    struct ymd valid_until, int64_t *id, char referral_no[16], struct berr *e);
+/* Links the printed slip (its issue id is what the scanned slip carries) and letter. */
+int referral_set_issues(struct store *st, int64_t id, const char *slip_issue_id,
+                        const char *letter_issue_id, struct berr *e);
+
+enum referral_filter {
+    REFERRALS_ALL,              /* every referral */
+    REFERRALS_OPEN,             /* no result yet */
+    REFERRALS_OVERDUE,          /* no result and valid_until before `on` */
+};
+struct referral_row {
+    int64_t id, checkup_id;
+    const char *referral_no, *person, *name, *kana, *birth, *form, *exam_date, *targets;
+    const char *hospital_code, *hospital_name, *issue_id, *valid_until;
+    const char *result, *result_date, *created_at, *closed_at;   /* "" when none */
+    const char *guardian, *postal, *address, *katagaki;          /* "" when none */
+    int status;                 /* the child's 住民状態 (enum resident_status), 0 if absent */
+    int days_over;              /* days past valid_until on `on` (overdue), else 0 */
+};
+typedef int (*referral_fn)(const struct referral_row *r, void *ctx);
+/*
+ * Referrals by filter, oldest first; `on` is the date "overdue" is judged on
+ * (y == 0: store_today).  Needs records.read; one audit entry per person.
+ */
+int referrals_list(struct store *st, const struct actor *a, enum referral_filter f, struct ymd on,
+                   referral_fn fn, void *ctx, struct berr *e);
+
+/* ---- reminders (受診勧奨) ------------------------------------------------- */
+
+/*
+ * Children issued `form` (kind 'form') for year-month, with no checkup of
+ * that form recorded, still resident (住民状態 1): each with its guardian
+ * (has_guardian 0: exception), its 町名, and in t->issued the form's issue
+ * id.  *reminded[i] (array, may be NULL) is 1 when a reminder for that
+ * form and month was issued already.  Ordered by 町名, birth date.  Needs
+ * targets; each child listed is audited.  Caller frees with targets_free
+ * and free(*reminded).
+ */
+int reminders_find(struct store *st, const struct actor *a, const char *form, int year, int month,
+                   struct target **out, size_t *n, int **reminded, struct berr *e);
+
+/* ---- vouchers (妊婦健康診査受診券) ---------------------------------------- */
+
+/* Why a voucher use is not paid; 0 = paid. */
+enum voucher_exception {
+    VOUCHER_OK = 0,
+    VOUCHER_DUP_ISSUE,          /* a second record of the same 受診券 (issue id) */
+    VOUCHER_DUP_KAI,            /* the same 回数 already used in this pregnancy */
+    VOUCHER_AFTER_DELIVERY,     /* used after the mother's delivery */
+    VOUCHER_NOT_RESIDENT,       /* used after she moved out / died, or not in the master */
+    VOUCHER_NO_KAI,             /* no 回数 (not a voucher boshi issued) */
+};
+const char *voucher_exception_label(enum voucher_exception x);
+
+struct voucher_row {
+    int64_t id;
+    const char *issue_id;       /* 受診券番号 */
+    const char *mother, *name;  /* 宛名番号, 氏名 ("" if not in the master) */
+    int kai;                    /* 回数, 0 if unknown */
+    const char *used_date, *clinic_code, *clinic_name, *tests;   /* clinic_name "" if unknown */
+    long claimed;               /* 請求額 from the voucher, -1 if blank */
+    long fee;                   /* 公費負担額 of the 回数 (setting voucher.fees) */
+    long pay;                   /* min(claimed, fee) (fee if claimed blank); 0 for an exception */
+    enum voucher_exception exception;
+    char detail[160];           /* what the exception is about (dates, the other record) */
+};
+typedef int (*voucher_fn)(const struct voucher_row *v, void *ctx);
+/*
+ * The vouchers used in year-month, by clinic code then date, each judged:
+ *   DUP_ISSUE       another voucher record with the same issue id and a smaller id
+ *   DUP_KAI         another voucher of the same mother and 回数 (different issue id)
+ *                   used earlier (or the same day with a smaller id) less than 300
+ *                   days apart - one pregnancy; the first use is paid
+ *   AFTER_DELIVERY  used after the delivery: the birth date of a child (続柄 子) of
+ *                   the mother's 世帯 born on or after the day the voucher was issued
+ *   NOT_RESIDENT    the mother is not in the master, or her 住民状態 is not 住民 and
+ *                   her 異動日 is on or before the day of use
+ * Needs reports; one audit entry per mother.
+ */
+int vouchers_month(struct store *st, const struct actor *a, int year, int month, voucher_fn fn,
+                   void *ctx, struct berr *e);
+/* The 14 fees (yen) of setting voucher.fees; BERR_INVALID if malformed. */
+int voucher_fees(struct store *st, long fees[14], struct berr *e);
+
+#endif
