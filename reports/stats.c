@@ -257,6 +257,25 @@ static void cell(struct pdf *p, double x, double y, double w, double h, const ch
         pdf_text_box(p, PDF_GOTHIC, pt, x + 1.2, y + 0.6, w - 2.4, h - 1.2, al, text, NULL);
 }
 
+/* A header cell whose text is split into lines at '\n', each line its own band. */
+static void cell_lines(struct pdf *p, double x, double y, double w, double h, const char *text,
+                       double pt)
+{
+    const char *nl = strchr(text, '\n');
+    char first[96];
+
+    if (nl == NULL) {
+        cell(p, x, y, w, h, text, PDF_ALIGN_CENTRE, pt, 1);
+        return;
+    }
+    cell(p, x, y, w, h, NULL, PDF_ALIGN_CENTRE, pt, 1);
+    snprintf(first, sizeof(first), "%.*s", (int)(nl - text), text);
+    pdf_text_box(p, PDF_GOTHIC, pt, x + 0.8, y + h / 2 - 4.4, w - 1.6, 4.2, PDF_ALIGN_CENTRE, first,
+                 NULL);
+    pdf_text_box(p, PDF_GOTHIC, pt, x + 0.8, y + h / 2 + 0.2, w - 1.6, 4.2, PDF_ALIGN_CENTRE,
+                 nl + 1, NULL);
+}
+
 static void page_frame(struct pdf *p, const struct stats_tables *t, const struct stats_print *pr,
                        int page, int pages, const char *section)
 {
@@ -380,23 +399,23 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
     pdf_text_box(p, PDF_GOTHIC, 11, x, y, 200, 6, PDF_ALIGN_LEFT,
                  "表3　乳幼児健康診査（対象人員・受診実人員・受診率・総合判定・精密健康診査）", NULL);
     y += 8;
-    cell(p, x, y, wl, ROW_H * 2, "区分", PDF_ALIGN_CENTRE, 10, 1);
-    cell(p, x + wl, y, wn, ROW_H * 2, "対象人員", PDF_ALIGN_CENTRE, 9, 1);
-    cell(p, x + wl + wn, y, wn, ROW_H * 2, "受診実人員", PDF_ALIGN_CENTRE, 9, 1);
-    cell(p, x + wl + 2 * wn, y, wn, ROW_H * 2, "受診率（％）", PDF_ALIGN_CENTRE, 9, 1);
-    cell(p, xr, y, wr * STATS_RESULT_COUNT, ROW_H, "総合判定（受診実人員の内訳）",
+    const double h1 = ROW_H, h2 = 11.0;
+    cell(p, x, y, wl, h1 + h2, "区分", PDF_ALIGN_CENTRE, 10, 1);
+    cell_lines(p, x + wl, y, wn, h1 + h2, "対象\n人員", 9.5);
+    cell_lines(p, x + wl + wn, y, wn, h1 + h2, "受診\n実人員", 9.5);
+    cell_lines(p, x + wl + 2 * wn, y, wn, h1 + h2, "受診率\n（％）", 9.5);
+    cell(p, xr, y, wr * STATS_RESULT_COUNT, h1, "総合判定（受診実人員の内訳）",
          PDF_ALIGN_CENTRE, 9.5, 1);
     for (int i = 0; i < STATS_RESULT_COUNT; i++)
-        cell(p, xr + i * wr, y + ROW_H, wr, ROW_H, result_labels[i], PDF_ALIGN_CENTRE, 8.5, 1);
-    cell(p, xs, y, ws * (STATS_SEIMITSU_COUNT + 2), ROW_H, "精密健康診査", PDF_ALIGN_CENTRE, 9.5,
+        cell_lines(p, xr + i * wr, y + h1, wr, h2, result_labels[i], 9);
+    cell(p, xs, y, ws * (STATS_SEIMITSU_COUNT + 2), h1, "精密健康診査", PDF_ALIGN_CENTRE, 9.5,
          1);
-    cell(p, xs, y + ROW_H, ws, ROW_H, "受診実人員", PDF_ALIGN_CENTRE, 8.5, 1);
+    cell_lines(p, xs, y + h1, ws, h2, "受診\n実人員", 9);
     for (int i = 0; i < STATS_SEIMITSU_COUNT; i++)
-        cell(p, xs + (i + 1) * ws, y + ROW_H, ws, ROW_H, seimitsu_labels[i], PDF_ALIGN_CENTRE,
-             8.5, 1);
-    cell(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y + ROW_H, ws, ROW_H, "未受診・未把握",
-         PDF_ALIGN_CENTRE, 8.5, 1);
-    y += ROW_H * 2;
+        cell_lines(p, xs + (i + 1) * ws, y + h1, ws, h2,
+                   i == STATS_SEIMITSU_KEIKA ? "要経過\n観察" : seimitsu_labels[i], 9);
+    cell_lines(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y + h1, ws, h2, "未受診・\n未把握", 9);
+    y += h1 + h2;
     for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
         const struct stats_checkup_row *c = &t->checkup[r];
         double rh = ROW_H * 1.25;
