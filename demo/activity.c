@@ -138,6 +138,21 @@ static int answer(struct gen *g, int64_t id, const char *field, const char *valu
     return rc < 0 ? rc : 1;
 }
 
+/* answer() unless an earlier write failed; *answered (may be NULL) gets 1 or 0. */
+static void ask(struct gen *g, int64_t id, const char *field, const char *value, double p_blank,
+                int *answered, int *rc)
+{
+    int r;
+
+    if (*rc < 0)
+        return;
+    r = answer(g, id, field, value, p_blank);
+    if (r < 0)
+        *rc = r;
+    else if (answered != NULL)
+        *answered = r;
+}
+
 /* Picks among values with cumulative weights (the last weight is 1.0). */
 static int pick(struct rng *r, const double *cum, int n)
 {
@@ -227,51 +242,43 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
     static const double care_w[] = { 0.85, 0.90, 1.0 };
     static const char *const kodo[] = { "shitsuke", "tataita", "rusuban", "shokuji" };
     int yes[STATS_IND_COUNT], ans[STATS_IND_COUNT];
-    int rc;
+    int rc = 0;
 
     for (int i = 0; i < STATS_IND_COUNT; i++)
         yes[i] = ans[i] = 0;
-    rc = answer(g, id, "kinyusha", chance(&g->r, 0.9) ? "haha" : "chichi", 0.02);
+    ask(g, id, "kinyusha", chance(&g->r, 0.9) ? "haha" : "chichi", 0.02, NULL, &rc);
 
     int s = pick(&g->r, sodate_w, 3);
-    if (rc >= 0)
-        rc = ans[STATS_IND_SODATENIKUSA] = answer(g, id, "sodatenikusa", sodate[s], 0.04);
+    ask(g, id, "sodatenikusa", sodate[s], 0.04, &ans[STATS_IND_SODATENIKUSA], &rc);
     yes[STATS_IND_SODATENIKUSA] = s < 2;
     /* 対処 is asked of those who feel it; some who do not answer it anyway */
-    int feels = ans[STATS_IND_SODATENIKUSA] == 1 && s < 2;
-    if (rc >= 0 && (s < 2 || chance(&g->r, 0.1))) {
-        int hai = chance(&g->r, 0.8);
-        rc = answer(g, id, "sodatenikusa_taisho", hai ? "hai" : "iie", 0.05);
-        ans[STATS_IND_TAISHO] = feels && rc == 1;
+    if (s < 2 || chance(&g->r, 0.1)) {
+        int hai = chance(&g->r, 0.8), taisho = 0;
+        ask(g, id, "sodatenikusa_taisho", hai ? "hai" : "iie", 0.05, &taisho, &rc);
+        ans[STATS_IND_TAISHO] = ans[STATS_IND_SODATENIKUSA] && s < 2 && taisho;
         yes[STATS_IND_TAISHO] = hai;
     }
     int y = pick(&g->r, yuttari_w, 3);
-    if (rc >= 0)
-        rc = ans[STATS_IND_YUTTARI] = answer(g, id, "yuttari", yuttari[y], 0.03);
+    ask(g, id, "yuttari", yuttari[y], 0.03, &ans[STATS_IND_YUTTARI], &rc);
     yes[STATS_IND_YUTTARI] = y == 0;
     int ch = pick(&g->r, chiiki_w, 4);
-    if (rc >= 0)
-        rc = ans[STATS_IND_CHIIKI] = answer(g, id, "chiiki", chiiki[ch], 0.03);
+    ask(g, id, "chiiki", chiiki[ch], 0.03, &ans[STATS_IND_CHIIKI], &rc);
     yes[STATS_IND_CHIIKI] = ch < 2;
     int f = chance(&g->r, 0.30);
-    if (rc >= 0)
-        rc = ans[STATS_IND_SMOKE_FATHER] = answer(g, id, "smoke_father", f ? "ari" : "nashi", 0.05);
+    ask(g, id, "smoke_father", f ? "ari" : "nashi", 0.05, &ans[STATS_IND_SMOKE_FATHER], &rc);
     yes[STATS_IND_SMOKE_FATHER] = f;
-    if (rc >= 0 && f && ans[STATS_IND_SMOKE_FATHER])
-        rc = answer(g, id, "smoke_father_count", "10", 0.1);
+    if (f && ans[STATS_IND_SMOKE_FATHER])
+        ask(g, id, "smoke_father_count", "10", 0.1, NULL, &rc);
     int m = chance(&g->r, 0.06);
-    if (rc >= 0)
-        rc = ans[STATS_IND_SMOKE_MOTHER] = answer(g, id, "smoke_mother", m ? "ari" : "nashi", 0.05);
+    ask(g, id, "smoke_mother", m ? "ari" : "nashi", 0.05, &ans[STATS_IND_SMOKE_MOTHER], &rc);
     yes[STATS_IND_SMOKE_MOTHER] = m;
     if (c == STATS_4M) {
         int k = chance(&g->r, 0.02);
-        if (rc >= 0)
-            rc = ans[STATS_IND_NINSHIN_KITSUEN] = answer(g, id, "ninshin_kitsuen",
-                                                         k ? "ari" : "nashi", 0.04);
+        ask(g, id, "ninshin_kitsuen", k ? "ari" : "nashi", 0.04, &ans[STATS_IND_NINSHIN_KITSUEN],
+            &rc);
         yes[STATS_IND_NINSHIN_KITSUEN] = k;
         int cr = pick(&g->r, care_w, 3);
-        if (rc >= 0)
-            rc = ans[STATS_IND_SANGO_CARE] = answer(g, id, "sango_care", care[cr], 0.04);
+        ask(g, id, "sango_care", care[cr], 0.04, &ans[STATS_IND_SANGO_CARE], &rc);
         yes[STATS_IND_SANGO_CARE] = cr == 0;
     }
     /* 子育て中の行動: いずれも該当しない, or one or two of the four (option order) */
@@ -284,8 +291,7 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
         else
             snprintf(list, sizeof(list), "%s,%s", kodo[i < j ? i : j], kodo[i < j ? j : i]);
     }
-    if (rc >= 0)
-        rc = ans[STATS_IND_GYAKUTAI] = answer(g, id, "kosodate_kodo", list, 0.05);
+    ask(g, id, "kosodate_kodo", list, 0.05, &ans[STATS_IND_GYAKUTAI], &rc);
     yes[STATS_IND_GYAKUTAI] = any;
     if (rc < 0)
         return rc;
