@@ -90,7 +90,10 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
     sqlite3_bind_text(s, 1, issue_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, person, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, form, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, page_id);
+    if (page_id > 0)
+        sqlite3_bind_int64(s, 4, page_id);
+    else
+        sqlite3_bind_null(s, 4);   /* a record written without a scanned page */
     sqlite3_bind_text(s, 5, a->login, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)

@@ -1,0 +1,626 @@
+/*
+ * activity.c: a synthetic fiscal year of records (demo/activity.h).
+ *
+ * The order of work is fixed so the same store and seed always give the
+ * same records: checkups form by form, month by month, birth day by birth
+ * day (residents_find returns candidates in a stable order); then the
+ * pregnancies, each with its 14 vouchers.  Every random choice comes from
+ * one PRNG seeded by params; nothing reads the clock or rand().
+ *
+ * The truth is counted here from the choices made, never by reading the
+ * records back: a checkup counts where its exam date falls, a pregnancy
+ * where its 届出日 falls, a voucher where its 受診日 falls.
+ */
+#include "demo/activity.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* splitmix64: small, good enough, and the same everywhere. */
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rng_next(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static double rng_unit(struct rng *r)
+{
+    return (double)(rng_next(r) >> 11) / 9007199254740992.0;
+}
+
+/* Uniform in lo..hi inclusive. */
+static long rng_range(struct rng *r, long lo, long hi)
+{
+    return lo + (long)(rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+static int chance(struct rng *r, double p)
+{
+    return rng_unit(r) < p;
+}
+
+static int days_in(int y, int m)
+{
+    struct ymd a = { y, m, 1 }, b = ymd_add_months(a, 1);
+
+    return (int)(ymd_to_days(b) - ymd_to_days(a));
+}
+
+/* ---- truth ------------------------------------------------------------ */
+
+struct gen {
+    struct store *st;
+    const struct actor *a;
+    struct rng r;
+    int fy;
+    struct activity_truth *t;
+    struct berr *e;
+};
+
+/*
+ * The tables a date counts in: the year's and its month's, when the date
+ * lies in the fiscal year.  Returns how many (0 or 2).
+ */
+static int tables_of(struct gen *g, struct ymd d, struct stats_tables *out[2])
+{
+    struct ymd from = { g->fy, 4, 1 }, to = { g->fy + 1, 3, 31 };
+
+    if (ymd_cmp(d, from) < 0 || ymd_cmp(d, to) > 0)
+        return 0;
+    out[0] = &g->t->year;
+    out[1] = &g->t->month[(d.m + 8) % 12];
+    return 2;
+}
+
+/* Bit of a date's period in a 13-bit mask: 0..11 months, 12 the year; 0 outside. */
+static unsigned period_bits(struct gen *g, struct ymd d)
+{
+    struct stats_tables *tb[2];
+
+    if (tables_of(g, d, tb) == 0)
+        return 0;
+    return (1u << 12) | (1u << ((d.m + 8) % 12));
+}
+
+static struct stats_tables *table_of_bit(struct gen *g, int bit)
+{
+    return bit == 12 ? &g->t->year : &g->t->month[bit];
+}
+
+/* ---- writing helpers ---------------------------------------------------- */
+
+static int set(struct gen *g, enum record_kind k, int64_t id, const char *col, const char *v)
+{
+    return record_set(g->st, k, id, col, v, g->e);
+}
+
+static int set_date(struct gen *g, enum record_kind k, int64_t id, const char *col, struct ymd d)
+{
+    char iso[11];
+
+    ymd_iso(d, iso);
+    return set(g, k, id, col, iso);
+}
+
+static int set_int(struct gen *g, enum record_kind k, int64_t id, const char *col, long v)
+{
+    char s[24];
+
+    snprintf(s, sizeof(s), "%02ld", v);
+    return set(g, k, id, col, s);
+}
+
+/*
+ * An answer: left blank with probability p_blank (half the blanks as a
+ * stored NULL, as intake stores an empty box, half with no row at all).
+ * Returns 1 if answered, 0 if blank, negative on error.
+ */
+static int answer(struct gen *g, int64_t id, const char *field, const char *value, double p_blank)
+{
+    char col[64];
+    int rc;
+
+    snprintf(col, sizeof(col), "checkup_answers.%s", field);
+    if (chance(&g->r, p_blank)) {
+        if (chance(&g->r, 0.5))
+            return 0;
+        rc = set(g, REC_CHECKUP, id, col, NULL);
+        return rc < 0 ? rc : 0;
+    }
+    rc = set(g, REC_CHECKUP, id, col, value);
+    return rc < 0 ? rc : 1;
+}
+
+/* answer() unless an earlier write failed; *answered (may be NULL) gets 1 or 0. */
+static void ask(struct gen *g, int64_t id, const char *field, const char *value, double p_blank,
+                int *answered, int *rc)
+{
+    int r;
+
+    if (*rc < 0)
+        return;
+    r = answer(g, id, field, value, p_blank);
+    if (r < 0)
+        *rc = r;
+    else if (answered != NULL)
+        *answered = r;
+}
+
+/* Picks among values with cumulative weights (the last weight is 1.0). */
+static int pick(struct rng *r, const double *cum, int n)
+{
+    double u = rng_unit(r);
+
+    for (int i = 0; i < n - 1; i++) {
+        if (u < cum[i])
+            return i;
+    }
+    return n - 1;
+}
+
+/* ---- checkups ------------------------------------------------------------ */
+
+struct child {
+    char atena[11];
+    struct ymd month;        /* the checkup month (day 1) */
+};
+
+/*
+ * Lived in the town on d, judged from the master row as residents_find
+ * shows it (the synthetic town is loaded whole, with no 異動 history):
+ * the row's state if its 異動 is on or before d; otherwise the person was
+ * here on d unless that 異動 is what brought them (出生, 転入, 職権記載).
+ */
+static int lived_here_on(const struct resident *r, struct ymd d)
+{
+    if (ymd_cmp(r->idou_date, d) <= 0)
+        return r->status == RS_RESIDENT;
+    return strcmp(r->idou_code, "01") != 0 && strcmp(r->idou_code, "02") != 0 &&
+           strcmp(r->idou_code, "06") != 0;
+}
+
+/* The target children of one checkup over the fiscal year, in a stable order. */
+static int find_children(struct gen *g, enum stats_checkup c, int age, struct child **out,
+                         size_t *n)
+{
+    struct child *list = NULL;
+    size_t cap = 0, len = 0;
+    int rc = 0;
+
+    for (int k = 0; k < 12 && rc == 0; k++) {
+        struct ymd m = ymd_add_months((struct ymd){ g->fy, 4, 1 }, k);
+        struct ymd b = ymd_add_months(m, -age);
+        struct ymd d_end = { m.y, m.m, days_in(m.y, m.m) };
+        for (int day = 1; day <= days_in(b.y, b.m) && rc == 0; day++) {
+            struct find_query q = { .birth = { b.y, b.m, day }, .limit = 500 };
+            struct candidate *cs = NULL;
+            size_t nc = 0;
+            rc = residents_find(g->st, g->a, &q, &cs, &nc, g->e);
+            for (size_t i = 0; rc == 0 && i < nc; i++) {
+                if (ymd_cmp(cs[i].r.birth, q.birth) != 0 || !lived_here_on(&cs[i].r, d_end))
+                    continue;
+                if (len == cap) {
+                    cap = cap ? cap * 2 : 256;
+                    list = xrealloc(list, cap * sizeof(*list));
+                }
+                snprintf(list[len].atena, sizeof(list[len].atena), "%s", cs[i].r.atena);
+                list[len].month = m;
+                len++;
+                g->t->year.checkup[c].taisho++;
+                g->t->month[k].checkup[c].taisho++;
+            }
+            candidates_free(cs, nc);
+        }
+    }
+    *out = list;
+    *n = len;
+    return rc;
+}
+
+static const char *const result_values[] = {
+    "ijonashi", "kiiryo", "yokansatsu", "yoseimitsu", "yochiryo",
+};
+
+/* Writes the 問診 answers of one checkup and counts the indicators. */
+static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
+                         struct stats_tables **tb, int ntb)
+{
+    static const char *const sodate[] = { "itsumo", "tokidoki", "kanjinai" };
+    static const double sodate_w[] = { 0.05, 0.30, 1.0 };
+    static const char *const yuttari[] = { "hai", "iie", "nantomo" };
+    static const double yuttari_w[] = { 0.80, 0.85, 1.0 };
+    static const char *const chiiki[] = { "sou", "dochira_sou", "dochira_sounai", "sounai" };
+    static const double chiiki_w[] = { 0.60, 0.90, 0.97, 1.0 };
+    static const char *const care[] = { "hai", "iie", "dochiratomo" };
+    static const double care_w[] = { 0.85, 0.90, 1.0 };
+    static const char *const kodo[] = { "shitsuke", "tataita", "rusuban", "shokuji" };
+    int yes[STATS_IND_COUNT], ans[STATS_IND_COUNT];
+    int rc = 0;
+
+    for (int i = 0; i < STATS_IND_COUNT; i++)
+        yes[i] = ans[i] = 0;
+    ask(g, id, "kinyusha", chance(&g->r, 0.9) ? "haha" : "chichi", 0.02, NULL, &rc);
+
+    int s = pick(&g->r, sodate_w, 3);
+    ask(g, id, "sodatenikusa", sodate[s], 0.04, &ans[STATS_IND_SODATENIKUSA], &rc);
+    yes[STATS_IND_SODATENIKUSA] = s < 2;
+    /* 対処 is asked of those who feel it; some who do not answer it anyway */
+    if (s < 2 || chance(&g->r, 0.1)) {
+        int hai = chance(&g->r, 0.8), taisho = 0;
+        ask(g, id, "sodatenikusa_taisho", hai ? "hai" : "iie", 0.05, &taisho, &rc);
+        ans[STATS_IND_TAISHO] = ans[STATS_IND_SODATENIKUSA] && s < 2 && taisho;
+        yes[STATS_IND_TAISHO] = hai;
+    }
+    int y = pick(&g->r, yuttari_w, 3);
+    ask(g, id, "yuttari", yuttari[y], 0.03, &ans[STATS_IND_YUTTARI], &rc);
+    yes[STATS_IND_YUTTARI] = y == 0;
+    int ch = pick(&g->r, chiiki_w, 4);
+    ask(g, id, "chiiki", chiiki[ch], 0.03, &ans[STATS_IND_CHIIKI], &rc);
+    yes[STATS_IND_CHIIKI] = ch < 2;
+    int f = chance(&g->r, 0.30);
+    ask(g, id, "smoke_father", f ? "ari" : "nashi", 0.05, &ans[STATS_IND_SMOKE_FATHER], &rc);
+    yes[STATS_IND_SMOKE_FATHER] = f;
+    if (f && ans[STATS_IND_SMOKE_FATHER])
+        ask(g, id, "smoke_father_count", "10", 0.1, NULL, &rc);
+    int m = chance(&g->r, 0.06);
+    ask(g, id, "smoke_mother", m ? "ari" : "nashi", 0.05, &ans[STATS_IND_SMOKE_MOTHER], &rc);
+    yes[STATS_IND_SMOKE_MOTHER] = m;
+    if (c == STATS_4M) {
+        int k = chance(&g->r, 0.02);
+        ask(g, id, "ninshin_kitsuen", k ? "ari" : "nashi", 0.04, &ans[STATS_IND_NINSHIN_KITSUEN],
+            &rc);
+        yes[STATS_IND_NINSHIN_KITSUEN] = k;
+        int cr = pick(&g->r, care_w, 3);
+        ask(g, id, "sango_care", care[cr], 0.04, &ans[STATS_IND_SANGO_CARE], &rc);
+        yes[STATS_IND_SANGO_CARE] = cr == 0;
+    }
+    /* 子育て中の行動: いずれも該当しない, or one or two of the four (option order) */
+    char list[64] = "gaitou_nashi";
+    int any = chance(&g->r, 0.18);
+    if (any) {
+        int i = (int)rng_range(&g->r, 0, 3), j = (int)rng_range(&g->r, 0, 3);
+        if (i == j || chance(&g->r, 0.6))
+            snprintf(list, sizeof(list), "%s", kodo[i]);
+        else
+            snprintf(list, sizeof(list), "%s,%s", kodo[i < j ? i : j], kodo[i < j ? j : i]);
+    }
+    ask(g, id, "kosodate_kodo", list, 0.05, &ans[STATS_IND_GYAKUTAI], &rc);
+    yes[STATS_IND_GYAKUTAI] = any;
+    if (rc < 0)
+        return rc;
+    for (int t = 0; t < ntb; t++) {
+        for (int i = 0; i < STATS_IND_COUNT; i++) {
+            if (ans[i] == 1) {
+                tb[t]->ind[c][i].den++;
+                tb[t]->ind[c][i].num += yes[i];
+            }
+        }
+    }
+    return 0;
+}
+
+static int write_checkup(struct gen *g, enum stats_checkup c, const struct child *ch,
+                         int64_t run)
+{
+    static const double result_w[] = { 0.70, 0.75, 0.89, 0.96, 0.99, 1.0 };
+    static const char *const targets[] = { "shintai", "me", "mimi", "hattatsu", "sonota" };
+    const char *form = stats_checkup_form(c);
+    char month[16], issue[24], date_iso[11];
+    int64_t id;
+    int created, rc;
+
+    snprintf(month, sizeof(month), "%04d-%02d", ch->month.y % 10000, ch->month.m % 100);
+    struct issue_req q = {
+        .form = form, .version = 1, .person = ch->atena, .kind = "form", .month = month,
+        .pages = 2,
+    };
+    rc = issues_record(g->st, g->a, run, &q, issue, g->e);
+    if (rc < 0)
+        return rc;
+    g->t->issued++;
+    /* who comes: most, at their checkup month; a few a month late; the rest never */
+    static const double share[STATS_CHECKUP_COUNT] = { 0.94, 0.91, 0.88 };
+    if (!chance(&g->r, share[c]))
+        return 0;
+    struct ymd d = ch->month;
+    if (chance(&g->r, 0.03))
+        d = ymd_add_months(d, 1);
+    d.d = (int)rng_range(&g->r, 1, days_in(d.y, d.m));
+    ymd_iso(d, date_iso);
+
+    rc = record_for_issue(g->st, g->a, REC_CHECKUP, issue, ch->atena, form, 0, &id, &created, g->e);
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "checkups.date", date_iso);
+    int res = pick(&g->r, result_w, 6);
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "checkups.result", res < 5 ? result_values[res] : NULL);
+    if (rc == 0 && res == STATS_RESULT_YOSEIMITSU)
+        rc = set(g, REC_CHECKUP, id, "checkups.referral_targets", targets[rng_range(&g->r, 0, 4)]);
+    if (rc == 0)
+        rc = set_int(g, REC_CHECKUP, id, "checkups.height_cm",
+                     c == STATS_4M ? rng_range(&g->r, 58, 68) : c == STATS_1Y6M ?
+                     rng_range(&g->r, 76, 86) : rng_range(&g->r, 89, 101));
+    if (rc < 0)
+        return rc;
+    g->t->checkups++;
+
+    struct stats_tables *tb[2];
+    int ntb = tables_of(g, d, tb);
+    for (int t = 0; t < ntb; t++) {
+        tb[t]->checkup[c].jushin++;
+        tb[t]->checkup[c].result[res]++;
+        if (res == STATS_RESULT_YOSEIMITSU)
+            tb[t]->checkup[c].seimitsu_pending++;
+    }
+    return write_answers(g, c, id, tb, ntb);
+}
+
+static int gen_checkups(struct gen *g)
+{
+    int rc = 0;
+
+    for (int c = 0; c < STATS_CHECKUP_COUNT && rc == 0; c++) {
+        struct child *list = NULL;
+        size_t n = 0;
+        int64_t run = 0;
+        int age;
+        rc = targets_age_months(g->st, stats_checkup_form((enum stats_checkup)c), &age, g->e);
+        if (rc == 0)
+            rc = find_children(g, (enum stats_checkup)c, age, &list, &n);
+        if (rc == 0)
+            rc = print_run_add(g->st, g->a, "activity", stats_checkup_form((enum stats_checkup)c),
+                               NULL, NULL, NULL, "demo activity", &run, g->e);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = write_checkup(g, (enum stats_checkup)c, &list[i], run);
+        free(list);
+    }
+    return rc;
+}
+
+/* ---- pregnancies and vouchers -------------------------------------------- */
+
+/* Distinct resident women aged 18..44 on April 1, up to want of them. */
+static int find_mothers(struct gen *g, long want, char (**out)[11], long *n)
+{
+    char (*list)[11] = xcalloc((size_t)(want > 0 ? want : 1), sizeof(*list));
+    long len = 0;
+    struct ymd apr = { g->fy, 4, 1 };
+    long first = ymd_to_days((struct ymd){ g->fy - 40, 1, 1 }) + rng_range(&g->r, 0, 364);
+    long last = ymd_to_days((struct ymd){ g->fy - 19, 12, 31 });
+    int rc = 0;
+
+    for (long day = first; day <= last && len < want && rc == 0; day++) {
+        struct find_query q = { .birth = ymd_from_days(day), .limit = 500 };
+        struct candidate *cs = NULL;
+        size_t nc = 0;
+        rc = residents_find(g->st, g->a, &q, &cs, &nc, g->e);
+        for (size_t i = 0; rc == 0 && i < nc && len < want; i++) {
+            const struct resident *r = &cs[i].r;
+            int age = ymd_age_years(r->birth, apr);
+            if (ymd_cmp(r->birth, q.birth) != 0 || r->sex != 2 || r->status != RS_RESIDENT ||
+                age < 18 || age > 44)
+                continue;
+            snprintf(list[len++], 11, "%s", r->atena);
+        }
+        candidates_free(cs, nc);
+    }
+    *out = list;
+    *n = len;
+    return rc;
+}
+
+static int write_vouchers(struct gen *g, const char *mother, struct ymd todoke, struct ymd due,
+                          int weeks, int used_any, int64_t run)
+{
+    char issues[14][24];
+    unsigned mask = 0;
+    int rc = 0;
+
+    for (int k = 1; k <= 14 && rc == 0; k++) {
+        struct issue_req q = {
+            .form = "ninpu_jushinken", .version = 1, .person = mother, .kind = "voucher", .seq = k,
+            .pages = 1,
+        };
+        rc = issues_record(g->st, g->a, run, &q, issues[k - 1], g->e);
+        g->t->issued++;
+    }
+    if (rc < 0 || !used_any)
+        return rc;
+    /* 受診: every 4 weeks to 23 weeks, every 2 to 35, then weekly, until the due date */
+    long day = ymd_to_days(todoke) + rng_range(&g->r, 3, 20);
+    long due_day = ymd_to_days(due);
+    int w = weeks + (int)((day - ymd_to_days(todoke)) / 7);
+    for (int k = 1; k <= 14 && day < due_day && rc == 0; k++) {
+        struct ymd d = ymd_from_days(day);
+        int64_t id;
+        int created;
+        rc = record_for_issue(g->st, g->a, REC_VOUCHER, issues[k - 1], mother, "ninpu_jushinken",
+                              0, &id, &created, g->e);
+        if (rc == 0)
+            rc = set_date(g, REC_VOUCHER, id, "vouchers.used_date", d);
+        if (rc == 0)
+            rc = set_int(g, REC_VOUCHER, id, "vouchers.weeks", w);
+        if (rc == 0)
+            rc = set(g, REC_VOUCHER, id, "vouchers.clinic_code",
+                     k % 3 ? "1310000011" : "1310000029");
+        if (rc == 0)
+            rc = set(g, REC_VOUCHER, id, "vouchers.tests", k == 1 ? "kihon,ketsueki,choonpa"
+                                                                 : "kihon");
+        if (rc == 0)
+            rc = set(g, REC_VOUCHER, id, "vouchers.amount_yen", k == 1 ? "12000" : "5000");
+        g->t->vouchers_used++;
+        unsigned bits = period_bits(g, d);
+        mask |= bits;
+        for (int b = 0; b <= 12; b++) {
+            if (bits & (1u << b))
+                table_of_bit(g, b)->ninpu_nobe++;
+        }
+        int step = w < 24 ? 28 : w < 36 ? 14 : 7;
+        day += step + rng_range(&g->r, -2, 2);
+        w = weeks + (int)((day - ymd_to_days(todoke)) / 7);
+    }
+    for (int b = 0; b <= 12; b++) {
+        if (mask & (1u << b))
+            table_of_bit(g, b)->ninpu_jitsu++;
+    }
+    return rc;
+}
+
+/* The 届出日: spread over the year, with the four boundary days well represented. */
+static struct ymd todoke_day(struct gen *g)
+{
+    double u = rng_unit(&g->r);
+
+    if (u < 0.01)
+        return (struct ymd){ g->fy, 3, 31 };          /* previous fiscal year */
+    if (u < 0.02)
+        return (struct ymd){ g->fy, 4, 1 };
+    if (u < 0.03)
+        return (struct ymd){ g->fy + 1, 3, 31 };
+    if (u < 0.04)
+        return (struct ymd){ g->fy + 1, 4, 1 };      /* next fiscal year */
+    long a = ymd_to_days((struct ymd){ g->fy, 4, 1 });
+    return ymd_from_days(rng_range(&g->r, a, a + 364));
+}
+
+static int write_pregnancy(struct gen *g, const char *mother, int64_t run_todoke,
+                           int64_t run_voucher)
+{
+    static const double band_w[] = { 0.78, 0.92, 0.95, 0.965, 0.98, 1.0 };
+    char issue[24];
+    int64_t id;
+    int created, rc, weeks = -1;
+    struct ymd todoke = todoke_day(g), due = { 0, 0, 0 };
+    int band = pick(&g->r, band_w, 6);
+
+    struct issue_req q = {
+        .form = "ninshin_todoke", .version = 1, .person = NULL, .kind = "blank", .pages = 2,
+    };
+    rc = issues_record(g->st, g->a, run_todoke, &q, issue, g->e);
+    if (rc < 0)
+        return rc;
+    g->t->issued++;
+    switch (band) {
+    case STATS_WEEKS_LE11: weeks = (int)rng_range(&g->r, 4, 11); break;
+    case STATS_WEEKS_12_19: weeks = (int)rng_range(&g->r, 12, 19); break;
+    case STATS_WEEKS_20_27: weeks = (int)rng_range(&g->r, 20, 27); break;
+    case STATS_WEEKS_GE28: weeks = (int)rng_range(&g->r, 28, 39); break;
+    case STATS_WEEKS_POSTPARTUM: weeks = (int)rng_range(&g->r, 37, 41); break;
+    default: break;
+    }
+    if (band == STATS_WEEKS_POSTPARTUM)
+        due = ymd_from_days(ymd_to_days(todoke) - rng_range(&g->r, 1, 60));
+    else if (weeks >= 0)
+        due = ymd_from_days(ymd_to_days(todoke) + 280 - weeks * 7 + rng_range(&g->r, -3, 3));
+    else if (chance(&g->r, 0.5))
+        due = ymd_from_days(ymd_to_days(todoke) + rng_range(&g->r, 30, 250));
+
+    rc = record_for_issue(g->st, g->a, REC_PREGNANCY, issue, mother, "ninshin_todoke", 0, &id,
+                          &created, g->e);
+    if (rc == 0)
+        rc = set_date(g, REC_PREGNANCY, id, "pregnancies.todoke_date", todoke);
+    if (rc == 0 && weeks >= 0)
+        rc = set_int(g, REC_PREGNANCY, id, "pregnancies.weeks_at_todoke", weeks);
+    if (rc == 0 && due.y)
+        rc = set_date(g, REC_PREGNANCY, id, "pregnancies.due_date", due);
+    if (rc == 0)
+        rc = set(g, REC_PREGNANCY, id, "pregnancies.diagnosed_by",
+                 chance(&g->r, 0.97) ? "ishi" : "josanshi");
+    if (rc == 0)
+        rc = set_int(g, REC_PREGNANCY, id, "pregnancies.parity", rng_range(&g->r, 0, 3));
+    if (rc == 0)
+        rc = set(g, REC_PREGNANCY, id, "pregnancy_answers.smoking",
+                 chance(&g->r, 0.9) ? "nai" : chance(&g->r, 0.7) ? "yameta" : "ari");
+    if (rc < 0)
+        return rc;
+    g->t->pregnancies++;
+
+    struct stats_tables *tb[2];
+    int ntb = tables_of(g, todoke, tb);
+    for (int t = 0; t < ntb; t++) {
+        tb[t]->todoke[band]++;
+        tb[t]->todoke_total++;
+    }
+    /* vouchers are handed over with the 母子健康手帳; 分娩後 ones go unused */
+    int used = band != STATS_WEEKS_POSTPARTUM && weeks >= 0 && !chance(&g->r, 0.04);
+    return write_vouchers(g, mother, todoke, due, weeks, used, run_voucher);
+}
+
+static int gen_pregnancies(struct gen *g, long want)
+{
+    char (*mothers)[11] = NULL;
+    long n = 0;
+    int64_t run_t = 0, run_v = 0;
+    int rc = find_mothers(g, want, &mothers, &n);
+
+    if (rc == 0)
+        rc = print_run_add(g->st, g->a, "activity", "ninshin_todoke", NULL, NULL, NULL,
+                           "demo activity", &run_t, g->e);
+    if (rc == 0)
+        rc = print_run_add(g->st, g->a, "activity", "ninpu_jushinken", NULL, NULL, NULL,
+                           "demo activity", &run_v, g->e);
+    for (long i = 0; i < n && rc == 0; i++)
+        rc = write_pregnancy(g, mothers[i], run_t, run_v);
+    g->t->mothers_short = want - n;
+    free(mothers);
+    return rc;
+}
+
+int activity_generate(struct store *st, const struct actor *a, const struct activity_params *p,
+                      struct activity_truth *truth, struct berr *e)
+{
+    struct gen g;
+    int rc;
+
+    memset(truth, 0, sizeof(*truth));
+    if (p->fiscal_year < 2000 || p->fiscal_year > 2100)
+        return berr_set(e, BERR_INVALID, "年度が正しくありません (%d)", p->fiscal_year);
+    rc = actor_require(a, PERM_FORMS_PRINT, e);
+    if (rc == 0)
+        rc = actor_require(a, PERM_INTAKE, e);
+    if (rc == 0)
+        rc = actor_require(a, PERM_RESIDENTS_READ, e);
+    if (rc < 0)
+        return rc;
+    memset(&g, 0, sizeof(g));
+    g.st = st;
+    g.a = a;
+    g.r.s = p->seed * 0x2545F4914F6CDD1DULL + 0x6A09E667F3BCC909ULL;
+    g.fy = p->fiscal_year;
+    g.t = truth;
+    g.e = e;
+    stats_period_fiscal(g.fy, &truth->year.period, e);
+    for (int k = 0; k < 12; k++) {
+        struct ymd m = ymd_add_months((struct ymd){ g.fy, 4, 1 }, k);
+        stats_period_month(m.y, m.m, &truth->month[k].period, e);
+    }
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = gen_checkups(&g);
+    if (rc == 0)
+        rc = gen_pregnancies(&g, p->pregnancies > 0 ? p->pregnancies
+                                                    : truth->year.checkup[STATS_4M].taisho);
+    if (rc == 0)
+        rc = store_commit(st, e);
+    else
+        store_rollback(st);
+    /* questions not on a form: marked as in records/stats.c */
+    for (int t = 0; t < 13; t++) {
+        struct stats_tables *x = t == 12 ? &truth->year : &truth->month[t];
+        for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+            for (int i = 0; i < STATS_IND_COUNT; i++) {
+                if (!stats_indicator_asked((enum stats_checkup)c, (enum stats_indicator)i))
+                    x->ind[c][i] = (struct stats_ratio){ 0, -1 };
+            }
+        }
+    }
+    return rc;
+}

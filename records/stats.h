@@ -1,0 +1,128 @@
+/*
+ * records/stats.h: the counting behind the 母子保健 statistics of the
+ * 地域保健・健康増進事業報告 (地域保健編) for a month or a fiscal year.
+ *
+ * What comes out is counts only: struct stats_tables has no place for a
+ * name, a 宛名番号 or anything else that points at a person, so nothing of
+ * the kind can leave this module through it.  Every cell is a rule written
+ * in reports/README.md (which records, which dates, which ages); the code
+ * in records/stats.c follows those rules and nothing else.
+ *
+ * Not for: drawing the tables (reports/stats.c) or lists of persons
+ * (follow-up lists are reports of their own, with their own audit).
+ */
+#ifndef BOSHI_RECORDS_STATS_H
+#define BOSHI_RECORDS_STATS_H
+
+#include "records/records.h"
+
+/* 妊娠週数 at notification (妊娠届出書の「届出日現在、満」). */
+enum stats_weeks_band {
+    STATS_WEEKS_LE11,        /* 満11週以内 */
+    STATS_WEEKS_12_19,       /* 満12〜19週 */
+    STATS_WEEKS_20_27,       /* 満20〜27週 */
+    STATS_WEEKS_GE28,        /* 満28週以上 */
+    STATS_WEEKS_POSTPARTUM,  /* 分娩後 */
+    STATS_WEEKS_UNKNOWN,     /* 不詳 */
+    STATS_WEEKS_COUNT
+};
+
+/* The three 乳幼児健康診査, in table order. */
+enum stats_checkup {
+    STATS_4M,                /* 乳児 (3〜5か月): nyuyoji_4m */
+    STATS_1Y6M,              /* 幼児 1歳6か月: nyuyoji_1y6m */
+    STATS_3Y,                /* 幼児 3歳: nyuyoji_3y */
+    STATS_CHECKUP_COUNT
+};
+
+/* 総合判定 (checkups.result). */
+enum stats_result {
+    STATS_RESULT_IJONASHI,   /* 異常なし */
+    STATS_RESULT_KIIRYO,     /* 既医療 */
+    STATS_RESULT_YOKANSATSU, /* 要観察 */
+    STATS_RESULT_YOSEIMITSU, /* 要精密 */
+    STATS_RESULT_YOCHIRYO,   /* 要治療 */
+    STATS_RESULT_BLANK,      /* 未記入 (or a value boshi does not know) */
+    STATS_RESULT_COUNT
+};
+
+/* 精密健康診査の結果 (referrals.result, from the seimitsu_houkoku slip). */
+enum stats_seimitsu {
+    STATS_SEIMITSU_IJONASHI, /* 異常なし */
+    STATS_SEIMITSU_KEIKA,    /* 要経過観察 */
+    STATS_SEIMITSU_YOCHIRYO, /* 要治療 */
+    STATS_SEIMITSU_CHIRYOCHU,/* 治療中 */
+    STATS_SEIMITSU_OTHER,    /* any other value */
+    STATS_SEIMITSU_COUNT
+};
+
+/* 問診回答状況: the 健やか親子21 indicators, in table order. */
+enum stats_indicator {
+    STATS_IND_SODATENIKUSA,  /* 育てにくさを感じる (いつも + 時々) */
+    STATS_IND_TAISHO,        /* その内 解決方法を知っている */
+    STATS_IND_YUTTARI,       /* ゆったりとした気分で子どもと過ごせる時間がある */
+    STATS_IND_CHIIKI,        /* この地域で子育てをしたい (そう思う + どちらかといえば) */
+    STATS_IND_SMOKE_FATHER,  /* 父の喫煙 あり */
+    STATS_IND_SMOKE_MOTHER,  /* 母の喫煙 あり */
+    STATS_IND_NINSHIN_KITSUEN,/* 妊娠中の喫煙 あり (3〜4か月 only) */
+    STATS_IND_SANGO_CARE,    /* 産後 指導・ケアを十分に受けられた (3〜4か月 only) */
+    STATS_IND_GYAKUTAI,      /* 虐待しているのではないかと思う行為 (いずれか) */
+    STATS_IND_COUNT
+};
+
+/* A period: a calendar month or a fiscal year (April - March), inclusive. */
+struct stats_period {
+    struct ymd from, to;
+    int fiscal_year;         /* YYYY of a fiscal year (April YYYY - March YYYY+1), 0 for a month */
+    int year, month;         /* the month, when fiscal_year == 0 */
+};
+
+/* Numerator over denominator (no-answers excluded); den < 0: not asked on this form. */
+struct stats_ratio {
+    long num, den;
+};
+
+struct stats_checkup_row {
+    long taisho;             /* 対象人員 */
+    long jushin;             /* 受診実人員 */
+    long result[STATS_RESULT_COUNT];   /* 総合判定, of the 受診実人員 */
+    long seimitsu_jushin;    /* 精密健康診査 受診実人員 */
+    long seimitsu[STATS_SEIMITSU_COUNT];/* its results */
+    long seimitsu_pending;   /* 要精密 with no result yet (未受診・未把握) */
+};
+
+struct stats_tables {
+    struct stats_period period;
+    /* 妊娠届出者数 */
+    long todoke[STATS_WEEKS_COUNT];
+    long todoke_total;
+    long todoke_undated;     /* pregnancy records with no 届出日 at all (never counted above) */
+    /* 妊婦一般健康診査 */
+    long ninpu_jitsu;        /* 受診実人員 */
+    long ninpu_nobe;         /* 受診延人員 */
+    /* 乳幼児健康診査 */
+    struct stats_checkup_row checkup[STATS_CHECKUP_COUNT];
+    /* 問診回答状況 */
+    struct stats_ratio ind[STATS_CHECKUP_COUNT][STATS_IND_COUNT];
+};
+
+/* The period of year-month; BERR_INVALID if not a real month (2000..2100). */
+int stats_period_month(int year, int month, struct stats_period *out, struct berr *e);
+/* The fiscal year starting April `fy`; BERR_INVALID outside 2000..2100. */
+int stats_period_fiscal(int fy, struct stats_period *out, struct berr *e);
+
+/* Form id of a checkup row ("nyuyoji_4m" ...). */
+const char *stats_checkup_form(enum stats_checkup c);
+/* 1 if the indicator is asked on that checkup's 問診票. */
+int stats_indicator_asked(enum stats_checkup c, enum stats_indicator i);
+
+/*
+ * Counts every cell for period p into out (zeroed first).  Needs the
+ * `reports` permission; reads in one transaction (a consistent snapshot)
+ * and writes one audit entry (function reports.stats, no person, the
+ * period as detail).
+ */
+int stats_count(struct store *st, const struct actor *a, const struct stats_period *p,
+                struct stats_tables *out, struct berr *e);
+
+#endif
