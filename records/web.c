@@ -167,3 +167,46 @@ cleanup:
     }
     return rc;
 }
+
+int web_person_records(struct store *st, const struct actor *a, const char *atena,
+                       const char *reason, web_record_fn fn, void *ctx, struct berr *e)
+{
+    static const struct { const char *table, *sql; } q[] = {
+        { "pregnancies", "SELECT todoke_date, weeks_at_todoke, due_date, parity, diagnosed_by, "
+                         "issue_id FROM pregnancies WHERE mother = ? ORDER BY id" },
+        { "vouchers", "SELECT kai, used_date, weeks, clinic_code, tests, amount_yen, issue_id "
+                      "FROM vouchers WHERE mother = ? ORDER BY kai, id" },
+        { "checkups", "SELECT form, exam_date, height_cm, weight_kg, head_cm, chest_cm, findings, "
+                      "result, referral_targets, issue_id FROM checkups WHERE person = ? ORDER BY id" },
+        { "referrals", "SELECT targets, result, result_date, issue_id, created_at, closed_at "
+                       "FROM referrals WHERE person = ? ORDER BY id" },
+    };
+    sqlite3_stmt *s = NULL;
+    char detail[512];
+    int rc = actor_require(a, PERM_RECORDS_READ, e);
+
+    if (rc < 0)
+        return rc;
+    snprintf(detail, sizeof(detail), "記録の表示 (処理事由: %s)", reason ? reason : "");
+    rc = audit_append(st, a, "web.person", atena, detail, e);
+    for (size_t t = 0; rc == 0 && t < sizeof(q) / sizeof(q[0]); t++) {
+        rc = db_prepare(st, &s, q[t].sql, e);
+        if (rc < 0)
+            break;
+        sqlite3_bind_text(s, 1, atena, -1, SQLITE_STATIC);
+        while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+            const char *names[32], *values[32];
+            int n = sqlite3_column_count(s);
+            if (n > 32)
+                n = 32;
+            for (int i = 0; i < n; i++) {
+                names[i] = sqlite3_column_name(s, i);
+                values[i] = db_col(s, i);
+            }
+            rc = fn(q[t].table, n, names, values, ctx);
+        }
+        sqlite3_finalize(s);
+        s = NULL;
+    }
+    return rc;
+}

@@ -5,6 +5,7 @@
  * failed_logins and locked_until columns.
  * Not for: sessions (review/ keeps them in memory) or permissions (an
  * account's permissions are resolved by actor_for_login on every request).
+ * Also the read of a person's records for the Person screen.
  * Time is passed in (seconds since the epoch) so tests can move the clock.
  */
 #ifndef BOSHI_RECORDS_WEB_H
@@ -37,5 +38,16 @@ int web_password_set(struct store *st, const struct actor *a, const char *login,
  */
 int web_login(struct store *st, const char *login, const char *password, time_t now,
               struct actor *out, struct berr *e);
+
+/*
+ * A person's records, for the Person screen: each row of pregnancies and
+ * vouchers (as mother), checkups and referrals (as the child), oldest
+ * first, as column names and text values.  Needs records.read; audited
+ * (function "web.person", the reason in the detail).
+ */
+typedef int (*web_record_fn)(const char *table, int ncols, const char *const *names,
+                             const char *const *values, void *ctx);
+int web_person_records(struct store *st, const struct actor *a, const char *atena,
+                       const char *reason, web_record_fn fn, void *ctx, struct berr *e);
 
 #endif
