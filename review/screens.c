@@ -31,6 +31,18 @@ static int parse_id(const char *s, int64_t *id)
     return (*end != '\0' || *id <= 0 || errno) ? -1 : 0;
 }
 
+/* The HTTP status for a module's error. */
+static int status_for(const struct berr *e)
+{
+    switch (e->code) {
+    case BERR_DENIED: return 403;
+    case BERR_NOTFOUND: return 404;
+    case BERR_CONFLICT: return 409;
+    case BERR_INVALID: return 422;
+    default: return 500;
+    }
+}
+
 static const char *nz(const char *s)
 {
     return s ? s : "";
@@ -79,13 +91,36 @@ static void value_label(struct buf *b, const struct forms_field *fld, const char
     }
 }
 
-/* The queue's grouping of reasons: identity reasons name candidates, so they are one group. */
+/*
+ * The queue's grouping of reasons: identity reasons name candidates and a
+ * mismatch quotes what was read, so only the kind of reason is kept.
+ */
 static void reason_key(const struct review_row *x, char *out, size_t n)
 {
-    if (strcmp(x->kind, "identity") == 0)
+    size_t len;
+
+    if (strcmp(x->kind, "identity") == 0) {
         snprintf(out, n, "本人確認");
-    else
-        snprintf(out, n, "%s", x->reason);
+        return;
+    }
+    /* the kind of reason, without what was read (it may be a name) */
+    static const char *const seps[] = { "(", ":", "「", "（", "：" };
+    len = strlen(x->reason);
+    for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
+        const char *p = strstr(x->reason, seps[i]);
+        if (p != NULL && (size_t)(p - x->reason) < len)
+            len = (size_t)(p - x->reason);
+    }
+    if (len >= 3 && x->reason[len - 1] == ' ')
+        len--;
+    snprintf(out, n, "%.*s", (int)len, x->reason);
+}
+
+/* Fields whose value is a name or free text: not shown in lists (audited screens only). */
+static int personal_kind(const struct forms_field *fld)
+{
+    return fld == NULL || fld->kind == FORMS_PRINTED || fld->kind == FORMS_KANA ||
+           fld->kind == FORMS_TEXT || fld->kind == FORMS_MYNUMBER;
 }
 
 /* ---- the open queue, collected ------------------------------------------------ */
@@ -330,7 +365,7 @@ static void h_queue(struct req *r)
     q.form = req_param(r, "form");
     q.batch = req_param(r, "batch");
     if (queue_load(r, &q, &e) < 0) {
-        page_error(r, 500, "確認待ちを読めません", e.msg);
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
         goto cleanup;
     }
     page_begin(r, "確認待ち", "queue");
@@ -370,6 +405,8 @@ static void h_queue(struct req *r)
             buf_adds(b, "</td><td>");
             if (strcmp(it->kind, "identity") == 0)
                 buf_adds(b, "<span class=\"none\">(候補は項目画面で)</span>");
+            else if (personal_kind(field_def(r, it->form, 0, it->field)))
+                buf_adds(b, "<span class=\"none\">(項目画面で)</span>");
             else
                 value_label(b, field_def(r, it->form, 0, it->field), it->suggested);
             buf_adds(b, "</td><td>");
@@ -473,7 +510,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     int open = strcmp(x->status, "open") == 0, choice;
 
     if (page_get(r->srv->st, x->r.page_id, &pg, &e) < 0) {
-        page_error(r, 500, "ページを読めません", e.msg);
+        page_error(r, status_for(&e), "ページを読めません", e.msg);
         return;
     }
     fld = field_def(r, pg.form, pg.version, x->field);
@@ -605,7 +642,7 @@ static void item_next(struct req *r)
     parse_id(req_param(r, "after"), &after);
     risk = atoi(nz(req_param(r, "risk")));
     if (queue_load(r, &q, &e) < 0) {
-        page_error(r, 500, "確認待ちを読めません", e.msg);
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
         goto cleanup;
     }
     for (size_t i = 0; i < q.n && next == NULL; i++)
@@ -778,7 +815,7 @@ static void h_field(struct req *r)
     q.batch = req_param(r, "batch");
     q.reason = req_param(r, "reason");
     if (queue_load(r, &q, &e) < 0) {
-        page_error(r, 500, "確認待ちを読めません", e.msg);
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
         goto cleanup;
     }
     if (q.form == NULL || q.field == NULL || !*q.form || !*q.field) {
@@ -970,19 +1007,21 @@ static void h_page(struct req *r)
     if (audit_append(r->srv->st, &r->actor, "web.page", pg.subject[0] ? pg.subject : NULL, detail,
                      &e) < 0 ||
         page_readings(r->srv->st, id, keep_reading, &rs, &e) < 0) {
-        page_error(r, 500, "ページを読めません", e.msg);
+        page_error(r, status_for(&e), "ページを読めません", e.msg);
         goto cleanup;
     }
     q.page_id = id;
     if (queue_load(r, &q, &e) < 0) {
-        page_error(r, 500, "確認待ちを読めません", e.msg);
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
         goto cleanup;
     }
     page_begin(r, "ページの読取結果", "page");
     buf_adds(b, "<h1>ページの読取結果</h1><p class=\"meta\">");
     html_esc(b, form_title(r, pg.form));
-    buf_addf(b, " ・%dページ目 ・状態 ", pg.page_no);
-    html_esc(b, pg.status);
+    buf_addf(b, " ・%dページ目 ・", pg.page_no);
+    html_esc(b, strcmp(pg.status, "landed") == 0 ? "登録済み"
+                : strcmp(pg.status, "queued") == 0 ? "確認待ちあり"
+                : strcmp(pg.status, "rejected") == 0 ? "却下" : pg.status);
     buf_addf(b, " ・確認待ち %zu 件</p>", q.n);
     if (ok) {
         buf_adds(b, "<p class=\"flash\">");
@@ -1044,7 +1083,21 @@ static void h_page(struct req *r)
             buf_adds(b, "</small>");
         }
         buf_adds(b, "</td><td>");
-        if (it) {
+        if (it && fld && (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK ||
+                          fld->kind == FORMS_PRESENCE)) {
+            buf_addf(b, "<select name=\"v_%lld\"><option value=\"\">保留</option>", (long long)it->id);
+            for (size_t k = 0; k < fld->n_options && fld->kind == FORMS_CHOICE; k++) {
+                buf_adds(b, "<option value=\"");
+                html_esc(b, fld->options[k].value);
+                buf_adds(b, "\">");
+                html_esc(b, fld->options[k].label);
+                buf_adds(b, "</option>");
+            }
+            if (fld->kind != FORMS_CHOICE)
+                buf_adds(b, "<option value=\"1\">あり</option><option value=\"0\">なし</option>");
+            buf_addf(b, "</select><label class=\"small\"><input type=\"checkbox\" name=\"x_%lld\" "
+                        "value=\"1\">空欄</label>", (long long)it->id);
+        } else if (it) {
             buf_addf(b, "<input name=\"v_%lld\" value=\"", (long long)it->id);
             html_esc(b, it->suggested);
             buf_addf(b, "\" autocomplete=\"off\"><label class=\"small\"><input type=\"checkbox\" "
@@ -1086,7 +1139,7 @@ static void h_page_post(struct req *r)
     }
     q.page_id = id;
     if (queue_load(r, &q, &e) < 0) {
-        page_error(r, 500, "確認待ちを読めません", e.msg);
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
         goto cleanup;
     }
     for (size_t k = 0; k < q.n; k++) {
