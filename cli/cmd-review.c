@@ -4,10 +4,12 @@
  * the same module functions).  A value is checked against its field's
  * definition before it is stored; an identity is a 宛名番号 that must exist.
  * When the last open item of a page is resolved, the page's record lands in
- * the same transaction.
+ * the same transaction.  Checking and resolving are review_item_apply()
+ * (review/resolve.c), shared with the web UI.
  */
 #include "cli/cli.h"
 #include "intake/intake.h"
+#include "review/review.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -92,28 +94,6 @@ static int cmd_review_list(struct cli_ctx *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-struct item_ctx {
-    struct review_row r;
-    char field[64], kind[16], reason[256], suggested[OCR_TEXT_MAX], status[16], form[40],
-        subject[40], source[512];
-};
-
-static int keep_item(const struct review_row *r, void *p)
-{
-    struct item_ctx *x = p;
-
-    x->r = *r;
-    snprintf(x->field, sizeof(x->field), "%s", r->field);
-    snprintf(x->kind, sizeof(x->kind), "%s", r->kind);
-    snprintf(x->reason, sizeof(x->reason), "%s", r->reason);
-    snprintf(x->suggested, sizeof(x->suggested), "%s", r->suggested);
-    snprintf(x->status, sizeof(x->status), "%s", r->status);
-    snprintf(x->form, sizeof(x->form), "%s", r->form);
-    snprintf(x->subject, sizeof(x->subject), "%s", r->subject);
-    snprintf(x->source, sizeof(x->source), "%s", r->source);
-    return 0;
-}
-
 static int parse_id(struct cli_ctx *c, const char *s, int64_t *id)
 {
     char *end;
@@ -139,7 +119,7 @@ static int write_file(const char *path, const void *data, size_t n)
 
 static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
 {
-    struct item_ctx x;
+    struct review_item x;
     struct page_row pg;
     int64_t id;
     void *png = NULL;
@@ -152,7 +132,7 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
         return cli_usage(c);
     if (parse_id(c, argv[1], &id) < 0)
         return EXIT_USAGE;
-    if (review_get(c->st, &c->actor, id, keep_item, &x, &e) < 0 ||
+    if (review_item_get(c->st, &c->actor, id, &x, &e) < 0 ||
         page_get(c->st, x.r.page_id, &pg, &e) < 0)
         return cli_fail(c, &e);
     fprintf(c->out, "確認待ち %lld  [%s]  重要度 %d\n", (long long)id, x.status, x.r.risk);
@@ -191,50 +171,11 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     return rc;
 }
 
-/* Checks value for the item's field; canonical form into out. */
-static int check_value(struct cli_ctx *c, const struct item_ctx *x, const struct page_row *pg,
-                       const char *value, char *out, size_t n)
-{
-    struct berr e;
-
-    if (strcmp(x->kind, "identity") == 0) {
-        struct resident r;
-        if (residents_get(c->st, &c->actor, value, "review.identity", &r, &e) < 0) {
-            cli_fail(c, &e);
-            return -1;
-        }
-        resident_release(&r);
-        snprintf(out, n, "%s", value);
-        return 0;
-    }
-    if (strcmp(x->kind, "field") != 0) {
-        snprintf(out, n, "%s", value);
-        return 0;
-    }
-    const struct forms_registry *reg = cli_forms(c);
-    const struct forms_form *f = reg ? forms_registry_get(reg, pg->form, pg->version) : NULL;
-    const struct forms_field *fld = f ? forms_field_find(f, x->field) : NULL;
-    struct forms_value v;
-    if (fld == NULL)
-        return cli_errorf(c, "項目 %s の定義がありません", x->field) ? -1 : -1;
-    forms_value_init(&v);
-    if (forms_value_parse(fld, value, &v, &e) < 0) {
-        forms_value_release(&v);
-        cli_fail(c, &e);
-        return -1;
-    }
-    snprintf(out, n, "%s", v.present ? v.text : "");
-    forms_value_release(&v);
-    return 0;
-}
-
 static int resolve(struct cli_ctx *c, int argc, char **argv, enum review_action act)
 {
-    struct item_ctx x;
-    struct page_row pg;
-    int64_t id, page_id = 0;
-    int done = 0, txn = 0;
-    char value[OCR_TEXT_MAX] = "";
+    struct review_item x;
+    struct review_outcome out;
+    int64_t id;
     struct berr e;
 
     berr_clear(&e);
@@ -242,46 +183,21 @@ static int resolve(struct cli_ctx *c, int argc, char **argv, enum review_action 
         return cli_usage(c);
     if (parse_id(c, argv[1], &id) < 0)
         return EXIT_USAGE;
-    if (review_get(c->st, &c->actor, id, keep_item, &x, &e) < 0 ||
-        page_get(c->st, x.r.page_id, &pg, &e) < 0)
+    if (review_item_get(c->st, &c->actor, id, &x, &e) < 0)
         return cli_fail(c, &e);
-    if (act == REVIEW_ACCEPT) {
-        if (strcmp(x.kind, "issue") != 0 && strcmp(x.kind, "rule") != 0 && x.suggested[0] == '\0')
-            return cli_errorf(c, "候補の値がありません。boshi review correct %lld 値 で入力してください",
-                              (long long)id);
-        if (x.suggested[0] && check_value(c, &x, &pg, x.suggested, value, sizeof(value)) < 0)
-            return EXIT_FAIL;
-    } else if (act == REVIEW_CORRECT) {
-        if (check_value(c, &x, &pg, argv[2], value, sizeof(value)) < 0)
-            return EXIT_FAIL;
-    }
-    if (store_begin(c->st, &e) < 0)
+    if (act == REVIEW_ACCEPT && strcmp(x.kind, "issue") != 0 && strcmp(x.kind, "rule") != 0 &&
+        x.suggested[0] == '\0')
+        return cli_errorf(c, "候補の値がありません。boshi review correct %lld 値 で入力してください",
+                          (long long)id);
+    if (review_item_apply(c->st, &c->actor, cli_forms(c), &x, act,
+                          act == REVIEW_CORRECT ? argv[2] : NULL, &out, &e) < 0)
         return cli_fail(c, &e);
-    txn = 1;
-    if (review_resolve(c->st, &c->actor, id, act, act == REVIEW_REJECT ? NULL : value, &done,
-                       &page_id, &e) < 0)
-        goto fail;
-    if (act == REVIEW_REJECT && strcmp(x.kind, "identity") == 0) {
-        if (page_set_rejected(c->st, page_id, "確認で本人を確定できず却下", &e) < 0)
-            goto fail;
-        done = 0;
-    }
-    if (done && intake_land_page(c->st, &c->actor, cli_forms(c), page_id, &e) < 0)
-        goto fail;
-    if (store_commit(c->st, &e) < 0) {
-        txn = 0;
-        goto fail;
-    }
     static const char *const verb[] = { "承認", "訂正", "却下" };
     fprintf(c->out, "確認待ち %lld を%sしました%s%s\n", (long long)id, verb[act],
-            value[0] ? ": " : "", value);
-    if (done)
+            out.value[0] ? ": " : "", out.value);
+    if (out.page_done)
         fprintf(c->out, "  ページの確認がすべて終わり、記録に登録しました\n");
     return EXIT_OK;
-fail:
-    if (txn)
-        store_rollback(c->st);
-    return cli_fail(c, &e);
 }
 
 static int cmd_review_accept(struct cli_ctx *c, int argc, char **argv)

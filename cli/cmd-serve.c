@@ -1,0 +1,102 @@
+/*
+ * cmd-serve.c: `boshi serve` - the nurses' web UI (review/).  Reads the TLS
+ * certificate and key files, starts the server and waits for SIGINT or
+ * SIGTERM.  Prints where it listens; logs nothing about requests (no
+ * person's data, no 個人番号 ever reaches a log).
+ */
+#include "cli/cli.h"
+#include "review/review.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "listen", required_argument, NULL, 'l' },
+        { "tls-cert", required_argument, NULL, 'c' },
+        { "tls-key", required_argument, NULL, 'k' },
+        { "insecure", no_argument, NULL, 'i' },
+        { "threads", required_argument, NULL, 't' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct review_server_opts o;
+    struct review_server *srv = NULL;
+    const char *cert_path = NULL, *key_path = NULL;
+    char *cert = NULL, *key = NULL;
+    size_t n;
+    struct berr e;
+    struct sigaction sa;
+    int opt, rc = EXIT_FAIL;
+
+    berr_clear(&e);
+    memset(&o, 0, sizeof(o));
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'l': o.listen = optarg; break;
+        case 'c': cert_path = optarg; break;
+        case 'k': key_path = optarg; break;
+        case 'i': o.insecure = 1; break;
+        case 't': o.threads = atoi(optarg); break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc || (cert_path == NULL) != (key_path == NULL))
+        return cli_usage(c);
+    if (cert_path && (file_read_all(cert_path, &cert, &n, &e) < 0 ||
+                      file_read_all(key_path, &key, &n, &e) < 0)) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    o.store_path = c->db_path;
+    o.forms = cli_forms(c);
+    if (o.forms == NULL)
+        goto cleanup;
+    o.tls_cert_pem = cert;
+    o.tls_key_pem = key;
+    if (review_server_start(&o, &srv, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    fprintf(c->out, "読取確認の画面を %s://%s で公開しています (Ctrl+C で終了)\n", cert ? "https" : "http",
+            o.listen ? o.listen : "127.0.0.1:8080");
+    fprintf(c->out, "listening on port %u\n", (unsigned)review_server_port(srv));
+    fflush(c->out);
+    while (!stop_requested)
+        pause();
+    rc = EXIT_OK;
+cleanup:
+    review_server_stop(&srv);
+    free(cert);
+    free(key);
+    return rc;
+}
+
+const struct cmd_entry cmd_serve_entry = {
+    .name = "serve",
+    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure]",
+    .summary = "読取確認の Web 画面を公開 / serve the nurses' web UI",
+    .help = "  --listen ADDR:PORT   待ち受けるアドレス (既定 127.0.0.1:8080、ポート 0 は空いている番号)\n"
+            "  --tls-cert, --tls-key  PEM の証明書と鍵: HTTPS で公開します\n"
+            "  --insecure           暗号化なしの HTTP を 127.0.0.1 以外でも許す (閉じたネットワークのみ)\n"
+            "ログインは boshi の利用者名と `boshi users passwd` で設定したパスワードです。\n",
+    .needs = NEED_STORE,
+    .perm = -1,
+    .run = cmd_serve,
+};

@@ -1,0 +1,212 @@
+/*
+ * web.c: passwords and lockout for the web UI (see records/web.h).  The
+ * hash is libsodium's crypto_pwhash_str (argon2id, interactive limits);
+ * locked_until is an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ", so it
+ * compares as text.
+ * Not for: sessions or cookies (review/server.c).
+ */
+#include "records/records-internal.h"
+#include "records/web.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static void iso_utc(time_t t, char out[32])
+{
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int web_password_set(struct store *st, const struct actor *a, const char *login,
+                     const char *password, struct berr *e)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    sqlite3_stmt *s = NULL;
+    size_t n = strlen(password);
+    int rc = 0;
+
+    if (!(a != NULL && strcmp(a->login, login) == 0))
+        rc = actor_require(a, PERM_USERS_ADMIN, e);
+    if (rc < 0)
+        return rc;
+    if (n < WEB_PASSWORD_MIN || n > WEB_PASSWORD_MAX)
+        return berr_set(e, BERR_INVALID, "パスワードは %d 文字以上 %d 文字以下にしてください",
+                        WEB_PASSWORD_MIN, WEB_PASSWORD_MAX);
+    if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return berr_set(e, BERR_FAIL, "パスワードのハッシュ化に失敗しました (メモリ不足)");
+    rc = store_begin(st, e);
+    if (rc < 0)
+        goto cleanup;
+    rc = db_prepare(st, &s, "UPDATE users SET pw_hash = ?, failed_logins = 0, locked_until = NULL "
+                            "WHERE login = ?", e);
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, login, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = db_fail(st, "パスワードの設定", e);
+        else if (sqlite3_changes(st->db) == 0)
+            rc = berr_set(e, BERR_NOTFOUND, "利用者「%s」はいません (no such user)", login);
+    }
+    if (rc == 0) {
+        char detail[128];
+        snprintf(detail, sizeof(detail), "パスワード設定 %s", login);
+        rc = audit_append(st, a, "users.passwd", NULL, detail, e);
+    }
+    if (rc < 0)
+        store_rollback(st);
+    else
+        rc = store_commit(st, e);
+cleanup:
+    sqlite3_finalize(s);
+    sodium_memzero(hash, sizeof(hash));
+    return rc;
+}
+
+/* Records the outcome of an attempt: failures (0 resets) and the lock. */
+static int set_failures(struct store *st, int64_t uid, int failures, const char *locked_until,
+                        struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                        e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int(s, 1, failures);
+    db_bind_text(s, 2, locked_until);
+    sqlite3_bind_int64(s, 3, uid);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "ログイン記録の更新", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int web_login(struct store *st, const char *login, const char *password, time_t now,
+              struct actor *out, struct berr *e)
+{
+    static const char *const wrong = "利用者名またはパスワードが違います";
+    sqlite3_stmt *s = NULL;
+    struct actor who;
+    char now_iso[32], until[32], hash[crypto_pwhash_STRBYTES] = "", locked[32] = "";
+    int64_t uid = 0;
+    int failures = 0, found = 0, rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&who, 0, sizeof(who));
+    iso_utc(now, now_iso);
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &s, "SELECT id, coalesce(pw_hash, ''), failed_logins, "
+                            "coalesce(locked_until, '') FROM users WHERE login = ?", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        found = 1;
+        uid = sqlite3_column_int64(s, 0);
+        snprintf(hash, sizeof(hash), "%s", db_col(s, 1));
+        failures = sqlite3_column_int(s, 2);
+        snprintf(locked, sizeof(locked), "%s", db_col(s, 3));
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (!found) {
+        rc = berr_set(e, BERR_DENIED, "%s", wrong);
+        goto cleanup;
+    }
+    who.user_id = uid;
+    snprintf(who.login, sizeof(who.login), "%s", login);
+    if (locked[0] && strcmp(locked, now_iso) > 0) {
+        rc = audit_append(st, &who, "web.login_locked", NULL, "ロック中のログイン試行", e);
+        if (rc == 0)
+            rc = berr_set(e, BERR_DENIED,
+                          "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
+                          "15分後にもう一度お試しください");
+        goto cleanup;
+    }
+    if (hash[0] == '\0' ||
+        crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
+        failures = locked[0] ? 1 : failures + 1;
+        if (failures >= WEB_LOCK_FAILURES) {
+            iso_utc(now + WEB_LOCK_SECONDS, until);
+            rc = set_failures(st, uid, 0, until, e);
+            if (rc == 0)
+                rc = audit_append(st, &who, "web.login_failed", NULL,
+                                  "パスワード誤り (5回連続: 15分間ロック)", e);
+        } else {
+            rc = set_failures(st, uid, failures, NULL, e);
+            if (rc == 0)
+                rc = audit_append(st, &who, "web.login_failed", NULL, "パスワード誤り", e);
+        }
+        if (rc == 0)
+            rc = berr_set(e, BERR_DENIED, "%s", wrong);
+        goto cleanup;
+    }
+    rc = set_failures(st, uid, 0, NULL, e);
+    if (rc == 0)
+        rc = actor_for_login(st, login, out, e);
+    if (rc == 0)
+        rc = audit_append(st, out, "web.login", NULL, "ログイン", e);
+cleanup:
+    sqlite3_finalize(s);
+    sodium_memzero(hash, sizeof(hash));
+    /* a refused attempt is still recorded: commit unless the store failed */
+    if (rc == BERR_FAIL) {
+        store_rollback(st);
+        return rc;
+    }
+    {
+        struct berr ce;
+        if (store_commit(st, &ce) < 0)
+            return berr_set(e, BERR_FAIL, "%s", ce.msg);
+    }
+    return rc;
+}
+
+int web_person_records(struct store *st, const struct actor *a, const char *atena,
+                       const char *reason, web_record_fn fn, void *ctx, struct berr *e)
+{
+    static const struct { const char *table, *sql; } q[] = {
+        { "pregnancies", "SELECT todoke_date, weeks_at_todoke, due_date, parity, diagnosed_by, "
+                         "issue_id FROM pregnancies WHERE mother = ? ORDER BY id" },
+        { "vouchers", "SELECT kai, used_date, weeks, clinic_code, tests, amount_yen, issue_id "
+                      "FROM vouchers WHERE mother = ? ORDER BY kai, id" },
+        { "checkups", "SELECT form, exam_date, height_cm, weight_kg, head_cm, chest_cm, findings, "
+                      "result, referral_targets, issue_id FROM checkups WHERE person = ? ORDER BY id" },
+        { "referrals", "SELECT targets, result, result_date, issue_id, created_at, closed_at "
+                       "FROM referrals WHERE person = ? ORDER BY id" },
+    };
+    sqlite3_stmt *s = NULL;
+    char detail[512];
+    int rc = actor_require(a, PERM_RECORDS_READ, e);
+
+    if (rc < 0)
+        return rc;
+    snprintf(detail, sizeof(detail), "記録の表示 (処理事由: %s)", reason ? reason : "");
+    rc = audit_append(st, a, "web.person", atena, detail, e);
+    for (size_t t = 0; rc == 0 && t < sizeof(q) / sizeof(q[0]); t++) {
+        rc = db_prepare(st, &s, q[t].sql, e);
+        if (rc < 0)
+            break;
+        sqlite3_bind_text(s, 1, atena, -1, SQLITE_STATIC);
+        while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+            const char *names[32], *values[32];
+            int n = sqlite3_column_count(s);
+            if (n > 32)
+                n = 32;
+            for (int i = 0; i < n; i++) {
+                names[i] = sqlite3_column_name(s, i);
+                values[i] = db_col(s, i);
+            }
+            rc = fn(q[t].table, n, names, values, ctx);
+        }
+        sqlite3_finalize(s);
+        s = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,124 @@
+/*
+ * resolve.c: resolving one review item, shared by `boshi review` and the web
+ * UI so both check a value the same way and land a page the same way.
+ * Not for: presenting the item (cli/cmd-review.c, review/screens.c).
+ */
+#include "review/review.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int keep_item(const struct review_row *r, void *p)
+{
+    struct review_item *x = p;
+
+    x->r = *r;
+    snprintf(x->field, sizeof(x->field), "%s", r->field);
+    snprintf(x->kind, sizeof(x->kind), "%s", r->kind);
+    snprintf(x->reason, sizeof(x->reason), "%s", r->reason);
+    snprintf(x->suggested, sizeof(x->suggested), "%s", r->suggested);
+    snprintf(x->status, sizeof(x->status), "%s", r->status);
+    snprintf(x->value, sizeof(x->value), "%s", r->value);
+    snprintf(x->form, sizeof(x->form), "%s", r->form);
+    snprintf(x->subject, sizeof(x->subject), "%s", r->subject);
+    snprintf(x->source, sizeof(x->source), "%s", r->source);
+    snprintf(x->batch, sizeof(x->batch), "%s", r->batch);
+    x->r.field = x->field;
+    x->r.kind = x->kind;
+    x->r.reason = x->reason;
+    x->r.suggested = x->suggested;
+    x->r.status = x->status;
+    x->r.value = x->value;
+    x->r.form = x->form;
+    x->r.subject = x->subject;
+    x->r.source = x->source;
+    x->r.batch = x->batch;
+    return 0;
+}
+
+int review_item_get(struct store *st, const struct actor *a, int64_t id, struct review_item *out,
+                    struct berr *e)
+{
+    memset(out, 0, sizeof(*out));
+    return review_get(st, a, id, keep_item, out, e);
+}
+
+int review_item_check(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                      const struct review_item *x, const struct page_row *pg, const char *value,
+                      char *out, size_t n, struct berr *e)
+{
+    const struct forms_form *f;
+    const struct forms_field *fld;
+    struct forms_value v;
+    int rc;
+
+    if (strcmp(x->kind, "identity") == 0) {
+        struct resident r;
+        rc = residents_get(st, a, value, "review.identity", &r, e);
+        if (rc < 0)
+            return rc;
+        resident_release(&r);
+        snprintf(out, n, "%s", value);
+        return 0;
+    }
+    if (strcmp(x->kind, "field") != 0) {
+        snprintf(out, n, "%s", value);
+        return 0;
+    }
+    f = forms ? forms_registry_get(forms, pg->form, pg->version) : NULL;
+    fld = f ? forms_field_find(f, x->field) : NULL;
+    if (fld == NULL)
+        return berr_set(e, BERR_INVALID, "項目 %s の定義がありません", x->field);
+    forms_value_init(&v);
+    rc = forms_value_parse(fld, value, &v, e);
+    if (rc == 0)
+        snprintf(out, n, "%s", v.present ? v.text : "");
+    forms_value_release(&v);
+    return rc;
+}
+
+int review_item_apply(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                      const struct review_item *x, enum review_action act, const char *value,
+                      struct review_outcome *out, struct berr *e)
+{
+    struct page_row pg;
+    int rc, txn = 0;
+
+    memset(out, 0, sizeof(*out));
+    rc = page_get(st, x->r.page_id, &pg, e);
+    if (rc < 0)
+        return rc;
+    if (act == REVIEW_ACCEPT) {
+        if (strcmp(x->kind, "issue") != 0 && strcmp(x->kind, "rule") != 0 && x->suggested[0] == '\0')
+            return berr_set(e, BERR_INVALID, "候補の値がありません。正しい値を入力してください");
+        if (x->suggested[0])
+            rc = review_item_check(st, a, forms, x, &pg, x->suggested, out->value,
+                                   sizeof(out->value), e);
+    } else if (act == REVIEW_CORRECT) {
+        rc = review_item_check(st, a, forms, x, &pg, value ? value : "", out->value,
+                               sizeof(out->value), e);
+    }
+    if (rc < 0)
+        return rc;
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    txn = 1;
+    rc = review_resolve(st, a, x->r.id, act, act == REVIEW_REJECT ? NULL : out->value,
+                        &out->page_done, &out->page_id, e);
+    if (rc == 0 && act == REVIEW_REJECT && strcmp(x->kind, "identity") == 0) {
+        rc = page_set_rejected(st, out->page_id, "確認で本人を確定できず却下", e);
+        out->page_done = 0;
+    }
+    if (rc == 0 && out->page_done)
+        rc = intake_land_page(st, a, forms, out->page_id, e);
+    if (rc == 0) {
+        txn = 0;
+        rc = store_commit(st, e);
+    }
+    if (rc < 0 && txn)
+        store_rollback(st);
+    if (rc < 0)
+        out->page_done = 0;
+    return rc;
+}

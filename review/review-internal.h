@@ -1,0 +1,123 @@
+/*
+ * review-internal.h: what the files of review/ share: one request being
+ * answered (struct req), the route table's shape, the HTML helpers
+ * (html.c), the screens (screens.c) and the built-in assets (assets.c).
+ * Not for: anything outside review/.
+ */
+#ifndef BOSHI_REVIEW_INTERNAL_H
+#define BOSHI_REVIEW_INTERNAL_H
+
+#include <pthread.h>
+#include <time.h>
+
+#include "review/review.h"
+
+#define REVIEW_MAX_SESSIONS 256
+#define REVIEW_MAX_FORM (64 * 1024)   /* bytes of a POST body */
+
+struct session {
+    int used;
+    char token[65];          /* the cookie value: 32 random bytes, hex */
+    char csrf[65];           /* the form token of this session */
+    char login[64];
+    time_t last_seen;
+};
+
+struct png_cache_entry {
+    int64_t page_id, reading_id;
+    void *png;
+    size_t len;
+    unsigned long used;
+};
+#define REVIEW_PNG_CACHE 8
+
+struct review_server {
+    struct MHD_Daemon *d;
+    struct store *st;
+    char *store_path;
+    const struct forms_registry *forms;
+    pthread_mutex_t lock;    /* the store connection, sessions, cache: one request at a time */
+    int tls;
+    uint16_t port;
+    struct session sessions[REVIEW_MAX_SESSIONS];
+    struct png_cache_entry cache[REVIEW_PNG_CACHE];
+    unsigned long cache_tick;
+    char *cert, *key;
+};
+
+struct kv {
+    char *k, *v;
+};
+
+/* One request and its answer. */
+struct req {
+    struct review_server *srv;
+    struct MHD_Connection *conn;
+    const char *method, *path;    /* path without the query */
+    const char *rest;             /* path after the route's prefix */
+    struct session *sess;         /* NULL when not logged in */
+    struct actor actor;           /* valid when sess != NULL */
+    struct kv *form;              /* POST fields (application/x-www-form-urlencoded) */
+    size_t nform;
+    int frag;                     /* answer with the <main> fragment only (JS navigation) */
+    /* the answer */
+    int status;
+    struct buf body;
+    const char *ctype;
+    void *bin;                    /* binary body (PNG), owned, instead of body */
+    size_t bin_len;
+    char location[600];
+    char cookies[3][256];
+    int ncookies;
+    int cacheable;                /* built-in assets only; everything else no-store */
+};
+
+enum route_flags {
+    ROUTE_PUBLIC = 1 << 0,        /* no session needed */
+    ROUTE_PREFIX = 1 << 1,        /* path is a prefix; the rest goes to req.rest */
+};
+
+struct route {
+    const char *method, *path;
+    unsigned flags;
+    int perm;                     /* enum perm the account needs, or -1 */
+    void (*run)(struct req *r);
+};
+
+/* The route table (screens.c), ended by a NULL method. */
+extern const struct route review_routes[];
+
+/* server.c */
+time_t review_now(void);
+/* A query (GET) or form (POST) parameter; NULL if absent. */
+const char *req_param(struct req *r, const char *name);
+/* Redirect (303) to a local path. */
+void req_redirect(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void req_set_cookie(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Creates a session for actor (after a login); sets its cookie. */
+void req_session_start(struct req *r, const struct actor *a);
+/* Ends the current session; clears its cookie. */
+void req_session_end(struct req *r);
+/* The PNG of a page (reading outlined), through a small cache; caller must not free. */
+int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, const void **png,
+                 size_t *len, struct berr *e);
+/* 32 random bytes as 64 hex characters. */
+void review_random_token(char out[65]);
+
+/* html.c */
+void html_esc(struct buf *b, const char *s);
+void html_escf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* URL-encodes s into b (for query values). */
+void url_esc(struct buf *b, const char *s);
+void page_begin(struct req *r, const char *title, const char *screen);
+void page_end(struct req *r);
+/* A full error page (or fragment) with status. */
+void page_error(struct req *r, int status, const char *title, const char *msg);
+/* <input type=hidden name=csrf ...> of the session. */
+void html_csrf(struct req *r);
+
+/* assets.c */
+extern const char review_css[];
+extern const char review_js[];
+
+#endif

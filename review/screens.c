@@ -1,0 +1,1448 @@
+/*
+ * screens.c: the route table and the screens of the web UI, in Japanese for
+ * nurses: login, the queue, one item, by question (a grid of crops), one
+ * page, and a person's record.  Handlers call the same module functions as
+ * `boshi review` (review_item_get / review_item_apply, review_list,
+ * page_get, page_readings, reading_crop, intake_page_png, residents_get),
+ * so permissions and audit entries are the modules' own; a handler adds an
+ * audit entry where a screen shows a person's data the module did not log.
+ * Every text shown goes through html_esc().
+ * Not for: sessions, CSRF and headers (server.c).
+ */
+#include "review/review-internal.h"
+#include "records/web.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static int parse_id(const char *s, int64_t *id)
+{
+    char *end;
+
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    *id = strtoll(s, &end, 10);
+    return (*end != '\0' || *id <= 0 || errno) ? -1 : 0;
+}
+
+/* The HTTP status for a module's error. */
+static int status_for(const struct berr *e)
+{
+    switch (e->code) {
+    case BERR_DENIED: return 403;
+    case BERR_NOTFOUND: return 404;
+    case BERR_CONFLICT: return 409;
+    case BERR_INVALID: return 422;
+    default: return 500;
+    }
+}
+
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
+
+static const struct forms_field *field_def(struct req *r, const char *form, int version,
+                                           const char *field)
+{
+    const struct forms_form *f = r->srv->forms ? forms_registry_get(r->srv->forms, form, version)
+                                               : NULL;
+    return f ? forms_field_find(f, field) : NULL;
+}
+
+static const char *form_title(struct req *r, const char *form)
+{
+    const struct forms_form *f = r->srv->forms ? forms_registry_get(r->srv->forms, form, 0) : NULL;
+    return f ? f->title : form;
+}
+
+static const char *field_label(struct req *r, const char *form, const char *field)
+{
+    const struct forms_field *fld = field_def(r, form, 0, field);
+    if (strcmp(field, "(本人)") == 0)
+        return "本人確認";
+    return fld ? fld->label : field;
+}
+
+/* The value as a nurse reads it: a choice's printed label, 有/無 for a box. */
+static void value_label(struct buf *b, const struct forms_field *fld, const char *v)
+{
+    const char *l = NULL;
+
+    if (v == NULL || *v == '\0') {
+        buf_adds(b, "<span class=\"none\">(なし)</span>");
+        return;
+    }
+    if (fld && (fld->kind == FORMS_CHOICE || fld->kind == FORMS_MULTI))
+        l = forms_option_label(fld, v);
+    if (fld && (fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE))
+        l = strcmp(v, "1") == 0 ? "あり (チェック)" : strcmp(v, "0") == 0 ? "なし" : NULL;
+    html_esc(b, v);
+    if (l && strcmp(l, v) != 0) {
+        buf_adds(b, " <span class=\"lbl\">");
+        html_esc(b, l);
+        buf_adds(b, "</span>");
+    }
+}
+
+/*
+ * The queue's grouping of reasons: identity reasons name candidates and a
+ * mismatch quotes what was read, so only the kind of reason is kept.
+ */
+static void reason_key(const struct review_row *x, char *out, size_t n)
+{
+    size_t len;
+
+    if (strcmp(x->kind, "identity") == 0) {
+        snprintf(out, n, "本人確認");
+        return;
+    }
+    /* the kind of reason, without what was read (it may be a name) */
+    static const char *const seps[] = { "(", ":", "「", "（", "：" };
+    len = strlen(x->reason);
+    for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
+        const char *p = strstr(x->reason, seps[i]);
+        if (p != NULL && (size_t)(p - x->reason) < len)
+            len = (size_t)(p - x->reason);
+    }
+    if (len >= 3 && x->reason[len - 1] == ' ')
+        len--;
+    snprintf(out, n, "%.*s", (int)len, x->reason);
+}
+
+/* Fields whose value is a name or free text: not shown in lists (audited screens only). */
+static int personal_kind(const struct forms_field *fld)
+{
+    return fld == NULL || fld->kind == FORMS_PRINTED || fld->kind == FORMS_KANA ||
+           fld->kind == FORMS_TEXT || fld->kind == FORMS_MYNUMBER;
+}
+
+/* ---- the open queue, collected ------------------------------------------------ */
+
+struct qitem {
+    int64_t id, page_id, reading_id;
+    int risk;
+    char kind[16], form[40], field[64], reason[160], suggested[64], batch[96];
+};
+
+struct tally {
+    char key[160];
+    int n;
+};
+#define TALLY_MAX 64
+
+struct qlist {
+    struct qitem *items;
+    size_t n, alloc;
+    int total;
+    struct tally reasons[TALLY_MAX], forms[TALLY_MAX], batches[TALLY_MAX];
+    int n_reasons, n_forms, n_batches;
+    /* filters (NULL or "" = any) */
+    const char *reason, *form, *batch, *field;
+    int64_t page_id;
+};
+
+static void tally_add(struct tally *t, int *n, const char *key)
+{
+    for (int i = 0; i < *n; i++) {
+        if (strcmp(t[i].key, key) == 0) {
+            t[i].n++;
+            return;
+        }
+    }
+    if (*n == TALLY_MAX)
+        return;
+    snprintf(t[*n].key, sizeof(t[*n].key), "%s", key);
+    t[(*n)++].n = 1;
+}
+
+static int want(const char *filter, const char *v)
+{
+    return filter == NULL || *filter == '\0' || strcmp(filter, v) == 0;
+}
+
+static int collect(const struct review_row *x, void *p)
+{
+    struct qlist *q = p;
+    struct qitem *it;
+    char key[160];
+
+    reason_key(x, key, sizeof(key));
+    q->total++;
+    tally_add(q->reasons, &q->n_reasons, key);
+    tally_add(q->forms, &q->n_forms, x->form);
+    tally_add(q->batches, &q->n_batches, x->batch);
+    if (!want(q->reason, key) || !want(q->form, x->form) || !want(q->batch, x->batch) ||
+        !want(q->field, x->field) || (q->page_id && x->page_id != q->page_id))
+        return 0;
+    if (q->n == q->alloc) {
+        q->alloc = q->alloc ? 2 * q->alloc : 64;
+        q->items = xrealloc(q->items, q->alloc * sizeof(*q->items));
+    }
+    it = &q->items[q->n++];
+    memset(it, 0, sizeof(*it));
+    it->id = x->id;
+    it->page_id = x->page_id;
+    it->reading_id = x->reading_id;
+    it->risk = x->risk;
+    snprintf(it->kind, sizeof(it->kind), "%s", x->kind);
+    snprintf(it->form, sizeof(it->form), "%s", x->form);
+    snprintf(it->field, sizeof(it->field), "%s", x->field);
+    snprintf(it->reason, sizeof(it->reason), "%s", key);
+    snprintf(it->suggested, sizeof(it->suggested), "%s", x->suggested);
+    snprintf(it->batch, sizeof(it->batch), "%s", x->batch);
+    return 0;
+}
+
+static int queue_load(struct req *r, struct qlist *q, struct berr *e)
+{
+    struct review_filter f;
+
+    memset(&f, 0, sizeof(f));
+    return review_list(r->srv->st, &r->actor, &f, collect, q, e);
+}
+
+static void queue_free(struct qlist *q)
+{
+    free(q->items);
+    q->items = NULL;
+}
+
+/* ---- login, logout, home, assets ---------------------------------------------- */
+
+static void login_form(struct req *r, const char *msg, int status)
+{
+    struct buf *b = &r->body;
+    char pre[65];
+    const char *next = req_param(r, "next");
+    const char *m = req_param(r, "m");
+
+    review_random_token(pre);
+    req_set_cookie(r, "boshi_pre=%s; Path=/login; Max-Age=1800; HttpOnly; SameSite=Strict%s", pre,
+                   r->srv->tls ? "; Secure" : "");
+    r->status = status;
+    page_begin(r, "ログイン", "login");
+    buf_adds(b, "<section class=\"login\"><h1>読取確認にログイン</h1>");
+    if (msg == NULL && m && strcmp(m, "timeout") == 0)
+        msg = "15分間操作がなかったため、ログアウトしました。もう一度ログインしてください。";
+    if (msg == NULL && m && strcmp(m, "out") == 0)
+        msg = "ログアウトしました。";
+    if (msg) {
+        buf_adds(b, "<p class=\"msg\" role=\"alert\">");
+        html_esc(b, msg);
+        buf_adds(b, "</p>");
+    }
+    buf_adds(b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    html_esc(b, pre);
+    buf_adds(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+    html_esc(b, nz(next));
+    buf_adds(b, "\"><label>利用者名<input name=\"login\" autocomplete=\"username\" autofocus required "
+                "value=\"");
+    html_esc(b, nz(req_param(r, "login")));
+    buf_adds(b, "\"></label><label>パスワード<input type=\"password\" name=\"password\" "
+                "autocomplete=\"current-password\" required></label>"
+                "<button type=\"submit\" class=\"primary\">ログイン</button></form>"
+                "<p class=\"hint\">5回続けて間違えると15分間ログインできなくなります。"
+                "パスワードの設定はシステム管理者に依頼してください。</p></section>");
+    page_end(r);
+}
+
+static void h_login_form(struct req *r)
+{
+    login_form(r, NULL, 200);
+}
+
+static void h_login(struct req *r)
+{
+    struct actor a;
+    struct berr e;
+    const char *login = req_param(r, "login"), *pw = req_param(r, "password");
+    const char *next = req_param(r, "next");
+
+    berr_clear(&e);
+    if (login == NULL || pw == NULL || *login == '\0') {
+        login_form(r, "利用者名とパスワードを入力してください。", 400);
+        return;
+    }
+    if (web_login(r->srv->st, login, pw, review_now(), &a, &e) < 0) {
+        login_form(r, e.code == BERR_FAIL ? "ただいまログインできません。しばらくしてからお試しください。"
+                                          : e.msg,
+                   401);
+        return;
+    }
+    req_set_cookie(r, "boshi_pre=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
+    req_session_start(r, &a);
+    /* only a local path: never an open redirect */
+    if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < 500)
+        req_redirect(r, "%s", next);
+    else
+        req_redirect(r, "/");
+}
+
+static void h_logout(struct req *r)
+{
+    struct berr e;
+
+    audit_append(r->srv->st, &r->actor, "web.logout", NULL, "ログアウト", &e);
+    req_session_end(r);
+    req_redirect(r, "/login?m=out");
+}
+
+static void h_home(struct req *r)
+{
+    struct buf *b = &r->body;
+
+    if (actor_can(&r->actor, PERM_REVIEW)) {
+        req_redirect(r, "/queue");
+        return;
+    }
+    page_begin(r, "メニュー", "home");
+    buf_adds(b, "<h1>メニュー</h1>");
+    if (actor_can(&r->actor, PERM_RECORDS_READ)) {
+        buf_adds(b, "<form method=\"get\" action=\"/person/\" class=\"inline\"><label>宛名番号"
+                    "<input name=\"atena\" inputmode=\"numeric\" pattern=\"[0-9]{1,10}\" required>"
+                    "</label><button type=\"submit\">記録を開く</button></form>");
+    } else {
+        buf_adds(b, "<p>あなたの権限で使えるこの画面の機能はありません。読取確認には「");
+        html_esc(b, perm_label(PERM_REVIEW));
+        buf_adds(b, "」の権限が必要です。</p>");
+    }
+    page_end(r);
+}
+
+static void h_static(struct req *r)
+{
+    if (strcmp(r->rest, "app.css") == 0) {
+        buf_adds(&r->body, review_css);
+        r->ctype = "text/css; charset=utf-8";
+    } else if (strcmp(r->rest, "app.js") == 0) {
+        buf_adds(&r->body, review_js);
+        r->ctype = "text/javascript; charset=utf-8";
+    } else {
+        page_error(r, 404, "ページがありません", "URL を確かめてください。");
+        return;
+    }
+    r->cacheable = 1;
+}
+
+/* ---- queue ------------------------------------------------------------------------ */
+
+static void filter_select(struct buf *b, const char *name, const char *label, struct tally *t, int n,
+                          const char *cur, struct req *r, int forms)
+{
+    buf_adds(b, "<label>");
+    html_esc(b, label);
+    buf_adds(b, "<select name=\"");
+    html_esc(b, name);
+    buf_adds(b, "\"><option value=\"\">すべて</option>");
+    for (int i = 0; i < n; i++) {
+        buf_adds(b, "<option value=\"");
+        html_esc(b, t[i].key);
+        buf_adds(b, "\"");
+        if (cur && strcmp(cur, t[i].key) == 0)
+            buf_adds(b, " selected");
+        buf_adds(b, ">");
+        html_esc(b, forms ? form_title(r, t[i].key) : t[i].key);
+        buf_addf(b, " (%d)</option>", t[i].n);
+    }
+    buf_adds(b, "</select></label>");
+}
+
+static void h_queue(struct req *r)
+{
+    struct qlist q;
+    struct berr e;
+    struct buf *b = &r->body;
+
+    memset(&q, 0, sizeof(q));
+    q.reason = req_param(r, "reason");
+    q.form = req_param(r, "form");
+    q.batch = req_param(r, "batch");
+    if (queue_load(r, &q, &e) < 0) {
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
+        goto cleanup;
+    }
+    page_begin(r, "確認待ち", "queue");
+    buf_addf(b, "<h1>確認待ち <span class=\"count\">残り %d 件</span></h1>", q.total);
+    buf_adds(b, "<div class=\"reasons\">");
+    for (int i = 0; i < q.n_reasons; i++) {
+        buf_adds(b, "<a class=\"chip\" href=\"/queue?reason=");
+        url_esc(b, q.reasons[i].key);
+        buf_adds(b, "\">");
+        html_esc(b, q.reasons[i].key);
+        buf_addf(b, " <b>%d</b></a>", q.reasons[i].n);
+    }
+    buf_adds(b, "</div><form method=\"get\" action=\"/queue\" class=\"filters\">");
+    filter_select(b, "reason", "理由", q.reasons, q.n_reasons, q.reason, r, 0);
+    filter_select(b, "form", "様式", q.forms, q.n_forms, q.form, r, 1);
+    filter_select(b, "batch", "バッチ", q.batches, q.n_batches, q.batch, r, 0);
+    buf_adds(b, "<button type=\"submit\">絞り込む</button></form>");
+    if (q.n == 0) {
+        buf_adds(b, "<p class=\"done\">確認待ちはありません。</p>");
+    } else {
+        buf_addf(b, "<p class=\"keys\"><a class=\"primary button\" id=\"start\" href=\"/item/%lld\">"
+                    "先頭から確認する</a> <kbd>Enter</kbd> で開く・<kbd>↑</kbd><kbd>↓</kbd> で選択</p>",
+                 (long long)q.items[0].id);
+        buf_addf(b, "<table class=\"queue\"><thead><tr><th>番号</th><th>重要度</th><th>様式</th>"
+                    "<th>項目</th><th>理由</th><th>読取値</th><th>バッチ</th><th></th></tr></thead><tbody>");
+        for (size_t i = 0; i < q.n && i < 300; i++) {
+            struct qitem *it = &q.items[i];
+            buf_addf(b, "<tr data-href=\"/item/%lld\"><td><a href=\"/item/%lld\">%lld</a></td>"
+                        "<td class=\"risk r%d\">%d</td><td>",
+                     (long long)it->id, (long long)it->id, (long long)it->id, it->risk / 10,
+                     it->risk);
+            html_esc(b, form_title(r, it->form));
+            buf_adds(b, "</td><td>");
+            html_esc(b, field_label(r, it->form, it->field));
+            buf_adds(b, "</td><td>");
+            html_esc(b, it->reason);
+            buf_adds(b, "</td><td>");
+            if (strcmp(it->kind, "identity") == 0)
+                buf_adds(b, "<span class=\"none\">(候補は項目画面で)</span>");
+            else if (personal_kind(field_def(r, it->form, 0, it->field)))
+                buf_adds(b, "<span class=\"none\">(項目画面で)</span>");
+            else
+                value_label(b, field_def(r, it->form, 0, it->field), it->suggested);
+            buf_adds(b, "</td><td>");
+            html_esc(b, it->batch);
+            buf_adds(b, "</td><td>");
+            if (strcmp(it->kind, "field") == 0) {
+                buf_adds(b, "<a href=\"/field?form=");
+                url_esc(b, it->form);
+                buf_adds(b, "&amp;field=");
+                url_esc(b, it->field);
+                buf_adds(b, "\">同じ項目をまとめて</a>");
+            }
+            buf_adds(b, "</td></tr>");
+        }
+        buf_adds(b, "</tbody></table>");
+        if (q.n > 300)
+            buf_addf(b, "<p>ほか %zu 件 (絞り込んでください)</p>", q.n - 300);
+    }
+    page_end(r);
+cleanup:
+    queue_free(&q);
+}
+
+/* ---- one item ---------------------------------------------------------------------- */
+
+struct cand_ctx {
+    const char *kana, *birth;
+};
+
+static int find_identity_reading(const struct reading_row *x, void *p)
+{
+    struct cand_ctx *c = p;
+    if (strcmp(x->field, "mother_kana") == 0)
+        c->kana = xstrdup(*x->read_value ? x->read_value : nz(x->value));
+    else if (strcmp(x->field, "mother_birth") == 0)
+        c->birth = xstrdup(*x->read_value ? x->read_value : nz(x->value));
+    return 0;
+}
+
+/* Ranked resident candidates for an identity item, from what the page says. */
+static void identity_candidates(struct req *r, const struct page_row *pg, struct buf *b)
+{
+    struct cand_ctx c = { NULL, NULL };
+    struct find_query q;
+    struct candidate *cs = NULL;
+    size_t n = 0;
+    struct berr e;
+    const struct forms_field *bf = field_def(r, pg->form, pg->version, "mother_birth");
+
+    page_readings(r->srv->st, pg->id, find_identity_reading, &c, &e);
+    memset(&q, 0, sizeof(q));
+    q.kana = c.kana && *c.kana ? c.kana : NULL;
+    if (c.birth && *c.birth && bf) {
+        struct forms_value v;
+        forms_value_init(&v);
+        if (forms_value_parse(bf, c.birth, &v, &e) == 0 && v.present)
+            q.birth = v.date;
+        forms_value_release(&v);
+    }
+    q.limit = 5;
+    buf_adds(b, "<div class=\"cands\"><h2>本人の候補 (住民記録)</h2>");
+    if ((q.kana || q.birth.y) && residents_find(r->srv->st, &r->actor, &q, &cs, &n, &e) == 0 && n) {
+        for (size_t i = 0; i < n; i++) {
+            char birth[40];
+            jpdate_format(cs[i].r.birth, birth, sizeof(birth));
+            buf_addf(b, "<button type=\"submit\" name=\"value\" class=\"cand\" data-key=\"%zu\" value=\"",
+                     i + 1);
+            html_esc(b, cs[i].r.atena);
+            buf_addf(b, "\"><kbd>Alt+%zu</kbd> <b>", i + 1);
+            html_esc(b, cs[i].r.name);
+            buf_adds(b, "</b> ");
+            html_esc(b, cs[i].r.kana);
+            buf_adds(b, " ");
+            html_esc(b, birth);
+            buf_adds(b, "<br><small>");
+            html_esc(b, cs[i].r.address);
+            buf_addf(b, " ・宛名番号 ");
+            html_esc(b, cs[i].r.atena);
+            buf_addf(b, " ・%d点: ", cs[i].score);
+            html_esc(b, cs[i].reasons);
+            buf_adds(b, " ・");
+            html_esc(b, resident_status_label(cs[i].r.status));
+            buf_adds(b, "</small></button>");
+        }
+    } else {
+        buf_adds(b, "<p>候補が見つかりません。宛名番号を入力してください。</p>");
+    }
+    buf_adds(b, "</div>");
+    candidates_free(cs, n);
+    free((char *)c.kana);
+    free((char *)c.birth);
+}
+
+static void item_render(struct req *r, const struct review_item *x, const char *error)
+{
+    struct buf *b = &r->body;
+    struct page_row pg;
+    struct berr e;
+    const struct forms_field *fld;
+    const char *done = req_param(r, "done");
+    int open = strcmp(x->status, "open") == 0, choice;
+
+    if (page_get(r->srv->st, x->r.page_id, &pg, &e) < 0) {
+        page_error(r, status_for(&e), "ページを読めません", e.msg);
+        return;
+    }
+    fld = field_def(r, pg.form, pg.version, x->field);
+    choice = fld && strcmp(x->kind, "field") == 0 &&
+             (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
+    page_begin(r, field_label(r, x->form, x->field), "item");
+    if (done && *done) {
+        buf_adds(b, "<p class=\"flash\">確認待ち ");
+        html_esc(b, done);
+        buf_adds(b, " を登録しました。");
+        if (req_param(r, "landed"))
+            buf_adds(b, "ページの確認がすべて終わり、記録に登録しました。");
+        buf_adds(b, "</p>");
+    }
+    if (error) {
+        buf_adds(b, "<p class=\"msg\" role=\"alert\">");
+        html_esc(b, error);
+        buf_adds(b, "</p>");
+    }
+    buf_adds(b, "<div class=\"item\"><section class=\"crop\">");
+    if (x->r.reading_id > 0)
+        buf_addf(b, "<img class=\"crop\" src=\"/img/crop/%lld\" alt=\"読み取った部分\">",
+                 (long long)x->r.reading_id);
+    else
+        buf_adds(b, "<p class=\"none\">(この確認には切り出し画像がありません)</p>");
+    buf_addf(b, "<img class=\"page\" src=\"/img/page/%lld?r=%lld\" alt=\"ページ全体 (項目を赤枠で表示)\">",
+             (long long)pg.id, (long long)x->r.reading_id);
+    buf_adds(b, "</section><section class=\"answer\"><p class=\"meta\">");
+    html_esc(b, form_title(r, x->form));
+    buf_addf(b, " ・%dページ目 ・バッチ ", pg.page_no);
+    html_esc(b, x->batch);
+    buf_addf(b, " ・番号 %lld ・重要度 %d</p><h1>", (long long)x->r.id, x->r.risk);
+    html_esc(b, field_label(r, x->form, x->field));
+    buf_adds(b, "</h1>");
+    if (fld && fld->question && strcmp(fld->question, fld->label) != 0) {
+        buf_adds(b, "<p class=\"question\">");
+        html_esc(b, fld->question);
+        buf_adds(b, "</p>");
+    }
+    buf_adds(b, "<p class=\"reason\"><b>理由</b> ");
+    html_esc(b, strcmp(x->kind, "identity") == 0 ? "本人を確定できません" : x->reason);
+    buf_adds(b, "</p><p class=\"reading\"><b>読取値</b> ");
+    value_label(b, fld, x->suggested);
+    if (fld && fld->unit) {
+        buf_adds(b, " ");
+        html_esc(b, fld->unit);
+    }
+    buf_adds(b, "</p>");
+    if (!open) {
+        buf_adds(b, "<p class=\"msg\">この項目は既に処理されています (");
+        html_esc(b, x->status);
+        buf_adds(b, ": ");
+        html_esc(b, x->value);
+        buf_addf(b, ")。</p><p><a class=\"button primary\" id=\"next\" href=\"/item/next?after=%lld&amp;risk=%d\">"
+                    "次の項目へ <kbd>Enter</kbd></a></p>",
+                 (long long)x->r.id, x->r.risk);
+    } else {
+        buf_addf(b, "<form id=\"resolve\" method=\"post\" action=\"/item/%lld\">", (long long)x->r.id);
+        html_csrf(r);
+        buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"auto\">");
+        if (strcmp(x->kind, "identity") == 0)
+            identity_candidates(r, &pg, b);
+        if (choice) {
+            buf_adds(b, "<div class=\"opts\">");
+            if (fld->kind == FORMS_CHOICE) {
+                for (size_t i = 0; i < fld->n_options && i < 9; i++) {
+                    buf_addf(b, "<button type=\"submit\" name=\"value\" class=\"opt\" data-key=\"%zu\" value=\"", i + 1);
+                    html_esc(b, fld->options[i].value);
+                    buf_addf(b, "\"><kbd>%zu</kbd> ", i + 1);
+                    html_esc(b, fld->options[i].label);
+                    buf_adds(b, "</button>");
+                }
+            } else {
+                buf_adds(b, "<button type=\"submit\" name=\"value\" class=\"opt\" data-key=\"1\" value=\"1\">"
+                            "<kbd>1</kbd> あり</button>"
+                            "<button type=\"submit\" name=\"value\" class=\"opt\" data-key=\"0\" value=\"0\">"
+                            "<kbd>0</kbd> なし</button>");
+            }
+            buf_adds(b, "</div>");
+        } else {
+            buf_adds(b, "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
+                        "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus placeholder=\"");
+            html_esc(b, x->suggested);
+            buf_adds(b, "\"></label>");
+            if (fld && fld->kind == FORMS_DATE)
+                buf_adds(b, "<p class=\"hint\">例: R8.12.9 / 令和8年12月9日 / 2026-12-09</p>");
+        }
+        buf_adds(b, "<div class=\"actions\">");
+        if (x->suggested[0] || strcmp(x->kind, "rule") == 0 || strcmp(x->kind, "issue") == 0)
+            buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">登録 <kbd>Enter</kbd></button>");
+        else if (!choice)
+            buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">入力した値で登録 <kbd>Enter</kbd></button>");
+        buf_adds(b, "<button type=\"submit\" name=\"act\" value=\"reject\" id=\"reject\">");
+        buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下" : "空欄として確定");
+        buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
+                    "href=\"/item/next?after=%lld&amp;risk=%d\">飛ばす <kbd>Esc</kbd></a></div></form>",
+                 (long long)x->r.id, x->r.risk);
+    }
+    buf_addf(b, "<p class=\"links\"><a href=\"/page/%lld\">このページの読取結果をまとめて見る</a>",
+             (long long)pg.id);
+    if (strcmp(x->kind, "field") == 0) {
+        buf_adds(b, " ・<a href=\"/field?form=");
+        url_esc(b, x->form);
+        buf_adds(b, "&amp;field=");
+        url_esc(b, x->field);
+        buf_adds(b, "\">同じ項目をまとめて確認</a>");
+    }
+    if (x->subject[0] && actor_can(&r->actor, PERM_RECORDS_READ)) {
+        buf_adds(b, " ・<a href=\"/person/");
+        url_esc(b, x->subject);
+        buf_adds(b, "\">この方の記録</a>");
+    }
+    buf_adds(b, "</p></section></div>");
+    page_end(r);
+}
+
+/* /item/next?after=ID&risk=R: the next open item in queue order (wrapping round). */
+static void item_next(struct req *r)
+{
+    struct qlist q;
+    struct berr e;
+    struct buf extra;
+    int64_t after = 0;
+    int risk = 0;
+    const struct qitem *next = NULL;
+    const char *done = req_param(r, "done");
+
+    memset(&q, 0, sizeof(q));
+    parse_id(req_param(r, "after"), &after);
+    risk = atoi(nz(req_param(r, "risk")));
+    if (queue_load(r, &q, &e) < 0) {
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < q.n && next == NULL; i++)
+        if (q.items[i].risk < risk || (q.items[i].risk == risk && q.items[i].id > after))
+            next = &q.items[i];
+    for (size_t i = 0; i < q.n && next == NULL; i++)
+        if (q.items[i].id != after)
+            next = &q.items[i];
+    buf_init(&extra);
+    if (done && parse_id(done, &after) == 0)
+        buf_addf(&extra, "&done=%lld%s", (long long)after, req_param(r, "landed") ? "&landed=1" : "");
+    if (next) {
+        req_redirect(r, "/item/%lld?x=1%s%s", (long long)next->id, extra.s, r->frag ? "&frag=1" : "");
+    } else {
+        page_begin(r, "確認待ちはありません", "done");
+        buf_adds(&r->body, "<section class=\"done\"><h1>確認待ちはすべて終わりました</h1>");
+        if (done)
+            buf_adds(&r->body, "<p class=\"flash\">最後の項目を登録しました。</p>");
+        buf_adds(&r->body, "<p><a class=\"button primary\" id=\"next\" href=\"/queue\">確認待ちの一覧へ</a></p></section>");
+        page_end(r);
+    }
+    buf_release(&extra);
+cleanup:
+    queue_free(&q);
+}
+
+static void h_item(struct req *r)
+{
+    struct review_item x;
+    struct berr e;
+    int64_t id;
+
+    if (strcmp(r->rest, "next") == 0) {
+        item_next(r);
+        return;
+    }
+    if (parse_id(r->rest, &id) < 0) {
+        page_error(r, 404, "ページがありません", "確認待ちの番号が正しくありません。");
+        return;
+    }
+    if (review_item_get(r->srv->st, &r->actor, id, &x, &e) < 0) {
+        page_error(r, e.code == BERR_NOTFOUND ? 404 : 500, "確認待ちを開けません", e.msg);
+        return;
+    }
+    item_render(r, &x, NULL);
+}
+
+/* Decides the action from what the nurse sent: empty (or the suggestion) accepts. */
+static enum review_action decide(const struct review_item *x, const char *act, const char *value)
+{
+    if (act && strcmp(act, "reject") == 0)
+        return REVIEW_REJECT;
+    if (value == NULL || *value == '\0' || strcmp(value, x->suggested) == 0)
+        return REVIEW_ACCEPT;
+    return REVIEW_CORRECT;
+}
+
+static void h_item_post(struct req *r)
+{
+    struct review_item x;
+    struct review_outcome out;
+    struct berr e;
+    int64_t id;
+    const char *value = req_param(r, "value");
+    enum review_action act;
+
+    berr_clear(&e);
+    if (parse_id(r->rest, &id) < 0) {
+        page_error(r, 404, "ページがありません", "確認待ちの番号が正しくありません。");
+        return;
+    }
+    if (review_item_get(r->srv->st, &r->actor, id, &x, &e) < 0) {
+        page_error(r, e.code == BERR_NOTFOUND ? 404 : 500, "確認待ちを開けません", e.msg);
+        return;
+    }
+    act = decide(&x, req_param(r, "act"), value);
+    if (strcmp(x.status, "open") != 0) {
+        e.code = BERR_CONFLICT;
+    } else if (review_item_apply(r->srv->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0) {
+        req_redirect(r, "/item/next?after=%lld&risk=%d&done=%lld%s%s", (long long)id, x.r.risk,
+                     (long long)id, out.page_done ? "&landed=1" : "", r->frag ? "&frag=1" : "");
+        return;
+    }
+    if (e.code == BERR_CONFLICT) {
+        r->status = 409;
+        page_begin(r, "処理済みです", "conflict");
+        buf_addf(&r->body, "<section class=\"conflict\"><h1>この項目は既に処理されています</h1>"
+                           "<p>確認待ち %lld は、ほかの方が先に処理しました。あなたの入力は登録していません"
+                           " (先の処理が有効です)。</p><p><a class=\"button primary\" id=\"next\" "
+                           "href=\"/item/next?after=%lld&amp;risk=%d\">次の項目へ <kbd>Enter</kbd></a></p></section>",
+                 (long long)id, (long long)id, x.r.risk);
+        page_end(r);
+        return;
+    }
+    if (e.code == BERR_INVALID || e.code == BERR_NOTFOUND || e.code == BERR_DENIED) {
+        r->status = e.code == BERR_DENIED ? 403 : 422;
+        item_render(r, &x, e.msg);
+        return;
+    }
+    page_error(r, 500, "登録できませんでした", e.msg);
+}
+
+/* ---- by question ------------------------------------------------------------------- */
+
+struct group {
+    char form[40], field[64];
+    int n;
+};
+
+static void field_groups(struct req *r, struct qlist *q)
+{
+    struct buf *b = &r->body;
+    struct group g[128];
+    int ng = 0;
+
+    for (size_t i = 0; i < q->n; i++) {
+        int k;
+        if (strcmp(q->items[i].kind, "field") != 0)
+            continue;
+        for (k = 0; k < ng; k++)
+            if (strcmp(g[k].form, q->items[i].form) == 0 && strcmp(g[k].field, q->items[i].field) == 0)
+                break;
+        if (k == ng) {
+            if (ng == 128)
+                continue;
+            snprintf(g[k].form, sizeof(g[k].form), "%s", q->items[i].form);
+            snprintf(g[k].field, sizeof(g[k].field), "%s", q->items[i].field);
+            g[k].n = 0;
+            ng++;
+        }
+        g[k].n++;
+    }
+    page_begin(r, "項目別の確認", "groups");
+    buf_adds(b, "<h1>項目別の確認</h1><p>同じ質問の確認待ちを、切り出し画像を並べてまとめて確認します。</p>");
+    if (ng == 0)
+        buf_adds(b, "<p class=\"done\">項目の確認待ちはありません。</p>");
+    else
+        buf_adds(b, "<table class=\"queue\"><thead><tr><th>様式</th><th>項目</th><th>件数</th></tr></thead><tbody>");
+    for (int k = 0; k < ng; k++) {
+        buf_adds(b, "<tr><td>");
+        html_esc(b, form_title(r, g[k].form));
+        buf_adds(b, "</td><td><a href=\"/field?form=");
+        url_esc(b, g[k].form);
+        buf_adds(b, "&amp;field=");
+        url_esc(b, g[k].field);
+        buf_adds(b, "\">");
+        html_esc(b, field_label(r, g[k].form, g[k].field));
+        buf_addf(b, "</a></td><td>%d</td></tr>", g[k].n);
+    }
+    if (ng)
+        buf_adds(b, "</tbody></table>");
+    page_end(r);
+}
+
+#define GRID_MAX 60
+
+static void h_field(struct req *r)
+{
+    struct qlist q;
+    struct berr e;
+    struct buf *b = &r->body;
+    const struct forms_field *fld;
+    const char *ok = req_param(r, "ok"), *conflict = req_param(r, "conflict"),
+               *err = req_param(r, "err");
+    int shown = 0;
+
+    memset(&q, 0, sizeof(q));
+    q.form = req_param(r, "form");
+    q.field = req_param(r, "field");
+    q.batch = req_param(r, "batch");
+    q.reason = req_param(r, "reason");
+    if (queue_load(r, &q, &e) < 0) {
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
+        goto cleanup;
+    }
+    if (q.form == NULL || q.field == NULL || !*q.form || !*q.field) {
+        field_groups(r, &q);
+        goto cleanup;
+    }
+    fld = field_def(r, q.form, 0, q.field);
+    page_begin(r, field_label(r, q.form, q.field), "grid");
+    buf_adds(b, "<h1>");
+    html_esc(b, field_label(r, q.form, q.field));
+    buf_addf(b, " <span class=\"count\">%zu 件</span></h1><p class=\"meta\">", q.n);
+    html_esc(b, form_title(r, q.form));
+    if (fld && fld->question) {
+        buf_adds(b, " ・");
+        html_esc(b, fld->question);
+    }
+    buf_adds(b, "</p>");
+    if (ok) {
+        buf_adds(b, "<p class=\"flash\">");
+        html_escf(b, "%s 件を登録しました。", ok);
+        if (conflict && strcmp(conflict, "0") != 0)
+            html_escf(b, " %s 件はほかの方が先に処理していました。", conflict);
+        if (err && strcmp(err, "0") != 0)
+            html_escf(b, " %s 件は値が正しくないため登録していません。", err);
+        buf_adds(b, "</p>");
+    }
+    if (q.n == 0) {
+        buf_adds(b, "<p class=\"done\">この項目の確認待ちはありません。<a href=\"/field\">項目別の一覧へ</a></p>");
+        page_end(r);
+        goto cleanup;
+    }
+    buf_adds(b, "<p class=\"keys\"><kbd>←↑↓→</kbd> 移動 ・<kbd>Enter</kbd> 読取値で承認 ・");
+    if (fld && fld->kind == FORMS_CHOICE)
+        buf_adds(b, "<kbd>1</kbd>〜 選択肢 ・");
+    buf_adds(b, "<kbd>Del</kbd> 空欄 ・<kbd>Space</kbd> 保留に戻す ・<kbd>Ctrl+Enter</kbd> まとめて登録</p>");
+    buf_adds(b, "<form method=\"post\" action=\"/field\" id=\"grid\">");
+    html_csrf(r);
+    buf_adds(b, "<input type=\"hidden\" name=\"form\" value=\"");
+    html_esc(b, q.form);
+    buf_adds(b, "\"><input type=\"hidden\" name=\"field\" value=\"");
+    html_esc(b, q.field);
+    buf_adds(b, "\"><div class=\"grid\">");
+    for (size_t i = 0; i < q.n && shown < GRID_MAX; i++) {
+        struct review_item x;
+        /* each crop shown is a view of that person's sheet: audited one by one */
+        if (review_item_get(r->srv->st, &r->actor, q.items[i].id, &x, &e) < 0)
+            continue;
+        shown++;
+        buf_addf(b, "<div class=\"cell\" tabindex=\"0\" data-id=\"%lld\">", (long long)x.r.id);
+        if (x.r.reading_id > 0)
+            buf_addf(b, "<img src=\"/img/crop/%lld\" alt=\"切り出し\">", (long long)x.r.reading_id);
+        buf_adds(b, "<div class=\"sug\">読取: ");
+        value_label(b, fld, x.suggested);
+        buf_adds(b, "</div><div class=\"why\">");
+        html_esc(b, x.reason);
+        buf_addf(b, "</div><select name=\"d_%lld\"><option value=\"\">保留</option>", (long long)x.r.id);
+        if (x.suggested[0])
+            buf_adds(b, "<option value=\"accept\">承認 (読取値)</option>");
+        if (fld && fld->kind == FORMS_CHOICE) {
+            for (size_t k = 0; k < fld->n_options; k++) {
+                buf_adds(b, "<option value=\"v:");
+                html_esc(b, fld->options[k].value);
+                buf_addf(b, "\">%zu: ", k + 1);
+                html_esc(b, fld->options[k].label);
+                buf_adds(b, "</option>");
+            }
+        } else if (fld && (fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE)) {
+            buf_adds(b, "<option value=\"v:1\">1: あり</option><option value=\"v:0\">0: なし</option>");
+        }
+        buf_adds(b, "<option value=\"reject\">空欄</option></select>");
+        if (fld && fld->kind != FORMS_CHOICE && fld->kind != FORMS_CHECK && fld->kind != FORMS_PRESENCE)
+            buf_addf(b, "<input name=\"c_%lld\" placeholder=\"訂正値\" autocomplete=\"off\">",
+                     (long long)x.r.id);
+        buf_addf(b, "<a href=\"/item/%lld\" class=\"small\">詳しく</a></div>", (long long)x.r.id);
+    }
+    buf_adds(b, "</div><div class=\"actions\"><button type=\"button\" id=\"all-accept\">残りをすべて承認に"
+                "</button><button type=\"submit\" class=\"primary\">まとめて登録 <kbd>Ctrl+Enter</kbd></button></div></form>");
+    page_end(r);
+cleanup:
+    queue_free(&q);
+}
+
+/* Applies one decision of a grid or a page form; counts the outcome. */
+static void apply_one(struct req *r, int64_t id, enum review_action act, const char *value,
+                      int *ok, int *conflict, int *bad)
+{
+    struct review_item x;
+    struct review_outcome out;
+    struct berr e;
+
+    if (review_item_get(r->srv->st, &r->actor, id, &x, &e) < 0) {
+        (*bad)++;
+        return;
+    }
+    if (strcmp(x.status, "open") != 0) {
+        (*conflict)++;
+        return;
+    }
+    if (review_item_apply(r->srv->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0)
+        (*ok)++;
+    else if (e.code == BERR_CONFLICT)
+        (*conflict)++;
+    else
+        (*bad)++;
+}
+
+static void h_field_post(struct req *r)
+{
+    struct buf loc;
+    int ok = 0, conflict = 0, bad = 0;
+
+    for (size_t i = 0; i < r->nform; i++) {
+        int64_t id;
+        const char *k = r->form[i].k, *v = r->form[i].v;
+        if (strncmp(k, "d_", 2) != 0 || parse_id(k + 2, &id) < 0)
+            continue;
+        char cname[40];
+        snprintf(cname, sizeof(cname), "c_%lld", (long long)id);
+        const char *typed = req_param(r, cname);
+        if (typed && *typed)
+            apply_one(r, id, REVIEW_CORRECT, typed, &ok, &conflict, &bad);
+        else if (strcmp(v, "accept") == 0)
+            apply_one(r, id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad);
+        else if (strcmp(v, "reject") == 0)
+            apply_one(r, id, REVIEW_REJECT, NULL, &ok, &conflict, &bad);
+        else if (strncmp(v, "v:", 2) == 0)
+            apply_one(r, id, REVIEW_CORRECT, v + 2, &ok, &conflict, &bad);
+    }
+    buf_init(&loc);
+    buf_adds(&loc, "/field?form=");
+    url_esc(&loc, nz(req_param(r, "form")));
+    buf_adds(&loc, "&field=");
+    url_esc(&loc, nz(req_param(r, "field")));
+    buf_addf(&loc, "&ok=%d&conflict=%d&err=%d", ok, conflict, bad);
+    req_redirect(r, "%s", loc.s);
+    buf_release(&loc);
+}
+
+/* ---- one page ------------------------------------------------------------------------ */
+
+struct rd {
+    int64_t id;
+    char field[64], value[128], read[128], decision[16], reason[160];
+    double box[4];
+};
+
+struct rds {
+    struct rd *v;
+    size_t n, alloc;
+};
+
+static int keep_reading(const struct reading_row *x, void *p)
+{
+    struct rds *s = p;
+    struct rd *d;
+
+    if (s->n == s->alloc) {
+        s->alloc = s->alloc ? 2 * s->alloc : 32;
+        s->v = xrealloc(s->v, s->alloc * sizeof(*s->v));
+    }
+    d = &s->v[s->n++];
+    d->id = x->id;
+    snprintf(d->field, sizeof(d->field), "%s", x->field);
+    snprintf(d->value, sizeof(d->value), "%s", nz(x->value));
+    snprintf(d->read, sizeof(d->read), "%s", nz(x->read_value));
+    snprintf(d->decision, sizeof(d->decision), "%s", x->decision);
+    snprintf(d->reason, sizeof(d->reason), "%s", nz(x->reason));
+    memcpy(d->box, x->box, sizeof(d->box));
+    return 0;
+}
+
+static void h_page(struct req *r)
+{
+    struct page_row pg;
+    struct rds rs = { NULL, 0, 0 };
+    struct qlist q;
+    struct berr e;
+    struct buf *b = &r->body;
+    int64_t id;
+    char detail[64];
+    const char *ok = req_param(r, "ok");
+
+    memset(&q, 0, sizeof(q));
+    if (parse_id(r->rest, &id) < 0 || page_get(r->srv->st, id, &pg, &e) < 0) {
+        page_error(r, 404, "ページがありません", "ページの番号が正しくありません。");
+        goto cleanup;
+    }
+    snprintf(detail, sizeof(detail), "ページ %lld の読取結果を表示", (long long)id);
+    if (audit_append(r->srv->st, &r->actor, "web.page", pg.subject[0] ? pg.subject : NULL, detail,
+                     &e) < 0 ||
+        page_readings(r->srv->st, id, keep_reading, &rs, &e) < 0) {
+        page_error(r, status_for(&e), "ページを読めません", e.msg);
+        goto cleanup;
+    }
+    q.page_id = id;
+    if (queue_load(r, &q, &e) < 0) {
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
+        goto cleanup;
+    }
+    page_begin(r, "ページの読取結果", "page");
+    buf_adds(b, "<h1>ページの読取結果</h1><p class=\"meta\">");
+    html_esc(b, form_title(r, pg.form));
+    buf_addf(b, " ・%dページ目 ・", pg.page_no);
+    html_esc(b, strcmp(pg.status, "landed") == 0 ? "登録済み"
+                : strcmp(pg.status, "queued") == 0 ? "確認待ちあり"
+                : strcmp(pg.status, "rejected") == 0 ? "却下" : pg.status);
+    buf_addf(b, " ・確認待ち %zu 件</p>", q.n);
+    if (ok) {
+        buf_adds(b, "<p class=\"flash\">");
+        html_escf(b, "%s 件を登録しました。", ok);
+        const char *c = req_param(r, "conflict"), *er = req_param(r, "err");
+        if (c && strcmp(c, "0") != 0)
+            html_escf(b, " %s 件はほかの方が先に処理していました。", c);
+        if (er && strcmp(er, "0") != 0)
+            html_escf(b, " %s 件は値が正しくないため登録していません。", er);
+        buf_adds(b, "</p>");
+    }
+    buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 210 297\" role=\"img\" "
+                "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
+                "width=\"210\" height=\"297\" preserveAspectRatio=\"none\"/>",
+             (long long)id);
+    for (size_t i = 0; i < rs.n; i++) {
+        struct rd *d = &rs.v[i];
+        if (d->box[2] <= 0 || d->box[3] <= 0)
+            continue;
+        buf_addf(b, "<a href=\"#rd-%lld\"><rect class=\"d-", (long long)d->id);
+        html_esc(b, d->decision);
+        buf_addf(b, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", d->box[0],
+                 d->box[1], d->box[2], d->box[3]);
+        html_esc(b, field_label(r, pg.form, d->field));
+        buf_adds(b, "</title></rect></a>");
+    }
+    buf_addf(b, "</svg><form method=\"post\" action=\"/page/%lld\" class=\"readings\">", (long long)id);
+    html_csrf(r);
+    buf_adds(b, "<table><thead><tr><th>項目</th><th>値</th><th>読取</th><th>状態</th><th>確認</th></tr>"
+                "</thead><tbody>");
+    for (size_t i = 0; i < rs.n; i++) {
+        struct rd *d = &rs.v[i];
+        const struct forms_field *fld = field_def(r, pg.form, pg.version, d->field);
+        const struct qitem *it = NULL;
+        for (size_t k = 0; k < q.n; k++)
+            if (q.items[k].reading_id == d->id)
+                it = &q.items[k];
+        buf_addf(b, "<tr id=\"rd-%lld\" class=\"d-", (long long)d->id);
+        html_esc(b, d->decision);
+        buf_adds(b, "\"><td>");
+        html_esc(b, fld ? fld->label : d->field);
+        buf_adds(b, "</td><td>");
+        if (fld && fld->kind == FORMS_MYNUMBER)
+            buf_adds(b, "<span class=\"none\">(個人番号は表示しません)</span>");
+        else
+            value_label(b, fld, d->value);
+        buf_adds(b, "</td><td>");
+        if (fld && fld->kind == FORMS_MYNUMBER)
+            buf_adds(b, "-");
+        else
+            html_esc(b, d->read);
+        buf_adds(b, "</td><td>");
+        html_esc(b, strcmp(d->decision, "accepted") == 0 ? "確定"
+                    : strcmp(d->decision, "empty") == 0  ? "空欄"
+                                                         : "確認待ち");
+        if (d->reason[0]) {
+            buf_adds(b, "<br><small>");
+            html_esc(b, d->reason);
+            buf_adds(b, "</small>");
+        }
+        buf_adds(b, "</td><td>");
+        if (it && fld && (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK ||
+                          fld->kind == FORMS_PRESENCE)) {
+            buf_addf(b, "<select name=\"v_%lld\"><option value=\"\">保留</option>", (long long)it->id);
+            for (size_t k = 0; k < fld->n_options && fld->kind == FORMS_CHOICE; k++) {
+                buf_adds(b, "<option value=\"");
+                html_esc(b, fld->options[k].value);
+                buf_adds(b, "\">");
+                html_esc(b, fld->options[k].label);
+                buf_adds(b, "</option>");
+            }
+            if (fld->kind != FORMS_CHOICE)
+                buf_adds(b, "<option value=\"1\">あり</option><option value=\"0\">なし</option>");
+            buf_addf(b, "</select><label class=\"small\"><input type=\"checkbox\" name=\"x_%lld\" "
+                        "value=\"1\">空欄</label>", (long long)it->id);
+        } else if (it) {
+            buf_addf(b, "<input name=\"v_%lld\" value=\"", (long long)it->id);
+            html_esc(b, it->suggested);
+            buf_addf(b, "\" autocomplete=\"off\"><label class=\"small\"><input type=\"checkbox\" "
+                        "name=\"x_%lld\" value=\"1\">空欄</label>", (long long)it->id);
+        }
+        buf_adds(b, "</td></tr>");
+    }
+    buf_adds(b, "</tbody></table>");
+    for (size_t k = 0; k < q.n; k++) {
+        if (q.items[k].reading_id > 0)
+            continue;
+        buf_addf(b, "<p>ページ全体の確認: <a href=\"/item/%lld\">", (long long)q.items[k].id);
+        html_esc(b, field_label(r, q.items[k].form, q.items[k].field));
+        buf_adds(b, " ・");
+        html_esc(b, q.items[k].reason);
+        buf_adds(b, "</a></p>");
+    }
+    if (q.n)
+        buf_adds(b, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">このページの確認をまとめて登録</button>"
+                    "<span class=\"hint\">空の欄は保留のままです。</span></div>");
+    buf_adds(b, "</form></div>");
+    page_end(r);
+cleanup:
+    free(rs.v);
+    queue_free(&q);
+}
+
+static void h_page_post(struct req *r)
+{
+    struct qlist q;
+    struct berr e;
+    int64_t id;
+    int ok = 0, conflict = 0, bad = 0;
+
+    memset(&q, 0, sizeof(q));
+    if (parse_id(r->rest, &id) < 0) {
+        page_error(r, 404, "ページがありません", "ページの番号が正しくありません。");
+        return;
+    }
+    q.page_id = id;
+    if (queue_load(r, &q, &e) < 0) {
+        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
+        goto cleanup;
+    }
+    for (size_t k = 0; k < q.n; k++) {
+        char name[40];
+        const char *v, *x;
+        snprintf(name, sizeof(name), "x_%lld", (long long)q.items[k].id);
+        x = req_param(r, name);
+        snprintf(name, sizeof(name), "v_%lld", (long long)q.items[k].id);
+        v = req_param(r, name);
+        if (x && strcmp(x, "1") == 0)
+            apply_one(r, q.items[k].id, REVIEW_REJECT, NULL, &ok, &conflict, &bad);
+        else if (v && *v && strcmp(v, q.items[k].suggested) == 0)
+            apply_one(r, q.items[k].id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad);
+        else if (v && *v)
+            apply_one(r, q.items[k].id, REVIEW_CORRECT, v, &ok, &conflict, &bad);
+    }
+    req_redirect(r, "/page/%lld?ok=%d&conflict=%d&err=%d", (long long)id, ok, conflict, bad);
+cleanup:
+    queue_free(&q);
+}
+
+/* ---- images ---------------------------------------------------------------------------- */
+
+static void h_img_crop(struct req *r)
+{
+    int64_t id;
+    struct berr e;
+    void *png = NULL;
+    size_t len = 0;
+
+    if (parse_id(r->rest, &id) < 0 || reading_crop(r->srv->st, id, &png, &len, &e) < 0 || png == NULL) {
+        page_error(r, 404, "画像がありません", "切り出し画像がありません。");
+        free(png);
+        return;
+    }
+    r->bin = png;
+    r->bin_len = len;
+    r->ctype = "image/png";
+}
+
+static void h_img_page(struct req *r)
+{
+    int64_t id, reading = 0;
+    struct page_row pg;
+    struct berr e;
+    const void *png;
+    size_t len;
+    const char *rs = req_param(r, "r");
+
+    if (rs && *rs && strcmp(rs, "0") != 0 && parse_id(rs, &reading) < 0)
+        reading = 0;
+    if (parse_id(r->rest, &id) < 0 || page_get(r->srv->st, id, &pg, &e) < 0) {
+        page_error(r, 404, "画像がありません", "ページがありません。");
+        return;
+    }
+    if (req_page_png(r, &pg, reading, &png, &len, &e) < 0) {
+        page_error(r, 404, "画像がありません", e.msg);
+        return;
+    }
+    r->bin = xmalloc(len);
+    memcpy(r->bin, png, len);
+    r->bin_len = len;
+    r->ctype = "image/png";
+}
+
+/* ---- a person ------------------------------------------------------------------------------ */
+
+static int valid_atena(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    if (n == 0 || n > 10)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static const char *const reasons[] = {
+    "読取確認のため", "健診結果の確認", "訪問・相談の対応", "精密検査の経過確認", "妊娠届出の確認",
+};
+
+static void person_ask(struct req *r, const char *atena, const char *msg, int reveal)
+{
+    struct buf *b = &r->body;
+
+    page_begin(r, "処理事由の入力", "ask");
+    buf_adds(b, "<section class=\"ask\"><h1>");
+    buf_adds(b, reveal ? "個人番号を表示する理由" : "記録を開く理由 (処理事由)");
+    buf_adds(b, "</h1><p>宛名番号 ");
+    html_esc(b, atena);
+    buf_adds(b, " の記録を開きます。閲覧はアクセス記録に残ります。</p>");
+    if (msg) {
+        buf_adds(b, "<p class=\"msg\" role=\"alert\">");
+        html_esc(b, msg);
+        buf_adds(b, "</p>");
+    }
+    buf_adds(b, "<form method=\"post\" action=\"/person/");
+    url_esc(b, atena);
+    buf_adds(b, "\">");
+    html_csrf(r);
+    buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"");
+    buf_adds(b, reveal ? "reveal" : "view");
+    buf_adds(b, "\"><fieldset><legend>処理事由</legend>");
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        buf_addf(b, "<label class=\"radio\"><input type=\"radio\" name=\"reason\" value=\"");
+        html_esc(b, reasons[i]);
+        buf_addf(b, "\"%s> <kbd>%zu</kbd> ", i == 0 ? " required" : "", i + 1);
+        html_esc(b, reasons[i]);
+        buf_adds(b, "</label>");
+    }
+    buf_adds(b, "<label>その他 (具体的に)<input name=\"reason_text\" autocomplete=\"off\"></label>"
+                "</fieldset><button type=\"submit\" class=\"primary\">開く</button></form></section>");
+    page_end(r);
+}
+
+static void h_person_ask(struct req *r)
+{
+    const char *atena = *r->rest ? r->rest : req_param(r, "atena");
+
+    if (!valid_atena(atena)) {
+        page_error(r, 404, "宛名番号が正しくありません", "宛名番号は10桁までの数字です。");
+        return;
+    }
+    if (*r->rest == '\0') {
+        req_redirect(r, "/person/%s", atena);
+        return;
+    }
+    person_ask(r, atena, NULL, 0);
+}
+
+struct rec_ctx {
+    struct buf *b;
+    const char *last;
+};
+
+static const char *col_label(const char *c)
+{
+    static const struct { const char *c, *l; } m[] = {
+        { "todoke_date", "届出日" }, { "weeks_at_todoke", "届出時週数" }, { "due_date", "分娩予定日" },
+        { "parity", "出産経験" }, { "diagnosed_by", "診断医療機関" }, { "issue_id", "発行番号" },
+        { "kai", "回" }, { "used_date", "受診日" }, { "weeks", "週数" }, { "clinic_code", "医療機関" },
+        { "tests", "検査" }, { "amount_yen", "金額(円)" }, { "form", "健診" }, { "exam_date", "受診日" },
+        { "height_cm", "身長(cm)" }, { "weight_kg", "体重(kg)" }, { "head_cm", "頭囲(cm)" },
+        { "chest_cm", "胸囲(cm)" }, { "findings", "所見" }, { "result", "判定・結果" },
+        { "referral_targets", "精密検査先" }, { "targets", "依頼先" }, { "result_date", "結果日" },
+        { "created_at", "作成" }, { "closed_at", "完了" },
+    };
+    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+        if (strcmp(m[i].c, c) == 0)
+            return m[i].l;
+    return c;
+}
+
+static int rec_row(const char *table, int ncols, const char *const *names,
+                   const char *const *values, void *p)
+{
+    struct rec_ctx *c = p;
+    static const struct { const char *t, *l; } titles[] = {
+        { "pregnancies", "妊娠届出" }, { "vouchers", "妊婦健康診査受診券" },
+        { "checkups", "乳幼児健診" }, { "referrals", "精密検査" },
+    };
+
+    if (c->last == NULL || strcmp(c->last, table) != 0) {
+        if (c->last)
+            buf_adds(c->b, "</tbody></table>");
+        for (size_t i = 0; i < 4; i++)
+            if (strcmp(titles[i].t, table) == 0) {
+                buf_adds(c->b, "<h2>");
+                html_esc(c->b, titles[i].l);
+                buf_adds(c->b, "</h2>");
+            }
+        buf_adds(c->b, "<table class=\"rec\"><thead><tr>");
+        for (int i = 0; i < ncols; i++) {
+            buf_adds(c->b, "<th>");
+            html_esc(c->b, col_label(names[i]));
+            buf_adds(c->b, "</th>");
+        }
+        buf_adds(c->b, "</tr></thead><tbody>");
+        c->last = table;
+    }
+    buf_adds(c->b, "<tr>");
+    for (int i = 0; i < ncols; i++) {
+        buf_adds(c->b, "<td>");
+        html_esc(c->b, values[i]);
+        buf_adds(c->b, "</td>");
+    }
+    buf_adds(c->b, "</tr>");
+    return 0;
+}
+
+static void h_person(struct req *r)
+{
+    struct buf *b = &r->body;
+    struct resident res;
+    struct berr e;
+    struct rec_ctx rc = { b, NULL };
+    const char *atena = r->rest, *act = nz(req_param(r, "act"));
+    const char *reason = req_param(r, "reason"), *text = req_param(r, "reason_text");
+    char why[300], birth[40], shown[13] = "";
+    int reveal = strcmp(act, "reveal") == 0;
+
+    memset(&res, 0, sizeof(res));
+    if (!valid_atena(atena)) {
+        page_error(r, 404, "宛名番号が正しくありません", "宛名番号は10桁までの数字です。");
+        return;
+    }
+    if (text && *text)
+        snprintf(why, sizeof(why), "%s%s%s", reason ? reason : "", reason ? ": " : "", text);
+    else
+        snprintf(why, sizeof(why), "%s", nz(reason));
+    if (why[0] == '\0') {
+        r->status = 422;
+        person_ask(r, atena, "処理事由を選ぶか入力してください。", reveal);
+        return;
+    }
+    if (reveal && !actor_can(&r->actor, PERM_MYNUMBER_REVEAL)) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "個人番号の表示には「%s」の権限が必要です。", perm_label(PERM_MYNUMBER_REVEAL));
+        page_error(r, 403, "権限がありません", msg);
+        return;
+    }
+    if (residents_get(r->srv->st, &r->actor, atena, "web.person", &res, &e) < 0) {
+        page_error(r, e.code == BERR_NOTFOUND ? 404 : e.code == BERR_DENIED ? 403 : 500,
+                   "記録を開けません", e.msg);
+        return;
+    }
+    if (reveal && residents_reveal_mynumber(r->srv->st, &r->actor, atena, why, shown, &e) < 0) {
+        page_error(r, e.code == BERR_NOTFOUND ? 404 : 403, "個人番号を表示できません", e.msg);
+        goto cleanup;
+    }
+    page_begin(r, "記録", "person");
+    buf_adds(b, "<h1>");
+    html_esc(b, res.name);
+    buf_adds(b, " <small>");
+    html_esc(b, res.kana);
+    buf_adds(b, "</small></h1><dl class=\"person\"><dt>宛名番号</dt><dd>");
+    html_esc(b, res.atena);
+    jpdate_format(res.birth, birth, sizeof(birth));
+    buf_adds(b, "</dd><dt>生年月日</dt><dd>");
+    html_esc(b, birth);
+    buf_adds(b, "</dd><dt>住所</dt><dd>");
+    html_esc(b, res.address);
+    buf_adds(b, " ");
+    html_esc(b, res.katagaki);
+    buf_adds(b, "</dd><dt>状態</dt><dd>");
+    html_esc(b, resident_status_label(res.status));
+    buf_adds(b, "</dd><dt>個人番号</dt><dd>");
+    if (!res.has_mynumber) {
+        buf_adds(b, "(登録なし)");
+    } else if (shown[0]) {
+        buf_adds(b, "<span class=\"revealed\">");
+        html_esc(b, shown);
+        buf_adds(b, "</span> (表示を記録しました)");
+    } else {
+        html_esc(b, res.mynumber_masked);
+        if (actor_can(&r->actor, PERM_MYNUMBER_REVEAL)) {
+            buf_adds(b, " <form method=\"post\" action=\"/person/");
+            url_esc(b, atena);
+            buf_adds(b, "\" class=\"inline\">");
+            html_csrf(r);
+            buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"reveal\">"
+                        "<input name=\"reason\" required placeholder=\"表示する理由\" autocomplete=\"off\">"
+                        "<button type=\"submit\">表示</button></form>");
+        }
+    }
+    buf_adds(b, "</dd></dl><p class=\"hint\">処理事由: ");
+    html_esc(b, why);
+    buf_adds(b, " (アクセス記録に残りました)</p>");
+    if (web_person_records(r->srv->st, &r->actor, atena, why, rec_row, &rc, &e) < 0) {
+        buf_adds(b, "<p class=\"msg\">");
+        html_esc(b, e.msg);
+        buf_adds(b, "</p>");
+    }
+    if (rc.last)
+        buf_adds(b, "</tbody></table>");
+    else
+        buf_adds(b, "<p>母子保健の記録はまだありません。</p>");
+    page_end(r);
+cleanup:
+    sodium_memzero(shown, sizeof(shown));
+    resident_release(&res);
+}
+
+/* ---- the route table -------------------------------------------------------------------------- */
+
+const struct route review_routes[] = {
+    { "GET", "/login", ROUTE_PUBLIC, -1, h_login_form },
+    { "POST", "/login", ROUTE_PUBLIC, -1, h_login },
+    { "GET", "/static/", ROUTE_PUBLIC | ROUTE_PREFIX, -1, h_static },
+    { "POST", "/logout", 0, -1, h_logout },
+    { "GET", "/", 0, -1, h_home },
+    { "GET", "/queue", 0, PERM_REVIEW, h_queue },
+    { "GET", "/item/", ROUTE_PREFIX, PERM_REVIEW, h_item },
+    { "POST", "/item/", ROUTE_PREFIX, PERM_REVIEW, h_item_post },
+    { "GET", "/field", 0, PERM_REVIEW, h_field },
+    { "POST", "/field", 0, PERM_REVIEW, h_field_post },
+    { "GET", "/page/", ROUTE_PREFIX, PERM_REVIEW, h_page },
+    { "POST", "/page/", ROUTE_PREFIX, PERM_REVIEW, h_page_post },
+    { "GET", "/img/crop/", ROUTE_PREFIX, PERM_REVIEW, h_img_crop },
+    { "GET", "/img/page/", ROUTE_PREFIX, PERM_REVIEW, h_img_page },
+    { "GET", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person_ask },
+    { "POST", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person },
+    { NULL, NULL, 0, -1, NULL },
+};

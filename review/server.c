@@ -1,0 +1,547 @@
+/*
+ * server.c: the web UI's HTTP side with libmicrohttpd: listening (plain
+ * HTTP on loopback only unless --insecure; HTTPS with GnuTLS when a
+ * certificate is given), reading forms, sessions, and the checks every
+ * request passes before its handler runs.
+ *
+ * A request goes:  matched to a route (404 / 405)
+ *               -> session from the cookie; idle > 15 min: dropped
+ *               -> account re-resolved (actor_for_login): a disabled account
+ *                  or expired grants end the session at once
+ *               -> no session on a non-public route: to /login (GET) or 401
+ *               -> POST: same-origin check and CSRF token (403)
+ *               -> the route's permission (403)
+ *               -> handler; security headers on every answer.
+ * Handlers run one at a time under srv->lock (one store connection).
+ * Sessions live in memory: a restart logs everyone out.
+ * Not for: the screens (screens.c).  Logs nothing.
+ */
+#include "review/review-internal.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static time_t (*clock_fn)(void);
+
+void review_set_clock(time_t (*now)(void))
+{
+    clock_fn = now;
+}
+
+time_t review_now(void)
+{
+    return clock_fn ? clock_fn() : time(NULL);
+}
+
+void review_random_token(char out[65])
+{
+    unsigned char b[32];
+
+    randombytes_buf(b, sizeof(b));
+    sodium_bin2hex(out, 65, b, sizeof(b));
+}
+
+/* ---- per-connection state: the POST body being read ------------------ */
+
+struct conn {
+    struct MHD_PostProcessor *pp;
+    struct kv *form;
+    size_t nform, aform;
+    size_t bytes;
+    int bad;                 /* too big, or not a form encoding */
+};
+
+static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *content_type,
+                                  const char *transfer_encoding, const char *data, uint64_t off,
+                                  size_t size)
+{
+    struct conn *c = cls;
+    struct kv *last = c->nform ? &c->form[c->nform - 1] : NULL;
+
+    if (off > 0 && last != NULL && strcmp(last->k, key) == 0) {
+        size_t old = strlen(last->v);
+        last->v = xrealloc(last->v, old + size + 1);
+        memcpy(last->v + old, data, size);
+        last->v[old + size] = '\0';
+        return MHD_YES;
+    }
+    if (c->nform == c->aform) {
+        c->aform = c->aform ? 2 * c->aform : 16;
+        c->form = xrealloc(c->form, c->aform * sizeof(*c->form));
+    }
+    c->form[c->nform].k = xstrdup(key);
+    c->form[c->nform].v = xstrndup(data ? data : "", size);
+    c->nform++;
+    return MHD_YES;
+}
+
+static void conn_free(struct conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->pp)
+        MHD_destroy_post_processor(c->pp);
+    for (size_t i = 0; i < c->nform; i++) {
+        free(c->form[i].k);
+        free(c->form[i].v);
+    }
+    free(c->form);
+    free(c);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    conn_free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* ---- helpers for handlers ----------------------------------------------- */
+
+const char *req_param(struct req *r, const char *name)
+{
+    for (size_t i = 0; i < r->nform; i++)
+        if (strcmp(r->form[i].k, name) == 0)
+            return r->form[i].v;
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void req_redirect(struct req *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(r->location, sizeof(r->location), fmt, ap);
+    va_end(ap);
+    r->status = 303;
+}
+
+void req_set_cookie(struct req *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (r->ncookies == 3)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(r->cookies[r->ncookies++], sizeof(r->cookies[0]), fmt, ap);
+    va_end(ap);
+}
+
+static struct session *session_find(struct review_server *s, const char *token)
+{
+    if (token == NULL || strlen(token) != 64)
+        return NULL;
+    for (int i = 0; i < REVIEW_MAX_SESSIONS; i++)
+        if (s->sessions[i].used && sodium_memcmp(s->sessions[i].token, token, 64) == 0)
+            return &s->sessions[i];
+    return NULL;
+}
+
+static void session_drop(struct session *x)
+{
+    sodium_memzero(x, sizeof(*x));
+}
+
+void req_session_start(struct req *r, const struct actor *a)
+{
+    struct review_server *s = r->srv;
+    struct session *x = NULL;
+
+    for (int i = 0; i < REVIEW_MAX_SESSIONS && x == NULL; i++)
+        if (!s->sessions[i].used)
+            x = &s->sessions[i];
+    if (x == NULL) {            /* full: the longest idle goes */
+        x = &s->sessions[0];
+        for (int i = 1; i < REVIEW_MAX_SESSIONS; i++)
+            if (s->sessions[i].last_seen < x->last_seen)
+                x = &s->sessions[i];
+    }
+    memset(x, 0, sizeof(*x));
+    x->used = 1;
+    review_random_token(x->token);
+    review_random_token(x->csrf);
+    snprintf(x->login, sizeof(x->login), "%s", a->login);
+    x->last_seen = review_now();
+    r->sess = x;
+    r->actor = *a;
+    req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", x->token,
+                   s->tls ? "; Secure" : "");
+}
+
+void req_session_end(struct req *r)
+{
+    if (r->sess)
+        session_drop(r->sess);
+    r->sess = NULL;
+    req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+                   r->srv->tls ? "; Secure" : "");
+}
+
+int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, const void **png,
+                 size_t *len, struct berr *e)
+{
+    struct review_server *s = r->srv;
+    struct png_cache_entry *slot = &s->cache[0];
+    void *p = NULL;
+    size_t n = 0;
+    int rc;
+
+    for (int i = 0; i < REVIEW_PNG_CACHE; i++) {
+        struct png_cache_entry *c = &s->cache[i];
+        if (c->png && c->page_id == pg->id && c->reading_id == reading_id) {
+            c->used = ++s->cache_tick;
+            *png = c->png;
+            *len = c->len;
+            return 0;
+        }
+        if (c->used < slot->used)
+            slot = c;
+    }
+    rc = intake_page_png(s->store_path, s->forms, pg, reading_id, s->st, &p, &n, e);
+    if (rc < 0)
+        return rc;
+    free(slot->png);
+    slot->png = p;
+    slot->len = n;
+    slot->page_id = pg->id;
+    slot->reading_id = reading_id;
+    slot->used = ++s->cache_tick;
+    *png = p;
+    *len = n;
+    return 0;
+}
+
+/* ---- answering ------------------------------------------------------------ */
+
+static void add_security_headers(struct review_server *s, struct MHD_Response *resp, int cacheable)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; script-src 'self'; style-src 'self'; "
+                            "img-src 'self'; object-src 'none'; base-uri 'none'; "
+                            "form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (cacheable) {
+        MHD_add_response_header(resp, "Cache-Control", "private, max-age=300");
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Pragma", "no-cache");
+    }
+    if (s->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static enum MHD_Result send_req(struct req *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+
+    if (r->bin != NULL)
+        resp = MHD_create_response_from_buffer(r->bin_len, r->bin, MHD_RESPMEM_MUST_COPY);
+    else
+        resp = MHD_create_response_from_buffer(r->body.len, r->body.s, MHD_RESPMEM_MUST_COPY);
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type",
+                            r->ctype ? r->ctype : "text/html; charset=utf-8");
+    if (r->location[0])
+        MHD_add_response_header(resp, "Location", r->location);
+    for (int i = 0; i < r->ncookies; i++)
+        MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+    add_security_headers(r->srv, resp, r->cacheable);
+    ret = MHD_queue_response(r->conn, r->status ? (unsigned)r->status : 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static const struct route *route_find(const char *method, const char *path, int *wrong_method)
+{
+    *wrong_method = 0;
+    for (const struct route *rt = review_routes; rt->method != NULL; rt++) {
+        size_t n = strlen(rt->path);
+        int match = (rt->flags & ROUTE_PREFIX) ? strncmp(path, rt->path, n) == 0
+                                               : strcmp(path, rt->path) == 0;
+        if (!match)
+            continue;
+        if (strcmp(rt->method, method) == 0)
+            return rt;
+        *wrong_method = 1;
+    }
+    return NULL;
+}
+
+/* A POST must come from a page of this server (Origin, when the browser sends it). */
+static int same_origin(struct req *r)
+{
+    const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+    const char *p;
+
+    if (origin == NULL)
+        return 1;
+    if (host == NULL)
+        return 0;
+    p = strstr(origin, "://");
+    return p != NULL && strcmp(p + 3, host) == 0;
+}
+
+static int csrf_ok(struct req *r, const char *expected)
+{
+    const char *got = req_param(r, "csrf");
+
+    return expected != NULL && got != NULL && strlen(expected) == 64 && strlen(got) == 64 &&
+           sodium_memcmp(expected, got, 64) == 0;
+}
+
+static void dispatch(struct req *r)
+{
+    struct review_server *s = r->srv;
+    const struct route *rt;
+    const char *sid;
+    int wrong = 0, timed_out = 0;
+    struct berr e;
+
+    rt = route_find(r->method, r->path, &wrong);
+    if (rt == NULL) {
+        if (wrong)
+            page_error(r, 405, "使えない操作です", "この画面にはその方法では送れません。");
+        else
+            page_error(r, 404, "ページがありません", "URL を確かめてください。");
+        return;
+    }
+    r->rest = r->path + strlen(rt->path);
+    /* the session, checked against the store every time */
+    sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "boshi_sid");
+    r->sess = session_find(s, sid);
+    if (r->sess != NULL && review_now() - r->sess->last_seen > REVIEW_IDLE_SECONDS) {
+        session_drop(r->sess);
+        r->sess = NULL;
+        timed_out = 1;
+    }
+    if (r->sess != NULL) {
+        berr_clear(&e);
+        if (actor_for_login(s->st, r->sess->login, &r->actor, &e) < 0) {
+            session_drop(r->sess);
+            r->sess = NULL;
+            req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+            if (!(rt->flags & ROUTE_PUBLIC)) {
+                page_error(r, 403, "利用できません", e.msg);
+                return;
+            }
+        } else {
+            r->sess->last_seen = review_now();
+        }
+    }
+    if (r->sess == NULL && !(rt->flags & ROUTE_PUBLIC)) {
+        if (strcmp(r->method, "GET") == 0 && !r->frag && strncmp(r->path, "/img/", 5) != 0)
+            req_redirect(r, "/login%s", timed_out ? "?m=timeout" : "");
+        else
+            page_error(r, 401, "ログインしてください",
+                       timed_out ? "15分間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+                                 : "ログインしていません。");
+        return;
+    }
+    if (strcmp(r->method, "POST") == 0) {
+        const char *expect = r->sess ? r->sess->csrf
+                                     : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+                                                                   "boshi_pre");
+        if (!same_origin(r) || !csrf_ok(r, expect)) {
+            page_error(r, 403, "送信を受け付けられません",
+                       "画面の有効期限が切れたか、別のサイトからの送信です。画面を開き直してください。");
+            return;
+        }
+    }
+    if (rt->perm >= 0 && !actor_can(&r->actor, rt->perm)) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "この画面には「%s」の権限が必要です。", perm_label(rt->perm));
+        page_error(r, 403, "権限がありません", msg);
+        return;
+    }
+    rt->run(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct review_server *s = cls;
+    struct conn *c = *con_cls;
+    struct req r;
+    enum MHD_Result ret;
+
+    if (c == NULL) {
+        c = xcalloc(1, sizeof(*c));
+        *con_cls = c;
+        if (strcmp(method, "POST") == 0) {
+            c->pp = MHD_create_post_processor(connection, 8192, post_field, c);
+            if (c->pp == NULL)
+                c->bad = 1;
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        c->bytes += *upload_data_size;
+        if (c->bytes > REVIEW_MAX_FORM)
+            c->bad = 1;
+        if (!c->bad && MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES)
+            c->bad = 1;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    memset(&r, 0, sizeof(r));
+    r.srv = s;
+    r.conn = connection;
+    r.method = method;
+    r.path = url;
+    r.form = c->form;
+    r.nform = c->nform;
+    buf_init(&r.body);
+    {
+        const char *f = req_param(&r, "frag");
+        r.frag = f != NULL && strcmp(f, "1") == 0;
+    }
+    pthread_mutex_lock(&s->lock);
+    if (c->bad)
+        page_error(&r, 400, "送信内容を読めません", "フォームの送信内容が正しくありません。");
+    else
+        dispatch(&r);
+    pthread_mutex_unlock(&s->lock);
+    ret = send_req(&r);
+    buf_release(&r.body);
+    free(r.bin);
+    return ret;
+}
+
+/* ---- start and stop ------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa, struct berr *e)
+{
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    char *end;
+    long port;
+
+    memset(sa, 0, sizeof(*sa));
+    sa->sin_family = AF_INET;
+    if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+        return berr_set(e, BERR_INVALID, "--listen は アドレス:ポート で指定してください (例: 127.0.0.1:8080)");
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
+        return berr_set(e, BERR_INVALID, "ポート番号が正しくありません「%s」", colon + 1);
+    if (strcmp(host, "localhost") == 0 || host[0] == '\0')
+        snprintf(host, sizeof(host), "127.0.0.1");
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return berr_set(e, BERR_INVALID, "アドレスが正しくありません「%s」(IPv4 で指定)", host);
+    sa->sin_port = htons((uint16_t)port);
+    return 0;
+}
+
+int review_server_start(const struct review_server_opts *o, struct review_server **out,
+                        struct berr *e)
+{
+    struct review_server *s = NULL;
+    struct sockaddr_in sa;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+    const union MHD_DaemonInfo *info;
+    int rc, loopback;
+
+    *out = NULL;
+    if (sodium_init() < 0)
+        return berr_set(e, BERR_FAIL, "libsodium を初期化できません");
+    rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, e);
+    if (rc < 0)
+        return rc;
+    loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
+    if (o->tls_cert_pem == NULL && !loopback && !o->insecure)
+        return berr_set(e, BERR_INVALID,
+                        "暗号化なし (HTTP) で待ち受けられるのはこのコンピューター内 (127.0.0.1) だけです。"
+                        "--tls-cert と --tls-key を指定するか、閉じたネットワークで --insecure を付けてください");
+    if ((o->tls_cert_pem == NULL) != (o->tls_key_pem == NULL))
+        return berr_set(e, BERR_INVALID, "--tls-cert と --tls-key は両方指定してください");
+    if (o->tls_cert_pem != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return berr_set(e, BERR_FAIL, "この libmicrohttpd は HTTPS (GnuTLS) に対応していません");
+    s = xcalloc(1, sizeof(*s));
+    pthread_mutex_init(&s->lock, NULL);
+    s->forms = o->forms;
+    s->store_path = xstrdup(o->store_path);
+    rc = store_open(o->store_path, 0, &s->st, e);
+    if (rc < 0)
+        goto fail;
+    if (o->tls_cert_pem != NULL) {
+        s->tls = 1;
+        s->cert = xstrdup(o->tls_cert_pem);
+        s->key = xstrdup(o->tls_key_pem);
+        flags |= MHD_USE_TLS;
+    }
+    if (s->tls)
+        s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+                                MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
+                                MHD_OPTION_HTTPS_MEM_CERT, s->cert,
+                                MHD_OPTION_HTTPS_MEM_KEY, s->key,
+                                MHD_OPTION_END);
+    else
+        s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+                                MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
+                                MHD_OPTION_END);
+    if (s->d == NULL) {
+        rc = berr_set(e, BERR_FAIL, "%s で待ち受けられません (使用中のポート、または証明書・鍵が正しくありません)",
+                      o->listen ? o->listen : "127.0.0.1:8080");
+        goto fail;
+    }
+    info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : ntohs(sa.sin_port);
+    *out = s;
+    return 0;
+fail:
+    review_server_stop(&s);
+    return rc;
+}
+
+uint16_t review_server_port(const struct review_server *s)
+{
+    return s->port;
+}
+
+void review_server_stop(struct review_server **sp)
+{
+    struct review_server *s = sp ? *sp : NULL;
+
+    if (s == NULL)
+        return;
+    if (s->d)
+        MHD_stop_daemon(s->d);
+    store_close(&s->st);
+    for (int i = 0; i < REVIEW_PNG_CACHE; i++)
+        free(s->cache[i].png);
+    sodium_memzero(s->sessions, sizeof(s->sessions));
+    if (s->key) {
+        sodium_memzero(s->key, strlen(s->key));
+        free(s->key);
+    }
+    free(s->cert);
+    free(s->store_path);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    *sp = NULL;
+}

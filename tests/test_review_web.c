@@ -1,0 +1,881 @@
+/*
+ * test_review_web: the nurses' web UI, for real: a store with a review queue
+ * built from real scans (as in test_intake: boshi prints a month's checkup
+ * forms, poppler renders them, intake reads them with Tesseract), then the
+ * server started in-process on an ephemeral loopback port and spoken to over
+ * sockets by a tiny HTTP client written here.  Checks login, CSRF, lockout,
+ * idle timeout (the server's clock is moved), every route against every
+ * role, audit entries, two nurses on one item, and a page resolved through
+ * the web landing its record.
+ * The store is built once per run (slow: OCR) and copied for each test.
+ */
+#include "records/records.h"
+#include "review/review-internal.h"
+#include "tests/lib/testlib.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *tmpl_dir, *tmpl_db;     /* built once */
+static char *dir, *db;               /* this test's copy */
+static struct forms_registry *forms;
+static struct review_server *srv;
+static uint16_t port;
+static time_t fake_now;
+
+static time_t fake_clock(void)
+{
+    return fake_now;
+}
+
+/* ---- the store ---------------------------------------------------------------- */
+
+static void boshi_ok(const char *dbp, const char *input, ...)
+{
+    const char *argv[40];
+    struct tl_result r;
+    int n = 0;
+    va_list ap;
+    const char *a;
+
+    argv[n++] = tl_boshi();
+    argv[n++] = "--db";
+    argv[n++] = dbp;
+    va_start(ap, input);
+    while ((a = va_arg(ap, const char *)) != NULL)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    tl_run(&r, input, NULL, argv);
+    if (r.status != 0) {
+        fprintf(stderr, "%s %s: exit %d: %s\n", argv[3], argv[4] ? argv[4] : "", r.status, r.err);
+        exit(1);
+    }
+    tl_result_free(&r);
+}
+
+#define RUN(dbp, ...) boshi_ok(dbp, NULL, __VA_ARGS__, NULL)
+#define PW "correct-horse-1"
+
+static const char *const logins[] = { "jimu1", "nurse1", "nurse2", "kanri1", "admin1", "old1" };
+static const char *const roles_of[] = { "事務", "保健師", "保健師", "管理者", "システム管理者", "保健師" };
+
+static void build_template(void)
+{
+    char *town, *pdf, *scans, *prefix;
+    struct tl_result r;
+
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    tmpl_dir = tl_tmpdir();
+    tmpl_db = tl_path(tmpl_dir, "w.db");
+    scans = tl_path(tmpl_dir, "scans");
+    town = tl_path(tmpl_dir, "town.csv");
+    pdf = tl_path(tmpl_dir, "k.pdf");
+    RUN(tmpl_db, "init");
+    RUN(tmpl_db, "settings", "set", "site.name", "みどり市 保健センター");
+    RUN(tmpl_db, "settings", "set", "site.contact", "電話 0120-000-000");
+    RUN(tmpl_db, "settings", "set", "site.address", "みどり市本町1-1-1");
+    RUN(tmpl_db, "settings", "set", "checkup.venue", "保健センター");
+    RUN(tmpl_db, "demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
+    RUN(tmpl_db, "residents", "import", "--full", town);
+    RUN(tmpl_db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf);
+    mkdir(scans, 0700);
+    prefix = tl_path(scans, "p");
+    const char *argv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "6", pdf,
+                           prefix, NULL };
+    tl_run(&r, NULL, NULL, argv);
+    tl_result_free(&r);
+    RUN(tmpl_db, "intake", "--workers", "2", "--name", "w1", scans);
+    for (size_t i = 0; i < sizeof(logins) / sizeof(logins[0]); i++) {
+        RUN(tmpl_db, "users", "add", "--name", logins[i], "--role", roles_of[i], logins[i]);
+        boshi_ok(tmpl_db, PW "\n", "users", "passwd", logins[i], NULL);
+    }
+    /* old1's grant ran out (grants cannot be given in the past: edit the store) */
+    sqlite3 *h;
+    sqlite3_open(tmpl_db, &h);
+    sqlite3_exec(h, "UPDATE grants SET valid_until = '2020-03-31' WHERE user_id = "
+                    "(SELECT id FROM users WHERE login = 'old1')", NULL, NULL, NULL);
+    sqlite3_close(h);
+    free(prefix);
+    free(scans);
+    free(town);
+    free(pdf);
+}
+
+static long sql_long(const char *fmt, ...)
+{
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    long v = -1;
+    char sql[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(h));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
+static void sql_exec(const char *sql)
+{
+    sqlite3 *h;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+static void setup(void)
+{
+    struct review_server_opts o;
+    struct berr e;
+    struct tl_result r;
+    char *fdir;
+
+    dir = tl_tmpdir();
+    db = tl_path(dir, "w.db");
+    char *cmd = xasprintf("cp -a %s/w.db %s/w.db.key %s/w.db.scans %s/", tmpl_dir, tmpl_dir, tmpl_dir, dir);
+    const char *argv[] = { "sh", "-c", cmd, NULL };
+    tl_run(&r, NULL, NULL, argv);
+    ck_assert_int_eq(r.status, 0);
+    tl_result_free(&r);
+    free(cmd);
+    fdir = tl_path(tl_src(), "forms/defs");
+    ck_assert_int_ge(forms_registry_load_dir(fdir, &forms, &e), 0);
+    free(fdir);
+    fake_now = 1795000000;
+    review_set_clock(fake_clock);
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "127.0.0.1:0";
+    ck_assert_msg(review_server_start(&o, &srv, &e) == 0, "%s", e.msg);
+    port = review_server_port(srv);
+    ck_assert_int_gt(port, 0);
+}
+
+static void teardown(void)
+{
+    review_server_stop(&srv);
+    forms_registry_free(&forms);
+    tl_rmtree(dir);
+    free(dir);
+    free(db);
+}
+
+/* ---- a tiny HTTP client ----------------------------------------------------------- */
+
+struct resp {
+    int status;
+    char *head, *body;
+};
+
+static void resp_free(struct resp *r)
+{
+    free(r->head);
+    free(r->body);
+    memset(r, 0, sizeof(*r));
+}
+
+/* extra: more header lines ("Origin: x\r\n"), may be NULL. */
+static struct resp http(const char *method, const char *path, const char *cookie, const char *body,
+                        const char *extra)
+{
+    struct sockaddr_in sa;
+    struct resp out = { 0, NULL, NULL };
+    struct buf req, in;
+    char chunk[8192];
+    ssize_t n;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ge(fd, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    buf_init(&req);
+    buf_addf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n", method, path,
+             (unsigned)port);
+    if (cookie && *cookie)
+        buf_addf(&req, "Cookie: %s\r\n", cookie);
+    if (extra)
+        buf_adds(&req, extra);
+    if (body)
+        buf_addf(&req, "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n",
+                 strlen(body));
+    buf_adds(&req, "\r\n");
+    if (body)
+        buf_adds(&req, body);
+    ck_assert_int_eq(write(fd, req.s, req.len), (ssize_t)req.len);
+    buf_release(&req);
+    buf_init(&in);
+    while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+        buf_add(&in, chunk, (size_t)n);
+    close(fd);
+    char *sep = strstr(in.s, "\r\n\r\n");
+    ck_assert_msg(sep != NULL, "no HTTP answer for %s %s", method, path);
+    out.head = xstrndup(in.s, (size_t)(sep - in.s));
+    out.body = xstrdup(sep + 4);
+    sscanf(in.s, "HTTP/1.1 %d", &out.status);
+    buf_release(&in);
+    return out;
+}
+
+/* The value of header name (first), or "" - copied into out. */
+static const char *header(const struct resp *r, const char *name, char *out, size_t n)
+{
+    char key[64];
+    const char *p;
+
+    snprintf(key, sizeof(key), "\r\n%s: ", name);
+    out[0] = '\0';
+    p = strcasestr(r->head, key);
+    if (p) {
+        p += strlen(key);
+        size_t len = strcspn(p, "\r\n");
+        snprintf(out, n, "%.*s", (int)len, p);
+    }
+    return out;
+}
+
+/* The value of cookie name set by the answer, or "". */
+static void set_cookie(const struct resp *r, const char *name, char *out, size_t n)
+{
+    char key[64];
+    const char *p = r->head;
+
+    out[0] = '\0';
+    snprintf(key, sizeof(key), "Set-Cookie: %s=", name);
+    while ((p = strstr(p, key)) != NULL) {
+        p += strlen(key);
+        snprintf(out, n, "%.*s", (int)strcspn(p, ";\r\n"), p);
+    }
+}
+
+static void form_csrf(const char *html, char out[65])
+{
+    const char *p = strstr(html, "name=\"csrf\" value=\"");
+
+    out[0] = '\0';
+    if (p)
+        snprintf(out, 65, "%.64s", p + strlen("name=\"csrf\" value=\""));
+}
+
+struct client {
+    char cookie[128];
+    char csrf[65];
+};
+
+/* Logs in; returns the status of the POST /login (303 on success). */
+static int login(struct client *c, const char *user, const char *pw, struct resp *keep)
+{
+    struct resp r = http("GET", "/login", NULL, NULL, NULL);
+    char pre[80], sid[80], body[512], cookie[128];
+
+    memset(c, 0, sizeof(*c));
+    set_cookie(&r, "boshi_pre", pre, sizeof(pre));
+    form_csrf(r.body, c->csrf);
+    ck_assert_int_eq(strlen(pre), 64);
+    ck_assert_str_eq(pre, c->csrf);
+    resp_free(&r);
+    snprintf(cookie, sizeof(cookie), "boshi_pre=%s", pre);
+    snprintf(body, sizeof(body), "csrf=%s&login=%s&password=%s", pre, user, pw);
+    r = http("POST", "/login", cookie, body, NULL);
+    int st = r.status;
+    set_cookie(&r, "boshi_sid", sid, sizeof(sid));
+    if (st == 303) {
+        ck_assert_int_eq(strlen(sid), 64);
+        snprintf(c->cookie, sizeof(c->cookie), "boshi_sid=%s", sid);
+        /* the session's form token, from the logout form on any page */
+        struct resp h = http("GET", "/field", c->cookie, NULL, NULL);
+        if (h.status != 200) {
+            resp_free(&h);
+            h = http("GET", "/", c->cookie, NULL, NULL);
+        }
+        form_csrf(h.body, c->csrf);
+        ck_assert_int_eq(strlen(c->csrf), 64);
+        resp_free(&h);
+    }
+    if (keep)
+        *keep = r;
+    else
+        resp_free(&r);
+    return st;
+}
+
+static struct resp get(struct client *c, const char *path)
+{
+    return http("GET", path, c ? c->cookie : NULL, NULL, NULL);
+}
+
+static struct resp post(struct client *c, const char *path, const char *fields)
+{
+    char *body = xasprintf("csrf=%s%s%s", c->csrf, *fields ? "&" : "", fields);
+    struct resp r = http("POST", path, c->cookie, body, NULL);
+    free(body);
+    return r;
+}
+
+static int status_of(struct resp r)
+{
+    int s = r.status;
+    resp_free(&r);
+    return s;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+START_TEST(login_sessions_and_headers)
+{
+    struct client c;
+    struct resp r;
+    char h[512];
+
+    /* nothing without a session: pages send to the login, images and posts are refused */
+    r = get(NULL, "/queue");
+    ck_assert_int_eq(r.status, 303);
+    ck_assert_str_eq(header(&r, "Location", h, sizeof(h)), "/login");
+    resp_free(&r);
+    ck_assert_int_eq(status_of(get(NULL, "/img/crop/1")), 401);
+    ck_assert_int_eq(status_of(http("POST", "/item/1", NULL, "act=auto", NULL)), 401);
+    /* a wrong password says nothing about whether the account exists */
+    ck_assert_int_eq(login(&c, "nurse1", "wrong-password", &r), 401);
+    ck_assert(strstr(r.body, "利用者名またはパスワードが違います") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(login(&c, "nobody", "wrong-password", &r), 401);
+    ck_assert(strstr(r.body, "利用者名またはパスワードが違います") != NULL);
+    resp_free(&r);
+    /* the right one: a session cookie that scripts cannot read and other sites cannot send */
+    ck_assert_int_eq(login(&c, "nurse1", PW, &r), 303);
+    ck_assert(strstr(r.head, "boshi_sid=") != NULL);
+    ck_assert(strstr(r.head, "HttpOnly") != NULL);
+    ck_assert(strstr(r.head, "SameSite=Strict") != NULL);
+    ck_assert(strstr(r.head, "Secure") == NULL);       /* plain HTTP on loopback */
+    resp_free(&r);
+    r = get(&c, "/queue");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "確認待ち") != NULL);
+    ck_assert(strstr(header(&r, "Content-Security-Policy", h, sizeof(h)), "default-src 'self'") != NULL);
+    ck_assert(strstr(h, "'unsafe-inline'") == NULL);
+    ck_assert_str_eq(header(&r, "X-Frame-Options", h, sizeof(h)), "DENY");
+    ck_assert_str_eq(header(&r, "Cache-Control", h, sizeof(h)), "no-store");
+    ck_assert(strstr(r.body, "<script>") == NULL);      /* no inline script */
+    resp_free(&r);
+    /* the built-in assets */
+    r = get(NULL, "/static/app.js");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "keydown") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(status_of(get(NULL, "/static/../../etc/passwd")), 404);
+    ck_assert_int_eq(status_of(get(&c, "/nowhere")), 404);
+    ck_assert_int_eq(status_of(http("DELETE", "/queue", c.cookie, NULL, NULL)), 405);
+    /* an open redirect after login is refused */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'web.login' AND "
+                              "user = 'nurse1'"), 1);
+    /* logout ends the session on the server, not only in the browser */
+    r = post(&c, "/logout", "");
+    ck_assert_int_eq(r.status, 303);
+    ck_assert(strstr(r.head, "boshi_sid=; Path=/; Max-Age=0") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 303);
+    ck_assert_int_eq(status_of(post(&c, "/field", "form=x&field=y")), 401);
+    /* a made-up session id is nobody */
+    ck_assert_int_eq(status_of(http("GET", "/queue", "boshi_sid=0123456789abcdef0123456789abcdef"
+                                                     "0123456789abcdef0123456789abcdef", NULL, NULL)), 303);
+}
+END_TEST
+
+START_TEST(csrf_and_origin)
+{
+    struct client c;
+    long item = sql_long("SELECT id FROM review_items WHERE status = 'open' AND kind = 'field' "
+                         "AND field = 'weight' LIMIT 1");
+    char path[64], body[256];
+
+    ck_assert_int_gt(item, 0);
+    snprintf(path, sizeof(path), "/item/%ld", item);
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    /* no token, a wrong token, another site's page: refused, nothing changes */
+    ck_assert_int_eq(status_of(http("POST", path, c.cookie, "value=6.54", NULL)), 403);
+    ck_assert_int_eq(status_of(http("POST", path, c.cookie,
+                                    "csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&value=6.54",
+                                    NULL)), 403);
+    snprintf(body, sizeof(body), "csrf=%s&value=6.54", c.csrf);
+    ck_assert_int_eq(status_of(http("POST", path, c.cookie, body, "Origin: http://evil.example\r\n")), 403);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE id = %ld AND status = 'open'",
+                              item), 1);
+    /* another session's token does not work either */
+    struct client d;
+    ck_assert_int_eq(login(&d, "nurse2", PW, NULL), 303);
+    snprintf(body, sizeof(body), "csrf=%s&value=6.54", d.csrf);
+    ck_assert_int_eq(status_of(http("POST", path, c.cookie, body, NULL)), 403);
+    /* a login form posted from elsewhere (no pre-login token) is refused */
+    ck_assert_int_eq(status_of(http("POST", "/login", NULL, "login=nurse1&password=" PW, NULL)), 403);
+    /* with the token, from this site: accepted */
+    snprintf(body, sizeof(body), "csrf=%s&value=6.54", c.csrf);
+    char origin[64];
+    snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%u\r\n", (unsigned)port);
+    ck_assert_int_eq(status_of(http("POST", path, c.cookie, body, origin)), 303);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE id = %ld AND status = "
+                              "'corrected' AND value = '6.54' AND resolved_by = 'nurse1'", item), 1);
+}
+END_TEST
+
+START_TEST(lockout_after_five_failures)
+{
+    struct client c;
+    struct resp r;
+
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(login(&c, "nurse2", "bad-guess-123", NULL), 401);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM users WHERE login = 'nurse2' AND locked_until "
+                              "IS NOT NULL"), 1);
+    /* locked: even the right password is refused, and says so */
+    ck_assert_int_eq(login(&c, "nurse2", PW, &r), 401);
+    ck_assert(strstr(r.body, "ロック") != NULL);
+    resp_free(&r);
+    fake_now += 14 * 60;
+    ck_assert_int_eq(login(&c, "nurse2", PW, NULL), 401);
+    fake_now += 2 * 60;                        /* 16 minutes after the lock */
+    ck_assert_int_eq(login(&c, "nurse2", PW, NULL), 303);
+    ck_assert_int_eq(sql_long("SELECT failed_logins FROM users WHERE login = 'nurse2'"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse2' AND function = "
+                              "'web.login_failed'"), 5);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse2' AND function = "
+                              "'web.login_locked'"), 2);
+    /* failures of one account do not lock another */
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    /* the chain still verifies with all these entries */
+    struct tl_result t;
+    tl_boshi_run(&t, db, NULL, "audit", "verify", NULL);
+    ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+    tl_result_free(&t);
+}
+END_TEST
+
+START_TEST(idle_timeout_and_revocation)
+{
+    struct client c;
+    struct resp r;
+    char h[256];
+
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    fake_now += 14 * 60;
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);   /* activity keeps it alive */
+    fake_now += 14 * 60;
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);
+    fake_now += 15 * 60 + 1;
+    r = get(&c, "/queue");
+    ck_assert_int_eq(r.status, 303);
+    ck_assert_str_eq(header(&r, "Location", h, sizeof(h)), "/login?m=timeout");
+    resp_free(&r);
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 303);   /* gone for good */
+    /* a session open while the account is disabled is refused at once */
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    RUN(db, "users", "disable", "nurse1");
+    r = get(&c, "/queue");
+    ck_assert_int_eq(r.status, 403);
+    ck_assert(strstr(r.body, "無効化") != NULL);
+    resp_free(&r);
+    RUN(db, "users", "enable", "nurse1");
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 303);   /* the session was ended */
+    /* and when its grant expires */
+    ck_assert_int_eq(login(&c, "nurse2", PW, NULL), 303);
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);
+    sql_exec("UPDATE grants SET valid_until = '2020-03-31' WHERE user_id = (SELECT id FROM users "
+             "WHERE login = 'nurse2')");
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 403);
+    /* an expired account cannot log in */
+    ck_assert_int_eq(login(&c, "old1", PW, &r), 401);
+    ck_assert(strstr(r.body, "期限切れ") != NULL);
+    resp_free(&r);
+}
+END_TEST
+
+/* A request on each route that passes or fails only on permission. */
+struct sample {
+    const char *method, *route, *path, *fields;
+};
+
+START_TEST(role_matrix)
+{
+    long item = sql_long("SELECT id FROM review_items WHERE status = 'open' AND reading_id IS NOT "
+                         "NULL LIMIT 1");
+    long reading = sql_long("SELECT reading_id FROM review_items WHERE id = %ld", item);
+    long page = sql_long("SELECT page_id FROM review_items WHERE id = %ld", item);
+    char item_p[48], crop_p[48], page_p[48], img_p[48], person_p[48];
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    char atena[16] = "";
+
+    sqlite3_open(db, &h);
+    sqlite3_prepare_v2(h, "SELECT subject FROM pages WHERE subject IS NOT NULL AND subject <> '' "
+                          "LIMIT 1", -1, &s, NULL);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        snprintf(atena, sizeof(atena), "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    ck_assert_int_eq(strlen(atena), 10);
+    snprintf(item_p, sizeof(item_p), "/item/%ld", item);
+    snprintf(crop_p, sizeof(crop_p), "/img/crop/%ld", reading);
+    snprintf(page_p, sizeof(page_p), "/page/%ld", page);
+    snprintf(img_p, sizeof(img_p), "/img/page/%ld", page);
+    snprintf(person_p, sizeof(person_p), "/person/%s", atena);
+    const struct sample samples[] = {
+        { "GET", "/login", "/login", NULL },
+        { "POST", "/login", NULL, NULL },                 /* covered by the login itself */
+        { "GET", "/static/", "/static/app.css", NULL },
+        { "POST", "/logout", NULL, NULL },                /* covered at the end */
+        { "GET", "/", "/", NULL },
+        { "GET", "/queue", "/queue", NULL },
+        { "GET", "/item/", item_p, NULL },
+        { "POST", "/item/", "/item/99999999", "value=1" },     /* 404 when allowed */
+        { "GET", "/field", "/field?form=nyuyoji_4m&field=weight", NULL },
+        { "POST", "/field", "/field", "form=nyuyoji_4m&field=weight" },
+        { "GET", "/page/", page_p, NULL },
+        { "POST", "/page/", "/page/99999999", "" },
+        { "GET", "/img/crop/", crop_p, NULL },
+        { "GET", "/img/page/", img_p, NULL },
+        { "GET", "/person/", person_p, NULL },
+        { "POST", "/person/", person_p, "act=view&reason=%E5%81%A5%E8%A8%BA%E7%B5%90%E6%9E%9C%E3%81%AE%E7%A2%BA%E8%AA%8D" },
+    };
+    const size_t nsamples = sizeof(samples) / sizeof(samples[0]);
+    /* every route has a sample: a new route must be added here */
+    for (const struct route *rt = review_routes; rt->method; rt++) {
+        int found = 0;
+        for (size_t i = 0; i < nsamples; i++)
+            found |= strcmp(samples[i].method, rt->method) == 0 && strcmp(samples[i].route, rt->path) == 0;
+        ck_assert_msg(found, "route %s %s has no sample in the role matrix", rt->method, rt->path);
+    }
+    for (size_t u = 0; u < sizeof(logins) / sizeof(logins[0]); u++) {
+        struct client c;
+        const struct role *role = role_lookup(roles_of[u]);
+        int expired = strcmp(logins[u], "old1") == 0;
+        if (expired) {
+            ck_assert_int_eq(login(&c, logins[u], PW, NULL), 401);
+            /* and with no session, no route but the public ones answers */
+            for (const struct route *rt = review_routes; rt->method; rt++)
+                for (size_t i = 0; i < nsamples; i++)
+                    if (samples[i].path && strcmp(samples[i].method, rt->method) == 0 &&
+                        strcmp(samples[i].route, rt->path) == 0) {
+                        int st = status_of(http(rt->method, samples[i].path, NULL,
+                                                samples[i].fields, NULL));
+                        if (rt->flags & ROUTE_PUBLIC)
+                            ck_assert_int_eq(st, 200);
+                        else
+                            ck_assert_msg(st == 303 || st == 401 || st == 403, "%s %s: %d",
+                                          rt->method, samples[i].path, st);
+                    }
+            continue;
+        }
+        ck_assert_int_eq(login(&c, logins[u], PW, NULL), 303);
+        for (const struct route *rt = review_routes; rt->method; rt++) {
+            for (size_t i = 0; i < nsamples; i++) {
+                if (samples[i].path == NULL || strcmp(samples[i].method, rt->method) != 0 ||
+                    strcmp(samples[i].route, rt->path) != 0)
+                    continue;
+                int allowed = rt->perm < 0 || (role->perms & (1u << rt->perm));
+                int st = strcmp(rt->method, "POST") == 0 ? status_of(post(&c, samples[i].path,
+                                                                          samples[i].fields))
+                                                         : status_of(get(&c, samples[i].path));
+                if (allowed)
+                    ck_assert_msg(st != 403 && st != 401 && st < 500, "%s: %s %s -> %d", logins[u],
+                                  rt->method, samples[i].path, st);
+                else
+                    ck_assert_msg(st == 403, "%s: %s %s -> %d (expected 403)", logins[u],
+                                  rt->method, samples[i].path, st);
+            }
+        }
+        ck_assert_int_eq(status_of(post(&c, "/logout", "")), 303);
+    }
+}
+END_TEST
+
+START_TEST(audit_of_person_views)
+{
+    struct client c;
+    struct resp r;
+    long item = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
+                         "r.status = 'open' AND p.subject <> '' LIMIT 1");
+    long page = sql_long("SELECT page_id FROM review_items WHERE id = %ld", item);
+    char path[64], atena[16];
+    sqlite3 *h;
+    sqlite3_stmt *s;
+
+    sqlite3_open(db, &h);
+    char *q = xasprintf("SELECT subject FROM pages WHERE id = %ld", page);
+    sqlite3_prepare_v2(h, q, -1, &s, NULL);
+    free(q);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    snprintf(atena, sizeof(atena), "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    /* the item screen: who, which person, which screen */
+    snprintf(path, sizeof(path), "/item/%ld", item);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "/img/crop/") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse1' AND function = "
+                              "'review.show' AND person = '%s'", atena), 1);
+    /* the page screen */
+    snprintf(path, sizeof(path), "/page/%ld", page);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "<svg") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse1' AND function = "
+                              "'web.page' AND person = '%s'", atena), 1);
+    /* the person: the reason is asked first, and nothing is shown or logged before it */
+    snprintf(path, sizeof(path), "/person/%s", atena);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "処理事由") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function LIKE 'web.person%%' "
+                              "AND person = '%s'", atena), 0);
+    ck_assert_int_eq(status_of(post(&c, path, "act=view")), 422);
+    r = post(&c, path, "act=view&reason=%E8%A8%AA%E5%95%8F&reason_text=%E9%9B%BB%E8%A9%B1%E7%9B%B8%E8%AB%87");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "個人番号") != NULL);
+    ck_assert(strstr(r.body, "********") != NULL || strstr(r.body, "(登録なし)") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse1' AND function = "
+                              "'web.person' AND person = '%s' AND detail LIKE '%%訪問: 電話相談%%'",
+                              atena), 1);
+    /* revealing the 個人番号 needs its permission */
+    ck_assert_int_eq(status_of(post(&c, path, "act=reveal&reason=x")), 403);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'mynumber.reveal'"), 0);
+}
+END_TEST
+
+struct racer {
+    struct client *c;
+    const char *path;
+    const char *fields;
+    int status;
+};
+
+static void *race(void *p)
+{
+    struct racer *x = p;
+    char *body = xasprintf("csrf=%s&%s", x->c->csrf, x->fields);
+    struct resp r = http("POST", x->path, x->c->cookie, body, NULL);
+
+    x->status = r.status;
+    resp_free(&r);
+    free(body);
+    return NULL;
+}
+
+START_TEST(two_nurses_one_item)
+{
+    struct client a, b;
+    struct resp r;
+    long item = sql_long("SELECT id FROM review_items WHERE status = 'open' AND kind = 'field' AND "
+                         "field = 'weight' LIMIT 1");
+    char path[64];
+    pthread_t t1, t2;
+
+    snprintf(path, sizeof(path), "/item/%ld", item);
+    ck_assert_int_eq(login(&a, "nurse1", PW, NULL), 303);
+    ck_assert_int_eq(login(&b, "nurse2", PW, NULL), 303);
+    /* both have the item open */
+    ck_assert_int_eq(status_of(get(&a, path)), 200);
+    ck_assert_int_eq(status_of(get(&b, path)), 200);
+    struct racer x = { &a, path, "value=6.54", 0 }, y = { &b, path, "value=6.60", 0 };
+    pthread_create(&t1, NULL, race, &x);
+    pthread_create(&t2, NULL, race, &y);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    ck_assert_msg((x.status == 303 && y.status == 409) || (x.status == 409 && y.status == 303),
+                  "%d %d", x.status, y.status);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log WHERE item_id = %ld", item), 1);
+    /* the one who lost is told, and nothing of theirs was stored */
+    r = post(x.status == 409 ? &a : &b, path, "value=7.00");
+    ck_assert_int_eq(r.status, 409);
+    ck_assert(strstr(r.body, "既に処理されています") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE id = %ld AND value IN "
+                              "('6.54', '6.60')", item), 1);
+}
+END_TEST
+
+START_TEST(page_resolved_on_the_web_lands)
+{
+    struct client c;
+    struct resp r;
+    char path[64], loc[256];
+    long page = sql_long("SELECT page_id FROM review_items WHERE field = 'weight' LIMIT 1");
+    static const struct { const char *field, *value; } v[] = {
+        { "jisshi_date", "R8.12.9" }, { "height", "64.5" }, { "weight", "6.54" },
+        { "head", "41.0" }, { "chest", "42.5" }, { "shoken", "nashi" },
+        { "sogo_hantei", "ijonashi" }, { "ishi", "1" },
+    };
+
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    /* a value that does not fit the field is refused, named, and changes nothing */
+    long w = sql_long("SELECT id FROM review_items WHERE field = 'weight' AND page_id = %ld", page);
+    snprintf(path, sizeof(path), "/item/%ld", w);
+    r = post(&c, path, "value=99.99");
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(strstr(r.body, "体重") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE id = %ld AND status = 'open'", w), 1);
+    /* every item of the page, through the item screen as the keyboard would send it */
+    for (;;) {
+        long id = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND status = 'open' "
+                           "ORDER BY id LIMIT 1", page);
+        if (id <= 0)
+            break;
+        const char *value = NULL;
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+            if (sql_long("SELECT count(*) FROM review_items WHERE id = %ld AND field = '%s'", id,
+                         v[k].field) == 1)
+                value = v[k].value;
+        char fields[128];
+        snprintf(fields, sizeof(fields), value ? "value=%s" : "act=reject", value);
+        snprintf(path, sizeof(path), "/item/%ld", id);
+        r = post(&c, path, fields);
+        ck_assert_msg(r.status == 303, "item %ld: %d %s", id, r.status, r.body);
+        header(&r, "Location", loc, sizeof(loc));
+        ck_assert(strncmp(loc, "/item/next?", 11) == 0);
+        resp_free(&r);
+    }
+    ck_assert(strstr(loc, "landed=1") != NULL);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE weight_kg = 6.54 AND height_cm = "
+                              "64.5 AND result = 'ijonashi' AND exam_date = '2026-12-09'"), 1);
+    ck_assert_int_eq(sql_long("SELECT status = 'landed' FROM pages WHERE id = %ld", page), 1);
+    /* the next item follows without a full page: a fragment of <main> */
+    r = get(&c, "/item/next?after=0&risk=1000&frag=1");
+    ck_assert_int_eq(r.status, 303);
+    header(&r, "Location", loc, sizeof(loc));
+    ck_assert(strstr(loc, "frag=1") != NULL);
+    resp_free(&r);
+    r = get(&c, loc);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strncmp(r.body, "<main", 5) == 0);
+    resp_free(&r);
+    struct tl_result t;
+    tl_boshi_run(&t, db, NULL, "audit", "verify", NULL);
+    ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+    tl_result_free(&t);
+}
+END_TEST
+
+START_TEST(grid_resolves_many)
+{
+    struct client c;
+    struct resp r;
+    struct buf body;
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    int n = 0;
+
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    r = get(&c, "/field");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "項目別") != NULL);
+    resp_free(&r);
+    /* the required blank answers of one question: every sheet at once */
+    long any = sql_long("SELECT count(*) FROM review_items WHERE status = 'open' AND field = 'weight'");
+    ck_assert_int_gt(any, 0);
+    r = get(&c, "/field?form=nyuyoji_4m&field=weight");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "class=\"cell\"") != NULL);
+    resp_free(&r);
+    buf_init(&body);
+    buf_adds(&body, "form=nyuyoji_4m&field=weight");
+    sqlite3_open(db, &h);
+    sqlite3_prepare_v2(h, "SELECT id FROM review_items WHERE status = 'open' AND field = 'weight'",
+                       -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        long id = sqlite3_column_int64(s, 0);
+        buf_addf(&body, "&d_%ld=&c_%ld=%s", id, id, n % 2 ? "7.10" : "6.80");
+        n++;
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    r = post(&c, "/field", body.s);
+    buf_release(&body);
+    ck_assert_int_eq(r.status, 303);
+    char loc[256];
+    header(&r, "Location", loc, sizeof(loc));
+    char want[32];
+    snprintf(want, sizeof(want), "ok=%d&", n);
+    ck_assert_msg(strstr(loc, want) != NULL, "%s", loc);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE status = 'open' AND field = "
+                              "'weight'"), 0);
+}
+END_TEST
+
+START_TEST(plain_http_only_on_loopback)
+{
+    struct review_server_opts o;
+    struct review_server *s2 = NULL;
+    struct berr e;
+
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "0.0.0.0:0";
+    ck_assert_int_eq(review_server_start(&o, &s2, &e), BERR_INVALID);
+    ck_assert(strstr(e.msg, "--insecure") != NULL);
+    o.listen = "127.0.0.1:99999";
+    ck_assert_int_eq(review_server_start(&o, &s2, &e), BERR_INVALID);
+    o.listen = "0.0.0.0:0";
+    o.tls_cert_pem = "x";
+    ck_assert_int_eq(review_server_start(&o, &s2, &e), BERR_INVALID);   /* a cert needs a key */
+    ck_assert(s2 == NULL);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("review_web");
+    TCase *tc = tcase_create("server");
+    int failed;
+
+    build_template();
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, login_sessions_and_headers);
+    tcase_add_test(tc, csrf_and_origin);
+    tcase_add_test(tc, lockout_after_five_failures);
+    tcase_add_test(tc, idle_timeout_and_revocation);
+    tcase_add_test(tc, role_matrix);
+    tcase_add_test(tc, audit_of_person_views);
+    tcase_add_test(tc, two_nurses_one_item);
+    tcase_add_test(tc, page_resolved_on_the_web_lands);
+    tcase_add_test(tc, grid_resolves_many);
+    tcase_add_test(tc, plain_http_only_on_loopback);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    tl_rmtree(tmpl_dir);
+    free(tmpl_dir);
+    free(tmpl_db);
+    return failed ? 1 : 0;
+}
