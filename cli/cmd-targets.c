@@ -134,7 +134,10 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
             continue;
         }
         if (x->issued[0] && !o->reissue) {
-            csv_target(csv, x, "", x->issued, "発行済 (今回は印刷せず)");
+            struct issue_info was;
+            if (issue_lookup(c->st, x->issued, &was, &e) < 0)
+                goto fail;
+            csv_target(csv, x, was.jushin_no, x->issued, "発行済 (今回は印刷せず)");
             skipped++;
             continue;
         }

@@ -35,6 +35,7 @@ struct task {
     char *path;
     char sha[65];
     int is_pdf;
+    int same_as_earlier;       /* the same bytes as an earlier file of this run: skipped */
     int *done_pages;           /* page indexes stored before */
     int n_done;
     int64_t *done_batch;
@@ -384,7 +385,8 @@ static void *worker(void *p)
         pthread_mutex_unlock(&r->mu);
         if (ti >= r->n_tasks)
             break;
-        read_task(r, r->readers[w->id], ti);
+        if (!r->tasks[ti].same_as_earlier)
+            read_task(r, r->readers[w->id], ti);
     }
     pthread_mutex_lock(&r->mu);
     r->workers_left--;
@@ -605,10 +607,20 @@ static void check_rules(struct page_result *res, struct items *it)
                 forms_value_parse(&f->fields[i], res->fields[k].value, &v[i], &e);
     }
     for (size_t r = 0; r < f->n_rules; r++) {
-        int here = 1;
-        for (size_t k = 0; k < f->rules[r].n_fields; k++)
-            here &= f->fields[f->rules[r].fields[k]].page == res->qr.page;
-        if (!here || forms_rule_check(f, r, v, &e) == 0)
+        int here = 1, pending = 0;
+        const struct forms_rule *rule = &f->rules[r];
+        for (size_t k = 0; k < rule->n_fields; k++)
+            here &= f->fields[rule->fields[k]].page == res->qr.page;
+        /* a rule on a field still in review is checked when the page lands */
+        for (size_t k = 0; k < res->n_fields; k++) {
+            const struct forms_field *fld = res->fields[k].fld;
+            if (res->fields[k].decision != DEC_REVIEW)
+                continue;
+            for (size_t j = 0; j < rule->n_fields; j++)
+                pending |= fld == &f->fields[rule->fields[j]];
+            pending |= rule->has_if && fld == &f->fields[rule->if_field];
+        }
+        if (!here || pending || forms_rule_check(f, r, v, &e) == 0)
             continue;
         item(it, f->fields[f->rules[r].fields[0]].name, "rule", RISK_RULE, NULL, -1, "%.240s", e.msg);
     }
@@ -690,6 +702,14 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         p.reject_reason = reject;
     }
     rc = page_store(r->st, r->a, &p, &page_id, e);
+    if (rc == BERR_CONFLICT) {
+        /* taken in meanwhile (the same image under another name): a duplicate */
+        store_rollback(r->st);
+        txn = 0;
+        r->sum->duplicates++;
+        rc = 0;
+        goto cleanup;
+    }
     if (rc == 0 && !reject[0] && it->n == 0) {
         /*
          * Landing may find what reading could not (a return slip for a
@@ -831,7 +851,15 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
         free(data);
         if (rc == 0)
             rc = scan_file_add(st, t->sha, t->path, (long)n, r.batch, e);
-        if (rc == 0)
+        for (size_t j = 0; j < i && rc == 0; j++) {
+            if (strcmp(r.tasks[j].sha, t->sha) == 0) {
+                /* a sheet scanned twice into two files: the first one counts */
+                t->same_as_earlier = 1;
+                sum->duplicates++;
+                break;
+            }
+        }
+        if (rc == 0 && !t->same_as_earlier)
             rc = pages_of_file(st, t->sha, note_done, t, e);
         for (int k = 0; k < t->n_done; k++) {
             if (t->done_batch[k] == r.batch)

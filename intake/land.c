@@ -9,6 +9,7 @@
 #include "intake/intake.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct land_ctx {
@@ -33,6 +34,49 @@ static int land_reading(const struct reading_row *r, void *p)
     if (strcmp(r->decision, "accepted") != 0 && strcmp(r->decision, "empty") != 0)
         return berr_set(c->e, BERR_CONFLICT, "項目「%s」が未確認です", f->label);
     return record_set(c->st, c->kind, c->id, f->column, r->value, c->e);
+}
+
+struct rule_ctx {
+    const struct forms_form *form;
+    int page_no;
+    struct forms_value *v;
+};
+
+static int collect_value(const struct reading_row *r, void *p)
+{
+    struct rule_ctx *c = p;
+    int i = forms_field_index(c->form, r->field);
+    struct berr e;
+
+    if (i >= 0 && r->value && strcmp(r->decision, "accepted") == 0)
+        forms_value_parse(&c->form->fields[i], r->value, &c->v[i], &e);
+    return 0;
+}
+
+/*
+ * The cross-field rules of this page, on the values as settled (some by a
+ * nurse): a page breaking one does not land; the message says which.
+ */
+static int check_rules(struct store *st, const struct forms_form *f, int64_t page_id, int page_no,
+                       struct berr *e)
+{
+    struct rule_ctx c = { f, page_no, xcalloc(f->n_fields, sizeof(struct forms_value)) };
+    int rc;
+
+    for (size_t i = 0; i < f->n_fields; i++)
+        forms_value_init(&c.v[i]);
+    rc = page_readings(st, page_id, collect_value, &c, e);
+    for (size_t r = 0; rc == 0 && r < f->n_rules; r++) {
+        int here = 1;
+        for (size_t k = 0; k < f->rules[r].n_fields; k++)
+            here &= f->fields[f->rules[r].fields[k]].page == page_no;
+        if (here && forms_rule_check(f, r, c.v, e) < 0)
+            rc = BERR_INVALID;
+    }
+    for (size_t i = 0; i < f->n_fields; i++)
+        forms_value_release(&c.v[i]);
+    free(c.v);
+    return rc;
 }
 
 static int kind_of(const char *form, enum record_kind *k)
@@ -72,6 +116,9 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
         return berr_set(e, BERR_CONFLICT, "ページ %lld: 本人が確定していません", (long long)page_id);
     if (p.issue_id[0] == '\0')
         return berr_set(e, BERR_INVALID, "ページ %lld: 発行番号がありません", (long long)page_id);
+    rc = check_rules(st, c.form, page_id, p.page_no, e);
+    if (rc < 0)
+        return rc;
     rc = record_for_issue(st, a, c.kind, p.issue_id, p.subject, p.form, page_id, &c.id, &created, e);
     if (rc == 0)
         rc = page_readings(st, page_id, land_reading, &c, e);

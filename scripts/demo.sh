@@ -10,7 +10,9 @@
 #      two 妊娠届出書 nobody printed a name on
 #   6. intake: the batch read, sure answers landed, the rest queued
 #   7. the review queue: look at an item, settle some, a page lands
-#   8. the access log and its verification
+#   8. referrals for 要精密, reminders for children not seen, and a fiscal
+#      year's statistics (on a synthetic year of records)
+#   9. the access log and its verification
 set -eu
 BOSHI=${1:-./boshi}
 OUT=demo-out
@@ -62,7 +64,12 @@ step "5. 記入・返送された用紙のスキャン (模擬)"
     --pages 12 --profile office --seed 5 -o "$OUT/scans"
 "$BOSHI" demo scan --store --forms ninshin_todoke --pages 2 --profile office --seed 6 \
     -o "$OUT/scans/todoke"
+upside=$(cat "$OUT"/scans/*.truth.json "$OUT"/scans/todoke/*.truth.json | grep -c '"upside_down": true' || true)
 rm -f "$OUT"/scans/*.truth.json "$OUT"/scans/todoke/*.truth.json   # what a scanner would not write
+# what happens in a real office: a sheet scanned twice, a page lost
+cp "$OUT/scans/page-0003.png" "$OUT/scans/page-0003 (再スキャン).png"
+rm -f "$OUT/scans/page-0012.png"
+echo "模擬の不具合: 逆さまに読み込んだページ $upside、同じ用紙の再スキャン 1、紛失したページ 1"
 
 step "6. スキャンの取込"
 "$BOSHI" intake --name "demo-$next" "$OUT/scans"
@@ -83,9 +90,20 @@ done
 echo "確認で記録に登録したページ: $landed"
 "$BOSHI" batches show "demo-$next" | head -12
 
-step "8. アクセス記録"
+step "8. 精密検査依頼・受診勧奨・統計"
+"$BOSHI" referrals issue -o "$OUT/seimitsu.pdf" || true
+"$BOSHI" reminders nyuyoji_4m --month "$next" -o "$OUT/kanshou-$next.pdf" | head -3 || true
+fy=$(date -d "$(date +%Y-%m-01) -3 month" +%Y)
+"$BOSHI" demo activity --fiscal-year "$fy" --seed 1 | head -4
+"$BOSHI" report stats --fiscal-year "$fy" -o "$OUT/toukei-$fy.pdf"
+
+step "9. アクセス記録"
 "$BOSHI" audit list --limit 8
 "$BOSHI" audit verify
 
-printf '\nデモの出力: %s/ (PDF・CSV・スキャン画像・確認用画像はこのフォルダにあります)\n' "$OUT"
-ls -l "$OUT"
+printf '\nデモの出力 (%s/):\n' "$OUT"
+printf '  記録ストア      %s (鍵 %s.key、原本画像 %s.scans/)\n' "$BOSHI_DB" "$BOSHI_DB" "$BOSHI_DB"
+printf '  印刷物 (PDF)    %s\n' "$(cd "$OUT" && ls *.pdf | tr '\n' ' ')"
+printf '  一覧 (CSV)      %s\n' "$(cd "$OUT" && ls *.csv | tr '\n' ' ')"
+printf '  スキャン画像    %s/scans/\n' "$OUT"
+printf '  確認用の画像    %s.review/\n' "$BOSHI_DB"
