@@ -343,11 +343,14 @@ START_TEST(referral_lifecycle_issue_slip_return_close_overdue)
           .decision = "accepted" },
         { .field = "iryokikan", .value = "1", .read_value = "1", .confidence = 0.99,
           .decision = "accepted" },
+        /* 要経過観察 needs the 所見 written (the form's rule, checked at landing) */
+        { .field = "shoken", .value = "1", .read_value = "1", .confidence = 0.99,
+          .decision = "accepted" },
     };
     struct page_in pin = {
         .sha = "bb00", .file_sha = "aa00", .source = "slip.png", .file_page = 0, .batch_id = batch,
         .form = "seimitsu_houkoku", .version = 1, .page_no = 1, .pages = 1, .subject = qp.subject,
-        .issue_id = qp.issue, .dpi = 200, .readings = rd, .n_readings = 3,
+        .issue_id = qp.issue, .dpi = 200, .readings = rd, .n_readings = 4,
     };
     ck_assert_msg(page_store(st, &a, &pin, &page_id, &e) == 0, "%s", e.msg);
     ck_assert_msg(intake_land_page(st, &a, reg, page_id, &e) == 0, "%s", e.msg);
