@@ -215,7 +215,81 @@ static int cmd_review_reject(struct cli_ctx *c, int argc, char **argv)
     return resolve(c, argc, argv, REVIEW_REJECT);
 }
 
+/*
+ * A mother who is not in the resident master: registered as 住登外 by the
+ * nurse's decision, and the identity item settled with her new id, in one
+ * transaction.
+ */
+static int cmd_review_register(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "name", required_argument, NULL, 'n' },
+        { "kana", required_argument, NULL, 'k' },
+        { "birth", required_argument, NULL, 'b' },
+        { "address", required_argument, NULL, 'a' },
+        { "reason", required_argument, NULL, 'r' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name = NULL, *kana = NULL, *address = "", *reason = NULL;
+    struct ymd birth = { 0, 0, 0 };
+    struct review_item x;
+    struct review_outcome out;
+    char uid[16];
+    int64_t id;
+    struct berr e;
+    int opt;
+
+    berr_clear(&e);
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'n': name = optarg; break;
+        case 'k': kana = optarg; break;
+        case 'a': address = optarg; break;
+        case 'r': reason = optarg; break;
+        case 'b':
+            if (cli_parse_date(c, "--birth", optarg, &birth) < 0)
+                return EXIT_USAGE;
+            break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc - 1 || name == NULL || kana == NULL || birth.y == 0 || reason == NULL)
+        return cli_usage(c);
+    if (parse_id(c, argv[optind], &id) < 0)
+        return EXIT_USAGE;
+    if (review_item_get(c->st, &c->actor, id, &x, &e) < 0)
+        return cli_fail(c, &e);
+    if (strcmp(x.kind, "identity") != 0)
+        return cli_errorf(c, "確認待ち %lld は本人確認ではありません", (long long)id);
+    if (store_begin(c->st, &e) < 0)
+        return cli_fail(c, &e);
+    if (unregistered_add(c->st, &c->actor, name, kana, birth, address, reason, uid, &e) < 0 ||
+        review_item_apply(c->st, &c->actor, cli_forms(c), &x, REVIEW_CORRECT, uid, &out, &e) < 0) {
+        store_rollback(c->st);
+        return cli_fail(c, &e);
+    }
+    if (store_commit(c->st, &e) < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, "住登外として %s を登録し、確認待ち %lld を確定しました\n", uid, (long long)id);
+    if (out.page_done)
+        fprintf(c->out, "  ページの確認がすべて終わり、記録に登録しました\n");
+    return EXIT_OK;
+}
+
 #define REVIEW_NEEDS (NEED_STORE | NEED_ACCOUNT)
+
+const struct cmd_entry cmd_review_register_entry = {
+    .name = "review register",
+    .usage = "--name 氏名 --kana カナ --birth 生年月日 --reason 理由 [--address 住所] 番号",
+    .summary = "住民記録にない人を住登外として登録し本人確認を確定 / register a 住登外 person",
+    .help = "妊娠届出書の本人が住民記録にいないとき (住民票が他市町村にあるなど)、保健師の判断で\n"
+            "住登外として登録します。照合で自動的に登録されることはありません。\n"
+            "Only by a nurse's decision; never by matching.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_RECORDS_WRITE,
+    .run = cmd_review_register,
+};
 
 const struct cmd_entry cmd_review_list_entry = {
     .name = "review list",

@@ -21,6 +21,7 @@
  *              page_readings, page_set_landed
  *   review:    review_list, review_get, review_resolve, review_open_count
  *   landing:   record_kind_name, record_for_issue, record_set
+ *   住登外:     unregistered_add, unregistered_exists
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
@@ -488,6 +489,20 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
                    const char *value, int *page_done, int64_t *page_id, struct berr *e);
 /* Open items of a page (0 = page complete). */
 int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e);
+
+/* ---- people not in the resident master (住登外) ------------------------------ */
+
+/*
+ * Registers a person who is not in the resident master (a mother who lives
+ * here but is registered elsewhere), only ever by a nurse's decision: needs
+ * records.write and a reason; audited.  id_out gets "U" + 9 digits, a key
+ * no 宛名番号 can be.
+ */
+int unregistered_add(struct store *st, const struct actor *a, const char *name, const char *kana,
+                     struct ymd birth, const char *address, const char *reason, char id_out[16],
+                     struct berr *e);
+/* 1 if id is a registered 住登外 person, 0 if not. */
+int unregistered_exists(struct store *st, const char *id, struct berr *e);
 
 /* ---- landing: the records pages become ------------------------------------- */
 

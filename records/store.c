@@ -280,6 +280,16 @@ static const char *const migrations[] = {
     "  WHEN NEW.result IS NOT NULL AND NEW.closed_at IS NULL\n"
     "  BEGIN UPDATE referrals SET closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')\n"
     "  WHERE id = NEW.id; END;\n",
+    /* 5: people not in the resident master (住登外), registered by a nurse's decision */
+    "CREATE TABLE persons_unregistered(\n"
+    "  id TEXT PRIMARY KEY,\n"               /* 'U' + 9 digits: never a 宛名番号 */
+    "  name TEXT NOT NULL,\n"
+    "  kana TEXT NOT NULL,\n"
+    "  birth TEXT NOT NULL,\n"
+    "  address TEXT NOT NULL DEFAULT '',\n"
+    "  reason TEXT NOT NULL,\n"
+    "  created_by TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -54,6 +54,16 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
 
     if (strcmp(x->kind, "identity") == 0) {
         struct resident r;
+        if (value[0] == 'U') {
+            /* a 住登外 person a nurse registered (boshi review register) */
+            rc = unregistered_exists(st, value, e);
+            if (rc < 0)
+                return rc;
+            if (rc == 0)
+                return berr_set(e, BERR_NOTFOUND, "住登外「%s」は登録されていません", value);
+            snprintf(out, n, "%s", value);
+            return 0;
+        }
         rc = residents_get(st, a, value, "review.identity", &r, e);
         if (rc < 0)
             return rc;

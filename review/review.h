@@ -37,7 +37,8 @@ int review_item_get(struct store *st, const struct actor *a, int64_t id, struct 
 
 /*
  * Checks value for the item's field and writes its canonical form into out:
- * an identity is a 宛名番号 that must exist (an audited view); a field value
+ * an identity is a 宛名番号 that must exist (an audited view) or a registered
+ * 住登外 id ("U" + 9 digits); a field value
  * is parsed against the form definition (forms_value_parse); rules and
  * issues take the value as given.
  */

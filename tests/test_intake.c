@@ -469,6 +469,45 @@ START_TEST(simulated_batch_matches_truth)
 }
 END_TEST
 
+/* A mother not in the master becomes 住登外 only by a nurse's decision. */
+START_TEST(unregistered_only_by_a_nurse)
+{
+    struct tl_result r;
+    char *sim = tl_path(dir, "todoke"), id[24], q[160];
+
+    RUN_OK("demo", "scan", "--store", "--forms", "ninshin_todoke", "--pages", "1", "--seed", "8",
+           "-o", sim);
+    RUN_OK("intake", "--name", "todoke", sim);
+    /* the simulator's mother is made up: no strong candidate, so a person decides */
+    long item = sql_long("SELECT id FROM review_items WHERE kind = 'identity' LIMIT 1");
+    ck_assert_int_gt(item, 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered"), 0);
+    snprintf(id, sizeof(id), "%ld", item);
+    tl_boshi_run(&r, db, NULL, "review", "register", "--name", "架空　花子", "--kana", "かくう",
+                 "--birth", "1995-04-01", "--reason", "住民票は他市", id, NULL);
+    ck_assert_int_eq(r.status, 1);              /* kana must be katakana: nothing written */
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered"), 0);
+    boshi_ok(&r, NULL, "review", "register", "--name", "架空　花子", "--kana", "カクウ　ハナコ",
+             "--birth", "1995-04-01", "--reason", "住民票は他市 (里帰り出産)", id, NULL);
+    ck_assert(strstr(r.out, "U000000001") != NULL);
+    tl_result_free(&r);
+    snprintf(q, sizeof(q), "SELECT count(*) FROM pages WHERE subject = 'U000000001' AND id = "
+             "(SELECT page_id FROM review_items WHERE id = %ld)", item);
+    ck_assert_int_eq(sql_long(q), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = "
+                              "'records.unregistered' AND person = 'U000000001' AND detail LIKE "
+                              "'%里帰り%'"), 1);
+    /* the same item again: refused, and no second person */
+    tl_boshi_run(&r, db, NULL, "review", "register", "--name", "架空　花子", "--kana", "カクウ　ハナコ",
+                 "--birth", "1995-04-01", "--reason", "二度目", id, NULL);
+    ck_assert_int_eq(r.status, 1);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered"), 1);
+    free(sim);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("intake");
@@ -483,6 +522,7 @@ int main(void)
     tcase_add_test(tc, hostile_files_are_rejected_by_name);
     tcase_add_test(tc, killed_again_and_again);
     tcase_add_test(tc, simulated_batch_matches_truth);
+    tcase_add_test(tc, unregistered_only_by_a_nurse);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
