@@ -256,7 +256,8 @@ int eval_dir(const char *dir, const struct forms_registry *forms, const unsigned
         names[n++] = xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_name);
+    if (n > 0)
+        qsort(names, n, sizeof(*names), cmp_name);
     rc = ocr_reader_open(&rd, e);
     for (size_t i = 0; rc == 0 && i < n && (limit <= 0 || (int)i < limit); i++)
         rc = eval_page(rd, dir, names[i], forms, key, baseline, out, e);

@@ -136,7 +136,8 @@ static int collect(struct run *r, const char *path, size_t *alloc, struct berr *
         names[n++] = xasprintf("%s/%s", path, de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n > 0)
+        qsort(names, n, sizeof(*names), cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)
@@ -347,7 +348,8 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
         }
         if (d)
             closedir(d);
-        qsort(names, n, sizeof(*names), cmp_str);
+        if (n > 0)
+            qsort(names, n, sizeof(*names), cmp_str);
         if (n == 0)
             push_reject(r, ti, 0, t->path, "PDF に画像がありません (スキャナの PDF ではありません)");
         for (size_t i = 0; i < n; i++) {

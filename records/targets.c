@@ -190,7 +190,8 @@ int targets_find(struct store *st, const struct actor *a, const char *form, int 
             goto cleanup;
         rc = 0;
     }
-    qsort(t, n, sizeof(*t), cmp_target);
+    if (n > 0)
+        qsort(t, n, sizeof(*t), cmp_target);
     for (size_t i = 0; i < n && rc == 0; i++) {
         snprintf(detail, sizeof(detail), "健診対象者抽出 %s %s", form, mstr);
         rc = audit_append(st, a, "targets.list", t[i].child.atena, detail, e);
