@@ -251,6 +251,20 @@ int jpdate_parse(const char *text, struct ymd *out)
         rc = 0;
         goto cleanup;
     }
+    /* 西暦 as people write it: 2026/12/9, 2026.12.09, 2026-1-5 */
+    {
+        struct ymd d;
+        size_t a = take_int(s, &d.y), b, c;
+        if (a == 4 && (s[4] == '/' || s[4] == '.' || s[4] == '-') &&
+            (b = take_int(s + 5, &d.m)) > 0 && (s[5 + b] == '/' || s[5 + b] == '.' || s[5 + b] == '-') &&
+            (c = take_int(s + 6 + b, &d.d)) > 0 && s[6 + b + c] == '\0') {
+            if (ymd_valid(d)) {
+                *out = d;
+                rc = 0;
+            }
+            goto cleanup;
+        }
+    }
     p = s;
     for (int i = 0; i < ERA_COUNT; i++) {
         size_t ln = strlen(eras[i].name);

@@ -51,6 +51,7 @@ static void print_command_list(FILE *f, const char *prefix)
 
 int cli_usage(struct cli_ctx *c)
 {
+    fprintf(c->err, "boshi %s: 引数またはオプションが正しくありません\n", c->cmd->name);
     fprintf(c->err, "使い方 / usage: boshi %s %s\n", c->cmd->name, c->cmd->usage);
     fprintf(c->err, "詳しくは / see: boshi %s --help\n", c->cmd->name);
     return EXIT_USAGE;
@@ -230,6 +231,7 @@ int main(int argc, char **argv)
     const struct cmd_entry *cmd;
 
     limit_openmp(argv);
+    opterr = 0;     /* getopt's own messages are English: cli_usage() speaks instead */
     memset(&c, 0, sizeof(c));
     berr_clear(&e);
     c.out = stdout;

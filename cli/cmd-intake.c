@@ -88,8 +88,10 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
     pr.t0 = now_s();
     pr.last_line = 0;
     rc = intake_run(c->st, &c->actor, forms, &o, show_progress, &pr, &s, &e);
-    if (pr.tty)
+    if (pr.tty && s.pages > 0)
         fputc('\n', c->err);
+    if (rc < 0 && s.batch[0] == '\0')
+        return cli_fail(c, &e);       /* nothing started: a path or a file to fix */
     fprintf(c->out, "バッチ「%s」%s\n", s.batch, s.resumed ? " (中断したバッチの続き)" : "");
     fprintf(c->out, "  ファイル %d  ページ %d  登録 %d  確認待ち %d (項目 %d)  却下 %d\n", s.files,
             s.pages, s.landed, s.queued, s.review_items, s.rejected);
@@ -114,7 +116,9 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
                 s.ms_median, s.ms_p95);
     if (rc < 0) {
         cli_fail(c, &e);
-        fprintf(c->err, "boshi: 同じコマンドをもう一度実行すると、取込済みのページを除いて続きから処理します\n");
+        if (s.pages > 0)
+            fprintf(c->err, "boshi: 同じコマンドをもう一度実行すると、取込済みのページを除いて続きから"
+                            "処理します\n");
         return EXIT_FAIL;
     }
     return EXIT_OK;

@@ -12,6 +12,8 @@
 #include "review/review.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,25 @@ static const char *field_label(struct cli_ctx *c, const char *form, const char *
     const struct forms_field *fld = f ? forms_field_find(f, field) : NULL;
 
     return fld ? fld->label : field;
+}
+
+/* A choice's codes as printed labels ("iie" -> "いいえ"), for people. */
+static void as_labels(struct cli_ctx *c, const char *form, const char *field, const char *v,
+                      struct buf *out)
+{
+    const struct forms_registry *reg = cli_forms(c);
+    const struct forms_form *f = reg ? forms_registry_get(reg, form, 0) : NULL;
+    const struct forms_field *fld = f ? forms_field_find(f, field) : NULL;
+    char *copy = xstrdup(v);
+
+    for (char *part = copy, *next; part != NULL && *part; part = next) {
+        next = strchr(part, ',');
+        if (next)
+            *next++ = '\0';
+        const char *label = fld ? forms_option_label(fld, part) : NULL;
+        buf_addf(out, "%s%s", out->len ? "、" : "", label ? label : part);
+    }
+    free(copy);
 }
 
 static int print_item(const struct review_row *r, void *p)
@@ -52,8 +73,12 @@ static int print_item(const struct review_row *r, void *p)
     cli_col(out, r->subject[0] ? r->subject : "-", 10);
     cli_col(out, field_label(l->c, r->form, r->field), 18);
     cli_col(out, r->reason, 30);
-    fprintf(out, "%s%s\n", r->suggested[0] ? r->suggested : "-",
+    struct buf shown;
+    buf_init(&shown);
+    as_labels(l->c, r->form, r->field, r->suggested, &shown);
+    fprintf(out, "%s%s\n", shown.len ? shown.s : "-",
             strcmp(r->status, "open") != 0 ? "  [処理済]" : "");
+    buf_release(&shown);
     return 0;
 }
 
@@ -109,9 +134,13 @@ static int parse_id(struct cli_ctx *c, const char *s, int64_t *id)
 
 static int write_file(const char *path, const void *data, size_t n)
 {
-    FILE *f = fopen(path, "wb");
+    /* a child's answers and a page of a form: the service account only */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     int ok = f != NULL && fwrite(data, 1, n, f) == n;
 
+    if (f == NULL && fd >= 0)
+        close(fd);
     if (f != NULL && fclose(f) != 0)
         ok = 0;
     return ok ? 0 : -1;
@@ -141,7 +170,11 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     fprintf(c->out, "  宛名番号  %s\n", x.subject[0] ? x.subject : "(未確定)");
     fprintf(c->out, "  項目      %s (%s)\n", field_label(c, x.form, x.field), x.field);
     fprintf(c->out, "  理由      %s\n", x.reason);
-    fprintf(c->out, "  読取値    %s\n", x.suggested[0] ? x.suggested : "-");
+    struct buf shown;
+    buf_init(&shown);
+    as_labels(c, x.form, x.field, x.suggested, &shown);
+    fprintf(c->out, "  読取値    %s\n", shown.len ? shown.s : "-");
+    buf_release(&shown);
     fprintf(c->out, "  原本      %s %dページ目\n", x.source, pg.file_page + 1);
     /* the crop and the original, for the nurse to look at */
     char *dir = xasprintf("%s.review", c->db_path);

@@ -112,6 +112,13 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         rc = cli_errorf(c, "健診日を --date で指定してください (例: --date %s-15)", month);
         goto cleanup;
     }
+    if (o->date.y != o->year || o->date.m != o->month) {
+        /* a letter must not invite anyone to a day outside the checkup month */
+        char w[48];
+        jpdate_format(o->date, w, sizeof(w));
+        rc = cli_errorf(c, "健診日 %s は対象月 %s の日付ではありません", w, month);
+        goto cleanup;
+    }
     ymd_iso(o->date, date_iso);
     csv_path = xasprintf("%.*s.csv", (int)(strlen(o->out) - (strlen(o->out) > 4 &&
                          strcmp(o->out + strlen(o->out) - 4, ".pdf") == 0 ? 4 : 0)), o->out);
@@ -238,7 +245,7 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
         switch (opt) {
         case 'm':
             if (parse_month(optarg, &o.year, &o.month) < 0) {
-                cli_errorf(c, "--month は YYYY-MM です「%s」", optarg);
+                cli_errorf(c, "--month は YYYY-MM (月は 01〜12) です「%s」", optarg);
                 return cli_usage(c);
             }
             break;

@@ -18,8 +18,28 @@ struct land_ctx {
     int page_no;
     enum record_kind kind;
     int64_t id;
+    struct ymd today, birth;       /* birth of the subject (y == 0: unknown) */
     struct berr *e;
 };
+
+/*
+ * A date that cannot be right: in the future (but for the 分娩予定日, which
+ * is), or a checkup before the child was born.  Review can put anything a
+ * person types into a record; this is the last look before it lands.
+ */
+static int check_date(const struct land_ctx *c, const struct forms_field *f, const char *value)
+{
+    struct ymd d;
+
+    if (f->kind != FORMS_DATE || value == NULL || ymd_parse_iso(value, &d) < 0)
+        return 0;
+    if (ymd_cmp(d, c->today) > 0 && strstr(f->column, "due_date") == NULL)
+        return berr_set(c->e, BERR_INVALID, "%s: 未来の日付です (%s)", f->label, value);
+    if (c->kind == REC_CHECKUP && c->birth.y && ymd_cmp(d, c->birth) < 0)
+        return berr_set(c->e, BERR_INVALID, "%s: お子さんの生年月日より前の日付です (%s)", f->label,
+                        value);
+    return 0;
+}
 
 static int land_reading(const struct reading_row *r, void *p)
 {
@@ -33,6 +53,8 @@ static int land_reading(const struct reading_row *r, void *p)
         return 0;
     if (strcmp(r->decision, "accepted") != 0 && strcmp(r->decision, "empty") != 0)
         return berr_set(c->e, BERR_CONFLICT, "項目「%s」が未確認です", f->label);
+    if (check_date(c, f, r->value) < 0)
+        return BERR_INVALID;
     return record_set(c->st, c->kind, c->id, f->column, r->value, c->e);
 }
 
@@ -119,6 +141,14 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
     rc = check_rules(st, c.form, page_id, p.page_no, e);
     if (rc < 0)
         return rc;
+    c.today = store_today(st);
+    if (c.kind == REC_CHECKUP && p.subject[0] != 'U') {
+        struct resident child;
+        if (residents_get(st, a, p.subject, "intake.land", &child, e) == 0) {
+            c.birth = child.birth;
+            resident_release(&child);
+        }
+    }
     rc = record_for_issue(st, a, c.kind, p.issue_id, p.subject, p.form, page_id, &c.id, &created, e);
     if (rc == 0)
         rc = page_readings(st, page_id, land_reading, &c, e);

@@ -395,12 +395,17 @@ int reminders_find(struct store *st, const struct actor *a, const char *form, in
                             "m.form = ?1 AND m.month = ?2 AND m.person = r.atena) "
                             "FROM issues_printed i JOIN residents r ON r.atena = i.person "
                             "WHERE i.form = ?1 AND i.month = ?2 AND i.kind = 'form' AND r.status = 1 "
+                            /* missed only once the day of their checkup has passed */
+                            "AND i.checkup_date IS NOT NULL AND i.checkup_date < ?3 "
                             "AND NOT EXISTS (SELECT 1 FROM checkups c WHERE c.person = r.atena AND "
                             "c.form = ?1) GROUP BY r.atena", e);
     if (rc < 0)
         goto cleanup;
+    char today_iso[11];
+    ymd_iso(today, today_iso);
     sqlite3_bind_text(s, 1, form, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, mstr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, today_iso, -1, SQLITE_TRANSIENT);
     while (sqlite3_step(s) == SQLITE_ROW) {
         if (n == alloc) {
             alloc = alloc ? alloc * 2 : 64;

@@ -161,8 +161,10 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
     snprintf(subject, sizeof(subject), "%s", db_col(q, 4));
     int identity = strcmp(db_col(q, 5), "identity") == 0;
     if (strcmp(db_col(q, 3), "open") != 0) {
+        const char *was = db_col(q, 3);
         rc = berr_set(e, BERR_CONFLICT, "確認待ち %lld は既に処理されています (%s)", (long long)id,
-                      db_col(q, 3));
+                      strcmp(was, "accepted") == 0 ? "承認済み" :
+                      strcmp(was, "corrected") == 0 ? "訂正済み" : "却下済み");
         goto cleanup;
     }
     store_now_iso(now);

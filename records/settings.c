@@ -82,6 +82,34 @@ int settings_set(struct store *st, const struct actor *a, const char *key, const
     rc = actor_require(a, PERM_USERS_ADMIN, e);
     if (rc < 0)
         return rc;
+    if (*value == '\0')
+        return berr_set(e, BERR_INVALID, "%s: 値が空です", key);
+    if (strcmp(key, "voucher.fees") == 0) {
+        /* 14 amounts in yen, 第1回 to 第14回 */
+        int n = 0;
+        const char *p = value;
+        for (;;) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p || v < 0 || v > 1000000)
+                return berr_set(e, BERR_INVALID, "%s: 第%d回の金額が正しくありません (0〜1000000 円、"
+                                "14回分をカンマ区切り)", key, n + 1);
+            n++;
+            if (*end == '\0')
+                break;
+            if (*end != ',')
+                return berr_set(e, BERR_INVALID, "%s: 金額はカンマで区切ってください", key);
+            p = end + 1;
+        }
+        if (n != 14)
+            return berr_set(e, BERR_INVALID, "%s: 14回分の金額が必要です (%d 回分あります)", key, n);
+    }
+    if (strcmp(key, "referral.valid_months") == 0) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        if (*end != '\0' || v < 1 || v > 24)
+            return berr_set(e, BERR_INVALID, "%s: 1〜24 の月数を指定してください「%s」", key, value);
+    }
     if (strstr(key, "age_months") != NULL) {
         char *end;
         long v = strtol(value, &end, 10);

@@ -205,6 +205,12 @@ static int insert_user(struct store *st, const char *login, const char *display_
     char now[32];
     int rc;
 
+    for (const char *p = display_name ? display_name : "", *q = p; *p; p++) {
+        if (*p < '0' || *p > '9')
+            q = p + 1;
+        else if (p - q + 1 >= 12)
+            return berr_set(e, BERR_INVALID, "氏名に12桁以上の数字は使えません (個人番号の可能性)");
+    }
     if (!valid_login(login))
         return berr_set(e, BERR_INVALID,
                         "利用者名「%s」は使えません (英数字と _ - . で63文字まで)", login);

@@ -7,6 +7,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +98,11 @@ int csvout_close(struct csvout **cp, struct berr *e)
     }
     if (rc < 0)
         goto cleanup;
-    f = fopen(tmp, "wb");
+    /* names, addresses, birth dates: readable by the service account only */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f == NULL && fd >= 0)
+        close(fd);
     if (f == NULL || fwrite(bytes.s, 1, bytes.len, f) != bytes.len) {
         rc = berr_set(e, BERR_FAIL, "%s: 書き込めません (%s)", c->path, strerror(errno));
         goto cleanup;

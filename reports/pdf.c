@@ -159,6 +159,11 @@ int pdf_open(struct pdf **out, struct berr *e)
     }
     HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(p->doc);
+    /*
+     * A page node holds at most 32767 pages (HPDF_LIMIT_MAX_ARRAY): a city's
+     * month of letters and forms can pass that.  Nodes of 1000 pages lift it.
+     */
+    HPDF_SetPagesConfiguration(p->doc, 1000);
     HPDF_SetCurrentEncoder(p->doc, "UTF-8");
     HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "boshi");
     /* Forms are read back at their printed size: ask viewers not to "fit". */

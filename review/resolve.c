@@ -6,6 +6,7 @@
 #include "review/review.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int keep_item(const struct review_row *r, void *p)
@@ -79,11 +80,41 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
     fld = f ? forms_field_find(f, x->field) : NULL;
     if (fld == NULL)
         return berr_set(e, BERR_INVALID, "項目 %s の定義がありません", x->field);
+    /* a choice may be typed as it is printed (いいえ) as well as by its code (iie) */
+    struct buf typed;
+    buf_init(&typed);
+    if (fld->kind == FORMS_CHOICE || fld->kind == FORMS_MULTI) {
+        char *copy = xstrdup(value);
+        for (char *part = copy, *next; part != NULL; part = next) {
+            next = strpbrk(part, ",");
+            if (next)
+                *next++ = '\0';
+            while (*part == ' ')
+                part++;
+            const char *code = part;
+            for (size_t i = 0; i < fld->n_options; i++)
+                if (strcmp(fld->options[i].label, part) == 0)
+                    code = fld->options[i].value;
+            buf_addf(&typed, "%s%s", typed.len ? "," : "", code);
+        }
+        free(copy);
+        value = typed.s;
+    }
     forms_value_init(&v);
     rc = forms_value_parse(fld, value, &v, e);
-    if (rc == 0)
+    if (rc == 0) {
         snprintf(out, n, "%s", v.present ? v.text : "");
+    } else if (fld->n_options > 0) {
+        struct buf choices;
+        buf_init(&choices);
+        for (size_t i = 0; i < fld->n_options; i++)
+            buf_addf(&choices, "%s%s", i ? "、" : "", fld->options[i].label);
+        size_t len = strlen(e->msg);
+        snprintf(e->msg + len, sizeof(e->msg) - len, " (選択肢: %s)", choices.s);
+        buf_release(&choices);
+    }
     forms_value_release(&v);
+    buf_release(&typed);
     return rc;
 }
 

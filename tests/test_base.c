@@ -93,6 +93,12 @@ START_TEST(wareki_parse_forms_and_rejects)
     ck_assert_int_lt(jpdate_parse("X6.1.1", &d), 0);
     ck_assert_int_lt(jpdate_parse("", &d), 0);
     ck_assert_int_eq(jpdate_parse("2024-04-01", &d), 0);
+    ck_assert_int_eq(jpdate_parse("2026/12/9", &d), 0);
+    ymd_iso(d, iso);
+    ck_assert_str_eq(iso, "2026-12-09");
+    ck_assert_int_eq(jpdate_parse("1970.10.06", &d), 0);
+    ck_assert_int_lt(jpdate_parse("2026/13/01", &d), 0);
+    ck_assert_int_lt(jpdate_parse("2026/12/9x", &d), 0);
 }
 END_TEST
 
