@@ -44,8 +44,7 @@ static void date_with_weekday(struct ymd d, char *out, size_t n)
     snprintf(out, n, "%s (%s)", w, weekdays[((days % 7) + 7 + 4) % 7]);
 }
 
-/* A labelled row of the details table; returns the next row's y. */
-static double row(struct pdf *p, double y, const char *label, const char *value, double h)
+double letter_row(struct pdf *p, double y, const char *label, const char *value, double h)
 {
     pdf_fill_rect(p, LEFT, y, 30, h, 0.9);
     pdf_rect(p, LEFT, y, RIGHT - LEFT, h, 0.25);
@@ -54,6 +53,27 @@ static double row(struct pdf *p, double y, const char *label, const char *value,
     pdf_text_box(p, PDF_MINCHO, 11, LEFT + 33, y + 0.5, RIGHT - LEFT - 35, h - 1, PDF_ALIGN_LEFT,
                  value, NULL);
     return y + h;
+}
+
+void letter_head(struct pdf *p, const struct letter_head *h)
+{
+    char buf[512], date[96];
+
+    snprintf(buf, sizeof(buf), "〒%.3s-%.4s", h->postal, strlen(h->postal) >= 7 ? h->postal + 3 : "");
+    pdf_text(p, PDF_MINCHO, 11, WIN_X + 3, WIN_Y + 7, buf);
+    pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 9, WIN_W - 6, 7, PDF_ALIGN_LEFT, h->address, NULL);
+    if (h->katagaki && *h->katagaki)
+        pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 16, WIN_W - 6, 7, PDF_ALIGN_LEFT,
+                     h->katagaki, NULL);
+    snprintf(buf, sizeof(buf), "%s 様", h->guardian);
+    pdf_text_box(p, PDF_MINCHO, 15, WIN_X + 8, WIN_Y + 27, WIN_W - 11, 9, PDF_ALIGN_LEFT, buf, NULL);
+    snprintf(buf, sizeof(buf), "(%s ちゃんの保護者様)", h->child_name);
+    pdf_text_box(p, PDF_MINCHO, 9, WIN_X + 8, WIN_Y + 36, WIN_W - 11, 6, PDF_ALIGN_LEFT, buf, NULL);
+    jpdate_format(h->issued_on, date, sizeof(date));
+    pdf_text_box(p, PDF_MINCHO, 10, 125, 15, 60, 6, PDF_ALIGN_RIGHT, date, NULL);
+    pdf_text_box(p, PDF_GOTHIC, 11, 125, 24, 60, 7, PDF_ALIGN_RIGHT, h->site_name, NULL);
+    if (h->site_address && *h->site_address)
+        pdf_text_box(p, PDF_MINCHO, 9, 125, 31, 60, 6, PDF_ALIGN_RIGHT, h->site_address, NULL);
 }
 
 int letter_annai(struct pdf *p, const struct letter_annai *l, struct berr *e)
@@ -65,23 +85,9 @@ int letter_annai(struct pdf *p, const struct letter_annai *l, struct berr *e)
 
     buf_init(&t);
     pdf_page_add(p, PDF_PORTRAIT);
-    /* the window: 〒, address, building, addressee */
-    snprintf(buf, sizeof(buf), "〒%.3s-%.4s", l->postal, strlen(l->postal) >= 7 ? l->postal + 3 : "");
-    pdf_text(p, PDF_MINCHO, 11, WIN_X + 3, WIN_Y + 7, buf);
-    pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 9, WIN_W - 6, 7, PDF_ALIGN_LEFT, l->address, NULL);
-    if (l->katagaki && *l->katagaki)
-        pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 16, WIN_W - 6, 7, PDF_ALIGN_LEFT,
-                     l->katagaki, NULL);
-    snprintf(buf, sizeof(buf), "%s 様", l->guardian);
-    pdf_text_box(p, PDF_MINCHO, 15, WIN_X + 8, WIN_Y + 27, WIN_W - 11, 9, PDF_ALIGN_LEFT, buf, NULL);
-    snprintf(buf, sizeof(buf), "(%s ちゃんの保護者様)", l->child_name);
-    pdf_text_box(p, PDF_MINCHO, 9, WIN_X + 8, WIN_Y + 36, WIN_W - 11, 6, PDF_ALIGN_LEFT, buf, NULL);
-    /* sender, right of the window */
-    jpdate_format(l->issued_on, date, sizeof(date));
-    pdf_text_box(p, PDF_MINCHO, 10, 125, 15, 60, 6, PDF_ALIGN_RIGHT, date, NULL);
-    pdf_text_box(p, PDF_GOTHIC, 11, 125, 24, 60, 7, PDF_ALIGN_RIGHT, l->site_name, NULL);
-    if (l->site_address)
-        pdf_text_box(p, PDF_MINCHO, 9, 125, 31, 60, 6, PDF_ALIGN_RIGHT, l->site_address, NULL);
+    struct letter_head head = { l->postal, l->address, l->katagaki, l->guardian, l->child_name,
+                                l->issued_on, l->site_name, l->site_address };
+    letter_head(p, &head);
     /* below the first fold (99 mm): the invitation */
     snprintf(buf, sizeof(buf), "%s のご案内", l->checkup_title);
     pdf_text_box(p, PDF_GOTHIC, 17, LEFT, 106, RIGHT - LEFT, 10, PDF_ALIGN_CENTRE, buf, NULL);
@@ -97,19 +103,19 @@ int letter_annai(struct pdf *p, const struct letter_annai *l, struct berr *e)
     y += 11;
     jpdate_format(l->child_birth, birth, sizeof(birth));
     snprintf(buf, sizeof(buf), "%s (%s)  %s生", l->child_name, l->child_kana, birth);
-    y = row(p, y, "対象のお子さん", buf, 10);
+    y = letter_row(p, y, "対象のお子さん", buf, 10);
     date_with_weekday(l->checkup_date, date, sizeof(date));
     snprintf(buf, sizeof(buf), "%s  %s", date, l->checkup_time);
-    y = row(p, y, "日時", buf, 10);
-    y = row(p, y, "会場", l->venue, 10);
-    y = row(p, y, "受診番号", l->jushin_no, 10);
+    y = letter_row(p, y, "日時", buf, 10);
+    y = letter_row(p, y, "会場", l->venue, 10);
+    y = letter_row(p, y, "受診番号", l->jushin_no, 10);
     for (size_t i = 0; i < sizeof(bring) / sizeof(bring[0]); i++) {
         if (strcmp(bring[i].form, l->form) == 0) {
             bring_list = bring[i].bring;
             note = bring[i].note;
         }
     }
-    y = row(p, y, "持ち物", bring_list, 14);
+    y = letter_row(p, y, "持ち物", bring_list, 14);
     y += 8;
     static const char *const notes[] = {
         "・当日、お子さんの体調がすぐれない場合は無理をせず、下記までご連絡ください。",

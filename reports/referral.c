@@ -11,13 +11,11 @@
  * Never printed: a 個人番号.
  */
 #include "reports/referral.h"
+#include "reports/reports.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define WIN_X 23.0
-#define WIN_Y 13.0
-#define WIN_W 90.0
 #define LEFT 25.0
 #define RIGHT 185.0
 
@@ -82,35 +80,6 @@ void referral_departments(const char *targets, struct buf *out)
         buf_adds(out, "小児科");
 }
 
-static void window(struct pdf *p, const char *postal, const char *address, const char *katagaki,
-                   const char *guardian, const char *child_name)
-{
-    char buf[512];
-
-    snprintf(buf, sizeof(buf), "〒%.3s-%.4s", postal, strlen(postal) >= 7 ? postal + 3 : "");
-    pdf_text(p, PDF_MINCHO, 11, WIN_X + 3, WIN_Y + 7, buf);
-    pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 9, WIN_W - 6, 7, PDF_ALIGN_LEFT, address, NULL);
-    if (katagaki && *katagaki)
-        pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 16, WIN_W - 6, 7, PDF_ALIGN_LEFT,
-                     katagaki, NULL);
-    snprintf(buf, sizeof(buf), "%s 様", guardian);
-    pdf_text_box(p, PDF_MINCHO, 15, WIN_X + 8, WIN_Y + 27, WIN_W - 11, 9, PDF_ALIGN_LEFT, buf, NULL);
-    snprintf(buf, sizeof(buf), "(%s ちゃんの保護者様)", child_name);
-    pdf_text_box(p, PDF_MINCHO, 9, WIN_X + 8, WIN_Y + 36, WIN_W - 11, 6, PDF_ALIGN_LEFT, buf, NULL);
-}
-
-static void sender(struct pdf *p, struct ymd issued_on, const char *site_name,
-                   const char *site_address)
-{
-    char date[64];
-
-    jpdate_format(issued_on, date, sizeof(date));
-    pdf_text_box(p, PDF_MINCHO, 10, 125, 15, 60, 6, PDF_ALIGN_RIGHT, date, NULL);
-    pdf_text_box(p, PDF_GOTHIC, 11, 125, 24, 60, 7, PDF_ALIGN_RIGHT, site_name, NULL);
-    if (site_address && *site_address)
-        pdf_text_box(p, PDF_MINCHO, 9, 125, 31, 60, 6, PDF_ALIGN_RIGHT, site_address, NULL);
-}
-
 /* A labelled row of the details table; returns the next row's y. */
 static double row(struct pdf *p, double y, const char *label, const char *value, double h)
 {
@@ -129,8 +98,9 @@ int referral_letter(struct pdf *p, const struct referral_letter *l, struct berr 
     double y;
 
     pdf_page_add(p, PDF_PORTRAIT);
-    window(p, l->postal, l->address, l->katagaki, l->guardian, l->child_name);
-    sender(p, l->issued_on, l->site_name, l->site_address);
+    struct letter_head head = { l->postal, l->address, l->katagaki, l->guardian, l->child_name,
+                                l->issued_on, l->site_name, l->site_address };
+    letter_head(p, &head);
     pdf_text_box(p, PDF_GOTHIC, 9, 125, 40, 60, 6, PDF_ALIGN_RIGHT, "精密検査のご案内在中", NULL);
     /* the cover note to the family, above the first fold */
     pdf_text_box(p, PDF_GOTHIC, 12, LEFT, 62, RIGHT - LEFT, 7, PDF_ALIGN_LEFT,

@@ -8,26 +8,14 @@
  * Never printed: a 個人番号.
  */
 #include "reports/referral.h"
+#include "reports/reports.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define WIN_X 23.0
-#define WIN_Y 13.0
-#define WIN_W 90.0
 #define LEFT 25.0
 #define RIGHT 185.0
 
-static double row(struct pdf *p, double y, const char *label, const char *value, double h)
-{
-    pdf_fill_rect(p, LEFT, y, 30, h, 0.9);
-    pdf_rect(p, LEFT, y, RIGHT - LEFT, h, 0.25);
-    pdf_line(p, LEFT + 30, y, LEFT + 30, y + h, 0.25);
-    pdf_text_box(p, PDF_GOTHIC, 10.5, LEFT + 2, y, 26, h, PDF_ALIGN_LEFT, label, NULL);
-    pdf_text_box(p, PDF_MINCHO, 11, LEFT + 33, y + 0.5, RIGHT - LEFT - 35, h - 1, PDF_ALIGN_LEFT,
-                 value, NULL);
-    return y + h;
-}
 
 int reminder_letter(struct pdf *p, const struct reminder_letter *l, struct berr *e)
 {
@@ -35,21 +23,9 @@ int reminder_letter(struct pdf *p, const struct reminder_letter *l, struct berr 
     double y;
 
     pdf_page_add(p, PDF_PORTRAIT);
-    snprintf(buf, sizeof(buf), "〒%.3s-%.4s", l->postal, strlen(l->postal) >= 7 ? l->postal + 3 : "");
-    pdf_text(p, PDF_MINCHO, 11, WIN_X + 3, WIN_Y + 7, buf);
-    pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 9, WIN_W - 6, 7, PDF_ALIGN_LEFT, l->address, NULL);
-    if (l->katagaki && *l->katagaki)
-        pdf_text_box(p, PDF_MINCHO, 12, WIN_X + 3, WIN_Y + 16, WIN_W - 6, 7, PDF_ALIGN_LEFT,
-                     l->katagaki, NULL);
-    snprintf(buf, sizeof(buf), "%s 様", l->guardian);
-    pdf_text_box(p, PDF_MINCHO, 15, WIN_X + 8, WIN_Y + 27, WIN_W - 11, 9, PDF_ALIGN_LEFT, buf, NULL);
-    snprintf(buf, sizeof(buf), "(%s ちゃんの保護者様)", l->child_name);
-    pdf_text_box(p, PDF_MINCHO, 9, WIN_X + 8, WIN_Y + 36, WIN_W - 11, 6, PDF_ALIGN_LEFT, buf, NULL);
-    jpdate_format(l->issued_on, date, sizeof(date));
-    pdf_text_box(p, PDF_MINCHO, 10, 125, 15, 60, 6, PDF_ALIGN_RIGHT, date, NULL);
-    pdf_text_box(p, PDF_GOTHIC, 11, 125, 24, 60, 7, PDF_ALIGN_RIGHT, l->site_name, NULL);
-    if (l->site_address)
-        pdf_text_box(p, PDF_MINCHO, 9, 125, 31, 60, 6, PDF_ALIGN_RIGHT, l->site_address, NULL);
+    struct letter_head head = { l->postal, l->address, l->katagaki, l->guardian, l->child_name,
+                                l->issued_on, l->site_name, l->site_address };
+    letter_head(p, &head);
     /* below the first fold */
     snprintf(buf, sizeof(buf), "%s 受診のおすすめ", l->checkup_title);
     pdf_text_box(p, PDF_GOTHIC, 17, LEFT, 106, RIGHT - LEFT, 10, PDF_ALIGN_CENTRE, buf, NULL);
@@ -69,9 +45,9 @@ int reminder_letter(struct pdf *p, const struct reminder_letter *l, struct berr 
     y += 6;
     jpdate_format(l->child_birth, date, sizeof(date));
     snprintf(buf, sizeof(buf), "%s (%s)  %s生", l->child_name, l->child_kana, date);
-    y = row(p, y, "対象のお子さん", buf, 10);
-    y = row(p, y, "健診", l->checkup_title, 10);
-    y = row(p, y, "ご案内した月", l->month_label, 10);
+    y = letter_row(p, y, "対象のお子さん", buf, 10);
+    y = letter_row(p, y, "健診", l->checkup_title, 10);
+    y = letter_row(p, y, "ご案内した月", l->month_label, 10);
     y += 8;
     static const char *const notes[] = {
         "・行き違いで既に受診された場合や、医療機関で受けられた場合はご容赦ください。",

@@ -58,6 +58,20 @@ struct letter_annai {
 /* One A4 page; the address block sits in the window of a 長3 envelope. */
 int letter_annai(struct pdf *p, const struct letter_annai *l, struct berr *e);
 
+/*
+ * What every letter to a family shares (健診案内, 受診勧奨, 精密検査依頼書):
+ * the address block in the 長3 window (〒, address, building, "<guardian> 様"
+ * and the child it is about) and the sender beside it.  Strings borrowed.
+ */
+struct letter_head {
+    const char *postal, *address, *katagaki, *guardian, *child_name;
+    struct ymd issued_on;
+    const char *site_name, *site_address;
+};
+void letter_head(struct pdf *p, const struct letter_head *h);
+/* One labelled row of a letter's details table at y (mm); returns the next row's y. */
+double letter_row(struct pdf *p, double y, const char *label, const char *value, double h);
+
 /* A CSV file written atomically at close (temp file + rename). */
 struct csvout;
 enum csvout_encoding { CSVOUT_UTF8_BOM, CSVOUT_CP932 };

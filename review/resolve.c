@@ -102,6 +102,21 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
     }
     forms_value_init(&v);
     rc = forms_value_parse(fld, value, &v, e);
+    if (rc == 0 && fld->kind == FORMS_DATE && v.present) {
+        /* said when typed, not later when the page lands (intake/land.c checks again) */
+        if (ymd_cmp(v.date, store_today(st)) > 0 && (fld->column == NULL ||
+                                                      strstr(fld->column, "due_date") == NULL))
+            rc = berr_set(e, BERR_INVALID, "%s: 未来の日付です", fld->label);
+        if (rc == 0 && strncmp(pg->form, "nyuyoji_", 8) == 0 && pg->subject[0] &&
+            pg->subject[0] != 'U') {
+            struct resident child;
+            if (residents_get(st, a, pg->subject, "review.check", &child, e) == 0) {
+                if (ymd_cmp(v.date, child.birth) < 0)
+                    rc = berr_set(e, BERR_INVALID, "%s: お子さんの生年月日より前の日付です", fld->label);
+                resident_release(&child);
+            }
+        }
+    }
     if (rc == 0) {
         snprintf(out, n, "%s", v.present ? v.text : "");
     } else if (fld->n_options > 0) {

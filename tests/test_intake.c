@@ -167,6 +167,15 @@ START_TEST(review_lands_the_record_once)
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "体重") != NULL);
     tl_result_free(&r);
+    /* a checkup before the child was born is refused when typed */
+    long did = sql_long("SELECT id FROM review_items WHERE field = 'jisshi_date' AND page_id = "
+                        "(SELECT page_id FROM review_items WHERE field = 'weight' LIMIT 1)");
+    char did_s[24];
+    snprintf(did_s, sizeof(did_s), "%ld", did);
+    tl_boshi_run(&r, db, NULL, "review", "correct", did_s, "R7.1.1", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "生年月日より前") != NULL, "%s", r.err);
+    tl_result_free(&r);
     /* resolve every item of the page: values for the required fields, blanks for the rest */
     for (int i = 0; i < items.n; i++) {
         snprintf(id, sizeof(id), "%ld", items.ids[i]);

@@ -359,6 +359,55 @@ START_TEST(targets_exceptions_and_cp932)
 }
 END_TEST
 
+/* Mistakes a clerk can make, refused before anything is issued. */
+START_TEST(printing_refuses_what_cannot_be_right)
+{
+    struct tl_result r;
+    char *pdf = tl_path(dir, "x.pdf");
+    char man[16] = "";
+    sqlite3 *h;
+    sqlite3_stmt *s;
+
+    long before = sql_long("SELECT count(*) FROM issues_printed");
+    /* a checkup day outside the month the letters are for */
+    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2020-01-01",
+                 "-o", pdf, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "対象月") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    /* 14 vouchers for a man of 60 */
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT atena FROM residents WHERE sex = 1 AND status = 1 "
+                     "AND birth < '1970-01-01' LIMIT 1", -1, &s, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    snprintf(man, sizeof(man), "%s", sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    tl_boshi_run(&r, db, NULL, "forms", "print", "ninpu_jushinken", "--person", man, "-o", pdf, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "発行できません") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed"), before);
+    /* settings that would break letters or payments later are refused now */
+    static const char *const bad[][2] = {
+        { "voucher.fees", "abc,x" }, { "voucher.fees", "1,2" }, { "referral.valid_months", "-3" },
+        { "checkup.venue", "" }, { "checkup.nyuyoji_3y.age_months", "99" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        tl_boshi_run(&r, db, NULL, "settings", "set", bad[i][0], bad[i][1], NULL);
+        ck_assert_msg(r.status == 1, "%s=%s accepted", bad[i][0], bad[i][1]);
+        tl_result_free(&r);
+    }
+    /* a 個人番号 typed into a reason never reaches the access log */
+    tl_boshi_run(&r, db, NULL, "residents", "show", "--reveal-mynumber", "--reason",
+                 "本人申出 123456789018 照合", man, NULL);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE detail LIKE '%123456789018%'"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE detail LIKE '%本人申出 ************%'"), 1);
+    free(pdf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("reports");
@@ -370,6 +419,7 @@ int main(void)
     tcase_add_test(tc, prefilled_vouchers_and_no_mynumber);
     tcase_add_test(tc, targets_match_independent_count_and_issue_once);
     tcase_add_test(tc, targets_exceptions_and_cp932);
+    tcase_add_test(tc, printing_refuses_what_cannot_be_right);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
