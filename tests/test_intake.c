@@ -183,7 +183,7 @@ START_TEST(review_lands_the_record_once)
         const char *field_sql = "SELECT field FROM review_items WHERE id = ";
         (void)field_sql;
         static const struct { const char *field, *value; } v[] = {
-            { "jisshi_date", "R8.12.9" }, { "height", "64.5" }, { "weight", "6.54" },
+            { "jisshi_date", "R8.11.20" }, { "height", "64.5" }, { "weight", "6.54" },
             { "head", "41.0" }, { "chest", "42.5" }, { "shoken", "nashi" },
             { "sogo_hantei", "ijonashi" }, { "ishi", "1" },
         };
@@ -205,18 +205,18 @@ START_TEST(review_lands_the_record_once)
         tl_result_free(&r);
     }
     ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE weight_kg = 6.54 AND "
-                              "height_cm = 64.5 AND result = 'ijonashi' AND exam_date = '2026-12-09' "
+                              "height_cm = 64.5 AND result = 'ijonashi' AND exam_date = '2026-11-20' "
                               "AND findings = 'nashi'"), 1);
     snprintf(sql, sizeof(sql), "SELECT status = 'landed' FROM pages WHERE id = %ld", page);
     ck_assert_int_eq(sql_long(sql), 1);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE returned_at IS NOT NULL"), 1);
     /* the second nurse on the same item is told; nothing changes */
     snprintf(id, sizeof(id), "%ld", items.ids[0]);
-    tl_boshi_run(&r, db, NULL, "review", "correct", id, "R8.12.10", NULL);
+    tl_boshi_run(&r, db, NULL, "review", "correct", id, "R8.11.21", NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "既に処理されています") != NULL);
     tl_result_free(&r);
-    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE exam_date = '2026-12-09'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE exam_date = '2026-11-20'"), 1);
     /* who, when, before and after are logged; the audit chain holds */
     ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log"), items.n);
     RUN_OK("audit", "verify");

@@ -727,7 +727,7 @@ START_TEST(page_resolved_on_the_web_lands)
     char path[64], loc[256];
     long page = sql_long("SELECT page_id FROM review_items WHERE field = 'weight' LIMIT 1");
     static const struct { const char *field, *value; } v[] = {
-        { "jisshi_date", "R8.12.9" }, { "height", "64.5" }, { "weight", "6.54" },
+        { "jisshi_date", "R8.11.20" }, { "height", "64.5" }, { "weight", "6.54" },
         { "head", "41.0" }, { "chest", "42.5" }, { "shoken", "nashi" },
         { "sogo_hantei", "ijonashi" }, { "ishi", "1" },
     };
@@ -763,7 +763,7 @@ START_TEST(page_resolved_on_the_web_lands)
     }
     ck_assert(strstr(loc, "landed=1") != NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE weight_kg = 6.54 AND height_cm = "
-                              "64.5 AND result = 'ijonashi' AND exam_date = '2026-12-09'"), 1);
+                              "64.5 AND result = 'ijonashi' AND exam_date = '2026-11-20'"), 1);
     ck_assert_int_eq(sql_long("SELECT status = 'landed' FROM pages WHERE id = %ld", page), 1);
     /* the next item follows without a full page: a fragment of <main> */
     r = get(&c, "/item/next?after=0&risk=1000&frag=1");
