@@ -57,6 +57,16 @@ int cli_wants_help(struct cli_ctx *c, int argc, char **argv);
 const struct forms_registry *cli_forms(struct cli_ctx *c);
 /* The form by id (latest version); prints the known ids if unknown. */
 const struct forms_form *cli_form(struct cli_ctx *c, const char *id);
+struct pdf;
+struct csvout;
+/*
+ * The end of a print job, inside its open transaction: finishes the print
+ * run, saves the PDF (when something was issued), writes the CSV list and
+ * commits.  Either everything lands, or the transaction is rolled back and
+ * neither file is left behind.  The transaction is closed on return.
+ */
+int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
+                   const char *pdf_path, struct csvout **csv, const char *csv_path, struct berr *e);
 /* Prints s then spaces up to display width w (Japanese counts double), and a space. */
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */

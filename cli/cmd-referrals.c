@@ -180,21 +180,9 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
         issued++;
     }
-    if (print_run_finish(c->st, run, issued, &e) < 0)
+    txn = 0;          /* cli_print_land closes it either way */
+    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
         goto fail;
-    if (issued > 0 && pdf_save(pdf, o->out, &e) < 0)
-        goto fail;
-    if (csvout_close(&csv, &e) < 0) {
-        unlink(o->out);
-        goto fail;
-    }
-    if (store_commit(c->st, &e) < 0) {
-        txn = 0;
-        unlink(o->out);
-        unlink(csv_path);
-        goto fail;
-    }
-    txn = 0;
     fprintf(c->out, "精密検査依頼書%s%s: 要精密 %zu 人 / 発行 %d / 例外 (保護者なし) %d\n",
             o->year ? " " : "", month, n, issued, exceptions);
     if (issued > 0)

@@ -136,21 +136,9 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         csv_row(csv, x, x->issued, issue, reminded[i] ? "再発行" : "発行");
         issued++;
     }
-    if (print_run_finish(c->st, run, issued, &e) < 0)
+    txn = 0;          /* cli_print_land closes it either way */
+    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
         goto fail;
-    if (issued > 0 && pdf_save(pdf, o->out, &e) < 0)
-        goto fail;
-    if (csvout_close(&csv, &e) < 0) {
-        unlink(o->out);
-        goto fail;
-    }
-    if (store_commit(c->st, &e) < 0) {
-        txn = 0;
-        unlink(o->out);
-        unlink(csv_path);
-        goto fail;
-    }
-    txn = 0;
     fprintf(c->out, "%s %s 受診勧奨: 未受診 %zu 人 / 発行 %d / 勧奨済のため見送り %d / 例外 (保護者なし) %d\n",
             f->title, month, n, issued, skipped, exceptions);
     if (issued > 0)
