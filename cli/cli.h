@@ -67,6 +67,14 @@ struct csvout;
  */
 int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
                    const char *pdf_path, struct csvout **csv, const char *csv_path, struct berr *e);
+/*
+ * The sender on every letter (site.name, site.contact, site.address): all
+ * three, caller frees, or a message saying which setting is missing and
+ * all three NULL.
+ */
+int cli_site_load(struct cli_ctx *c, char **name, char **contact, char **address, struct berr *e);
+/* "dec.pdf" -> "dec.csv" (a CSV list is written beside its PDF). Caller frees. */
+char *cli_csv_beside(const char *pdf_path);
 /* Prints s then spaces up to display width w (Japanese counts double), and a space. */
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */

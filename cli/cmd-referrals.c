@@ -25,22 +25,7 @@ static int parse_month(const char *s, int *y, int *m)
     return 0;
 }
 
-static char *csv_path_for(const char *pdf)
-{
-    size_t n = strlen(pdf);
-    int strip = n > 4 && strcmp(pdf + n - 4, ".pdf") == 0;
 
-    return xasprintf("%.*s.csv", (int)(n - (strip ? 4 : 0)), pdf);
-}
-
-static char *setting(struct cli_ctx *c, const char *key, struct berr *e)
-{
-    char *v = NULL;
-
-    if (settings_get(c->st, key, &v, e) < 0)
-        return NULL;
-    return v;
-}
 
 /* ---- issue ------------------------------------------------------------------- */
 
@@ -88,11 +73,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
             return cli_fail(c, &e);
         have_h = 1;
     }
-    site_name = setting(c, "site.name", &e);
-    if (site_name)
-        site_contact = setting(c, "site.contact", &e);
-    if (site_contact)
-        site_address = setting(c, "site.address", &e);
+    cli_site_load(c, &site_name, &site_contact, &site_address, &e);
     if (site_address == NULL || referral_valid_months(c->st, &months, &e) < 0)
         goto fail;
     today = store_today(c->st);
@@ -100,7 +81,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
     until = ymd_from_days(ymd_to_days(ymd_add_months(today, months)) - 1);
     if (referrals_due(c->st, &c->actor, o->year, o->month, &d, &n, &e) < 0)
         goto fail;
-    csv_path = csv_path_for(o->out);
+    csv_path = cli_csv_beside(o->out);
     store_key(c->st, KEY_QR_MAC, key);
     if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;
@@ -392,7 +373,7 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
     x.c = c;
     if (cli_forms(c) == NULL)
         return EXIT_FAIL;
-    csv_path = csv_path_for(out);
+    csv_path = cli_csv_beside(out);
     jpdate_format(on, on_s, sizeof(on_s));
     snprintf(sub, sizeof(sub), "%s 時点で有効期限を過ぎ、結果報告書が届いていない精密検査依頼。"
              "受診状況を保護者に確認してください。", on_s);

@@ -32,14 +32,6 @@ static int parse_month(const char *s, int *y, int *m)
     return 0;
 }
 
-static char *setting(struct cli_ctx *c, const char *key, struct berr *e)
-{
-    char *v = NULL;
-
-    if (settings_get(c->st, key, &v, e) < 0)
-        return NULL;
-    return v;
-}
 
 static void csv_row(struct csvout *csv, const struct target *t, const char *form_issue,
                     const char *issue, const char *state)
@@ -83,20 +75,12 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
             snprintf(month_label, sizeof(month_label), "%s%d年%d月", jp_era_name(w.era), w.year,
                      w.month);
     }
-    site_name = setting(c, "site.name", &e);
-    if (site_name)
-        site_contact = setting(c, "site.contact", &e);
-    if (site_contact)
-        site_address = setting(c, "site.address", &e);
+    cli_site_load(c, &site_name, &site_contact, &site_address, &e);
     if (site_address == NULL)
         goto fail;
     if (reminders_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &reminded, &e) < 0)
         goto fail;
-    {
-        size_t len = strlen(o->out);
-        int strip = len > 4 && strcmp(o->out + len - 4, ".pdf") == 0;
-        csv_path = xasprintf("%.*s.csv", (int)(len - (strip ? 4 : 0)), o->out);
-    }
+    csv_path = cli_csv_beside(o->out);
     if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;
     csvout_row(csv, head, sizeof(head) / sizeof(head[0]));

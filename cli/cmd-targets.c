@@ -97,11 +97,7 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         goto cleanup;
     }
     /* everything a letter needs, before anything is written */
-    site_name = setting(c, "site.name", &e);
-    if (site_name)
-        site_contact = setting(c, "site.contact", &e);
-    if (site_contact)
-        site_address = setting(c, "site.address", &e);
+    cli_site_load(c, &site_name, &site_contact, &site_address, &e);
     venue = o->venue ? xstrdup(o->venue) : (site_address ? setting(c, "checkup.venue", &e) : NULL);
     time = o->time ? xstrdup(o->time) : (venue ? setting(c, "checkup.time", &e) : NULL);
     if (time == NULL) {
@@ -120,8 +116,7 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         goto cleanup;
     }
     ymd_iso(o->date, date_iso);
-    csv_path = xasprintf("%.*s.csv", (int)(strlen(o->out) - (strlen(o->out) > 4 &&
-                         strcmp(o->out + strlen(o->out) - 4, ".pdf") == 0 ? 4 : 0)), o->out);
+    csv_path = cli_csv_beside(o->out);
     store_key(c->st, KEY_QR_MAC, key);
     if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;

@@ -1,12 +1,39 @@
 /*
  * print-job.c: what every command that prints for people shares (targets,
  * reminders, referrals): the end of the job, where the issue records, the
- * PDF and the CSV list land together or not at all.
+ * PDF and the CSV list land together or not at all; the sender every letter
+ * carries; the CSV list's name beside the PDF.
  */
 #include "cli/cli.h"
 #include "reports/reports.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+int cli_site_load(struct cli_ctx *c, char **name, char **contact, char **address, struct berr *e)
+{
+    /* no letter goes out with a made-up sender: each of these must be set */
+    *name = *contact = *address = NULL;
+    if (settings_get(c->st, "site.name", name, e) < 0 ||
+        settings_get(c->st, "site.contact", contact, e) < 0 ||
+        settings_get(c->st, "site.address", address, e) < 0) {
+        free(*name);
+        free(*contact);
+        free(*address);
+        *name = *contact = *address = NULL;
+        return e->code ? e->code : BERR_FAIL;
+    }
+    return 0;
+}
+
+char *cli_csv_beside(const char *pdf_path)
+{
+    size_t n = strlen(pdf_path);
+    int strip = n > 4 && strcmp(pdf_path + n - 4, ".pdf") == 0;
+
+    return xasprintf("%.*s.csv", (int)(n - (strip ? 4 : 0)), pdf_path);
+}
 
 int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
                    const char *pdf_path, struct csvout **csv, const char *csv_path, struct berr *e)
