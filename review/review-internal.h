@@ -52,6 +52,7 @@ struct kv {
 /* One request and its answer. */
 struct req {
     struct review_server *srv;
+    struct store *st;             /* the store connection this request uses */
     struct MHD_Connection *conn;
     const char *method, *path;    /* path without the query */
     const char *rest;             /* path after the route's prefix */

@@ -205,7 +205,7 @@ static int queue_load(struct req *r, struct qlist *q, struct berr *e)
     struct review_filter f;
 
     memset(&f, 0, sizeof(f));
-    return review_list(r->srv->st, &r->actor, &f, collect, q, e);
+    return review_list(r->st, &r->actor, &f, collect, q, e);
 }
 
 static void queue_free(struct qlist *q)
@@ -270,7 +270,7 @@ static void h_login(struct req *r)
         login_form(r, "利用者名とパスワードを入力してください。", 400);
         return;
     }
-    if (web_login(r->srv->st, login, pw, review_now(), &a, &e) < 0) {
+    if (web_login(r->st, login, pw, review_now(), &a, &e) < 0) {
         login_form(r, e.code == BERR_FAIL ? "ただいまログインできません。しばらくしてからお試しください。"
                                           : e.msg,
                    401);
@@ -289,7 +289,7 @@ static void h_logout(struct req *r)
 {
     struct berr e;
 
-    audit_append(r->srv->st, &r->actor, "web.logout", NULL, "ログアウト", &e);
+    audit_append(r->st, &r->actor, "web.logout", NULL, "ログアウト", &e);
     req_session_end(r);
     req_redirect(r, "/login?m=out");
 }
@@ -456,7 +456,7 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     struct berr e;
     const struct forms_field *bf = field_def(r, pg->form, pg->version, "mother_birth");
 
-    page_readings(r->srv->st, pg->id, find_identity_reading, &c, &e);
+    page_readings(r->st, pg->id, find_identity_reading, &c, &e);
     memset(&q, 0, sizeof(q));
     q.kana = c.kana && *c.kana ? c.kana : NULL;
     if (c.birth && *c.birth && bf) {
@@ -468,7 +468,7 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     }
     q.limit = 5;
     buf_adds(b, "<div class=\"cands\"><h2>本人の候補 (住民記録)</h2>");
-    if ((q.kana || q.birth.y) && residents_find(r->srv->st, &r->actor, &q, &cs, &n, &e) == 0 && n) {
+    if ((q.kana || q.birth.y) && residents_find(r->st, &r->actor, &q, &cs, &n, &e) == 0 && n) {
         for (size_t i = 0; i < n; i++) {
             char birth[40];
             jpdate_format(cs[i].r.birth, birth, sizeof(birth));
@@ -509,7 +509,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     const char *done = req_param(r, "done");
     int open = strcmp(x->status, "open") == 0, choice;
 
-    if (page_get(r->srv->st, x->r.page_id, &pg, &e) < 0) {
+    if (page_get(r->st, x->r.page_id, &pg, &e) < 0) {
         page_error(r, status_for(&e), "ページを読めません", e.msg);
         return;
     }
@@ -683,7 +683,7 @@ static void h_item(struct req *r)
         page_error(r, 404, "ページがありません", "確認待ちの番号が正しくありません。");
         return;
     }
-    if (review_item_get(r->srv->st, &r->actor, id, &x, &e) < 0) {
+    if (review_item_get(r->st, &r->actor, id, &x, &e) < 0) {
         page_error(r, e.code == BERR_NOTFOUND ? 404 : 500, "確認待ちを開けません", e.msg);
         return;
     }
@@ -714,14 +714,14 @@ static void h_item_post(struct req *r)
         page_error(r, 404, "ページがありません", "確認待ちの番号が正しくありません。");
         return;
     }
-    if (review_item_get(r->srv->st, &r->actor, id, &x, &e) < 0) {
+    if (review_item_get(r->st, &r->actor, id, &x, &e) < 0) {
         page_error(r, e.code == BERR_NOTFOUND ? 404 : 500, "確認待ちを開けません", e.msg);
         return;
     }
     act = decide(&x, req_param(r, "act"), value);
     if (strcmp(x.status, "open") != 0) {
         e.code = BERR_CONFLICT;
-    } else if (review_item_apply(r->srv->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0) {
+    } else if (review_item_apply(r->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0) {
         req_redirect(r, "/item/next?after=%lld&risk=%d&done=%lld%s%s", (long long)id, x.r.risk,
                      (long long)id, out.page_done ? "&landed=1" : "", r->frag ? "&frag=1" : "");
         return;
@@ -861,7 +861,7 @@ static void h_field(struct req *r)
     for (size_t i = 0; i < q.n && shown < GRID_MAX; i++) {
         struct review_item x;
         /* each crop shown is a view of that person's sheet: audited one by one */
-        if (review_item_get(r->srv->st, &r->actor, q.items[i].id, &x, &e) < 0)
+        if (review_item_get(r->st, &r->actor, q.items[i].id, &x, &e) < 0)
             continue;
         shown++;
         buf_addf(b, "<div class=\"cell\" tabindex=\"0\" data-id=\"%lld\">", (long long)x.r.id);
@@ -906,7 +906,7 @@ static void apply_one(struct req *r, int64_t id, enum review_action act, const c
     struct review_outcome out;
     struct berr e;
 
-    if (review_item_get(r->srv->st, &r->actor, id, &x, &e) < 0) {
+    if (review_item_get(r->st, &r->actor, id, &x, &e) < 0) {
         (*bad)++;
         return;
     }
@@ -914,7 +914,7 @@ static void apply_one(struct req *r, int64_t id, enum review_action act, const c
         (*conflict)++;
         return;
     }
-    if (review_item_apply(r->srv->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0)
+    if (review_item_apply(r->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0)
         (*ok)++;
     else if (e.code == BERR_CONFLICT)
         (*conflict)++;
@@ -999,14 +999,14 @@ static void h_page(struct req *r)
     const char *ok = req_param(r, "ok");
 
     memset(&q, 0, sizeof(q));
-    if (parse_id(r->rest, &id) < 0 || page_get(r->srv->st, id, &pg, &e) < 0) {
+    if (parse_id(r->rest, &id) < 0 || page_get(r->st, id, &pg, &e) < 0) {
         page_error(r, 404, "ページがありません", "ページの番号が正しくありません。");
         goto cleanup;
     }
     snprintf(detail, sizeof(detail), "ページ %lld の読取結果を表示", (long long)id);
-    if (audit_append(r->srv->st, &r->actor, "web.page", pg.subject[0] ? pg.subject : NULL, detail,
+    if (audit_append(r->st, &r->actor, "web.page", pg.subject[0] ? pg.subject : NULL, detail,
                      &e) < 0 ||
-        page_readings(r->srv->st, id, keep_reading, &rs, &e) < 0) {
+        page_readings(r->st, id, keep_reading, &rs, &e) < 0) {
         page_error(r, status_for(&e), "ページを読めません", e.msg);
         goto cleanup;
     }
@@ -1170,7 +1170,7 @@ static void h_img_crop(struct req *r)
     void *png = NULL;
     size_t len = 0;
 
-    if (parse_id(r->rest, &id) < 0 || reading_crop(r->srv->st, id, &png, &len, &e) < 0 || png == NULL) {
+    if (parse_id(r->rest, &id) < 0 || reading_crop(r->st, id, &png, &len, &e) < 0 || png == NULL) {
         page_error(r, 404, "画像がありません", "切り出し画像がありません。");
         free(png);
         return;
@@ -1191,7 +1191,7 @@ static void h_img_page(struct req *r)
 
     if (rs && *rs && strcmp(rs, "0") != 0 && parse_id(rs, &reading) < 0)
         reading = 0;
-    if (parse_id(r->rest, &id) < 0 || page_get(r->srv->st, id, &pg, &e) < 0) {
+    if (parse_id(r->rest, &id) < 0 || page_get(r->st, id, &pg, &e) < 0) {
         page_error(r, 404, "画像がありません", "ページがありません。");
         return;
     }
@@ -1363,12 +1363,12 @@ static void h_person(struct req *r)
         page_error(r, 403, "権限がありません", msg);
         return;
     }
-    if (residents_get(r->srv->st, &r->actor, atena, "web.person", &res, &e) < 0) {
+    if (residents_get(r->st, &r->actor, atena, "web.person", &res, &e) < 0) {
         page_error(r, e.code == BERR_NOTFOUND ? 404 : e.code == BERR_DENIED ? 403 : 500,
                    "記録を開けません", e.msg);
         return;
     }
-    if (reveal && residents_reveal_mynumber(r->srv->st, &r->actor, atena, why, shown, &e) < 0) {
+    if (reveal && residents_reveal_mynumber(r->st, &r->actor, atena, why, shown, &e) < 0) {
         page_error(r, e.code == BERR_NOTFOUND ? 404 : 403, "個人番号を表示できません", e.msg);
         goto cleanup;
     }
@@ -1410,7 +1410,7 @@ static void h_person(struct req *r)
     buf_adds(b, "</dd></dl><p class=\"hint\">処理事由: ");
     html_esc(b, why);
     buf_adds(b, " (アクセス記録に残りました)</p>");
-    if (web_person_records(r->srv->st, &r->actor, atena, why, rec_row, &rc, &e) < 0) {
+    if (web_person_records(r->st, &r->actor, atena, why, rec_row, &rc, &e) < 0) {
         buf_adds(b, "<p class=\"msg\">");
         html_esc(b, e.msg);
         buf_adds(b, "</p>");

@@ -331,7 +331,7 @@ static void dispatch(struct req *r)
     }
     if (r->sess != NULL) {
         berr_clear(&e);
-        if (actor_for_login(s->st, r->sess->login, &r->actor, &e) < 0) {
+        if (actor_for_login(r->st, r->sess->login, &r->actor, &e) < 0) {
             session_drop(r->sess);
             r->sess = NULL;
             req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
@@ -401,6 +401,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     }
     memset(&r, 0, sizeof(r));
     r.srv = s;
+    r.st = s->st;
     r.conn = connection;
     r.method = method;
     r.path = url;
