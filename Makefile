@@ -1,7 +1,7 @@
 # boshi - build, test, demo and install.
 #
 #   make              build ./boshi
-#   make check        build and run the Check test suite (SAN=1: under ASan+UBSan)
+#   make check        build and run the Check tests and the browser tests (SAN=1: under ASan+UBSan)
 #   make demo         run the main job on built-in synthetic data
 #   make deps         install the Debian packages boshi needs
 #   make bench        run the benchmarks in bench/
@@ -83,10 +83,11 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh --tests
 
 # The suite runs every test program; each prints Check's own summary line.
-check: deps
+check:
+	@scripts/deps.sh --tests
 	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
 	@BOSHI_BIN=$(abspath $(BIN)) BOSHI_SRC=$(CURDIR) scripts/run-tests.sh $(TEST_BIN)
 

@@ -180,6 +180,7 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         { "store", no_argument, NULL, 'k' },
         { "from-issues", required_argument, NULL, 'i' },
         { "output", required_argument, NULL, 'o' },
+        { "as-of", required_argument, NULL, 'a' },
         { NULL, 0, NULL, 0 },
     };
     struct sim_batch_opts bo;
@@ -229,6 +230,10 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         case 'k': use_store = 1; break;
         case 'i': issues = optarg; break;
         case 'o': bo.dir = optarg; break;
+        case 'a':
+            if (cli_parse_date(c, "--as-of", optarg, &bo.as_of) < 0)
+                return EXIT_FAIL;
+            break;
         default: return cli_usage(c);
         }
     }
@@ -303,7 +308,7 @@ cleanup:
 const struct cmd_entry cmd_demo_scan_entry = {
     .name = "demo scan",
     .usage = "[--forms f1,f2] [--from-issues FILE.csv] [--pages N] [--profile clean|office|harsh] "
-             "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] -o DIR",
+             "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] [--as-of DATE] -o DIR",
     .summary = "記入済み様式の模擬スキャンを生成 / write simulated scans with their truth",
     .help = "架空の記入をした様式を描き、スキャナの劣化を加えた画像と正解 (JSON) を DIR に書きます。\n"
             "page-0001.png + page-0001.truth.json ...  同じ seed なら同じ内容。\n"
@@ -315,6 +320,7 @@ const struct cmd_entry cmd_demo_scan_entry = {
             "  --dpi 200|300       既定 300\n"
             "  --format F          png, jpeg, tiff (1 ビットは G4); --multipage で batch.tif も\n"
             "  --store             --db のストアの QR 鍵で署名 (既定: 試験用の鍵)\n"
+            "  --as-of DATE        記入した日 (健診の実施日はこの日、ほかの日付はその前; 既定 2025-04-01)\n"
             "Kana and kanji are drawn with IPAex (print-like), digits with handwriting-style fonts.\n",
     .needs = 0,
     .perm = -1,

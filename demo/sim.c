@@ -248,9 +248,13 @@ static char *gen_value(const struct forms_field *fld, const struct form_fill *fi
             buf_addf(&b, "%lld", v);
         break;
     }
-    case FORMS_DATE:
+    case FORMS_DATE: {
+        /* a pre-filled checkup form is dated the day it was filled in (the
+         * checkup day, as_of); other dates some weeks before it */
+        int back = sim_rng_int(r, 0, 60);
         buf_release(&b);
-        return iso(ymd_from_days(ymd_to_days(as_of) - sim_rng_int(r, 0, 60)));
+        return iso(ymd_from_days(ymd_to_days(as_of) - (fill != NULL ? 0 : back)));
+    }
     case FORMS_KANA:
         buf_adds(&b, surnames[who->surname][1]);
         buf_adds(&b, " ");

@@ -685,6 +685,19 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         buf = xcalloc(1, sizeof(*buf));
         for (size_t i = 0; i < res->n_fields && i < 256; i++) {
             struct field_result *f = &res->fields[i];
+            if (f->fld->kind == FORMS_MYNUMBER) {
+                /* a 個人番号 was only for finding the person (above): the store
+                 * keeps its last four digits, never the number */
+                char m[13];
+                if (f->value[0]) {
+                    mynumber_mask(f->value, m);
+                    snprintf(f->value, sizeof(f->value), "%s", m);
+                }
+                if (f->read[0]) {
+                    mynumber_mask(f->read, m);
+                    snprintf(f->read, sizeof(f->read), "%s", m);
+                }
+            }
             buf->rd[i] = (struct reading_in){
                 f->fld->name, f->decision == DEC_ACCEPTED ? f->value : NULL,
                 f->read[0] ? f->read : NULL, f->confidence, intake_decision_name(f->decision),

@@ -19,7 +19,7 @@
  *              issues_next_jushin, issue_lookup, issue_mark_returned
  *   intake:    batch_open, batch_finish, scan_file_add, page_find, page_store,
  *              page_readings, page_set_landed
- *   review:    review_list, review_get, review_resolve, review_open_count
+ *   review:    review_list, review_get, review_resolve, review_close_page, review_open_count
  *   landing:   record_kind_name, record_for_issue, record_set
  *   住登外:     unregistered_add, unregistered_exists
  *
@@ -487,6 +487,12 @@ enum review_action { REVIEW_ACCEPT, REVIEW_CORRECT, REVIEW_REJECT };
  */
 int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
                    const char *value, int *page_done, int64_t *page_id, struct berr *e);
+/*
+ * Closes (rejected, by a) every item of a page still open: the page itself
+ * was rejected, so nothing on it is left for a nurse.  In the caller's
+ * transaction; logged in review_log like a resolution.
+ */
+int review_close_page(struct store *st, const struct actor *a, int64_t page_id, struct berr *e);
 /* Open items of a page (0 = page complete). */
 int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e);
 

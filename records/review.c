@@ -239,3 +239,34 @@ cleanup:
     }
     return store_commit(st, e);
 }
+
+int review_close_page(struct store *st, const struct actor *a, int64_t page_id, struct berr *e)
+{
+    sqlite3_stmt *l = NULL, *u = NULL;
+    char now[32];
+    int rc;
+
+    store_now_iso(now);
+    rc = db_prepare(st, &l, "INSERT INTO review_log(item_id, action, before, after, by_user, at) "
+                            "SELECT id, 'rejected', coalesce(suggested, ''), NULL, ?, ? FROM review_items "
+                            "WHERE page_id = ? AND status = 'open'", e);
+    if (rc == 0)
+        rc = db_prepare(st, &u, "UPDATE review_items SET status = 'rejected', value = NULL, "
+                                "resolved_by = ?, resolved_at = ? WHERE page_id = ? AND status = 'open'", e);
+    if (rc < 0)
+        goto cleanup;
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *s = k == 0 ? l : u;
+        sqlite3_bind_text(s, 1, a->login, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, page_id);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            rc = db_fail(st, "却下したページの確認待ちを閉じる", e);
+            goto cleanup;
+        }
+    }
+cleanup:
+    sqlite3_finalize(l);
+    sqlite3_finalize(u);
+    return rc;
+}

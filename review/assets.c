@@ -59,6 +59,9 @@ const char review_css[] =
     ".reading{font-size:1.3em}.reason{color:#6b3a00}\n"
     ".value input{font-size:1.5em}\n"
     ".opts{display:flex;flex-wrap:wrap;gap:.5em;margin:.6em 0}.opts button{font-size:1.15em}\n"
+    ".optm{display:inline-flex;align-items:center;gap:.3em;font-size:1.15em;padding:.25em .6em;"
+    "border:1px solid var(--line);border-radius:4px;background:#fff}"
+    ".optm:has(input:checked){border-color:var(--acc);background:#e8f0fa}\n"
     ".cands button.cand{display:block;width:100%;text-align:left;margin:.35em 0}\n"
     ".actions{display:flex;gap:.6em;flex-wrap:wrap;align-items:center;margin-top:1em}\n"
     ".links{margin-top:1.2em;font-size:.9em}\n"
@@ -98,7 +101,9 @@ const char review_js[] =
     "      var m=main();var tmp=document.createElement('div');tmp.innerHTML=t;\n"
     "      var nm=tmp.querySelector('#main');if(!nm){location.href=url;return;}\n"
     "      m.replaceWith(nm);\n"
-    "      var clean=r.url.replace(/[?&]frag=1/,'').replace(/[?&]x=1/,'');\n"
+    /* the address bar shows the screen's own URL, without the fetch's markers */
+    "      var u=new URL(r.url);['frag','x','done','landed'].forEach(function(k){u.searchParams.delete(k);});\n"
+    "      var clean=u.pathname+u.search;\n"
     "      history.pushState(null,'',clean);document.title=(nm.dataset.title||'')+' - boshi 読取確認';\n"
     "      init();\n"
     "    });\n"
@@ -130,6 +135,12 @@ const char review_js[] =
     "  if(ev.key==='Escape'){ev.preventDefault();go(m.querySelector('#skip')||m.querySelector('#next'));return;}\n"
     "  if(!form){if(ev.key==='Enter'){var n=m.querySelector('#next');if(n){ev.preventDefault();go(n);}}return;}\n"
     "  if(ev.key==='F8'){ev.preventDefault();submitItem(form,{act:'reject'});return;}\n"
+    "  var inText=ev.target&&ev.target.tagName==='INPUT'&&ev.target.type!=='checkbox';\n"
+    "  if(/^[0-9]$/.test(ev.key)&&!ev.altKey&&!inText){\n"
+    "    var cb=m.querySelector('input[type=checkbox][data-key=\"'+ev.key+'\"]');\n"
+    "    if(cb){ev.preventDefault();cb.checked=!cb.checked;cb.focus();return;}\n"
+    "  }\n"
+    "  if(ev.key==='Enter'&&ev.target.type==='checkbox'){ev.preventDefault();submitItem(form,{});return;}\n"
     "  var inInput=ev.target&&ev.target.tagName==='INPUT';\n"
     "  if(/^[0-9]$/.test(ev.key)){\n"
     "    var sel=ev.altKey?'.cand[data-key=\"'+ev.key+'\"]':(inInput?null:'.opt[data-key=\"'+ev.key+'\"]');\n"
@@ -169,13 +180,18 @@ const char review_js[] =
     "  var all=m.querySelector('#all-accept');if(all)all.addEventListener('click',function(){\n"
     "    cells.forEach(function(c){if(!c.querySelector('select').value)setCell(c,'accept');});});\n"
     "}\n"
+    /* the option a digit picks in a cell ("1: …"), or null */
+    "function optKey(cell,k){var s=cell.querySelector('select');\n"
+    "  for(var j=0;j<s.options.length;j++){if(s.options[j].text.indexOf(k+':')===0)return s.options[j].value;}return null;}\n"
     "function gridKeys(ev,m){\n"
     "  var form=m.querySelector('#grid');if(!form)return;\n"
     "  if(ev.key==='Enter'&&(ev.ctrlKey||ev.metaKey)){ev.preventDefault();form.submit();return;}\n"
     "  var cell=ev.target.closest&&ev.target.closest('.cell');if(!cell)return;\n"
-    "  if(ev.target.tagName==='INPUT'){if(ev.key==='Enter'){ev.preventDefault();cell.focus();}return;}\n"
-    "  if(ev.target.tagName==='SELECT')return;\n"
     "  var cells=Array.prototype.slice.call(m.querySelectorAll('.cell'));var i=cells.indexOf(cell);\n"
+    /* Enter in a correction keeps it and goes on to the next sheet */
+    "  if(ev.target.tagName==='INPUT'){if(ev.key==='Enter'){ev.preventDefault();\n"
+    "    (cells[i+1]||cell).focus();}return;}\n"
+    "  if(ev.target.tagName==='SELECT')return;\n"
     "  var cols=Math.max(1,Math.round(m.querySelector('.grid').clientWidth/cell.offsetWidth));\n"
     "  var k=ev.key,n=-1;\n"
     "  if(k==='ArrowRight')n=i+1;else if(k==='ArrowLeft')n=i-1;else if(k==='ArrowDown')n=i+cols;\n"
@@ -183,9 +199,10 @@ const char review_js[] =
     "  else if(k==='Enter'){setCell(cell,'accept');n=i+1;}\n"
     "  else if(k==='Delete'||k==='Backspace'){setCell(cell,'reject');n=i+1;}\n"
     "  else if(k===' '){setCell(cell,'');}\n"
-    "  else if(/^[0-9]$/.test(k)){var s=cell.querySelector('select');\n"
-    "    for(var j=0;j<s.options.length;j++){if(s.options[j].text.indexOf(k+':')===0){setCell(cell,s.options[j].value);n=i+1;break;}}}\n"
-    "  else if(k.length===1&&!ev.ctrlKey&&!ev.altKey){var inp=cell.querySelector('input');if(inp){inp.focus();}return;}\n"
+    "  else if(/^[0-9]$/.test(k)&&optKey(cell,k)){setCell(cell,optKey(cell,k));n=i+1;}\n"
+    /* any other character starts the cell's correction (and is kept) */
+    "  else if(k.length===1&&!ev.ctrlKey&&!ev.altKey&&!ev.metaKey){var inp=cell.querySelector('input');\n"
+    "    if(inp){ev.preventDefault();inp.focus();inp.value+=k;}return;}\n"
     "  else return;\n"
     "  ev.preventDefault();if(n>=0&&n<cells.length)cells[n].focus();\n"
     "}\n"
@@ -200,3 +217,9 @@ const char review_js[] =
     "  else if(s==='grid')gridKeys(ev,m);else if(s==='ask')askKeys(ev,m);});\n"
     "if(document.readyState==='loading')document.addEventListener('DOMContentLoaded',init);else init();\n"
     "})();\n";
+
+/* The tab icon: a rounded square in the accent colour with a white circle (no text, no font). */
+const char review_icon_svg[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+    "<rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#0b5cad\"/>"
+    "<circle cx=\"16\" cy=\"16\" r=\"8\" fill=\"none\" stroke=\"#fff\" stroke-width=\"3\"/></svg>";

@@ -72,6 +72,7 @@ void page_begin(struct req *r, const char *title, const char *screen)
                     "<title>");
         html_esc(b, title);
         buf_adds(b, " - boshi 読取確認</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+                    "<link rel=\"icon\" href=\"/static/icon.svg\">"
                     "<script src=\"/static/app.js\" defer></script></head><body>"
                     "<header><span class=\"brand\">boshi 読取確認</span>");
         if (r->sess != NULL) {

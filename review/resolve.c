@@ -156,6 +156,16 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     }
     if (rc < 0)
         return rc;
+    if (out->value[0] && strcmp(x->kind, "field") == 0) {
+        /* a 個人番号 is checked (its check digit) but never stored: last four only */
+        const struct forms_form *f = forms ? forms_registry_get(forms, pg.form, pg.version) : NULL;
+        const struct forms_field *fld = f ? forms_field_find(f, x->field) : NULL;
+        if (fld && fld->kind == FORMS_MYNUMBER) {
+            char m[13];
+            mynumber_mask(out->value, m);
+            snprintf(out->value, sizeof(out->value), "%s", m);
+        }
+    }
     rc = store_begin(st, e);
     if (rc < 0)
         return rc;
@@ -164,6 +174,8 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
                         &out->page_done, &out->page_id, e);
     if (rc == 0 && act == REVIEW_REJECT && strcmp(x->kind, "identity") == 0) {
         rc = page_set_rejected(st, out->page_id, "確認で本人を確定できず却下", e);
+        if (rc == 0)
+            rc = review_close_page(st, a, out->page_id, e);
         out->page_done = 0;
     }
     if (rc == 0 && out->page_done)

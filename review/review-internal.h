@@ -120,5 +120,6 @@ void html_csrf(struct req *r);
 /* assets.c */
 extern const char review_css[];
 extern const char review_js[];
+extern const char review_icon_svg[];
 
 #endif

@@ -324,6 +324,9 @@ static void h_static(struct req *r)
     } else if (strcmp(r->rest, "app.js") == 0) {
         buf_adds(&r->body, review_js);
         r->ctype = "text/javascript; charset=utf-8";
+    } else if (strcmp(r->rest, "icon.svg") == 0) {
+        buf_adds(&r->body, review_icon_svg);
+        r->ctype = "image/svg+xml";
     } else {
         page_error(r, 404, "ページがありません", "URL を確かめてください。");
         return;
@@ -500,6 +503,20 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     free((char *)c.birth);
 }
 
+/* Whether the comma-separated list has value v. */
+static int list_has(const char *list, const char *v)
+{
+    size_t n = strlen(v);
+
+    for (const char *p = list; p && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && strncmp(p, v, n) == 0)
+            return 1;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
 static void item_render(struct req *r, const struct review_item *x, const char *error)
 {
     struct buf *b = &r->body;
@@ -590,6 +607,25 @@ static void item_render(struct req *r, const struct review_item *x, const char *
                             "<kbd>0</kbd> なし</button>");
             }
             buf_adds(b, "</div>");
+        } else if (fld && strcmp(x->kind, "field") == 0 && fld->kind == FORMS_MULTI) {
+            /* several may be chosen: a box per option, ticked as read */
+            buf_adds(b, "<input type=\"hidden\" name=\"multi\" value=\"1\"><div class=\"opts multi\">");
+            for (size_t i = 0; i < fld->n_options; i++) {
+                buf_adds(b, "<label class=\"optm\"><input type=\"checkbox\" name=\"m\" value=\"");
+                html_esc(b, fld->options[i].value);
+                buf_adds(b, "\"");
+                if (i < 9)
+                    buf_addf(b, " data-key=\"%zu\"", i + 1);
+                if (list_has(x->suggested, fld->options[i].value))
+                    buf_adds(b, " checked");
+                buf_adds(b, ">");
+                if (i < 9)
+                    buf_addf(b, "<kbd>%zu</kbd> ", i + 1);
+                html_esc(b, fld->options[i].label);
+                buf_adds(b, "</label>");
+            }
+            buf_adds(b, "</div><p class=\"hint\">数字キーで印を付け外しし、Enter で登録します"
+                        " (どれにも印がなければ空欄として確定)。</p>");
         } else {
             buf_adds(b, "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
                         "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus placeholder=\"");
@@ -708,23 +744,37 @@ static void h_item_post(struct req *r)
     int64_t id;
     const char *value = req_param(r, "value");
     enum review_action act;
+    struct buf multi;
 
     berr_clear(&e);
+    buf_init(&multi);
     if (parse_id(r->rest, &id) < 0) {
         page_error(r, 404, "ページがありません", "確認待ちの番号が正しくありません。");
-        return;
+        goto cleanup;
     }
     if (review_item_get(r->st, &r->actor, id, &x, &e) < 0) {
         page_error(r, e.code == BERR_NOTFOUND ? 404 : 500, "確認待ちを開けません", e.msg);
-        return;
+        goto cleanup;
     }
-    act = decide(&x, req_param(r, "act"), value);
+    if (req_param(r, "multi") != NULL) {
+        /* the ticked options of a multi field; none ticked is a blank */
+        for (size_t i = 0; i < r->nform; i++)
+            if (strcmp(r->form[i].k, "m") == 0) {
+                if (multi.len > 0)
+                    buf_addc(&multi, ',');
+                buf_adds(&multi, r->form[i].v);
+            }
+        value = multi.len > 0 ? multi.s : "";
+        act = multi.len > 0 ? decide(&x, req_param(r, "act"), value) : REVIEW_REJECT;
+    } else {
+        act = decide(&x, req_param(r, "act"), value);
+    }
     if (strcmp(x.status, "open") != 0) {
         e.code = BERR_CONFLICT;
     } else if (review_item_apply(r->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0) {
         req_redirect(r, "/item/next?after=%lld&risk=%d&done=%lld%s%s", (long long)id, x.r.risk,
                      (long long)id, out.page_done ? "&landed=1" : "", r->frag ? "&frag=1" : "");
-        return;
+        goto cleanup;
     }
     if (e.code == BERR_CONFLICT) {
         r->status = 409;
@@ -735,14 +785,16 @@ static void h_item_post(struct req *r)
                            "href=\"/item/next?after=%lld&amp;risk=%d\">次の項目へ <kbd>Enter</kbd></a></p></section>",
                  (long long)id, (long long)id, x.r.risk);
         page_end(r);
-        return;
+        goto cleanup;
     }
     if (e.code == BERR_INVALID || e.code == BERR_NOTFOUND || e.code == BERR_DENIED) {
         r->status = e.code == BERR_DENIED ? 403 : 422;
         item_render(r, &x, e.msg);
-        return;
+        goto cleanup;
     }
     page_error(r, 500, "登録できませんでした", e.msg);
+cleanup:
+    buf_release(&multi);
 }
 
 /* ---- by question ------------------------------------------------------------------- */
@@ -850,6 +902,8 @@ static void h_field(struct req *r)
     buf_adds(b, "<p class=\"keys\"><kbd>←↑↓→</kbd> 移動 ・<kbd>Enter</kbd> 読取値で承認 ・");
     if (fld && fld->kind == FORMS_CHOICE)
         buf_adds(b, "<kbd>1</kbd>〜 選択肢 ・");
+    else
+        buf_adds(b, "値を打つと訂正 (<kbd>Enter</kbd> で次へ) ・");
     buf_adds(b, "<kbd>Del</kbd> 空欄 ・<kbd>Space</kbd> 保留に戻す ・<kbd>Ctrl+Enter</kbd> まとめて登録</p>");
     buf_adds(b, "<form method=\"post\" action=\"/field\" id=\"grid\">");
     html_csrf(r);
@@ -1273,6 +1327,7 @@ static void h_person_ask(struct req *r)
 }
 
 struct rec_ctx {
+    struct req *r;
     struct buf *b;
     const char *last;
 };
@@ -1293,6 +1348,65 @@ static const char *col_label(const char *c)
         if (strcmp(m[i].c, c) == 0)
             return m[i].l;
     return c;
+}
+
+/*
+ * One cell of a record as a nurse reads it: the form's title, dates in 和暦,
+ * option codes as their printed labels (through the form field that lands
+ * in this column); anything else as stored.
+ */
+static void rec_value(struct rec_ctx *c, const char *table, int ncols, const char *const *names,
+                      const char *const *values, int i)
+{
+    static const struct { const char *t, *form; } owner[] = {
+        { "pregnancies", "ninshin_todoke" }, { "vouchers", "ninpu_jushinken" },
+        { "referrals", "seimitsu_houkoku" },
+    };
+    const char *v = values[i], *col = names[i], *form = NULL;
+    const struct forms_form *f;
+    struct ymd d;
+    size_t n = strlen(col);
+
+    if (v == NULL || *v == '\0')
+        return;
+    if (strcmp(col, "form") == 0) {
+        html_esc(c->b, form_title(c->r, v));
+        return;
+    }
+    if (n >= 4 && strcmp(col + n - 4, "date") == 0 && strlen(v) == 10 && jpdate_parse(v, &d) == 0) {
+        char w[40];
+        jpdate_format(d, w, sizeof(w));
+        html_esc(c->b, w);
+        return;
+    }
+    for (int k = 0; k < ncols; k++)
+        if (strcmp(names[k], "form") == 0)
+            form = values[k];
+    for (size_t k = 0; form == NULL && k < sizeof(owner) / sizeof(owner[0]); k++)
+        if (strcmp(owner[k].t, table) == 0)
+            form = owner[k].form;
+    f = form && c->r->srv->forms ? forms_registry_get(c->r->srv->forms, form, 0) : NULL;
+    for (size_t k = 0; f != NULL && k < f->n_fields; k++) {
+        const struct forms_field *fld = &f->fields[k];
+        const char *dot = fld->column ? strchr(fld->column, '.') : NULL;
+        if (dot == NULL || strcmp(dot + 1, col) != 0 ||
+            (fld->kind != FORMS_CHOICE && fld->kind != FORMS_MULTI))
+            continue;
+        /* each of a comma-separated list by its label */
+        for (const char *p = v; *p;) {
+            size_t len = strcspn(p, ",");
+            char one[64];
+            const char *l;
+            snprintf(one, sizeof(one), "%.*s", (int)len, p);
+            l = forms_option_label(fld, one);
+            if (p != v)
+                buf_adds(c->b, "、");
+            html_esc(c->b, l ? l : one);
+            p += len + (p[len] == ',');
+        }
+        return;
+    }
+    html_esc(c->b, v);
 }
 
 static int rec_row(const char *table, int ncols, const char *const *names,
@@ -1325,7 +1439,7 @@ static int rec_row(const char *table, int ncols, const char *const *names,
     buf_adds(c->b, "<tr>");
     for (int i = 0; i < ncols; i++) {
         buf_adds(c->b, "<td>");
-        html_esc(c->b, values[i]);
+        rec_value(c, table, ncols, names, values, i);
         buf_adds(c->b, "</td>");
     }
     buf_adds(c->b, "</tr>");
@@ -1337,7 +1451,7 @@ static void h_person(struct req *r)
     struct buf *b = &r->body;
     struct resident res;
     struct berr e;
-    struct rec_ctx rc = { b, NULL };
+    struct rec_ctx rc = { r, b, NULL };
     const char *atena = r->rest, *act = nz(req_param(r, "act"));
     const char *reason = req_param(r, "reason"), *text = req_param(r, "reason_text");
     char why[300], birth[40], shown[13] = "";

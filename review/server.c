@@ -228,7 +228,9 @@ static void add_security_headers(struct review_server *s, struct MHD_Response *r
                             "form-action 'self'; frame-ancestors 'none'");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    /* same-origin, not no-referrer: under no-referrer Chromium sends
+     * "Origin: null" with a form POST, which the same-origin check refuses */
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");

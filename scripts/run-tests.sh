@@ -1,6 +1,8 @@
 #!/bin/sh
-# Runs each Check test program given; fails if any fails. Each program prints
-# Check's summary line; the last line totals them.
+# Runs each Check test program given, then the browser tests of the review
+# web UI (tests/e2e, headless Chromium driven by playwright-core under
+# `node --test`); fails if any fails. Each program prints Check's summary
+# line; the last line totals them.
 # Tesseract's OpenMP reads this at start-up: one thread per worker (DESIGN.md 9).
 export OMP_THREAD_LIMIT=1
 fail=0; pass=0; bad=0
@@ -8,5 +10,7 @@ for t in "$@"; do
     echo "== $(basename "$t")"
     if "$t"; then pass=$((pass + 1)); else fail=1; bad=$((bad + 1)); fi
 done
+echo "== tests/e2e (headless Chromium)"
+if "$(dirname "$0")/e2e.sh"; then pass=$((pass + 1)); else fail=1; bad=$((bad + 1)); fi
 echo "test programs: $pass passed, $bad failed"
 exit $fail

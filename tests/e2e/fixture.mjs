@@ -1,0 +1,142 @@
+/*
+ * fixture.mjs: what the browser tests and the screenshot script stand on: a
+ * store built by boshi itself from synthetic data (a generated town, a month's
+ * 3〜4か月児 checkup forms printed, filled in and "scanned" by the simulator,
+ * two 妊娠届出書 nobody printed a name on, taken in by `boshi intake`), nurse
+ * and clerk accounts with web passwords, `boshi serve` on a free loopback
+ * port, and Debian's Chromium driven by playwright-core.
+ *
+ * Exports: boshi(), buildStore(), startServer(), launchBrowser(), login().
+ * Every store lives in its own temporary folder; nothing here touches real
+ * people's data.  Not for: the Check tests of the handlers
+ * (tests/test_review_web.c).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BOSHI = process.env.BOSHI_BIN || new URL('../../boshi', import.meta.url).pathname;
+export const PASSWORD = 'correct-horse-1';
+
+/* Runs boshi on the store db; returns its standard output. */
+export function boshi(db, args, input) {
+  return execFileSync(BOSHI, ['--db', db, ...args], {
+    input: input ?? '',
+    env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+function isoDay(d) {
+  return d.toISOString().slice(0, 10);
+}
+
+/*
+ * A store with a review queue.  pages: how many checkup pages come back
+ * (the 妊娠届出書 are two more).  Returns { dir, db, month, batch }.
+ */
+export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'boshi-e2e-'));
+  const db = join(dir, 'boshi.db');
+  const now = new Date();
+  const yesterday = isoDay(new Date(now.getTime() - 86400e3));
+  /* last month's checkup: its day is past, so what the nurses settle can land */
+  const month = isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 10))).slice(0, 7);
+
+  boshi(db, ['init']);
+  for (const [k, v] of [
+    ['site.name', 'みどり市 保健センター'],
+    ['site.address', '〒389-0100 みどり市本町1丁目1番1号'],
+    ['site.contact', '母子保健係 電話 0120-000-000'],
+    ['checkup.venue', 'みどり市保健センター 2階 集団健診室'],
+  ])
+    boshi(db, ['settings', 'set', k, v]);
+  const town = join(dir, 'town.csv');
+  boshi(db, ['demo', 'town', '--residents', '8000', '--as-of', yesterday, '-o', town]);
+  boshi(db, ['residents', 'import', '--full', town]);
+  const pdf = join(dir, `kenshin-${month}.pdf`);
+  boshi(db, ['targets', 'nyuyoji_4m', '--month', month, '--date', `${month}-10`, '-o', pdf]);
+  /* the forms come back filled in on the checkup day; the simulator's truth
+   * (what was really written) is kept apart, as a scanner would not write it */
+  const scans = join(dir, 'scans'), truth = join(dir, 'truth');
+  boshi(db, ['demo', 'scan', '--store', '--from-issues', join(dir, `kenshin-${month}.csv`),
+    '--forms', 'nyuyoji_4m', '--pages', String(pages), '--profile', profile,
+    '--seed', String(seed), '--as-of', `${month}-10`, '-o', scans]);
+  boshi(db, ['demo', 'scan', '--store', '--forms', 'ninshin_todoke', '--pages', '2',
+    '--profile', profile, '--seed', String(seed + 1), '--as-of', yesterday,
+    '-o', join(scans, 'todoke')]);
+  mkdirSync(truth);
+  for (const d of [scans, join(scans, 'todoke')])
+    for (const f of readdirSync(d))
+      if (f.endsWith('.truth.json')) {
+        const t = JSON.parse(readFileSync(join(d, f), 'utf8'));
+        writeFileSync(join(truth, `${d === scans ? '' : 'todoke-'}${f}`), JSON.stringify(t));
+        unlinkSync(join(d, f));
+      }
+  const batch = `e2e-${month}`;
+  boshi(db, ['intake', '--workers', '2', '--name', batch, scans]);
+
+  boshi(db, ['users', 'add', '--name', '佐藤 花子 (保健師)', '--role', '保健師', 'sato']);
+  boshi(db, ['users', 'passwd', 'sato'], `${PASSWORD}\n`);
+  boshi(db, ['users', 'add', '--name', '鈴木 一郎 (事務)', '--role', '事務', 'suzuki']);
+  boshi(db, ['users', 'passwd', 'suzuki'], `${PASSWORD}\n`);
+  return { dir, db, month, batch, scans, truth };
+}
+
+export function removeStore(store) {
+  if (store && !process.env.BOSHI_E2E_KEEP) rmSync(store.dir, { recursive: true, force: true });
+}
+
+/* `boshi serve` on a free loopback port; resolves to { url, stop() }. */
+export function startServer(db) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BOSHI, ['--db', db, 'serve', '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '', err = '';
+    const timer = setTimeout(() => reject(new Error(`boshi serve did not start: ${err}`)), 15000);
+    p.stderr.on('data', (d) => { err += d; });
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on port (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: `http://127.0.0.1:${m[1]}`,
+          stop: () => new Promise((done) => { p.once('exit', done); p.kill('SIGTERM'); }),
+        });
+      }
+    });
+    p.on('exit', (code) => reject(new Error(`boshi serve exited (${code}): ${err}`)));
+  });
+}
+
+/* Debian's Chromium, headless, with a fresh profile and no background traffic. */
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'boshi-chromium-'));
+  mkdirSync(profile, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+  const close = browser.close.bind(browser);
+  browser.close = async () => { await close(); rmSync(profile, { recursive: true, force: true }); };
+  return browser;
+}
+
+/* Logs in through the login screen with the keyboard; leaves the page on the first screen. */
+export async function login(page, url, user = 'sato', password = PASSWORD) {
+  await page.goto(`${url}/login`);
+  await page.locator('input[name=login]').focus();
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+}

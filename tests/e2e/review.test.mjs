@@ -1,0 +1,306 @@
+/*
+ * review.test.mjs: the nurses' web UI in a real browser (Debian's headless
+ * Chromium, driven by playwright-core), run by `make check` through
+ * `node --test`.  One store is built from a simulated batch (fixture.mjs);
+ * the tests run in order on it, as one nurse's morning would:
+ *   - log in with the keyboard (a wrong password first);
+ *   - settle one question across many sheets in the by-question grid;
+ *   - work the whole queue with the keyboard only, typing what the simulator
+ *     really wrote (its truth files) as a nurse reads it off the crop;
+ *   - check the checkups landed with those values, and the access log;
+ *   - a POST without the CSRF token, and after logout, changes nothing;
+ *   - a clerk (事務) cannot open the queue.
+ * No page may raise a script error or break the CSP.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, basename, dirname } from 'node:path';
+import {
+  boshi, buildStore, launchBrowser, login, removeStore, startServer, PASSWORD,
+} from './fixture.mjs';
+
+let store, server, browser, context, page;
+const problems = [];     /* script errors and CSP reports seen by any page */
+
+/* Rows of a read-only query on the store (sqlite3's JSON output). */
+function sql(q) {
+  const out = execFileSync('sqlite3', ['-readonly', '-json', store.db, q], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/* What the simulator wrote in a field of a scanned page (null: left blank). */
+function truthOf(source, field) {
+  const dir = basename(dirname(source)) === 'todoke' ? 'todoke-' : '';
+  const file = join(store.truth, dir + basename(source).replace(/\.png$/, '.truth.json'));
+  const t = JSON.parse(readFileSync(file, 'utf8'));
+  const f = t.fields.find((x) => x.name === field);
+  return f ? { kind: f.kind, value: f.value } : null;
+}
+
+/* Same value whatever the spelling: numbers by value, lists by set, any space. */
+function same(a, b) {
+  if (a === null || a === '' || a === undefined) return b === null || b === '' || b === undefined;
+  if (b === null || b === '' || b === undefined) return false;
+  a = String(a).replace(/[\s\u3000]+/g, ' ');
+  b = String(b).replace(/[\s\u3000]+/g, ' ');
+  if (/^-?[0-9.]+$/.test(a) && /^-?[0-9.]+$/.test(b)) return Number(a) === Number(b);
+  if (a.includes(',') || b.includes(',')) return a.split(',').sort().join() === b.split(',').sort().join();
+  return a === b;
+}
+
+function watch(p) {
+  p.on('pageerror', (e) => problems.push(`script error on ${p.url()}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy|Refused/.test(m.text()))
+      problems.push(`CSP on ${p.url()}: ${m.text()}`);
+  });
+}
+
+async function screen() {
+  return page.locator('main').getAttribute('data-screen');
+}
+
+/* The item on screen, from its URL (/item/ID). */
+function itemId() {
+  const m = /\/item\/(\d+)/.exec(new URL(page.url()).pathname);
+  return m ? Number(m[1]) : 0;
+}
+
+/* Waits until the item on screen is no longer `id` (the next one swapped in). */
+async function waitPast(id, what) {
+  await page.waitForFunction(
+    (old) => {
+      const m = document.querySelector('main');
+      const s = m && m.dataset.screen;
+      return s === 'done' || (s === 'item' && !location.pathname.endsWith(`/item/${old}`)) ||
+        document.querySelector('.msg[role=alert]') !== null;
+    }, id, { timeout: 20000 }).catch(async (err) => {
+    const text = await page.locator('main').innerText().catch(() => '?');
+    throw new Error(`item ${id} (${JSON.stringify(what)}): still on ${page.url()}: ${text.slice(0, 600)}\n${err.message}`);
+  });
+}
+
+before(async () => {
+  store = buildStore({ pages: 12, seed: 5, profile: 'office' });
+  server = await startServer(store.db);
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
+  page = await context.newPage();
+  watch(page);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+  removeStore(store);
+});
+
+test('login: a wrong password is refused, the right one opens the queue', async () => {
+  await login(page, server.url, 'sato', 'wrong-password');
+  assert.match(await page.locator('main').innerText(), /利用者名またはパスワードが違います|ログインできません/);
+  await login(page, server.url);
+  assert.equal(new URL(page.url()).pathname, '/queue');
+  assert.equal(await screen(), 'queue');
+  const open = sql("SELECT count(*) AS n FROM review_items WHERE status = 'open'")[0].n;
+  assert.ok(open > 20, `the simulated batch should leave a queue (${open} open)`);
+  /* the session cookie is out of the script's reach and strict */
+  const sid = (await context.cookies()).find((c) => c.name === 'boshi_sid');
+  assert.ok(sid && sid.httpOnly && sid.sameSite === 'Strict');
+});
+
+test('by question: one field across the sheets settled with a few keys', async () => {
+  /* the question with the most open sheets */
+  const g = sql(`SELECT p.form, r.field, count(*) AS n FROM review_items r JOIN pages p ON p.id = r.page_id
+                 WHERE r.status = 'open' AND r.kind = 'field' AND p.form = 'nyuyoji_4m'
+                 GROUP BY 1, 2 ORDER BY n DESC, r.field LIMIT 1`)[0];
+  assert.ok(g.n >= 3, `a question open on several sheets (${g.field}: ${g.n})`);
+  await page.goto(`${server.url}/field?form=${g.form}&field=${g.field}`);
+  assert.equal(await screen(), 'grid');
+  const cells = page.locator('.cell');
+  const n = await cells.count();
+  assert.equal(n, g.n);
+  const expect = new Map();
+  for (let i = 0; i < n; i++) {
+    const cell = cells.nth(i);
+    const name = await cell.locator('select').getAttribute('name');
+    const id = Number(name.slice(2));
+    const row = sql(`SELECT r.suggested, p.source FROM review_items r JOIN pages p ON p.id = r.page_id WHERE r.id = ${id}`)[0];
+    const truth = truthOf(row.source, g.field).value;
+    await expect_focused(cell);
+    if (truth === null) {
+      await page.keyboard.press('Delete');            /* blank, and on to the next */
+    } else if (same(row.suggested, truth)) {
+      await page.keyboard.press('Enter');             /* the reading is right */
+    } else {
+      await page.keyboard.type(truth);                /* typing goes to the cell's 訂正値 */
+      await page.keyboard.press('Enter');             /* kept; on to the next sheet */
+    }
+    expect.set(id, truth);
+  }
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Control+Enter')]);
+  for (const [id, truth] of expect) {
+    const r = sql(`SELECT status, value FROM review_items WHERE id = ${id}`)[0];
+    assert.notEqual(r.status, 'open', `item ${id} settled from the grid`);
+    assert.ok(same(r.value, truth), `item ${id}: stored ${r.value}, written ${truth}`);
+  }
+});
+
+async function expect_focused(locator) {
+  await page.waitForFunction((el) => document.activeElement === el, await locator.elementHandle());
+}
+
+/* One item, with the keys a nurse would press for what is written on the sheet. */
+async function settle(id) {
+  const it = sql(`SELECT r.kind, r.field, r.suggested, p.source, p.form FROM review_items r
+                  JOIN pages p ON p.id = r.page_id WHERE r.id = ${id}`)[0];
+  if (it.kind !== 'field') {
+    /* an identity nobody can confirm from the master (the simulated 妊娠届
+     * mothers are not residents) or a sheet boshi did not print: rejected */
+    await page.keyboard.press('F8');
+    return { id, truth: null, rejected: true };
+  }
+  const t = truthOf(it.source, it.field);
+  const truth = t ? t.value : null;
+  if (t && t.kind === 'printed') {
+    await page.keyboard.press('Enter');               /* what boshi printed */
+    return { id, truth: it.suggested };
+  }
+  if (truth === null) {
+    await page.keyboard.press('F8');                  /* left blank on paper */
+    return { id, truth: null };
+  }
+  const opt = page.locator(`.opt[value="${truth}"]`);
+  if (await opt.count()) {
+    await page.keyboard.press(await opt.getAttribute('data-key'));
+    return { id, truth };
+  }
+  const boxes = page.locator('input[type=checkbox][name=m]');
+  if (await boxes.count()) {
+    const want = truth.split(',');
+    for (let i = 0; i < await boxes.count(); i++) {
+      const b = boxes.nth(i);
+      if ((await b.isChecked()) !== want.includes(await b.getAttribute('value')))
+        await page.keyboard.press(await b.getAttribute('data-key'));
+    }
+    await page.keyboard.press('Enter');
+    return { id, truth };
+  }
+  if (!same(it.suggested, truth)) await page.keyboard.type(truth);
+  await page.keyboard.press('Enter');
+  return { id, truth };
+}
+
+test('the queue worked with the keyboard only lands the checkups as written', async () => {
+  await page.goto(`${server.url}/queue`);
+  assert.equal(await screen(), 'queue');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');                 /* the first item in risk order */
+  await page.waitForFunction(() => document.querySelector('main')?.dataset.screen === 'item');
+  const done = [];
+  for (let guard = 0; guard < 400 && (await screen()) === 'item'; guard++) {
+    const id = itemId();
+    const r = await settle(id);
+    await waitPast(id, r);
+    const alert = page.locator('.msg[role=alert]');
+    if (await alert.count())
+      assert.fail(`item ${id} (${JSON.stringify(r)}) refused: ${await alert.innerText()}`);
+    done.push(r);
+  }
+  assert.equal(await screen(), 'done', 'the queue ends on its done screen');
+  assert.equal(sql("SELECT count(*) AS n FROM review_items WHERE status = 'open'")[0].n, 0);
+  for (const r of done) {
+    const row = sql(`SELECT status, value FROM review_items WHERE id = ${r.id}`)[0];
+    assert.ok(r.rejected ? row.status === 'rejected' : same(row.value, r.truth),
+      `item ${r.id}: stored ${row.status} ${row.value}, written ${r.truth}`);
+  }
+  /* every returned checkup page has landed; each field a nurse settled is
+   * stored as written on paper (what the reader settled alone is the OCR
+   * benchmark's business: bench/ocr.sh) */
+  const pages = sql(`SELECT id, source, status, record_id FROM pages WHERE form = 'nyuyoji_4m'`);
+  assert.ok(pages.length >= 10);
+  let settled = 0;
+  for (const p of pages) {
+    assert.equal(p.status, 'landed', `page ${p.source} landed`);
+    for (const rd of sql(`SELECT g.field, g.value FROM readings g JOIN review_items r ON r.reading_id = g.id
+                          WHERE g.page_id = ${p.id} AND r.status <> 'rejected'`)) {
+      const t = truthOf(p.source, rd.field);
+      if (!t || t.kind === 'printed') continue;
+      assert.ok(same(rd.value, t.value), `${basename(p.source)} ${rd.field}: stored ${rd.value}, written ${t.value}`);
+      settled++;
+    }
+  }
+  assert.ok(settled >= 20, `${settled} fields settled by the nurse landed as written`);
+  /* the 個人番号 a nurse typed from a 妊娠届出書 was checked, never kept */
+  for (const f of readdirSync(store.truth).filter((x) => x.startsWith('todoke-'))) {
+    const mn = JSON.parse(readFileSync(join(store.truth, f), 'utf8')).fields.find((x) => x.name === 'mynumber');
+    if (!mn || !mn.value) continue;
+    for (const file of [store.db, `${store.db}-wal`])
+      if (existsSync(file))
+        assert.ok(!readFileSync(file).includes(Buffer.from(mn.value)), `個人番号 in ${basename(file)}`);
+    assert.equal(sql(`SELECT count(*) AS n FROM review_items WHERE value LIKE '%${mn.value}%' OR suggested LIKE '%${mn.value}%'`)[0].n, 0);
+  }
+  const c = sql(`SELECT count(DISTINCT person) AS n FROM checkups WHERE form = 'nyuyoji_4m'`)[0].n;
+  assert.equal(c, new Set(sql(`SELECT subject FROM pages WHERE form = 'nyuyoji_4m'`).map((x) => x.subject)).size);
+});
+
+test('the person screen asks the reason first; the access log names the nurse', async () => {
+  const person = sql(`SELECT person FROM checkups WHERE form = 'nyuyoji_4m' ORDER BY person LIMIT 1`)[0].person;
+  await page.goto(`${server.url}/person/${person}`);
+  assert.equal(await screen(), 'ask');
+  assert.doesNotMatch(await page.locator('main').innerText(), /身長|体重/);
+  await page.keyboard.press('1');                     /* the first 処理事由 */
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal(await screen(), 'person');
+  const text = await page.locator('main').innerText();
+  assert.match(text, /乳児健康診査/);
+  assert.match(text, /令和\d+年\d+月\d+日/, 'dates in 和暦');
+  assert.doesNotMatch(text, /yokansatsu|ijonashi|nyuyoji_4m/, 'labels, not codes');
+  assert.doesNotMatch(text, /\d{12}/, 'no 個人番号 in clear');
+  const audit = boshi(store.db, ['audit', 'list', '--user', 'sato', '--limit', '100000']);
+  assert.match(audit, new RegExp(`sato.*web\\.person.*${person}|sato.*${person}.*web\\.person`));
+  assert.match(audit, /sato.*review\.(resolve|accept|correct|reject)/);
+  assert.match(boshi(store.db, ['audit', 'verify']), /OK|正常|改ざん.*ありません|検証/);
+});
+
+test('a POST without the CSRF token, or after logout, changes nothing', async () => {
+  /* an item to aim at: re-open nothing; use a fresh batch's item if none is open */
+  const anyItem = sql(`SELECT id FROM review_items ORDER BY id LIMIT 1`)[0].id;
+  const before = sql(`SELECT status, value, resolved_at FROM review_items WHERE id = ${anyItem}`)[0];
+  const noToken = await page.request.post(`${server.url}/item/${anyItem}`, {
+    form: { value: '999', act: 'auto' }, maxRedirects: 0,
+  });
+  assert.equal(noToken.status(), 403);
+  /* the session's token, then log out with the menu's button */
+  await page.goto(`${server.url}/queue`);
+  const csrf = await page.locator('input[name=csrf]').first().inputValue();
+  const cookie = (await context.cookies()).find((c) => c.name === 'boshi_sid').value;
+  await page.locator('form[action="/logout"] button').focus();
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  const replay = await fetch(`${server.url}/item/${anyItem}`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `boshi_sid=${cookie}` },
+    body: new URLSearchParams({ csrf, value: '999', act: 'auto' }),
+  });
+  assert.equal(replay.status, 401, 'the old session is gone on the server');
+  const q = await fetch(`${server.url}/queue`, { redirect: 'manual', headers: { Cookie: `boshi_sid=${cookie}` } });
+  assert.equal(q.status, 303);
+  assert.deepEqual(sql(`SELECT status, value, resolved_at FROM review_items WHERE id = ${anyItem}`)[0], before);
+});
+
+test('a clerk (事務) has no queue', async () => {
+  const p2 = await context.newPage();
+  watch(p2);
+  await login(p2, server.url, 'suzuki', PASSWORD);
+  assert.doesNotMatch(await p2.locator('header nav').innerText().catch(() => ''), /確認待ち/);
+  const r = await p2.goto(`${server.url}/queue`);
+  assert.equal(r.status(), 403);
+  await p2.close();
+});
+
+test('no page raised a script error or a CSP violation', () => {
+  assert.deepEqual(problems, []);
+});
