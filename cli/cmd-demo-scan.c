@@ -149,7 +149,8 @@ static int load_issues(struct cli_ctx *c, const char *path, const char *default_
         it->form = cli_form(c, idx[0] >= 0 ? cell(rows, row, idx[0]) : default_form);
         if (it->form == NULL)
             return EXIT_FAIL;
-        it->fill.subject = cell(rows, row, idx[1]);
+        /* no subject: a blank copy boshi printed (its issue id only) */
+        it->fill.subject = *cell(rows, row, idx[1]) ? cell(rows, row, idx[1]) : NULL;
         it->fill.issue_id = cell(rows, row, idx[2]);
         if (*cell(rows, row, idx[3]))
             it->fill.name = cell(rows, row, idx[3]);

@@ -253,7 +253,7 @@ static char *gen_value(const struct forms_field *fld, const struct form_fill *fi
          * checkup day, as_of); other dates some weeks before it */
         int back = sim_rng_int(r, 0, 60);
         buf_release(&b);
-        return iso(ymd_from_days(ymd_to_days(as_of) - (fill != NULL ? 0 : back)));
+        return iso(ymd_from_days(ymd_to_days(as_of) - (fill != NULL && fill->subject ? 0 : back)));
     }
     case FORMS_KANA:
         buf_adds(&b, surnames[who->surname][1]);

@@ -509,7 +509,7 @@ static int settle_notification(struct run *r, struct page_result *res, struct it
                                char subject[40], struct berr *e)
 {
     struct field_result *kana = field_named(res, "mother_kana");
-    struct field_result *birth = field_named(res, "mother_birth");
+    struct field_result *birth = field_named(res, "birth_date");
     struct field_result *mn = field_named(res, "mynumber");
     struct find_query q;
     struct candidate *c = NULL;

@@ -29,6 +29,12 @@ static const struct {
       (const char *const[]){ "result", "result_date", NULL } },
 };
 
+/* Form columns that name a person: the master holds them (record_set skips them). */
+static const char *const identity_columns[] = {
+    "pregnancies.mother_name", "pregnancies.mother_kana", "pregnancies.mother_address",
+    "pregnancies.mynumber", NULL,
+};
+
 const char *record_kind_name(enum record_kind k)
 {
     static const char *const n[] = { "checkup", "pregnancy", "voucher", "referral" };
@@ -121,6 +127,14 @@ int record_set(struct store *st, enum record_kind kind, int64_t id, const char *
         return berr_set(e, BERR_INVALID, "記録先「%s」が不正です", column);
     snprintf(table, sizeof(table), "%.*s", (int)(dot - column), column);
     const char *col = dot + 1;
+    /*
+     * Who she is (name, kana, address) is the resident master's: the page
+     * was matched to her, so these are checked, not copied; her 個人番号 is
+     * never kept outside the master.
+     */
+    for (const char *const *c = identity_columns; *c; c++)
+        if (strcmp(*c, column) == 0)
+            return 0;
     for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         if (kinds[k].kind != kind)
             continue;

@@ -19,7 +19,8 @@
  *              issues_next_jushin, issue_lookup, issue_mark_returned
  *   intake:    batch_open, batch_finish, scan_file_add, page_find, page_store,
  *              page_readings, page_set_landed
- *   review:    review_list, review_get, review_resolve, review_close_page, review_open_count
+ *   review:    review_list, review_get, review_resolve, review_close_page,
+ *              review_open_identity, review_open_count
  *   landing:   record_kind_name, record_for_issue, record_set
  *   住登外:     unregistered_add, unregistered_exists
  *
@@ -493,6 +494,8 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
  * transaction; logged in review_log like a resolution.
  */
 int review_close_page(struct store *st, const struct actor *a, int64_t page_id, struct berr *e);
+/* The open identity item of a page: 1 and *item_id, or 0 when it has none. */
+int review_open_identity(struct store *st, int64_t page_id, int64_t *item_id, struct berr *e);
 /* Open items of a page (0 = page complete). */
 int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e);
 
@@ -527,7 +530,9 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
  * Sets "table.column" of the record to a canonical value (NULL = blank).
  * Only the columns of the landing tables are accepted (definitions name
  * them; anything else is refused, never put into SQL); *_answers columns
- * go to the answers table by field name.
+ * go to the answers table by field name.  Columns that name the person
+ * (pregnancies.mother_name/_kana/_address/mynumber) are skipped: the
+ * resident master holds them.
  */
 int record_set(struct store *st, enum record_kind kind, int64_t id, const char *column,
                const char *value, struct berr *e);

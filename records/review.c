@@ -270,3 +270,26 @@ cleanup:
     sqlite3_finalize(u);
     return rc;
 }
+
+int review_open_identity(struct store *st, int64_t page_id, int64_t *item_id, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT id FROM review_items WHERE page_id = ? AND kind = 'identity' "
+                                "AND status = 'open' ORDER BY id LIMIT 1", e);
+
+    *item_id = 0;
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, page_id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *item_id = sqlite3_column_int64(s, 0);
+        rc = 1;
+    } else if (rc == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        rc = db_fail(st, "確認待ちの検索", e);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -62,6 +62,8 @@ const char review_css[] =
     ".optm{display:inline-flex;align-items:center;gap:.3em;font-size:1.15em;padding:.25em .6em;"
     "border:1px solid var(--line);border-radius:4px;background:#fff}"
     ".optm:has(input:checked){border-color:var(--acc);background:#e8f0fa}\n"
+    ".find{display:flex;flex-wrap:wrap;gap:.6em;align-items:end;margin:.8em 0;padding:.6em;"
+    "border:1px dashed var(--line);border-radius:4px}.find label{display:flex;flex-direction:column}\n"
     ".cands button.cand{display:block;width:100%;text-align:left;margin:.35em 0}\n"
     ".actions{display:flex;gap:.6em;flex-wrap:wrap;align-items:center;margin-top:1em}\n"
     ".links{margin-top:1.2em;font-size:.9em}\n"
@@ -135,6 +137,9 @@ const char review_js[] =
     "  if(ev.key==='Escape'){ev.preventDefault();go(m.querySelector('#skip')||m.querySelector('#next'));return;}\n"
     "  if(!form){if(ev.key==='Enter'){var n=m.querySelector('#next');if(n){ev.preventDefault();go(n);}}return;}\n"
     "  if(ev.key==='F8'){ev.preventDefault();submitItem(form,{act:'reject'});return;}\n"
+    /* '/' goes to the resident search of an identity item */
+    "  var fk=m.querySelector('#find-kana');\n"
+    "  if(ev.key==='/'&&fk&&(ev.target.tagName!=='INPUT'||ev.target.id==='value')){ev.preventDefault();fk.focus();fk.select();return;}\n"
     "  var inText=ev.target&&ev.target.tagName==='INPUT'&&ev.target.type!=='checkbox';\n"
     "  if(/^[0-9]$/.test(ev.key)&&!ev.altKey&&!inText){\n"
     "    var cb=m.querySelector('input[type=checkbox][data-key=\"'+ev.key+'\"]');\n"

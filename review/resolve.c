@@ -133,6 +133,35 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
     return rc;
 }
 
+/*
+ * A 届出's first page now has its person: its later pages (same issue id),
+ * waiting with "the first page is not settled", take the same person, and
+ * land when nothing else of theirs is open.  In the caller's transaction.
+ */
+static int identity_follow(struct store *st, const struct actor *a,
+                           const struct forms_registry *forms, const struct page_row *first,
+                           const char *subject, struct berr *e)
+{
+    struct page_row later;
+    int64_t item, pid;
+    int rc = 0, done;
+
+    if (first->page_no != 1 || first->issue_id[0] == '\0' || subject[0] == '\0')
+        return 0;
+    for (int no = 2; rc == 0 && no <= first->pages; no++) {
+        rc = page_find_issue(st, first->issue_id, no, &later, e);
+        if (rc <= 0)
+            break;
+        rc = review_open_identity(st, later.id, &item, e);
+        if (rc <= 0)
+            break;
+        rc = review_resolve(st, a, item, REVIEW_CORRECT, subject, &done, &pid, e);
+        if (rc == 0 && done)
+            rc = intake_land_page(st, a, forms, pid, e);
+    }
+    return rc < 0 ? rc : 0;
+}
+
 int review_item_apply(struct store *st, const struct actor *a, const struct forms_registry *forms,
                       const struct review_item *x, enum review_action act, const char *value,
                       struct review_outcome *out, struct berr *e)
@@ -180,6 +209,8 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     }
     if (rc == 0 && out->page_done)
         rc = intake_land_page(st, a, forms, out->page_id, e);
+    if (rc == 0 && act != REVIEW_REJECT && strcmp(x->kind, "identity") == 0)
+        rc = identity_follow(st, a, forms, &pg, out->value, e);
     if (rc == 0) {
         txn = 0;
         rc = store_commit(st, e);

@@ -442,10 +442,12 @@ struct cand_ctx {
 static int find_identity_reading(const struct reading_row *x, void *p)
 {
     struct cand_ctx *c = p;
+    /* what a nurse settled first, else what was read */
+    const char *v = x->value && *x->value ? x->value : nz(x->read_value);
     if (strcmp(x->field, "mother_kana") == 0)
-        c->kana = xstrdup(*x->read_value ? x->read_value : nz(x->value));
-    else if (strcmp(x->field, "mother_birth") == 0)
-        c->birth = xstrdup(*x->read_value ? x->read_value : nz(x->value));
+        c->kana = xstrdup(v);
+    else if (strcmp(x->field, "birth_date") == 0)
+        c->birth = xstrdup(v);
     return 0;
 }
 
@@ -457,9 +459,16 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     struct candidate *cs = NULL;
     size_t n = 0;
     struct berr e;
-    const struct forms_field *bf = field_def(r, pg->form, pg->version, "mother_birth");
+    const struct forms_field *bf = field_def(r, pg->form, pg->version, "birth_date");
 
     page_readings(r->st, pg->id, find_identity_reading, &c, &e);
+    /* the nurse's own search (the form below the item) replaces the readings */
+    if (req_param(r, "kana") || req_param(r, "birth")) {
+        free((char *)c.kana);
+        free((char *)c.birth);
+        c.kana = xstrdup(nz(req_param(r, "kana")));
+        c.birth = xstrdup(nz(req_param(r, "birth")));
+    }
     memset(&q, 0, sizeof(q));
     q.kana = c.kana && *c.kana ? c.kana : NULL;
     if (c.birth && *c.birth && bf) {
@@ -644,6 +653,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
                     "href=\"/item/next?after=%lld&amp;risk=%d\">飛ばす <kbd>Esc</kbd></a></div></form>",
                  (long long)x->r.id, x->r.risk);
+    }
+    if (open && strcmp(x->kind, "identity") == 0) {
+        /* search the master by what the nurse reads on the sheet */
+        buf_addf(b, "<form id=\"find\" class=\"find\" method=\"get\" action=\"/item/%lld\">"
+                    "<b>住民記録を検索</b> <kbd>/</kbd><label>フリガナ<input name=\"kana\" id=\"find-kana\" "
+                    "autocomplete=\"off\" value=\"", (long long)x->r.id);
+        html_esc(b, nz(req_param(r, "kana")));
+        buf_adds(b, "\"></label><label>生年月日<input name=\"birth\" autocomplete=\"off\" "
+                    "placeholder=\"H9.1.29 / 1997-01-29\" value=\"");
+        html_esc(b, nz(req_param(r, "birth")));
+        buf_adds(b, "\"></label><button type=\"submit\">検索</button></form>");
     }
     buf_addf(b, "<p class=\"links\"><a href=\"/page/%lld\">このページの読取結果をまとめて見る</a>",
              (long long)pg.id);

@@ -65,9 +65,32 @@ export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
   boshi(db, ['demo', 'scan', '--store', '--from-issues', join(dir, `kenshin-${month}.csv`),
     '--forms', 'nyuyoji_4m', '--pages', String(pages), '--profile', profile,
     '--seed', String(seed), '--as-of', `${month}-10`, '-o', scans]);
-  boshi(db, ['demo', 'scan', '--store', '--forms', 'ninshin_todoke', '--pages', '2',
-    '--profile', profile, '--seed', String(seed + 1), '--as-of', yesterday,
+  /* two blank 妊娠届出書 handed out at the counter, brought back filled in
+   * by two mothers who are residents (they join the master by a 転入 before
+   * the batch is taken in) */
+  boshi(db, ['forms', 'print', 'ninshin_todoke', '--blank', '--copies', '2', '-o', join(dir, 'todoke.pdf')]);
+  const blanks = execFileSync('sqlite3', [db, "SELECT printf('I%08d', id) FROM issues_printed WHERE kind = 'blank' ORDER BY id"],
+    { encoding: 'utf8' }).trim().split('\n');
+  writeFileSync(join(dir, 'todoke.csv'),
+    `form,subject,issue,name,kana,birth\n${blanks.map((b) => `ninshin_todoke,,${b},,,`).join('\n')}\n`);
+  boshi(db, ['demo', 'scan', '--store', '--from-issues', join(dir, 'todoke.csv'),
+    '--pages', '4', '--profile', profile, '--seed', String(seed + 1), '--as-of', yesterday,
     '-o', join(scans, 'todoke')]);
+  const moved = ['宛名番号,世帯番号,氏名,氏名カナ,性別,生年月日,続柄,住民状態,郵便番号,住所,方書,異動事由,異動日,届出日,個人番号'];
+  for (const f of readdirSync(join(scans, 'todoke')).filter((x) => x.endsWith('.truth.json')).sort()) {
+    const t = JSON.parse(readFileSync(join(scans, 'todoke', f), 'utf8'));
+    if (t.page !== 1) continue;
+    const v = (n) => t.fields.find((x) => x.name === n).value || '';
+    const atena = String(1990000001 + moved.length);
+    t.subject = atena;          /* who really wrote it, for the tests */
+    writeFileSync(join(scans, 'todoke', f), JSON.stringify(t));
+    const day = yesterday.replaceAll('-', '');
+    moved.push([atena, atena, v('mother_name').replace(' ', '　'), v('mother_kana').replace(' ', '　'), 2,
+      v('birth_date').replaceAll('-', ''), '世帯主', 1, '3890101', v('address') || 'みどり市本町1丁目1番1号', '',
+      '03', day, day, v('mynumber')].join(','));
+  }
+  writeFileSync(join(dir, 'tennyu.csv'), moved.join('\n') + '\n');
+  boshi(db, ['residents', 'import', join(dir, 'tennyu.csv')]);
   mkdirSync(truth);
   for (const d of [scans, join(scans, 'todoke')])
     for (const f of readdirSync(d))
