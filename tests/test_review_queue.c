@@ -3,8 +3,8 @@
  * and what was resolved since a time, on a real SQLite store: pages stored
  * through the records API with their read_at moved to either side of
  * Japan's midnight, then review_list / review_count with single days and
- * ranges, review_resolved_count by me and by someone else, and the query
- * plans of those statements (indexes only).
+ * ranges, review_resolved_count by me and by someone else, the query plans
+ * of those statements (indexes only), and `boshi review list --from/--to`.
  * Not for: the web screen (test_review_web) or OCR (test_intake).
  */
 #include "records/records-internal.h"
@@ -349,6 +349,72 @@ START_TEST(old_store_gets_the_indexes)
 }
 END_TEST
 
+/* ---- the command line ------------------------------------------------------------ */
+
+/* The ids listed by `boshi review list ARGS...` as letters, or the exit code's failure. */
+static char *cli_list(struct tl_result *r, const char *a1, const char *a2, const char *a3,
+                      const char *a4)
+{
+    struct buf b;
+
+    tl_boshi_run(r, db, NULL, "review", "list", a1, a2, a3, a4, NULL);
+    buf_init(&b);
+    if (r->status != 0)
+        return buf_detach(&b);
+    /* the first column of each line is the item's number (the header's is 番号) */
+    for (const char *line = r->out; line != NULL && *line; line++) {
+        long id = strtol(line, NULL, 10);
+        if (id >= 1 && id <= (long)N_ITEMS)
+            buf_addc(&b, (char)('A' + id - 1));
+        line = strchr(line, '\n');
+        if (line == NULL)
+            break;
+    }
+    return buf_detach(&b);
+}
+
+START_TEST(cli_from_to)
+{
+    struct tl_result r;
+    char *got;
+
+    got = cli_list(&r, "--from", "2026-04-01", "--to", "R8.4.1");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_str_eq(got, "DBA");
+    free(got);
+    tl_result_free(&r);
+    got = cli_list(&r, "--from", "令和8年4月2日", NULL, NULL);
+    ck_assert_str_eq(got, "CF");
+    free(got);
+    tl_result_free(&r);
+    got = cli_list(&r, "--to", "R8.3.31", NULL, NULL);
+    ck_assert_str_eq(got, "E");
+    free(got);
+    tl_result_free(&r);
+    got = cli_list(&r, "--from", "2026-05-01", NULL, NULL);
+    ck_assert_str_eq(got, "");
+    ck_assert(strstr(r.out, "確認待ちはありません") != NULL);
+    free(got);
+    tl_result_free(&r);
+    /* a day that cannot be read, or a range the wrong way round: a usage error naming the option */
+    got = cli_list(&r, "--to", "2026-02-30", NULL, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "--to") != NULL);
+    ck_assert(strstr(r.err, "日付が読めません") != NULL);
+    free(got);
+    tl_result_free(&r);
+    got = cli_list(&r, "--from", "R8.4.2", "--to", "R8.4.1");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "--from (令和8年4月2日) が --to (令和8年4月1日) より後") != NULL);
+    free(got);
+    tl_result_free(&r);
+    tl_boshi_run(&r, db, NULL, "review", "list", "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "--from") != NULL);
+    tl_result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("review_queue");
@@ -362,6 +428,7 @@ int main(void)
     tcase_add_test(tc, counts_need_review);
     tcase_add_test(tc, queue_queries_use_indexes);
     tcase_add_test(tc, old_store_gets_the_indexes);
+    tcase_add_test(tc, cli_from_to);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
