@@ -4,7 +4,7 @@
  *  - error reporting:  struct berr, berr_set() - the one error convention
  *  - checked allocation: xmalloc(), xcalloc(), xrealloc(), xstrdup()
  *  - growable strings: struct buf, buf_*()
- *  - dates: ISO 8601 <-> days, 和暦 formatting and parsing (jpdate_*)
+ *  - dates: ISO 8601 <-> days, 和暦 formatting and parsing, the Japan day (jpdate_*)
  *  - 個人番号 check digit (mynumber_*)
  *  - Japanese text folding for matching (kana_*)
  *
@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 enum berr_code {
     BERR_FAIL = -1,      /* generic failure (I/O, database, library) */
@@ -93,6 +94,16 @@ struct ymd ymd_add_months(struct ymd d, int months);  /* clamps the day */
 int ymd_age_years(struct ymd birth, struct ymd on);
 /* The next 31 March on or after d (the end of the fiscal year). */
 struct ymd ymd_fiscal_year_end(struct ymd d);
+
+/*
+ * Days as nurses count them: in Japan.  The store's timestamps are UTC
+ * instants, so a day is turned into the instant it starts at.  Japan
+ * Standard Time is UTC+9 all year (no summer time since 1951), so the
+ * boundary is a fixed offset and does not depend on the process's TZ
+ * (servers are often set to UTC, where ymd_today() would be a UTC date).
+ */
+struct ymd jpdate_day_of(time_t t);       /* the date in Japan at instant t */
+time_t jpdate_day_start(struct ymd d);    /* 00:00 JST of d (= 15:00 UTC the day before) */
 
 enum jp_era { ERA_NONE = -1, ERA_MEIJI, ERA_TAISHO, ERA_SHOWA, ERA_HEISEI, ERA_REIWA, ERA_COUNT };
 struct wareki { enum jp_era era; int year, month, day; };

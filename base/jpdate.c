@@ -134,6 +134,24 @@ struct ymd ymd_today(void)
     return d;
 }
 
+/* JST = UTC+9, no summer time (see base.h). */
+#define JST_OFFSET (9 * 3600L)
+
+struct ymd jpdate_day_of(time_t t)
+{
+    long long s = (long long)t + JST_OFFSET;
+    long long days = s / 86400;
+
+    if (s % 86400 < 0)
+        days--;     /* floor, for instants before 1970 */
+    return ymd_from_days((long)days);
+}
+
+time_t jpdate_day_start(struct ymd d)
+{
+    return (time_t)((long long)ymd_to_days(d) * 86400 - JST_OFFSET);
+}
+
 struct ymd ymd_add_months(struct ymd d, int months)
 {
     int idx = d.y * 12 + (d.m - 1) + months;

@@ -90,6 +90,8 @@ static int cmd_review_list(struct cli_ctx *c, int argc, char **argv)
         { "batch", required_argument, NULL, 'b' },
         { "all", no_argument, NULL, 'a' },
         { "limit", required_argument, NULL, 'l' },
+        { "from", required_argument, NULL, 'F' },
+        { "to", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
     struct review_filter f;
@@ -107,11 +109,26 @@ static int cmd_review_list(struct cli_ctx *c, int argc, char **argv)
         case 'b': f.batch = optarg; break;
         case 'a': f.include_resolved = 1; break;
         case 'l': f.limit = atoi(optarg); break;
+        case 'F':
+            if (cli_parse_date(c, "--from", optarg, &f.from) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'T':
+            if (cli_parse_date(c, "--to", optarg, &f.to) < 0)
+                return EXIT_USAGE;
+            break;
         default: return cli_usage(c);
         }
     }
     if (optind != argc)
         return cli_usage(c);
+    if (f.from.y && f.to.y && ymd_cmp(f.from, f.to) > 0) {
+        char from[40], to[40];
+        jpdate_format(f.from, from, sizeof(from));
+        jpdate_format(f.to, to, sizeof(to));
+        fprintf(c->err, "boshi: --from (%s) が --to (%s) より後の日付です\n", from, to);
+        return cli_usage(c);
+    }
     if (review_list(c->st, &c->actor, &f, print_item, &l, &e) < 0)
         return cli_fail(c, &e);
     if (l.n == 0)
@@ -326,8 +343,15 @@ const struct cmd_entry cmd_review_register_entry = {
 
 const struct cmd_entry cmd_review_list_entry = {
     .name = "review list",
-    .usage = "[--reason 理由] [--form 様式] [--batch バッチ名] [--all] [--limit N]",
+    .usage = "[--reason 理由] [--form 様式] [--batch バッチ名] [--from 日付] [--to 日付] [--all] "
+             "[--limit N]",
     .summary = "確認待ちの一覧 (重要度順) / the review queue, riskiest first",
+    .help = "--from 日付 / --to 日付  ページを取り込んだ日 (日本時間) で絞り込みます。両端を含み、\n"
+            "    1日だけなら同じ日付を両方に指定します (例: 2026-04-01、令和8年4月1日、R8.4.1)。\n"
+            "--all      処理済みの項目も表示します。\n"
+            "--limit N  先頭の N 件だけ表示します。\n"
+            "--from/--to: the day the page was taken in, Japan time, both ends included (one day: the\n"
+            "same date twice).  --all: resolved items too.  --limit N: the first N only.\n",
     .needs = REVIEW_NEEDS,
     .perm = PERM_REVIEW,
     .run = cmd_review_list,

@@ -30,6 +30,8 @@ void db_bind_text(sqlite3_stmt *s, int i, const char *txt);
 const char *db_col(sqlite3_stmt *s, int i);
 /* Current time, UTC ISO 8601 with milliseconds: 2026-11-21T23:59:01.123Z */
 void store_now_iso(char out[32]);
+/* Instant t in the same form (milliseconds .000), so that the two compare as text. */
+void store_iso_at(time_t t, char out[32]);
 /* Keyed hash (16 bytes) of a 12-digit 個人番号 for exact look-up. */
 void mynumber_index(const struct store *st, const char *mynumber, unsigned char out[16]);
 /* Encrypts a 12-digit 個人番号: out gets nonce || box (52 bytes). */

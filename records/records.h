@@ -19,8 +19,8 @@
  *              issues_next_jushin, issue_lookup, issue_mark_returned
  *   intake:    batch_open, batch_finish, scan_file_add, page_find, page_store,
  *              page_readings, page_set_landed
- *   review:    review_list, review_get, review_resolve, review_close_page,
- *              review_open_identity, review_open_count
+ *   review:    review_list, review_count, review_resolved_count, review_get,
+ *              review_resolve, review_close_page, review_open_identity, review_open_count
  *   landing:   record_kind_name, record_for_issue, record_set
  *   住登外:     unregistered_add, unregistered_exists
  *
@@ -469,6 +469,12 @@ struct review_row {
 };
 struct review_filter {
     const char *reason, *form, *batch;  /* NULL = any */
+    /*
+     * The day the item's page was taken in (pages.read_at), counted in Japan
+     * (jpdate_day_start), inclusive; y == 0 leaves that end open.  One day:
+     * from == to.  from after to is BERR_INVALID.
+     */
+    struct ymd from, to;
     int include_resolved;
     int limit;
 };
@@ -476,6 +482,16 @@ typedef int (*review_fn)(const struct review_row *r, void *ctx);
 /* Open items, highest risk first (identity, then high-consequence fields). */
 int review_list(struct store *st, const struct actor *a, const struct review_filter *f,
                 review_fn fn, void *ctx, struct berr *e);
+/* How many items review_list would list with f (its limit ignored).  Needs review. */
+int review_count(struct store *st, const struct actor *a, const struct review_filter *f, int *n,
+                 struct berr *e);
+/*
+ * Items resolved at or after since, by the account login by (NULL = by
+ * anyone): "done today" is since = jpdate_day_start(today in Japan).
+ * Needs review.
+ */
+int review_resolved_count(struct store *st, const struct actor *a, time_t since, const char *by,
+                          int *n, struct berr *e);
 int review_get(struct store *st, const struct actor *a, int64_t id, review_fn fn, void *ctx,
                struct berr *e);
 enum review_action { REVIEW_ACCEPT, REVIEW_CORRECT, REVIEW_REJECT };

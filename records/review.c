@@ -44,41 +44,143 @@ static int emit(sqlite3_stmt *s, review_fn fn, void *ctx)
     return fn(&r, ctx);
 }
 
-int review_list(struct store *st, const struct actor *a, const struct review_filter *f,
-                review_fn fn, void *ctx, struct berr *e)
-{
-    sqlite3_stmt *s = NULL;
-    struct buf sql;
-    int rc = actor_require(a, PERM_REVIEW, e), i = 1;
+/*
+ * The WHERE clause of a filter, appended to sql; filter_bind() binds its
+ * parameters in the same order.  The day bounds are instants: a page taken
+ * in on day D (Japan time) has D's 00:00 JST <= read_at < D+1's 00:00 JST,
+ * both as UTC text in the store's form, so the comparison is on text.
+ */
+struct filter_bounds {
+    char from[32], to[32];
+};
 
-    if (rc < 0)
-        return rc;
-    buf_init(&sql);
-    buf_adds(&sql, review_select);
-    buf_adds(&sql, f->include_resolved ? "WHERE 1" : "WHERE r.status = 'open'");
+static int filter_where(const struct review_filter *f, struct buf *sql, struct filter_bounds *fb,
+                        struct berr *e)
+{
+    if ((f->from.y && !ymd_valid(f->from)) || (f->to.y && !ymd_valid(f->to)))
+        return berr_set(e, BERR_INVALID, "取込日が正しい日付ではありません");
+    if (f->from.y && f->to.y && ymd_cmp(f->from, f->to) > 0)
+        return berr_set(e, BERR_INVALID, "取込日の範囲が逆です (開始日が終了日より後です)");
+    buf_adds(sql, f->include_resolved ? "WHERE 1" : "WHERE r.status = 'open'");
     if (f->reason)
-        buf_adds(&sql, " AND r.reason = ?");
+        buf_adds(sql, " AND r.reason = ?");
     if (f->form)
-        buf_adds(&sql, " AND p.form = ?");
+        buf_adds(sql, " AND p.form = ?");
     if (f->batch)
-        buf_adds(&sql, " AND b.name = ?");
-    buf_adds(&sql, " ORDER BY r.risk DESC, r.id");
-    if (f->limit > 0)
-        buf_addf(&sql, " LIMIT %d", f->limit);
-    rc = audit_append(st, a, "review.list", NULL, "確認待ち一覧の表示", e);
-    if (rc == 0)
-        rc = db_prepare(st, &s, sql.s, e);
-    buf_release(&sql);
-    if (rc < 0)
-        return rc;
+        buf_adds(sql, " AND b.name = ?");
+    if (f->from.y) {
+        buf_adds(sql, " AND p.read_at >= ?");
+        store_iso_at(jpdate_day_start(f->from), fb->from);
+    }
+    if (f->to.y) {
+        buf_adds(sql, " AND p.read_at < ?");
+        store_iso_at(jpdate_day_start(ymd_from_days(ymd_to_days(f->to) + 1)), fb->to);
+    }
+    return 0;
+}
+
+static void filter_bind(sqlite3_stmt *s, const struct review_filter *f,
+                        const struct filter_bounds *fb)
+{
+    int i = 1;
+
     if (f->reason)
         sqlite3_bind_text(s, i++, f->reason, -1, SQLITE_STATIC);
     if (f->form)
         sqlite3_bind_text(s, i++, f->form, -1, SQLITE_STATIC);
     if (f->batch)
         sqlite3_bind_text(s, i++, f->batch, -1, SQLITE_STATIC);
+    if (f->from.y)
+        sqlite3_bind_text(s, i++, fb->from, -1, SQLITE_STATIC);
+    if (f->to.y)
+        sqlite3_bind_text(s, i++, fb->to, -1, SQLITE_STATIC);
+}
+
+int review_list(struct store *st, const struct actor *a, const struct review_filter *f,
+                review_fn fn, void *ctx, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    struct filter_bounds fb;
+    struct buf sql;
+    int rc = actor_require(a, PERM_REVIEW, e);
+
+    if (rc < 0)
+        return rc;
+    buf_init(&sql);
+    buf_adds(&sql, review_select);
+    rc = filter_where(f, &sql, &fb, e);
+    if (rc < 0)
+        goto cleanup;
+    buf_adds(&sql, " ORDER BY r.risk DESC, r.id");
+    if (f->limit > 0)
+        buf_addf(&sql, " LIMIT %d", f->limit);
+    rc = audit_append(st, a, "review.list", NULL, "確認待ち一覧の表示", e);
+    if (rc == 0)
+        rc = db_prepare(st, &s, sql.s, e);
+    if (rc < 0)
+        goto cleanup;
+    filter_bind(s, f, &fb);
     while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
         rc = emit(s, fn, ctx);
+cleanup:
+    buf_release(&sql);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int review_count(struct store *st, const struct actor *a, const struct review_filter *f, int *n,
+                 struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    struct filter_bounds fb;
+    struct buf sql;
+    int rc = actor_require(a, PERM_REVIEW, e);
+
+    *n = 0;
+    if (rc < 0)
+        return rc;
+    buf_init(&sql);
+    buf_adds(&sql, "SELECT count(*) FROM review_items r JOIN pages p ON p.id = r.page_id "
+                   "JOIN batches b ON b.id = p.batch_id ");
+    rc = filter_where(f, &sql, &fb, e);
+    if (rc == 0)
+        rc = db_prepare(st, &s, sql.s, e);
+    if (rc < 0)
+        goto cleanup;
+    filter_bind(s, f, &fb);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = db_fail(st, "確認待ちの件数", e);
+        goto cleanup;
+    }
+    *n = sqlite3_column_int(s, 0);
+cleanup:
+    buf_release(&sql);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int review_resolved_count(struct store *st, const struct actor *a, time_t since, const char *by,
+                          int *n, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char at[32];
+    int rc = actor_require(a, PERM_REVIEW, e);
+
+    *n = 0;
+    if (rc < 0)
+        return rc;
+    /* a range on the review_resolved index; who resolved it is in the index too */
+    rc = db_prepare(st, &s, "SELECT count(*) FROM review_items WHERE resolved_at >= ?1 AND "
+                            "(?2 IS NULL OR resolved_by = ?2)", e);
+    if (rc < 0)
+        return rc;
+    store_iso_at(since, at);
+    sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
+    db_bind_text(s, 2, by);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = sqlite3_column_int(s, 0);
+    else
+        rc = db_fail(st, "処理済みの件数", e);
     sqlite3_finalize(s);
     return rc;
 }

@@ -290,6 +290,10 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL,\n"
     "  created_by TEXT NOT NULL,\n"
     "  created_at TEXT NOT NULL);\n",
+    /* 6: the queue by the day its pages were taken in, and what was resolved since a time */
+    "CREATE INDEX pages_read ON pages(read_at);\n"
+    "CREATE INDEX review_resolved ON review_items(resolved_at, resolved_by)\n"
+    "  WHERE resolved_at IS NOT NULL;\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
@@ -360,6 +364,16 @@ void store_now_iso(char out[32])
     gmtime_r(&tv.tv_sec, &tm);
     strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(out, 32, "%.19s.%03uZ", head, (unsigned)(tv.tv_usec / 1000) % 1000u);
+}
+
+void store_iso_at(time_t t, char out[32])
+{
+    struct tm tm;
+    char head[24];
+
+    gmtime_r(&t, &tm);
+    strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%.19s.000Z", head);
 }
 
 static char *key_path(const char *db_path)

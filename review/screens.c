@@ -143,9 +143,10 @@ struct qlist {
     int total;
     struct tally reasons[TALLY_MAX], forms[TALLY_MAX], batches[TALLY_MAX];
     int n_reasons, n_forms, n_batches;
-    /* filters (NULL or "" = any) */
+    /* filters (NULL or "" = any; y == 0: no bound) */
     const char *reason, *form, *batch, *field;
     int64_t page_id;
+    struct ymd from, to;          /* the day taken in: in the query, not here */
 };
 
 static void tally_add(struct tally *t, int *n, const char *key)
@@ -172,14 +173,25 @@ static int collect(const struct review_row *x, void *p)
     struct qlist *q = p;
     struct qitem *it;
     char key[160];
+    int by_reason, by_form, by_batch;
 
     reason_key(x, key, sizeof(key));
+    by_reason = want(q->reason, key);
+    by_form = want(q->form, x->form);
+    by_batch = want(q->batch, x->batch);
     q->total++;
-    tally_add(q->reasons, &q->n_reasons, key);
-    tally_add(q->forms, &q->n_forms, x->form);
-    tally_add(q->batches, &q->n_batches, x->batch);
-    if (!want(q->reason, key) || !want(q->form, x->form) || !want(q->batch, x->batch) ||
-        !want(q->field, x->field) || (q->page_id && x->page_id != q->page_id))
+    /*
+     * Each list's counts follow the other filters (and the days, already in
+     * the query): a count says how many choosing it would show.
+     */
+    if (by_form && by_batch)
+        tally_add(q->reasons, &q->n_reasons, key);
+    if (by_reason && by_batch)
+        tally_add(q->forms, &q->n_forms, x->form);
+    if (by_reason && by_form)
+        tally_add(q->batches, &q->n_batches, x->batch);
+    if (!by_reason || !by_form || !by_batch || !want(q->field, x->field) ||
+        (q->page_id && x->page_id != q->page_id))
         return 0;
     if (q->n == q->alloc) {
         q->alloc = q->alloc ? 2 * q->alloc : 64;
@@ -205,6 +217,8 @@ static int queue_load(struct req *r, struct qlist *q, struct berr *e)
     struct review_filter f;
 
     memset(&f, 0, sizeof(f));
+    f.from = q->from;
+    f.to = q->to;
     return review_list(r->st, &r->actor, &f, collect, q, e);
 }
 
@@ -339,6 +353,8 @@ static void h_static(struct req *r)
 static void filter_select(struct buf *b, const char *name, const char *label, struct tally *t, int n,
                           const char *cur, struct req *r, int forms)
 {
+    int found = 0;
+
     buf_adds(b, "<label>");
     html_esc(b, label);
     buf_adds(b, "<select name=\"");
@@ -348,35 +364,182 @@ static void filter_select(struct buf *b, const char *name, const char *label, st
         buf_adds(b, "<option value=\"");
         html_esc(b, t[i].key);
         buf_adds(b, "\"");
-        if (cur && strcmp(cur, t[i].key) == 0)
+        if (cur && strcmp(cur, t[i].key) == 0) {
             buf_adds(b, " selected");
+            found = 1;
+        }
         buf_adds(b, ">");
         html_esc(b, forms ? form_title(r, t[i].key) : t[i].key);
         buf_addf(b, " (%d)</option>", t[i].n);
     }
+    /* the choice in force stays chosen when the other filters leave none of it */
+    if (cur && *cur && !found) {
+        buf_adds(b, "<option value=\"");
+        html_esc(b, cur);
+        buf_adds(b, "\" selected>");
+        html_esc(b, forms ? form_title(r, cur) : cur);
+        buf_adds(b, " (0)</option>");
+    }
     buf_adds(b, "</select></label>");
+}
+
+/*
+ * A day parameter of the queue (from=, to=): absent or empty is no bound;
+ * else what <input type=date> sends (YYYY-MM-DD), or 和暦 typed into the URL.
+ * A day that cannot be read adds a message naming the field to msg.
+ */
+static void date_param(struct req *r, const char *name, const char *label, struct ymd *out,
+                       struct buf *msg)
+{
+    const char *v = req_param(r, name);
+    size_t n;
+
+    memset(out, 0, sizeof(*out));
+    if (v == NULL || *v == '\0')
+        return;
+    if (jpdate_parse(v, out) < 0) {
+        memset(out, 0, sizeof(*out));
+        /* what was sent, cut to 40 bytes on a character boundary */
+        n = strlen(v);
+        if (n > 40) {
+            n = 40;
+            while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+                n--;
+        }
+        buf_addf(msg, "%s取込日 (%s: %s) の日付が読めません「%.*s」。例: 2026-04-01 または 令和8年4月1日",
+                 msg->len ? "\n" : "", label, name, (int)n, v);
+    }
+}
+
+/* "/queue?..." with the filters in force, reason replaced by `reason` (an attribute value). */
+static void queue_href(struct buf *b, const struct qlist *q, const char *reason)
+{
+    char iso[11];
+
+    buf_adds(b, "/queue?reason=");
+    url_esc(b, reason);
+    buf_adds(b, "&amp;form=");
+    url_esc(b, nz(q->form));
+    buf_adds(b, "&amp;batch=");
+    url_esc(b, nz(q->batch));
+    if (q->from.y) {
+        ymd_iso(q->from, iso);
+        buf_addf(b, "&amp;from=%s", iso);
+    }
+    if (q->to.y) {
+        ymd_iso(q->to, iso);
+        buf_addf(b, "&amp;to=%s", iso);
+    }
+}
+
+static void date_input(struct buf *b, const char *name, const char *label, struct ymd d)
+{
+    char iso[11] = "";
+
+    if (d.y)
+        ymd_iso(d, iso);
+    buf_addf(b, "<label>%s<input type=\"date\" name=\"%s\" value=\"%s\"></label>", label, name, iso);
+}
+
+/*
+ * The nurse's status line: what is left (under the filters and in all) and
+ * what was resolved today, by this nurse and by everyone.  Today is the
+ * Japan day of the server's clock (jpdate_day_of: JST, whatever the
+ * server's TZ), from its 00:00 JST.
+ */
+static void queue_status(struct req *r, const struct qlist *q, int filtered, int listed)
+{
+    struct buf *b = &r->body;
+    struct review_filter all;
+    struct ymd today = jpdate_day_of(review_now());
+    time_t since = jpdate_day_start(today);
+    int open = 0, mine = 0, everyone = 0;
+    char day[40];
+    struct berr e;
+
+    memset(&all, 0, sizeof(all));
+    if (review_count(r->st, &r->actor, &all, &open, &e) < 0 ||
+        review_resolved_count(r->st, &r->actor, since, r->actor.login, &mine, &e) < 0 ||
+        review_resolved_count(r->st, &r->actor, since, NULL, &everyone, &e) < 0) {
+        buf_adds(b, "<p class=\"msg\">件数を数えられません: ");
+        html_esc(b, e.msg);
+        buf_adds(b, "</p>");
+        return;
+    }
+    jpdate_format(today, day, sizeof(day));
+    buf_adds(b, "<p class=\"status meta\" id=\"status\">未処理: ");
+    if (filtered && listed)
+        buf_addf(b, "この条件で <b id=\"left-filter\">%zu</b> 件 ／ 全体で ", q->n);
+    buf_addf(b, "<b id=\"left-all\">%d</b> 件　今日 (", open);
+    html_esc(b, day);
+    buf_addf(b, ") の処理済み: あなた <b id=\"done-me\">%d</b> 件 ／ 全員 <b id=\"done-all\">%d</b> 件</p>",
+             mine, everyone);
 }
 
 static void h_queue(struct req *r)
 {
     struct qlist q;
     struct berr e;
-    struct buf *b = &r->body;
+    struct buf *b = &r->body, msg;
+    int filtered, loaded = 0;
+    char iso[11];
 
     memset(&q, 0, sizeof(q));
+    buf_init(&msg);
     q.reason = req_param(r, "reason");
     q.form = req_param(r, "form");
     q.batch = req_param(r, "batch");
-    if (queue_load(r, &q, &e) < 0) {
-        page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
-        goto cleanup;
+    date_param(r, "from", "から", &q.from, &msg);
+    date_param(r, "to", "まで", &q.to, &msg);
+    if (msg.len == 0 && q.from.y && q.to.y && ymd_cmp(q.from, q.to) > 0) {
+        char from[40], to[40];
+        jpdate_format(q.from, from, sizeof(from));
+        jpdate_format(q.to, to, sizeof(to));
+        buf_addf(&msg, "取込日 (から: %s) が取込日 (まで: %s) より後の日付です", from, to);
+    }
+    filtered = (q.reason && *q.reason) || (q.form && *q.form) || (q.batch && *q.batch) ||
+               q.from.y || q.to.y;
+    if (msg.len == 0) {
+        if (queue_load(r, &q, &e) < 0) {
+            page_error(r, status_for(&e), "確認待ちを読めません", e.msg);
+            goto cleanup;
+        }
+        loaded = 1;
+    } else {
+        r->status = 400;    /* the page still answers, saying which field is wrong */
     }
     page_begin(r, "確認待ち", "queue");
-    buf_addf(b, "<h1>確認待ち <span class=\"count\">残り %d 件</span></h1>", q.total);
+    buf_adds(b, "<h1>確認待ち");
+    if (loaded)
+        buf_addf(b, " <span class=\"count\">残り %zu 件</span>", q.n);
+    if (q.from.y || q.to.y) {
+        char from[40] = "", to[40] = "";
+        if (q.from.y)
+            jpdate_format(q.from, from, sizeof(from));
+        if (q.to.y)
+            jpdate_format(q.to, to, sizeof(to));
+        buf_adds(b, " <span class=\"count\" id=\"days\">取込日 ");
+        if (q.from.y && q.to.y && ymd_cmp(q.from, q.to) == 0)
+            html_esc(b, from);
+        else
+            html_escf(b, "%s〜%s", from, to);
+        buf_adds(b, "</span>");
+    }
+    buf_adds(b, "</h1>");
+    queue_status(r, &q, filtered, loaded);
+    /* one line per field that could not be read */
+    for (char *line = msg.s, *next; msg.len && line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        buf_adds(b, "<p class=\"msg\" role=\"alert\">");
+        html_esc(b, line);
+        buf_adds(b, "</p>");
+    }
     buf_adds(b, "<div class=\"reasons\">");
     for (int i = 0; i < q.n_reasons; i++) {
-        buf_adds(b, "<a class=\"chip\" href=\"/queue?reason=");
-        url_esc(b, q.reasons[i].key);
+        buf_adds(b, "<a class=\"chip\" href=\"");
+        queue_href(b, &q, q.reasons[i].key);
         buf_adds(b, "\">");
         html_esc(b, q.reasons[i].key);
         buf_addf(b, " <b>%d</b></a>", q.reasons[i].n);
@@ -385,10 +548,18 @@ static void h_queue(struct req *r)
     filter_select(b, "reason", "理由", q.reasons, q.n_reasons, q.reason, r, 0);
     filter_select(b, "form", "様式", q.forms, q.n_forms, q.form, r, 1);
     filter_select(b, "batch", "バッチ", q.batches, q.n_batches, q.batch, r, 0);
-    buf_adds(b, "<button type=\"submit\">絞り込む</button></form>");
-    if (q.n == 0) {
+    date_input(b, "from", "取込日 から", q.from);
+    date_input(b, "to", "まで", q.to);
+    ymd_iso(jpdate_day_of(review_now()), iso);
+    buf_addf(b, "<button type=\"submit\">絞り込む</button> <a href=\"/queue?from=%s&amp;to=%s\">"
+                "今日の取込分</a>", iso, iso);
+    if (filtered || msg.len)
+        buf_adds(b, " <a href=\"/queue\">条件を外す</a>");
+    buf_adds(b, "</form>");
+    /* nothing is listed under a filter that could not be read */
+    if (loaded && q.n == 0)
         buf_adds(b, "<p class=\"done\">確認待ちはありません。</p>");
-    } else {
+    if (loaded && q.n > 0) {
         buf_addf(b, "<p class=\"keys\"><a class=\"primary button\" id=\"start\" href=\"/item/%lld\">"
                     "先頭から確認する</a> <kbd>Enter</kbd> で開く・<kbd>↑</kbd><kbd>↓</kbd> で選択</p>",
                  (long long)q.items[0].id);
@@ -430,6 +601,7 @@ static void h_queue(struct req *r)
     }
     page_end(r);
 cleanup:
+    buf_release(&msg);
     queue_free(&q);
 }
 

@@ -1,5 +1,6 @@
 /*
- * test_base: dates and 和暦, the 個人番号 check digit, kana folding, buffers.
+ * test_base: dates and 和暦, the Japan day's boundary, the 個人番号 check
+ * digit, kana folding, buffers.
  */
 #include "base/base.h"
 
@@ -8,6 +9,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void fold_eq(const char *in, const char *want)
 {
@@ -126,6 +128,43 @@ START_TEST(days_roundtrip_and_months)
 }
 END_TEST
 
+/* The Japan day: its boundary is 15:00 UTC, whatever the process's TZ. */
+START_TEST(japan_day_boundary)
+{
+    static const char *const zones[] = { "UTC", "Asia/Tokyo", "America/New_York" };
+
+    for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+        struct tm tm = { 0 };
+        time_t start;
+        struct ymd d;
+
+        setenv("TZ", zones[z], 1);
+        tzset();
+        tm.tm_year = 2026 - 1900;
+        tm.tm_mon = 2;
+        tm.tm_mday = 31;
+        tm.tm_hour = 15;
+        start = timegm(&tm);                  /* 2026-03-31T15:00:00Z = 4月1日 0時 JST */
+        ck_assert_int_eq((long long)jpdate_day_start((struct ymd){ 2026, 4, 1 }), (long long)start);
+        d = jpdate_day_of(start);
+        ck_assert_int_eq(ymd_cmp(d, (struct ymd){ 2026, 4, 1 }), 0);
+        d = jpdate_day_of(start - 1);
+        ck_assert_int_eq(ymd_cmp(d, (struct ymd){ 2026, 3, 31 }), 0);
+        d = jpdate_day_of(start + 86399);
+        ck_assert_int_eq(ymd_cmp(d, (struct ymd){ 2026, 4, 1 }), 0);
+        /* a year's end, and before 1970 */
+        d = jpdate_day_of(jpdate_day_start((struct ymd){ 2027, 1, 1 }) - 1);
+        ck_assert_int_eq(ymd_cmp(d, (struct ymd){ 2026, 12, 31 }), 0);
+        d = jpdate_day_of(jpdate_day_start((struct ymd){ 1960, 3, 1 }));
+        ck_assert_int_eq(ymd_cmp(d, (struct ymd){ 1960, 3, 1 }), 0);
+        d = jpdate_day_of(jpdate_day_start((struct ymd){ 1960, 3, 1 }) - 1);
+        ck_assert_int_eq(ymd_cmp(d, (struct ymd){ 1960, 2, 29 }), 0);
+    }
+    unsetenv("TZ");
+    tzset();
+}
+END_TEST
+
 START_TEST(kana_folding)
 {
     fold_eq("たかはし　たろう", "タカハシタロウ");
@@ -181,6 +220,7 @@ int main(void)
     tcase_add_test(tc, wareki_boundaries);
     tcase_add_test(tc, wareki_parse_forms_and_rejects);
     tcase_add_test(tc, days_roundtrip_and_months);
+    tcase_add_test(tc, japan_day_boundary);
     tcase_add_test(tc, kana_folding);
     tcase_add_test(tc, buf_cap);
     suite_add_tcase(s, tc);

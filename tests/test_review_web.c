@@ -5,8 +5,9 @@
  * server started in-process on an ephemeral loopback port and spoken to over
  * sockets by a tiny HTTP client written here.  Checks login, CSRF, lockout,
  * idle timeout (the server's clock is moved), every route against every
- * role, audit entries, two nurses on one item, and a page resolved through
- * the web landing its record.
+ * role, audit entries, two nurses on one item, a page resolved through
+ * the web landing its record, the queue by the day pages were taken in
+ * (Japan time) and the status line's "done today" by me and by everyone.
  * The store is built once per run (slow: OCR) and copied for each test.
  */
 #include "records/records.h"
@@ -829,6 +830,203 @@ START_TEST(grid_resolves_many)
 }
 END_TEST
 
+/* The number in <b id="ID">N</b> of the queue's status line, or -1. */
+static int status_num(const char *body, const char *id)
+{
+    char key[64];
+    const char *p;
+
+    snprintf(key, sizeof(key), "id=\"%s\">", id);
+    p = strstr(body, key);
+    return p ? atoi(p + strlen(key)) : -1;
+}
+
+static int count_of(const char *body, const char *needle)
+{
+    int n = 0;
+
+    for (const char *p = strstr(body, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The sum of the reason chips' counts (<a class="chip" ...>KEY <b>N</b></a>). */
+static int chip_sum(const char *body)
+{
+    int sum = 0;
+
+    for (const char *p = strstr(body, "class=\"chip\""); p != NULL; p = strstr(p + 1, "class=\"chip\"")) {
+        const char *b = strstr(p, "<b>");
+        ck_assert_ptr_nonnull(b);
+        sum += atoi(b + 3);
+    }
+    return sum;
+}
+
+START_TEST(queue_by_day)
+{
+    struct client c;
+    struct resp r;
+    long all = sql_long("SELECT count(*) FROM review_items WHERE status = 'open'");
+    long p1 = sql_long("SELECT min(page_id) FROM review_items WHERE status = 'open'");
+    long p2 = sql_long("SELECT min(page_id) FROM review_items WHERE status = 'open' AND page_id > %ld", p1);
+    long p3 = sql_long("SELECT min(page_id) FROM review_items WHERE status = 'open' AND page_id > %ld", p2);
+    long n1, n2, other_item;
+    char path[128];
+
+    ck_assert_int_gt(p3, 0);
+    /* two pages taken in on 4/1 (its first and its last millisecond, JST), one at 0:00 on 4/2 */
+    char *q = xasprintf("UPDATE pages SET read_at = '2026-03-31T15:00:00.000Z' WHERE id = %ld; "
+                        "UPDATE pages SET read_at = '2026-04-01T14:59:59.999Z' WHERE id = %ld; "
+                        "UPDATE pages SET read_at = '2026-04-01T15:00:00.000Z' WHERE id = %ld",
+                        p1, p2, p3);
+    sql_exec(q);
+    free(q);
+    n1 = sql_long("SELECT count(*) FROM review_items WHERE status = 'open' AND page_id IN (%ld, %ld)", p1, p2);
+    n2 = sql_long("SELECT count(*) FROM review_items WHERE status = 'open' AND page_id = %ld", p3);
+    other_item = sql_long("SELECT min(id) FROM review_items WHERE status = 'open' AND page_id = %ld", p3);
+    ck_assert_int_gt(n1, 0);
+    ck_assert_int_gt(n2, 0);
+    ck_assert_int_gt(all, n1 + n2);
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+
+    /* no filter: everything, and the reasons' counts add up to it */
+    r = get(&c, "/queue");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(count_of(r.body, "<tr data-href="), all < 300 ? all : 300);
+    ck_assert_int_eq(chip_sum(r.body), all);
+    ck_assert_int_eq(status_num(r.body, "left-all"), all);
+    ck_assert_int_eq(status_num(r.body, "left-filter"), -1);     /* no filter, no second number */
+    ck_assert(strstr(r.body, "type=\"date\" name=\"from\"") != NULL);
+    resp_free(&r);
+
+    /* one day: only that day's items, counted under the filter, the day in 和暦 */
+    r = get(&c, "/queue?reason=&form=&batch=&from=2026-04-01&to=2026-04-01");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(count_of(r.body, "<tr data-href="), n1);
+    ck_assert_int_eq(chip_sum(r.body), n1);
+    ck_assert_int_eq(status_num(r.body, "left-filter"), n1);
+    ck_assert_int_eq(status_num(r.body, "left-all"), all);
+    ck_assert(strstr(r.body, "取込日 令和8年4月1日") != NULL);
+    ck_assert(strstr(r.body, "value=\"2026-04-01\"") != NULL);
+    ck_assert(strstr(r.body, "from=2026-04-01&amp;to=2026-04-01") != NULL);   /* chips keep the days */
+    snprintf(path, sizeof(path), "href=\"/item/%ld\"", other_item);
+    ck_assert(strstr(r.body, path) == NULL);
+    resp_free(&r);
+
+    /* the next day, typed in 和暦; then both days */
+    r = get(&c, "/queue?from=R8.4.2&to=%E4%BB%A4%E5%92%8C8%E5%B9%B44%E6%9C%882%E6%97%A5");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(count_of(r.body, "<tr data-href="), n2);
+    ck_assert_int_eq(chip_sum(r.body), n2);
+    ck_assert(strstr(r.body, path) != NULL);
+    resp_free(&r);
+    r = get(&c, "/queue?from=2026-04-01&to=2026-04-02");
+    ck_assert_int_eq(count_of(r.body, "<tr data-href="), n1 + n2);
+    ck_assert(strstr(r.body, "取込日 令和8年4月1日〜令和8年4月2日") != NULL);
+    resp_free(&r);
+    /* open-ended: up to 4/1 */
+    r = get(&c, "/queue?to=2026-04-01");
+    ck_assert_int_eq(count_of(r.body, "<tr data-href="), n1);
+    resp_free(&r);
+
+    /* days that cannot be read: said in the page, naming the field, nothing listed, not a 500 */
+    r = get(&c, "/queue?from=abc");
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(strstr(r.body, "取込日 (から: from) の日付が読めません「abc」") != NULL);
+    ck_assert_int_eq(count_of(r.body, "<tr data-href="), 0);
+    ck_assert_int_eq(status_num(r.body, "left-all"), all);
+    resp_free(&r);
+    r = get(&c, "/queue?to=2026-02-30");
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(strstr(r.body, "取込日 (まで: to) の日付が読めません") != NULL);
+    resp_free(&r);
+    r = get(&c, "/queue?from=2026-04-02&to=2026-04-01");
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(strstr(r.body, "より後の日付です") != NULL);
+    resp_free(&r);
+    r = get(&c, "/queue?from=%3Cscript%3E");
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(strstr(r.body, "<script>") == NULL);
+    resp_free(&r);
+    /* a long value is cut on a character boundary: 15 × 「あ」 (3 bytes each) → 13 */
+    r = get(&c, "/queue?from=%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82"
+                "%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82%E3%81%82");
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(strstr(r.body, "「ああああああああああああああ」") == NULL);
+    ck_assert(strstr(r.body, "「あああああああああああああ」") != NULL);
+    resp_free(&r);
+}
+END_TEST
+
+/* Rejects one open field item on the web (a blank is always a valid answer). */
+static void web_reject(struct client *c, long id)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/item/%ld", id);
+    ck_assert_int_eq(status_of(post(c, path, "act=reject")), 303);
+}
+
+START_TEST(done_today)
+{
+    struct client a, b;
+    struct resp r;
+    long all = sql_long("SELECT count(*) FROM review_items WHERE status = 'open'");
+    long id[3];
+
+    /* today is the Japan day of the server's clock; resolutions are stamped by the real one */
+    fake_now = time(NULL);
+    for (int i = 0; i < 3; i++)
+        id[i] = sql_long("SELECT id FROM review_items WHERE status = 'open' AND kind = 'field' "
+                         "ORDER BY id LIMIT 1 OFFSET %d", i);
+    ck_assert_int_eq(login(&a, "nurse1", PW, NULL), 303);
+    ck_assert_int_eq(login(&b, "nurse2", PW, NULL), 303);
+    r = get(&a, "/queue");
+    ck_assert_int_eq(status_num(r.body, "done-me"), 0);
+    ck_assert_int_eq(status_num(r.body, "done-all"), 0);
+    ck_assert_int_eq(status_num(r.body, "left-all"), all);
+    resp_free(&r);
+    web_reject(&a, id[0]);
+    web_reject(&a, id[1]);
+    web_reject(&b, id[2]);
+    r = get(&a, "/queue");
+    ck_assert_int_eq(status_num(r.body, "done-me"), 2);
+    ck_assert_int_eq(status_num(r.body, "done-all"), 3);
+    ck_assert_int_eq(status_num(r.body, "left-all"), all - 3);
+    resp_free(&r);
+    r = get(&b, "/queue");
+    ck_assert_int_eq(status_num(r.body, "done-me"), 1);
+    ck_assert_int_eq(status_num(r.body, "done-all"), 3);
+    resp_free(&r);
+    /* one resolved a millisecond before 00:00 JST belongs to yesterday */
+    struct ymd today = jpdate_day_of(fake_now);
+    time_t start = jpdate_day_start(today);
+    struct tm tm;
+    char at[40];
+    start--;
+    gmtime_r(&start, &tm);
+    strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%S.999Z", &tm);
+    char *q = xasprintf("UPDATE review_items SET resolved_at = '%s' WHERE id = %ld", at, id[0]);
+    sql_exec(q);
+    free(q);
+    r = get(&a, "/queue");
+    ck_assert_int_eq(status_num(r.body, "done-me"), 1);
+    ck_assert_int_eq(status_num(r.body, "done-all"), 2);
+    char day[40];
+    jpdate_format(today, day, sizeof(day));
+    ck_assert(strstr(r.body, day) != NULL);
+    resp_free(&r);
+    /* the day rolls over at 00:00 JST on the server's clock (a new session: hours idle) */
+    fake_now = jpdate_day_start(ymd_from_days(ymd_to_days(today) + 1));
+    ck_assert_int_eq(login(&a, "nurse1", PW, NULL), 303);
+    r = get(&a, "/queue");
+    ck_assert_int_eq(status_num(r.body, "done-me"), 0);
+    ck_assert_int_eq(status_num(r.body, "done-all"), 0);
+    resp_free(&r);
+}
+END_TEST
+
 START_TEST(plain_http_only_on_loopback)
 {
     struct review_server_opts o;
@@ -868,6 +1066,8 @@ int main(void)
     tcase_add_test(tc, two_nurses_one_item);
     tcase_add_test(tc, page_resolved_on_the_web_lands);
     tcase_add_test(tc, grid_resolves_many);
+    tcase_add_test(tc, queue_by_day);
+    tcase_add_test(tc, done_today);
     tcase_add_test(tc, plain_http_only_on_loopback);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
