@@ -228,6 +228,70 @@ static void queue_free(struct qlist *q)
     q->items = NULL;
 }
 
+/*
+ * The queue's filters as query parameters ("reason=…&form=…", URL-escaped,
+ * "" when none), carried by the item screens so that skipping and "next"
+ * stay inside the queue the nurse chose.
+ */
+static const char *const scope_keys[] = { "reason", "form", "batch", "from", "to" };
+
+static void scope_query(struct req *r, struct buf *out)
+{
+    const char *const *keys = scope_keys;
+
+    for (size_t i = 0; i < sizeof(scope_keys) / sizeof(scope_keys[0]); i++) {
+        const char *v = req_param(r, keys[i]);
+        if (v == NULL || *v == '\0')
+            continue;
+        buf_addf(out, "%s%s=", out->len ? "&" : "", keys[i]);
+        url_esc(out, v);
+    }
+}
+
+/* lead ('?' or '&') + scope_query, HTML-escaped for an attribute; "" when no filter. */
+static void scope_attr(struct req *r, char lead, struct buf *out)
+{
+    struct buf raw;
+
+    buf_init(&raw);
+    scope_query(r, &raw);
+    buf_adds(out, "");
+    if (raw.len > 0) {
+        buf_adds(out, lead == '&' ? "&amp;" : "?");
+        html_esc(out, raw.s);
+    }
+    buf_release(&raw);
+}
+
+/* The queue's filters as hidden inputs of a GET form. */
+static void scope_hidden(struct req *r, struct buf *b)
+{
+    const char *const *keys = scope_keys;
+
+    for (size_t i = 0; i < sizeof(scope_keys) / sizeof(scope_keys[0]); i++) {
+        const char *v = req_param(r, keys[i]);
+        if (v == NULL || *v == '\0')
+            continue;
+        buf_addf(b, "<input type=\"hidden\" name=\"%s\" value=\"", keys[i]);
+        html_esc(b, v);
+        buf_adds(b, "\">");
+    }
+}
+
+/* The queue's filters from the request (as the queue screen reads them); days unreadable: ignored. */
+static void scope_filters(struct req *r, struct qlist *q)
+{
+    const char *from = req_param(r, "from"), *to = req_param(r, "to");
+
+    q->reason = req_param(r, "reason");
+    q->form = req_param(r, "form");
+    q->batch = req_param(r, "batch");
+    if (from == NULL || jpdate_parse(from, &q->from) < 0)
+        memset(&q->from, 0, sizeof(q->from));
+    if (to == NULL || jpdate_parse(to, &q->to) < 0)
+        memset(&q->to, 0, sizeof(q->to));
+}
+
 /* ---- login, logout, home, assets ---------------------------------------------- */
 
 static void login_form(struct req *r, const char *msg, int status)
@@ -560,17 +624,20 @@ static void h_queue(struct req *r)
     if (loaded && q.n == 0)
         buf_adds(b, "<p class=\"done\">確認待ちはありません。</p>");
     if (loaded && q.n > 0) {
-        buf_addf(b, "<p class=\"keys\"><a class=\"primary button\" id=\"start\" href=\"/item/%lld\">"
+        struct buf sc;
+        buf_init(&sc);
+        scope_attr(r, '?', &sc);
+        buf_addf(b, "<p class=\"keys\"><a class=\"primary button\" id=\"start\" href=\"/item/%lld%s\">"
                     "先頭から確認する</a> <kbd>Enter</kbd> で開く・<kbd>↑</kbd><kbd>↓</kbd> で選択</p>",
-                 (long long)q.items[0].id);
+                 (long long)q.items[0].id, sc.s);
         buf_addf(b, "<table class=\"queue\"><thead><tr><th>番号</th><th>重要度</th><th>様式</th>"
                     "<th>項目</th><th>理由</th><th>読取値</th><th>バッチ</th><th></th></tr></thead><tbody>");
         for (size_t i = 0; i < q.n && i < 300; i++) {
             struct qitem *it = &q.items[i];
-            buf_addf(b, "<tr data-href=\"/item/%lld\"><td><a href=\"/item/%lld\">%lld</a></td>"
+            buf_addf(b, "<tr data-href=\"/item/%lld%s\"><td><a href=\"/item/%lld%s\">%lld</a></td>"
                         "<td class=\"risk r%d\">%d</td><td>",
-                     (long long)it->id, (long long)it->id, (long long)it->id, it->risk / 10,
-                     it->risk);
+                     (long long)it->id, sc.s, (long long)it->id, sc.s, (long long)it->id,
+                     it->risk / 10, it->risk);
             html_esc(b, form_title(r, it->form));
             buf_adds(b, "</td><td>");
             html_esc(b, field_label(r, it->form, it->field));
@@ -598,6 +665,7 @@ static void h_queue(struct req *r)
         buf_adds(b, "</tbody></table>");
         if (q.n > 300)
             buf_addf(b, "<p>ほか %zu 件 (絞り込んでください)</p>", q.n - 300);
+        buf_release(&sc);
     }
     page_end(r);
 cleanup:
@@ -700,6 +768,7 @@ static int list_has(const char *list, const char *v)
 
 static void item_render(struct req *r, const struct review_item *x, const char *error)
 {
+    struct buf sc;               /* "&" + the queue's filters, HTML-escaped; or "" */
     struct buf *b = &r->body;
     struct page_row pg;
     struct berr e;
@@ -711,6 +780,8 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         page_error(r, status_for(&e), "ページを読めません", e.msg);
         return;
     }
+    buf_init(&sc);
+    scope_attr(r, '&', &sc);
     fld = field_def(r, pg.form, pg.version, x->field);
     choice = fld && strcmp(x->kind, "field") == 0 &&
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
@@ -762,11 +833,13 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         html_esc(b, x->status);
         buf_adds(b, ": ");
         html_esc(b, x->value);
-        buf_addf(b, ")。</p><p><a class=\"button primary\" id=\"next\" href=\"/item/next?after=%lld&amp;risk=%d\">"
+        buf_addf(b, ")。</p><p><a class=\"button primary\" id=\"next\" href=\"/item/next?after=%lld&amp;risk=%d%s\">"
                     "次の項目へ <kbd>Enter</kbd></a></p>",
-                 (long long)x->r.id, x->r.risk);
+                 (long long)x->r.id, x->r.risk, sc.s);
     } else {
-        buf_addf(b, "<form id=\"resolve\" method=\"post\" action=\"/item/%lld\">", (long long)x->r.id);
+        buf_addf(b, "<form id=\"resolve\" method=\"post\" action=\"/item/%lld", (long long)x->r.id);
+        scope_attr(r, '?', b);
+        buf_adds(b, "\">");
         html_csrf(r);
         buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"auto\">");
         if (strcmp(x->kind, "identity") == 0)
@@ -823,8 +896,8 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "<button type=\"submit\" name=\"act\" value=\"reject\" id=\"reject\">");
         buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下" : "空欄として確定");
         buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
-                    "href=\"/item/next?after=%lld&amp;risk=%d\">飛ばす <kbd>Esc</kbd></a></div></form>",
-                 (long long)x->r.id, x->r.risk);
+                    "href=\"/item/next?after=%lld&amp;risk=%d%s\">飛ばす <kbd>Esc</kbd></a></div></form>",
+                 (long long)x->r.id, x->r.risk, sc.s);
     }
     if (open && strcmp(x->kind, "identity") == 0) {
         /* search the master by what the nurse reads on the sheet */
@@ -835,7 +908,9 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "\"></label><label>生年月日<input name=\"birth\" autocomplete=\"off\" "
                     "placeholder=\"H9.1.29 / 1997-01-29\" value=\"");
         html_esc(b, nz(req_param(r, "birth")));
-        buf_adds(b, "\"></label><button type=\"submit\">検索</button></form>");
+        buf_adds(b, "\"></label><button type=\"submit\">検索</button>");
+        scope_hidden(r, b);
+        buf_adds(b, "</form>");
     }
     buf_addf(b, "<p class=\"links\"><a href=\"/page/%lld\">このページの読取結果をまとめて見る</a>",
              (long long)pg.id);
@@ -853,6 +928,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     }
     buf_adds(b, "</p></section></div>");
     page_end(r);
+    buf_release(&sc);
 }
 
 /* /item/next?after=ID&risk=R: the next open item in queue order (wrapping round). */
@@ -867,6 +943,7 @@ static void item_next(struct req *r)
     const char *done = req_param(r, "done");
 
     memset(&q, 0, sizeof(q));
+    scope_filters(r, &q);          /* the queue the nurse chose, not all of it */
     parse_id(req_param(r, "after"), &after);
     risk = atoi(nz(req_param(r, "risk")));
     if (queue_load(r, &q, &e) < 0) {
@@ -880,13 +957,24 @@ static void item_next(struct req *r)
         if (q.items[i].id != after)
             next = &q.items[i];
     buf_init(&extra);
+    {
+        struct buf sq;
+        buf_init(&sq);
+        scope_query(r, &sq);
+        if (sq.len)
+            buf_addf(&extra, "&%s", sq.s);
+        buf_release(&sq);
+    }
     if (done && parse_id(done, &after) == 0)
         buf_addf(&extra, "&done=%lld%s", (long long)after, req_param(r, "landed") ? "&landed=1" : "");
     if (next) {
         req_redirect(r, "/item/%lld?x=1%s%s", (long long)next->id, extra.s, r->frag ? "&frag=1" : "");
     } else {
+        int scoped = (q.reason && *q.reason) || (q.form && *q.form) || (q.batch && *q.batch) ||
+                     q.from.y || q.to.y;
         page_begin(r, "確認待ちはありません", "done");
-        buf_adds(&r->body, "<section class=\"done\"><h1>確認待ちはすべて終わりました</h1>");
+        buf_addf(&r->body, "<section class=\"done\"><h1>%s確認待ちはすべて終わりました</h1>",
+                 scoped ? "この条件の" : "");
         if (done)
             buf_adds(&r->body, "<p class=\"flash\">最後の項目を登録しました。</p>");
         buf_adds(&r->body, "<p><a class=\"button primary\" id=\"next\" href=\"/queue\">確認待ちの一覧へ</a></p></section>");
@@ -964,8 +1052,13 @@ static void h_item_post(struct req *r)
     if (strcmp(x.status, "open") != 0) {
         e.code = BERR_CONFLICT;
     } else if (review_item_apply(r->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0) {
-        req_redirect(r, "/item/next?after=%lld&risk=%d&done=%lld%s%s", (long long)id, x.r.risk,
-                     (long long)id, out.page_done ? "&landed=1" : "", r->frag ? "&frag=1" : "");
+        struct buf sq;
+        buf_init(&sq);
+        scope_query(r, &sq);
+        req_redirect(r, "/item/next?after=%lld&risk=%d&done=%lld%s%s%s%s", (long long)id, x.r.risk,
+                     (long long)id, out.page_done ? "&landed=1" : "", r->frag ? "&frag=1" : "",
+                     sq.len ? "&" : "", sq.len ? sq.s : "");
+        buf_release(&sq);
         goto cleanup;
     }
     if (e.code == BERR_CONFLICT) {
@@ -974,8 +1067,10 @@ static void h_item_post(struct req *r)
         buf_addf(&r->body, "<section class=\"conflict\"><h1>この項目は既に処理されています</h1>"
                            "<p>確認待ち %lld は、ほかの方が先に処理しました。あなたの入力は登録していません"
                            " (先の処理が有効です)。</p><p><a class=\"button primary\" id=\"next\" "
-                           "href=\"/item/next?after=%lld&amp;risk=%d\">次の項目へ <kbd>Enter</kbd></a></p></section>",
+                           "href=\"/item/next?after=%lld&amp;risk=%d",
                  (long long)id, (long long)id, x.r.risk);
+        scope_attr(r, '&', &r->body);
+        buf_adds(&r->body, "\">次の項目へ <kbd>Enter</kbd></a></p></section>");
         page_end(r);
         goto cleanup;
     }
