@@ -479,6 +479,19 @@ static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_re
     case FORMS_PRINTED: rc = read_printed(rd, p, r, e); break;
     default: rc = berr_set(e, BERR_FAIL, "未対応の項目種別"); break;
     }
+    if (rc == 0 && f->n_options > 0 && f->kind != FORMS_DATE) {
+        /* what a nurse sees takes in each option's printed label (to the
+         * right of its box), so the last option is not cut in half */
+        for (size_t i = 0; i < f->n_options; i++) {
+            const struct forms_option *o = &f->options[i];
+            struct forms_box lb = o->label_box;
+            if (!o->has_label_box)
+                lb = (struct forms_box){ o->box.x + o->box.w, o->box.y, 16.0, o->box.h };
+            if (lb.x + lb.w > 200.0)
+                lb.w = fmax(0.0, 200.0 - lb.x);
+            extend(r->box, &lb);
+        }
+    }
     if (rc == 0 && r->box[2] > 0) {
         struct forms_box fb = { r->box[0], r->box[1], r->box[2], r->box[3] };
         struct ocr_box b = obox(&fb, 0);

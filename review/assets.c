@@ -180,7 +180,10 @@ const char review_js[] =
     "  for(var i=0;i<s.options.length;i++){if(s.options[i].value===val){s.value=val;mark(cell);return true;}}return false;}\n"
     "function initGrid(m){\n"
     "  var cells=m.querySelectorAll('.cell');cells.forEach(function(c){\n"
-    "    c.querySelector('select').addEventListener('change',function(){mark(c);});});\n"
+    "    c.querySelector('select').addEventListener('change',function(){mark(c);});\n"
+    /* a typed correction marks its sheet as decided, like a choice */
+    "    var inp=c.querySelector('input');if(inp)inp.addEventListener('input',function(){\n"
+    "      c.classList.toggle('s-v',inp.value!=='');});});\n"
     "  if(cells.length)cells[0].focus();\n"
     "  var all=m.querySelector('#all-accept');if(all)all.addEventListener('click',function(){\n"
     "    cells.forEach(function(c){if(!c.querySelector('select').value)setCell(c,'accept');});});\n"

@@ -881,8 +881,10 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             buf_adds(b, "</div><p class=\"hint\">数字キーで印を付け外しし、Enter で登録します"
                         " (どれにも印がなければ空欄として確定)。</p>");
         } else {
-            buf_adds(b, "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
-                        "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus placeholder=\"");
+            buf_adds(b, strcmp(x->kind, "identity") == 0
+                            ? "<label class=\"value\">宛名番号 (候補にないときは入力)"
+                            : "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)");
+            buf_adds(b, "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus placeholder=\"");
             html_esc(b, x->suggested);
             buf_adds(b, "\"></label>");
             if (fld && fld->kind == FORMS_DATE)
