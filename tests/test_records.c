@@ -61,12 +61,7 @@ static long count(const char *sql)
 
 static void raw_sql(const char *sql)
 {
-    sqlite3 *h;
-    char *msg = NULL;
-
-    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg ? msg : "");
-    sqlite3_close(h);
+    tl_sql_exec(db, sql);
 }
 
 START_TEST(create_makes_private_key_and_refuses_twice)

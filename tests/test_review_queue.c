@@ -41,17 +41,13 @@ static const struct {
 
 static void raw_sql(const char *fmt, ...)
 {
-    sqlite3 *h;
-    char *msg = NULL, sql[512];
+    char sql[512];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(sql, sizeof(sql), fmt, ap);
     va_end(ap);
-    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-    sqlite3_close(h);
+    tl_sql_exec(db, sql);
 }
 
 static const char *os_user(void)

@@ -223,3 +223,14 @@ long tl_sql_long(const char *db, const char *sql)
     sqlite3_close(h);
     return v;
 }
+
+void tl_sql_exec(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+    sqlite3_close(h);
+}

@@ -47,5 +47,7 @@ char *tl_path(const char *dir, const char *name);
 int tl_main(Suite *s);
 /* The first column of the first row of sql on a store file (-1 if none). */
 long tl_sql_long(const char *db, const char *sql);
+/* Runs sql (several statements allowed) on a store file; fails the test with SQLite's message. */
+void tl_sql_exec(const char *db, const char *sql);
 
 #endif
