@@ -517,6 +517,68 @@ START_TEST(unregistered_only_by_a_nurse)
 }
 END_TEST
 
+/* A 妊娠届出書: its 個人番号 finds the mother and is checked, never kept;
+ * rejecting who she is rejects the page and closes what is left of it. */
+START_TEST(todoke_mynumber_never_kept)
+{
+    struct tl_result r;
+    char *sim = tl_path(dir, "todoke"), *truth = tl_path(sim, "page-0001.truth.json"), q[200], id[24];
+    json_t *t, *f;
+    const char *mn = NULL;
+    size_t i;
+
+    RUN_OK("demo", "scan", "--store", "--forms", "ninshin_todoke", "--pages", "2", "--seed", "3",
+           "--profile", "clean", "-o", sim);
+    t = json_load_file(truth, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    json_array_foreach(json_object_get(t, "fields"), i, f)
+        if (strcmp(json_string_value(json_object_get(f, "name")), "mynumber") == 0)
+            mn = json_string_value(json_object_get(f, "value"));
+    ck_assert_msg(mn != NULL && strlen(mn) == 12, "the simulated form carries a 個人番号");
+    RUN_OK("intake", "--name", "todoke", sim);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM readings WHERE field = 'mynumber' AND "
+                              "(length(value) = 12 AND value NOT LIKE '*%' OR "
+                              "length(read_value) >= 12 AND read_value NOT LIKE '*%')"), 0);
+    /* a nurse types it from the crop: checked (a wrong check digit is refused), kept masked */
+    long item = sql_long("SELECT id FROM review_items WHERE field = 'mynumber' AND status = 'open'");
+    if (item > 0) {
+        char wrong[13];
+        snprintf(id, sizeof(id), "%ld", item);
+        snprintf(wrong, sizeof(wrong), "%.11s%c", mn, mn[11] == '0' ? '1' : '0');
+        tl_boshi_run(&r, db, NULL, "review", "correct", id, wrong, NULL);
+        ck_assert_int_ne(r.status, 0);
+        ck_assert_ptr_null(strstr(r.out, wrong));
+        ck_assert_ptr_null(strstr(r.err, wrong));
+        tl_result_free(&r);
+        RUN_OK("review", "correct", id, mn);
+        snprintf(q, sizeof(q), "SELECT count(*) FROM review_items WHERE id = %ld AND value = '********%s'",
+                 item, mn + 8);
+        ck_assert_int_eq(sql_long(q), 1);
+    }
+    RUN_OK("audit", "verify");
+    ck_assert(!tl_file_contains(db, mn, 12));
+    char *wal = xasprintf("%s-wal", db);
+    ck_assert(!tl_file_contains(wal, mn, 12));
+    free(wal);
+    /* who she is cannot be told: the page is rejected and nothing of it stays open */
+    long ident = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id "
+                          "WHERE r.kind = 'identity' AND r.status = 'open' AND p.page_no = 1");
+    if (ident > 0) {
+        snprintf(id, sizeof(id), "%ld", ident);
+        RUN_OK("review", "reject", id);
+        snprintf(q, sizeof(q), "SELECT count(*) FROM review_items WHERE status = 'open' AND page_id = "
+                 "(SELECT page_id FROM review_items WHERE id = %ld)", ident);
+        ck_assert_int_eq(sql_long(q), 0);
+        snprintf(q, sizeof(q), "SELECT count(*) FROM pages WHERE status = 'rejected' AND id = "
+                 "(SELECT page_id FROM review_items WHERE id = %ld)", ident);
+        ck_assert_int_eq(sql_long(q), 1);
+    }
+    json_decref(t);
+    free(truth);
+    free(sim);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("intake");
@@ -532,6 +594,7 @@ int main(void)
     tcase_add_test(tc, killed_again_and_again);
     tcase_add_test(tc, simulated_batch_matches_truth);
     tcase_add_test(tc, unregistered_only_by_a_nurse);
+    tcase_add_test(tc, todoke_mynumber_never_kept);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
