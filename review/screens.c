@@ -1441,9 +1441,14 @@ static void h_page(struct req *r)
             buf_addf(b, "</select><label class=\"small\"><input type=\"checkbox\" name=\"x_%lld\" "
                         "value=\"1\">空欄</label>", (long long)it->id);
         } else if (it) {
-            buf_addf(b, "<input name=\"v_%lld\" value=\"", (long long)it->id);
+            /* empty until the nurse decides: typing corrects, the box accepts what was read */
+            buf_addf(b, "<input name=\"v_%lld\" value=\"\" placeholder=\"", (long long)it->id);
             html_esc(b, it->suggested);
-            buf_addf(b, "\" autocomplete=\"off\"><label class=\"small\"><input type=\"checkbox\" "
+            buf_adds(b, "\" autocomplete=\"off\">");
+            if (it->suggested[0])
+                buf_addf(b, "<label class=\"small\"><input type=\"checkbox\" name=\"a_%lld\" "
+                            "value=\"1\">読取値で承認</label>", (long long)it->id);
+            buf_addf(b, "<label class=\"small\"><input type=\"checkbox\" "
                         "name=\"x_%lld\" value=\"1\">空欄</label>", (long long)it->id);
         }
         buf_adds(b, "</td></tr>");
@@ -1487,14 +1492,18 @@ static void h_page_post(struct req *r)
     }
     for (size_t k = 0; k < q.n; k++) {
         char name[40];
-        const char *v, *x;
+        const char *v, *x, *acc;
         snprintf(name, sizeof(name), "x_%lld", (long long)q.items[k].id);
         x = req_param(r, name);
+        snprintf(name, sizeof(name), "a_%lld", (long long)q.items[k].id);
+        acc = req_param(r, name);
         snprintf(name, sizeof(name), "v_%lld", (long long)q.items[k].id);
         v = req_param(r, name);
+        /* nothing decided (empty, unticked) stays open */
         if (x && strcmp(x, "1") == 0)
             apply_one(r, q.items[k].id, REVIEW_REJECT, NULL, &ok, &conflict, &bad);
-        else if (v && *v && strcmp(v, q.items[k].suggested) == 0)
+        else if ((acc && strcmp(acc, "1") == 0 && (v == NULL || *v == '\0')) ||
+                 (v && *v && strcmp(v, q.items[k].suggested) == 0))
             apply_one(r, q.items[k].id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad);
         else if (v && *v)
             apply_one(r, q.items[k].id, REVIEW_CORRECT, v, &ok, &conflict, &bad);

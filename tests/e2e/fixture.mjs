@@ -106,6 +106,12 @@ export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
   boshi(db, ['users', 'passwd', 'sato'], `${PASSWORD}\n`);
   boshi(db, ['users', 'add', '--name', '鈴木 一郎 (事務)', '--role', '事務', 'suzuki']);
   boshi(db, ['users', 'passwd', 'suzuki'], `${PASSWORD}\n`);
+  boshi(db, ['users', 'add', '--name', '田中 恵 (保健師)', '--role', '保健師', 'tanaka']);
+  boshi(db, ['users', 'passwd', 'tanaka'], `${PASSWORD}\n`);
+  /* the chief nurse may also see a 個人番号 (with a reason, logged) */
+  boshi(db, ['users', 'add', '--name', '山田 洋子 (保健師・係長)', '--role', '保健師', 'yamada']);
+  boshi(db, ['users', 'grant', 'yamada', 'mynumber.reveal']);
+  boshi(db, ['users', 'passwd', 'yamada'], `${PASSWORD}\n`);
   return { dir, db, month, batch, scans, truth };
 }
 

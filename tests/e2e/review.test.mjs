@@ -217,6 +217,67 @@ async function settle(id) {
   return { id, truth: t.kind === 'mynumber' ? `********${truth.slice(-4)}` : truth };
 }
 
+test('the page screen fixes several readings of one sheet in one place', async () => {
+  const pg = sql(`SELECT p.id, p.source FROM pages p JOIN review_items r ON r.page_id = p.id
+                  WHERE r.status = 'open' AND r.kind = 'field' AND p.form = 'nyuyoji_4m'
+                  GROUP BY p.id HAVING count(*) >= 4 ORDER BY p.id LIMIT 1`)[0];
+  assert.ok(pg, 'a checkup page with several open readings');
+  await page.goto(`${server.url}/page/${pg.id}`);
+  assert.equal(await screen(), 'page');
+  /* the page has more open readings than she will fix here */
+  const items = sql(`SELECT id, field FROM review_items WHERE page_id = ${pg.id} AND status = 'open' AND kind = 'field'`);
+  const want = new Map();
+  for (const it of items.slice(0, 3)) {
+    const truth = truthOf(pg.source, it.field);
+    const control = page.locator(`[name="v_${it.id}"]`);
+    if (truth.value === null) {
+      await page.locator(`[name="x_${it.id}"]`).check();
+    } else if (await control.evaluate((el) => el.tagName) === 'SELECT') {
+      await control.selectOption(truth.value);
+    } else {
+      await control.fill(truth.value);
+    }
+    want.set(it.id, truth.value);
+  }
+  await Promise.all([page.waitForNavigation(), page.locator('form.readings button[type=submit]').click()]);
+  for (const [id, v] of want) {
+    const row = sql(`SELECT status, value FROM review_items WHERE id = ${id}`)[0];
+    assert.notEqual(row.status, 'open', `item ${id} settled from the page`);
+    assert.ok(same(row.value, v), `item ${id}: stored ${row.value}, written ${v}`);
+  }
+  /* what she did not touch is still waiting for her, not accepted as read */
+  for (const it of items.slice(3))
+    assert.equal(sql(`SELECT status FROM review_items WHERE id = ${it.id}`)[0].status, 'open', `item ${it.id} untouched`);
+});
+
+test('two nurses on one item: the second is told, nothing of hers is stored', async () => {
+  const it = sql(`SELECT r.id, r.field, p.source FROM review_items r JOIN pages p ON p.id = r.page_id
+                  WHERE r.status = 'open' AND r.kind = 'field' AND p.form = 'nyuyoji_4m'
+                  AND r.field IN ('height', 'weight', 'head', 'chest') ORDER BY r.id`)
+    .find((x) => truthOf(x.source, x.field).value !== null);
+  const id = it.id, truth = truthOf(it.source, it.field).value;
+  const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
+  const p2 = await ctx2.newPage();
+  watch(p2);
+  await login(p2, server.url, 'tanaka', PASSWORD);
+  await page.goto(`${server.url}/item/${id}`);
+  await p2.goto(`${server.url}/item/${id}`);
+  await page.keyboard.type(truth);
+  await page.keyboard.press('Enter');
+  await waitPast(id, 'first nurse');
+  await p2.keyboard.type('99.9');
+  await p2.keyboard.press('Enter');
+  await p2.waitForFunction(() => document.querySelector('main')?.dataset.screen === 'conflict');
+  assert.match(await p2.locator('main').innerText(), /既に処理されています/);
+  const row = sql(`SELECT value, resolved_by FROM review_items WHERE id = ${id}`)[0];
+  assert.equal(row.resolved_by, 'sato');
+  assert.ok(same(row.value, truth), `the first nurse's ${truth} stands (${row.value})`);
+  /* her Enter on the conflict screen goes on to the next item */
+  await p2.keyboard.press('Enter');
+  await p2.waitForFunction(() => document.querySelector('main')?.dataset.screen === 'item');
+  await ctx2.close();
+});
+
 /* From the queue at url: Enter opens the first item, then each is settled with keys. */
 async function workQueue(url) {
   await page.goto(url);
@@ -307,6 +368,39 @@ test('the person screen asks the reason first; the access log names the nurse', 
   assert.match(audit, new RegExp(`sato.*web\\.person.*${person}|sato.*${person}.*web\\.person`));
   assert.match(audit, /sato.*review\.(resolve|accept|correct|reject)/);
   assert.match(boshi(store.db, ['audit', 'verify']), /OK|正常|改ざん.*ありません|検証/);
+});
+
+test('revealing a 個人番号 needs the permission and a reason, and is logged', async () => {
+  const person = sql(`SELECT subject FROM pages WHERE form = 'ninshin_todoke' AND page_no = 1 LIMIT 1`)[0].subject;
+  /* a nurse without the permission is not offered it, and is refused if she asks */
+  await page.goto(`${server.url}/person/${person}`);
+  await page.keyboard.press('1');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal(await page.locator('input[name=act][value=reveal]').count(), 0);
+  const csrf = await page.locator('input[name=csrf]').first().inputValue();
+  const r = await page.request.post(`${server.url}/person/${person}`, {
+    form: { csrf, act: 'reveal', reason: '確認' }, maxRedirects: 0,
+  });
+  assert.equal(r.status(), 403);
+  assert.doesNotMatch(await r.text(), /\d{12}/);
+  /* the chief nurse with the permission: a reason, then the number, logged */
+  const ctx3 = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
+  const p3 = await ctx3.newPage();
+  watch(p3);
+  await login(p3, server.url, 'yamada', PASSWORD);
+  await p3.goto(`${server.url}/person/${person}`);
+  await p3.keyboard.press('1');
+  await Promise.all([p3.waitForNavigation(), p3.keyboard.press('Enter')]);
+  assert.doesNotMatch(await p3.locator('main').innerText(), /\d{12}/);
+  await p3.locator('input[name=reason][placeholder]').fill('本人からの届出内容の確認');
+  await Promise.all([p3.waitForNavigation(), p3.locator('input[name=reason][placeholder]').press('Enter')]);
+  const shown = await p3.locator('main').innerText();
+  const real = readFileSync(join(store.dir, 'tennyu.csv'), 'utf8').split('\n').find((l) => l.startsWith(person)).split(',')[14];
+  assert.ok(shown.includes(real), 'the number is shown to her');
+  const audit = boshi(store.db, ['audit', 'list', '--user', 'yamada', '--limit', '100000']);
+  assert.match(audit, /mynumber\.reveal.*本人からの届出内容の確認|本人からの届出内容の確認.*mynumber\.reveal/);
+  assert.ok(!audit.includes(real), 'never in the access log');
+  await ctx3.close();
 });
 
 test('a POST without the CSRF token, or after logout, changes nothing', async () => {
