@@ -32,38 +32,6 @@ static int cmd_forms_list(struct cli_ctx *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-/*
- * Whether a form may be issued to this person: a voucher to a woman of
- * childbearing age, a checkup form to a child near that checkup's age, a
- * return slip to a young child.  Anything else is a typing mistake in a
- * 宛名番号, and the document would go to the wrong person.
- */
-static int fits(const char *form, const struct resident *r, struct ymd today, char *why, size_t n,
-                const char **who)
-{
-    static const struct { const char *form; int sex, min_months, max_months; const char *who; } rules[] = {
-        { "ninpu_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
-        { "nyuyoji_4m", 0, 2, 12, "生後2〜12か月の子" },
-        { "nyuyoji_1y6m", 0, 12, 30, "1歳〜2歳6か月の子" },
-        { "nyuyoji_3y", 0, 30, 60, "2歳6か月〜5歳の子" },
-        { "seimitsu_houkoku", 0, 0, 7 * 12, "7歳未満の子" },
-    };
-    int months = (today.y - r->birth.y) * 12 + (today.m - r->birth.m) - (today.d < r->birth.d);
-
-    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-        if (strcmp(rules[i].form, form) != 0)
-            continue;
-        if ((rules[i].sex && r->sex != rules[i].sex) || months < rules[i].min_months ||
-            months > rules[i].max_months) {
-            snprintf(why, n, "%d歳%dか月 %s", months / 12, months % 12, r->sex == 1 ? "男" : "女");
-            *who = rules[i].who;
-            return 0;
-        }
-        return 1;
-    }
-    return 1;
-}
-
 /* Pre-filled pages for one person; records each issued document. */
 static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_form *f,
                         int64_t run, const char *atena, const unsigned char key[32], int *docs,
@@ -84,7 +52,7 @@ static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_f
     }
     char why[64];
     const char *who = "";
-    if (!fits(f->id, &r, store_today(c->st), why, sizeof(why), &who)) {
+    if (!resident_fits_form(f->id, &r, store_today(c->st), why, sizeof(why), &who)) {
         rc = berr_set(e, BERR_INVALID, "宛名番号 %s (%s) に「%s」は発行できません (対象: %s)。"
                       "宛名番号を確かめてください", atena, why, f->title, who);
         goto cleanup;

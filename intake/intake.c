@@ -527,8 +527,9 @@ static int settle_notification(struct run *r, struct page_result *res, struct it
         if (rc == 1 && first.subject[0])
             snprintf(subject, 40, "%s", first.subject);
         else
-            item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1,
-                 "同じ届出の1ページ目 (発行番号 %s) が未取込または本人未確定", res->qr.issue);
+            item(it, "(本人)", "identity", RISK_IDENTITY_LATER, NULL, -1,
+                 "同じ届出の1ページ目 (発行番号 %s) の本人が未確定 (1ページ目で確定すると自動で確定します)",
+                 res->qr.issue);
         return 0;
     }
     memset(&q, 0, sizeof(q));

@@ -44,6 +44,7 @@ enum intake_risk {
     RISK_RESULT = 80,        /* 総合判定, 精密検査, 診断 */
     RISK_ISSUE = 90,         /* returned twice, moved out, unknown issue */
     RISK_IDENTITY = 100,
+    RISK_IDENTITY_LATER = 95,   /* a later page waiting for its first page's person */
 };
 
 struct field_result {

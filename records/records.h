@@ -195,6 +195,14 @@ struct resident {
     char mynumber_masked[13];/* "********1234" or "" */
 };
 void resident_release(struct resident *r);
+/*
+ * Whether a form is for this person: a 妊娠届出書 or voucher for a woman of
+ * childbearing age, a checkup form for a child near that checkup's age, a
+ * return slip for a young child.  Anything else is a mistyped 宛名番号.  0
+ * when not: why gets "3歳2か月 男", *who the form's people ("…の女性").
+ */
+int resident_fits_form(const char *form, const struct resident *r, struct ymd today, char *why,
+                       size_t n, const char **who);
 const char *resident_status_label(int status);  /* "住民" ... */
 const char *resident_idou_label(const char *code); /* "出生" ... or "" */
 

@@ -996,3 +996,30 @@ cleanup:
     sqlite3_finalize(s);
     return rc;
 }
+
+int resident_fits_form(const char *form, const struct resident *r, struct ymd today, char *why,
+                       size_t n, const char **who)
+{
+    static const struct { const char *form; int sex, min_months, max_months; const char *who; } rules[] = {
+        { "ninpu_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
+        { "ninshin_todoke", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
+        { "nyuyoji_4m", 0, 2, 12, "生後2〜12か月の子" },
+        { "nyuyoji_1y6m", 0, 12, 30, "1歳〜2歳6か月の子" },
+        { "nyuyoji_3y", 0, 30, 60, "2歳6か月〜5歳の子" },
+        { "seimitsu_houkoku", 0, 0, 7 * 12, "7歳未満の子" },
+    };
+    int months = (today.y - r->birth.y) * 12 + (today.m - r->birth.m) - (today.d < r->birth.d);
+
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        if (strcmp(rules[i].form, form) != 0)
+            continue;
+        if ((rules[i].sex && r->sex != rules[i].sex) || months < rules[i].min_months ||
+            months > rules[i].max_months) {
+            snprintf(why, n, "%d歳%dか月 %s", months / 12, months % 12, r->sex == 1 ? "男" : "女");
+            *who = rules[i].who;
+            return 0;
+        }
+        return 1;
+    }
+    return 1;
+}

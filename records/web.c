@@ -8,6 +8,7 @@
 #include "records/records-internal.h"
 #include "records/web.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,10 +86,29 @@ static int set_failures(struct store *st, int64_t uid, int failures, const char 
     return rc;
 }
 
+/* A hash of a random password, verified against for unknown names (made once). */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+    char pw[33];
+    unsigned char b[16];
+
+    randombytes_buf(b, sizeof(b));
+    sodium_bin2hex(pw, sizeof(pw), b, sizeof(b));
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = '\0';
+}
+
 int web_login(struct store *st, const char *login, const char *password, time_t now,
               struct actor *out, struct berr *e)
 {
-    static const char *const wrong = "利用者名またはパスワードが違います";
+    /* one message for an unknown name, a wrong password and a locked account:
+     * it never tells whether an account exists (the access log does, for admins) */
+    static const char *const wrong = "利用者名またはパスワードが違います。5回続けて間違えると15分間"
+                                     "ロックされ、その間は正しいパスワードでもログインできません";
     sqlite3_stmt *s = NULL;
     struct actor who;
     char now_iso[32], until[32], hash[crypto_pwhash_STRBYTES] = "", locked[32] = "";
@@ -116,6 +136,10 @@ int web_login(struct store *st, const char *login, const char *password, time_t 
     sqlite3_finalize(s);
     s = NULL;
     if (!found) {
+        /* as long as a wrong password takes, so the time does not tell either */
+        pthread_once(&dummy_once, dummy_make);
+        if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+            found = 0;          /* cannot happen: a random password nobody knows */
         rc = berr_set(e, BERR_DENIED, "%s", wrong);
         goto cleanup;
     }
@@ -124,9 +148,7 @@ int web_login(struct store *st, const char *login, const char *password, time_t 
     if (locked[0] && strcmp(locked, now_iso) > 0) {
         rc = audit_append(st, &who, "web.login_locked", NULL, "ロック中のログイン試行", e);
         if (rc == 0)
-            rc = berr_set(e, BERR_DENIED,
-                          "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
-                          "15分後にもう一度お試しください");
+            rc = berr_set(e, BERR_DENIED, "%s", wrong);
         goto cleanup;
     }
     if (hash[0] == '\0' ||

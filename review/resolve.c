@@ -68,7 +68,19 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
         rc = residents_get(st, a, value, "review.identity", &r, e);
         if (rc < 0)
             return rc;
+        {
+            /* a mistyped 宛名番号 names someone the form cannot be about */
+            char why[64];
+            const char *who = "";
+            const struct forms_form *ff = forms ? forms_registry_get(forms, pg->form, pg->version) : NULL;
+            if (!resident_fits_form(pg->form, &r, store_today(st), why, sizeof(why), &who))
+                rc = berr_set(e, BERR_INVALID, "宛名番号 %s は %s (%s) の方です。「%s」の対象 (%s) では"
+                              "ありません。宛名番号を確かめてください", value, r.name, why,
+                              ff ? ff->title : pg->form, who);
+        }
         resident_release(&r);
+        if (rc < 0)
+            return rc;
         snprintf(out, n, "%s", value);
         return 0;
     }
@@ -117,6 +129,18 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
             }
         }
     }
+    if (rc == 0 && fld->kind == FORMS_MULTI && v.present) {
+        /* "none of these" cannot go with the others (the form's exclusive rule) */
+        int idx = forms_field_index(f, fld->name);
+        struct forms_value *all = xcalloc(f->n_fields, sizeof(*all));
+        for (size_t i = 0; i < f->n_fields; i++)
+            forms_value_init(&all[i]);
+        all[idx] = v;
+        for (size_t k = 0; rc == 0 && k < f->n_rules; k++)
+            if (f->rules[k].type == FORMS_RULE_EXCLUSIVE && f->rules[k].fields[0] == (size_t)idx)
+                rc = forms_rule_check(f, k, all, e);
+        free(all);
+    }
     if (rc == 0) {
         snprintf(out, n, "%s", v.present ? v.text : "");
     } else if (fld->n_options > 0) {
@@ -162,11 +186,47 @@ static int identity_follow(struct store *st, const struct actor *a,
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * A 個人番号 typed for a page: when the page's person is known, the master's
+ * number (if it has one) must be the same; when not, the one resident with
+ * this number is written into found (else found stays "").
+ */
+static int mynumber_person(struct store *st, const struct actor *a, const struct page_row *pg,
+                           const char *mynumber, char *found, size_t n, struct berr *e)
+{
+    struct find_query q;
+    struct candidate *c = NULL;
+    size_t k = 0;
+    int rc;
+
+    memset(&q, 0, sizeof(q));
+    q.mynumber = mynumber;
+    q.limit = 2;
+    rc = residents_find(st, a, &q, &c, &k, e);
+    if (rc < 0)
+        return rc;
+    if (pg->subject[0] && pg->subject[0] != 'U') {
+        struct resident r;
+        rc = residents_get(st, a, pg->subject, "review.check", &r, e);
+        if (rc == 0) {
+            if (r.has_mynumber && (k == 0 || strcmp(c[0].r.atena, pg->subject) != 0))
+                rc = berr_set(e, BERR_INVALID, "この個人番号は本人 (宛名番号 %s) の住民記録の個人番号と"
+                              "一致しません。画像を確かめてください", pg->subject);
+            resident_release(&r);
+        }
+    } else if (!pg->subject[0] && k == 1 && c[0].score >= 100 && c[0].r.status == RS_RESIDENT) {
+        snprintf(found, n, "%s", c[0].r.atena);
+    }
+    candidates_free(c, k);
+    return rc;
+}
+
 int review_item_apply(struct store *st, const struct actor *a, const struct forms_registry *forms,
                       const struct review_item *x, enum review_action act, const char *value,
                       struct review_outcome *out, struct berr *e)
 {
     struct page_row pg;
+    char found[16] = "";
     int rc, txn = 0;
 
     memset(out, 0, sizeof(*out));
@@ -185,11 +245,18 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     }
     if (rc < 0)
         return rc;
-    if (out->value[0] && strcmp(x->kind, "field") == 0) {
-        /* a 個人番号 is checked (its check digit) but never stored: last four only */
+    if (strcmp(x->kind, "field") == 0) {
         const struct forms_form *f = forms ? forms_registry_get(forms, pg.form, pg.version) : NULL;
         const struct forms_field *fld = f ? forms_field_find(f, x->field) : NULL;
-        if (fld && fld->kind == FORMS_MYNUMBER) {
+        if (fld && fld->kind == FORMS_MYNUMBER && act == REVIEW_ACCEPT)
+            /* what was read is kept masked: there is nothing to look at but the image */
+            return berr_set(e, BERR_INVALID, "個人番号は画像を見て12桁を入力してください");
+        if (fld && fld->kind == FORMS_MYNUMBER && out->value[0]) {
+            /* the number must be hers, and can tell who she is */
+            rc = mynumber_person(st, a, &pg, out->value, found, sizeof(found), e);
+            if (rc < 0)
+                return rc;
+            /* checked (check digit, the master) but never stored: last four only */
             char m[13];
             mynumber_mask(out->value, m);
             snprintf(out->value, sizeof(out->value), "%s", m);
@@ -211,6 +278,20 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
         rc = intake_land_page(st, a, forms, out->page_id, e);
     if (rc == 0 && act != REVIEW_REJECT && strcmp(x->kind, "identity") == 0)
         rc = identity_follow(st, a, forms, &pg, out->value, e);
+    if (rc == 0 && found[0]) {
+        /* her 個人番号 names her: the page's open identity item is settled by it */
+        int64_t item, pid;
+        int done = 0;
+        rc = review_open_identity(st, pg.id, &item, e);
+        if (rc == 1)
+            rc = review_resolve(st, a, item, REVIEW_CORRECT, found, &done, &pid, e);
+        if (rc == 0 && done)
+            rc = intake_land_page(st, a, forms, pid, e);
+        if (rc == 0) {
+            rc = identity_follow(st, a, forms, &pg, found, e);
+            out->page_done = out->page_done || done;
+        }
+    }
     if (rc == 0) {
         txn = 0;
         rc = store_commit(st, e);

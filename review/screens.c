@@ -73,22 +73,39 @@ static const char *field_label(struct req *r, const char *form, const char *fiel
 /* The value as a nurse reads it: a choice's printed label, 有/無 for a box. */
 static void value_label(struct buf *b, const struct forms_field *fld, const char *v)
 {
-    const char *l = NULL;
+    struct ymd d;
 
     if (v == NULL || *v == '\0') {
         buf_adds(b, "<span class=\"none\">(なし)</span>");
         return;
     }
-    if (fld && (fld->kind == FORMS_CHOICE || fld->kind == FORMS_MULTI))
-        l = forms_option_label(fld, v);
-    if (fld && (fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE))
-        l = strcmp(v, "1") == 0 ? "あり (チェック)" : strcmp(v, "0") == 0 ? "なし" : NULL;
-    html_esc(b, v);
-    if (l && strcmp(l, v) != 0) {
-        buf_adds(b, " <span class=\"lbl\">");
-        html_esc(b, l);
-        buf_adds(b, "</span>");
+    /* as printed on the form: option labels, dates in 和暦; never the codes */
+    if (fld && (fld->kind == FORMS_CHOICE || fld->kind == FORMS_MULTI)) {
+        for (const char *p = v; *p;) {
+            size_t len = strcspn(p, ",");
+            char one[64];
+            const char *l;
+            snprintf(one, sizeof(one), "%.*s", (int)len, p);
+            l = forms_option_label(fld, one);
+            if (p != v)
+                buf_adds(b, "、");
+            html_esc(b, l ? l : one);
+            p += len + (p[len] == ',');
+        }
+        return;
     }
+    if (fld && (fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE) &&
+        (strcmp(v, "1") == 0 || strcmp(v, "0") == 0)) {
+        buf_adds(b, strcmp(v, "1") == 0 ? "あり" : "なし");
+        return;
+    }
+    if (fld && fld->kind == FORMS_DATE && strlen(v) == 10 && v[4] == '-' && jpdate_parse(v, &d) == 0) {
+        char w[40];
+        jpdate_format(d, w, sizeof(w));
+        html_esc(b, w);
+        return;
+    }
+    html_esc(b, v);
 }
 
 /*
@@ -470,8 +487,8 @@ static void date_param(struct req *r, const char *name, const char *label, struc
             while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
                 n--;
         }
-        buf_addf(msg, "%s取込日 (%s: %s) の日付が読めません「%.*s」。例: 2026-04-01 または 令和8年4月1日",
-                 msg->len ? "\n" : "", label, name, (int)n, v);
+        buf_addf(msg, "%s取込日 (%s) の日付が読めません「%.*s」。例: 2026-04-01 または 令和8年4月1日",
+                 msg->len ? "\n" : "", label, (int)n, v);
     }
 }
 
@@ -714,8 +731,13 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     if (c.birth && *c.birth && bf) {
         struct forms_value v;
         forms_value_init(&v);
-        if (forms_value_parse(bf, c.birth, &v, &e) == 0 && v.present)
+        if (forms_value_parse(bf, c.birth, &v, &e) == 0 && v.present) {
             q.birth = v.date;
+        } else if (req_param(r, "birth")) {
+            buf_adds(b, "<p class=\"msg\">検索の生年月日が読めません「");
+            html_esc(b, c.birth);
+            buf_adds(b, "」。例: H12.1.31 / 平成12年1月31日 / 2000-01-31</p>");
+        }
         forms_value_release(&v);
     }
     q.limit = 5;
@@ -787,7 +809,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
     page_begin(r, field_label(r, x->form, x->field), "item");
     if (done && *done) {
-        buf_adds(b, "<p class=\"flash\">確認待ち ");
+        buf_adds(b, "<p class=\"flash\">番号 ");
         html_esc(b, done);
         buf_adds(b, " を登録しました。");
         if (req_param(r, "landed"))
@@ -820,7 +842,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "</p>");
     }
     buf_adds(b, "<p class=\"reason\"><b>理由</b> ");
-    html_esc(b, strcmp(x->kind, "identity") == 0 ? "本人を確定できません" : x->reason);
+    html_esc(b, x->reason);
     buf_adds(b, "</p><p class=\"reading\"><b>読取値</b> ");
     value_label(b, fld, x->suggested);
     if (fld && fld->unit) {
@@ -830,14 +852,15 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     buf_adds(b, "</p>");
     if (!open) {
         buf_adds(b, "<p class=\"msg\">この項目は既に処理されています (");
-        html_esc(b, x->status);
+        html_esc(b, strcmp(x->status, "accepted") == 0 ? "承認" : strcmp(x->status, "corrected") == 0 ? "訂正"
+                                                                                                : "空欄・却下");
         buf_adds(b, ": ");
-        html_esc(b, x->value);
+        value_label(b, fld, x->value);
         buf_addf(b, ")。</p><p><a class=\"button primary\" id=\"next\" href=\"/item/next?after=%lld&amp;risk=%d%s\">"
                     "次の項目へ <kbd>Enter</kbd></a></p>",
                  (long long)x->r.id, x->r.risk, sc.s);
     } else {
-        buf_addf(b, "<form id=\"resolve\" method=\"post\" action=\"/item/%lld", (long long)x->r.id);
+        buf_addf(b, "<form id=\"resolve\" tabindex=\"-1\" method=\"post\" action=\"/item/%lld", (long long)x->r.id);
         scope_attr(r, '?', b);
         buf_adds(b, "\">");
         html_csrf(r);
@@ -868,30 +891,40 @@ static void item_render(struct req *r, const struct review_item *x, const char *
                 buf_adds(b, "<label class=\"optm\"><input type=\"checkbox\" name=\"m\" value=\"");
                 html_esc(b, fld->options[i].value);
                 buf_adds(b, "\"");
-                if (i < 9)
-                    buf_addf(b, " data-key=\"%zu\"", i + 1);
+                if (i < 10)     /* 1…9, then 0 for a tenth */
+                    buf_addf(b, " data-key=\"%zu\"", (i + 1) % 10);
                 if (list_has(x->suggested, fld->options[i].value))
                     buf_adds(b, " checked");
                 buf_adds(b, ">");
-                if (i < 9)
-                    buf_addf(b, "<kbd>%zu</kbd> ", i + 1);
+                if (i < 10)
+                    buf_addf(b, "<kbd>%zu</kbd> ", (i + 1) % 10);
                 html_esc(b, fld->options[i].label);
                 buf_adds(b, "</label>");
             }
             buf_adds(b, "</div><p class=\"hint\">数字キーで印を付け外しし、Enter で登録します"
                         " (どれにも印がなければ空欄として確定)。</p>");
         } else {
+            int mn = fld && fld->kind == FORMS_MYNUMBER;
             buf_adds(b, strcmp(x->kind, "identity") == 0
                             ? "<label class=\"value\">宛名番号 (候補にないときは入力)"
-                            : "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)");
-            buf_adds(b, "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus placeholder=\"");
-            html_esc(b, x->suggested);
+                        : mn ? "<label class=\"value\">個人番号 (画像を見て12桁を入力。読取値は保存していません)"
+                             : "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)");
+            buf_adds(b, "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus");
+            if (mn)
+                buf_adds(b, " inputmode=\"numeric\"");
+            buf_adds(b, " placeholder=\"");
+            html_esc(b, mn ? "" : x->suggested);
+            buf_adds(b, "\" value=\"");
+            /* after a refused value she sees what she typed */
+            if (error && req_param(r, "value") && !req_param(r, "multi"))
+                html_esc(b, req_param(r, "value"));
             buf_adds(b, "\"></label>");
             if (fld && fld->kind == FORMS_DATE)
-                buf_adds(b, "<p class=\"hint\">例: R8.12.9 / 令和8年12月9日 / 2026-12-09</p>");
+                buf_adds(b, "<p class=\"hint\">例: R8.4.1 / 令和8年4月1日 / 2026-04-01</p>");
         }
         buf_adds(b, "<div class=\"actions\">");
-        if (x->suggested[0] || strcmp(x->kind, "rule") == 0 || strcmp(x->kind, "issue") == 0)
+        if ((x->suggested[0] && !(fld && fld->kind == FORMS_MYNUMBER)) || strcmp(x->kind, "rule") == 0 ||
+            strcmp(x->kind, "issue") == 0)
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">登録 <kbd>Enter</kbd></button>");
         else if (!choice)
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">入力した値で登録 <kbd>Enter</kbd></button>");
@@ -1047,7 +1080,13 @@ static void h_item_post(struct req *r)
                 buf_adds(&multi, r->form[i].v);
             }
         value = multi.len > 0 ? multi.s : "";
-        act = multi.len > 0 ? decide(&x, req_param(r, "act"), value) : REVIEW_REJECT;
+        act = decide(&x, req_param(r, "act"), value);
+        if (multi.len == 0 && act != REVIEW_REJECT) {
+            /* a habitual Enter must not settle "none": blank is F8 */
+            r->status = 422;
+            item_render(r, &x, "どれにも印がありません。選ぶ番号のキーを押すか、空欄なら F8 を押してください。");
+            goto cleanup;
+        }
     } else {
         act = decide(&x, req_param(r, "act"), value);
     }
@@ -1064,13 +1103,33 @@ static void h_item_post(struct req *r)
         goto cleanup;
     }
     if (e.code == BERR_CONFLICT) {
+        struct review_item now;
+        struct berr e2;
         r->status = 409;
         page_begin(r, "処理済みです", "conflict");
         buf_addf(&r->body, "<section class=\"conflict\"><h1>この項目は既に処理されています</h1>"
-                           "<p>確認待ち %lld は、ほかの方が先に処理しました。あなたの入力は登録していません"
-                           " (先の処理が有効です)。</p><p><a class=\"button primary\" id=\"next\" "
+                           "<p>番号 %lld は、ほかの方が先に処理しました。あなたの入力は登録していません"
+                           " (先の処理が有効です)。</p>", (long long)id);
+        /* what stands now, so that a disagreement is seen */
+        if (review_item_get(r->st, &r->actor, id, &now, &e2) == 0) {
+            struct page_row pg;
+            const struct forms_field *fld = page_get(r->st, now.r.page_id, &pg, &e2) == 0
+                                                ? field_def(r, pg.form, pg.version, now.field) : NULL;
+            buf_adds(&r->body, "<p class=\"reading\"><b>登録されている値</b> ");
+            if (strcmp(now.status, "rejected") == 0)
+                buf_adds(&r->body, "空欄・却下");
+            else
+                value_label(&r->body, fld, now.value);
+            if (value && *value) {
+                buf_adds(&r->body, " <span class=\"small\">(あなたの入力: ");
+                html_esc(&r->body, value);
+                buf_adds(&r->body, ")</span>");
+            }
+            buf_adds(&r->body, "</p>");
+        }
+        buf_addf(&r->body, "<p><a class=\"button primary\" id=\"next\" "
                            "href=\"/item/next?after=%lld&amp;risk=%d",
-                 (long long)id, (long long)id, x.r.risk);
+                 (long long)id, x.r.risk);
         scope_attr(r, '&', &r->body);
         buf_adds(&r->body, "\">次の項目へ <kbd>Enter</kbd></a></p></section>");
         page_end(r);
