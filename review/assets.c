@@ -73,6 +73,7 @@ const char review_css[] =
     ".cell img{display:block;width:100%;height:110px;object-fit:contain;background:#fff}\n"
     ".cell select,.cell input{width:100%;margin-top:.3em}\n"
     ".cell.s-accept{border:3px solid var(--ok)}.cell.s-reject{border:3px solid #888;opacity:.75}\n"
+    ".cell.s-bad{border:3px solid #c62828}.cell .msg{font-size:.85em;margin:.3em 0}\n"
     ".cell.s-v{border:3px solid var(--acc)}\n"
     ".why{font-size:.8em;color:var(--mute)}.small{font-size:.8em}\n"
     ".pagewrap{display:grid;grid-template-columns:minmax(300px,1fr) minmax(420px,1.2fr);gap:1.2em}\n"

@@ -166,6 +166,13 @@ struct qlist {
     struct ymd from, to;          /* the day taken in: in the query, not here */
 };
 
+/* One sheet's refusal in a batch of decisions (grid, page): which and why. */
+struct refusal {
+    int64_t id;
+    char msg[300];
+};
+#define REFUSALS_MAX 64
+
 static void tally_add(struct tally *t, int *n, const char *key)
 {
     for (int i = 0; i < *n; i++) {
@@ -1199,7 +1206,8 @@ static void field_groups(struct req *r, struct qlist *q)
 
 #define GRID_MAX 60
 
-static void h_field(struct req *r)
+/* The by-question grid; after a POST (nok >= 0) with the refused sheets in why. */
+static void field_grid(struct req *r, const struct refusal *why, int nwhy, int nok, int nconflict)
 {
     struct qlist q;
     struct berr e;
@@ -1207,7 +1215,17 @@ static void h_field(struct req *r)
     const struct forms_field *fld;
     const char *ok = req_param(r, "ok"), *conflict = req_param(r, "conflict"),
                *err = req_param(r, "err");
+    char okb[16], cb[16], eb[16];
     int shown = 0;
+
+    if (nok >= 0) {
+        snprintf(okb, sizeof(okb), "%d", nok);
+        snprintf(cb, sizeof(cb), "%d", nconflict);
+        snprintf(eb, sizeof(eb), "%d", nwhy);
+        ok = okb;
+        conflict = cb;
+        err = eb;
+    }
 
     memset(&q, 0, sizeof(q));
     q.form = req_param(r, "form");
@@ -1239,7 +1257,8 @@ static void h_field(struct req *r)
         if (conflict && strcmp(conflict, "0") != 0)
             html_escf(b, " %s 件はほかの方が先に処理していました。", conflict);
         if (err && strcmp(err, "0") != 0)
-            html_escf(b, " %s 件は値が正しくないため登録していません。", err);
+            html_escf(b, " %s 件は値が正しくないため登録していません%s。", err,
+                      nwhy ? " (赤枠の用紙: 理由を書いています)" : "");
         buf_adds(b, "</p>");
     }
     if (q.n == 0) {
@@ -1266,7 +1285,12 @@ static void h_field(struct req *r)
         if (review_item_get(r->st, &r->actor, q.items[i].id, &x, &e) < 0)
             continue;
         shown++;
-        buf_addf(b, "<div class=\"cell\" tabindex=\"0\" data-id=\"%lld\">", (long long)x.r.id);
+        const char *refused = NULL;
+        for (int k = 0; k < nwhy; k++)
+            if (why[k].id == x.r.id)
+                refused = why[k].msg;
+        buf_addf(b, "<div class=\"cell%s\" tabindex=\"0\" data-id=\"%lld\">", refused ? " s-bad" : "",
+                 (long long)x.r.id);
         if (x.r.reading_id > 0)
             buf_addf(b, "<img src=\"/img/crop/%lld\" alt=\"切り出し\">", (long long)x.r.reading_id);
         buf_adds(b, "<div class=\"sug\">読取: ");
@@ -1288,9 +1312,20 @@ static void h_field(struct req *r)
             buf_adds(b, "<option value=\"v:1\">1: あり</option><option value=\"v:0\">0: なし</option>");
         }
         buf_adds(b, "<option value=\"reject\">空欄</option></select>");
-        if (fld && fld->kind != FORMS_CHOICE && fld->kind != FORMS_CHECK && fld->kind != FORMS_PRESENCE)
-            buf_addf(b, "<input name=\"c_%lld\" placeholder=\"訂正値\" autocomplete=\"off\">",
+        if (fld && fld->kind != FORMS_CHOICE && fld->kind != FORMS_CHECK && fld->kind != FORMS_PRESENCE) {
+            char cname[40];
+            snprintf(cname, sizeof(cname), "c_%lld", (long long)x.r.id);
+            buf_addf(b, "<input name=\"c_%lld\" placeholder=\"訂正値\" autocomplete=\"off\" value=\"",
                      (long long)x.r.id);
+            if (refused)
+                html_esc(b, nz(req_param(r, cname)));
+            buf_adds(b, "\">");
+        }
+        if (refused) {
+            buf_adds(b, "<p class=\"msg\" role=\"alert\">");
+            html_esc(b, refused);
+            buf_adds(b, "</p>");
+        }
         buf_addf(b, "<a href=\"/item/%lld\" class=\"small\">詳しく</a></div>", (long long)x.r.id);
     }
     buf_adds(b, "</div><div class=\"actions\"><button type=\"button\" id=\"all-accept\">残りをすべて承認に"
@@ -1302,31 +1337,44 @@ cleanup:
 
 /* Applies one decision of a grid or a page form; counts the outcome. */
 static void apply_one(struct req *r, int64_t id, enum review_action act, const char *value,
-                      int *ok, int *conflict, int *bad)
+                      int *ok, int *conflict, int *bad, struct refusal *why)
 {
     struct review_item x;
     struct review_outcome out;
     struct berr e;
 
-    if (review_item_get(r->st, &r->actor, id, &x, &e) < 0) {
-        (*bad)++;
-        return;
-    }
+    berr_clear(&e);
+    if (review_item_get(r->st, &r->actor, id, &x, &e) < 0)
+        goto refused;
     if (strcmp(x.status, "open") != 0) {
         (*conflict)++;
         return;
     }
-    if (review_item_apply(r->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0)
+    if (review_item_apply(r->st, &r->actor, r->srv->forms, &x, act, value, &out, &e) == 0) {
         (*ok)++;
-    else if (e.code == BERR_CONFLICT)
+        return;
+    }
+    if (e.code == BERR_CONFLICT) {
         (*conflict)++;
-    else
-        (*bad)++;
+        return;
+    }
+refused:
+    if (why != NULL && *bad < REFUSALS_MAX) {
+        why[*bad].id = id;
+        snprintf(why[*bad].msg, sizeof(why[*bad].msg), "%.299s", e.msg);
+    }
+    (*bad)++;
+}
+
+static void h_field(struct req *r)
+{
+    field_grid(r, NULL, 0, -1, 0);
 }
 
 static void h_field_post(struct req *r)
 {
     struct buf loc;
+    struct refusal why[REFUSALS_MAX];
     int ok = 0, conflict = 0, bad = 0;
 
     for (size_t i = 0; i < r->nform; i++) {
@@ -1338,13 +1386,19 @@ static void h_field_post(struct req *r)
         snprintf(cname, sizeof(cname), "c_%lld", (long long)id);
         const char *typed = req_param(r, cname);
         if (typed && *typed)
-            apply_one(r, id, REVIEW_CORRECT, typed, &ok, &conflict, &bad);
+            apply_one(r, id, REVIEW_CORRECT, typed, &ok, &conflict, &bad, why);
         else if (strcmp(v, "accept") == 0)
-            apply_one(r, id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad);
+            apply_one(r, id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad, why);
         else if (strcmp(v, "reject") == 0)
-            apply_one(r, id, REVIEW_REJECT, NULL, &ok, &conflict, &bad);
+            apply_one(r, id, REVIEW_REJECT, NULL, &ok, &conflict, &bad, why);
         else if (strncmp(v, "v:", 2) == 0)
-            apply_one(r, id, REVIEW_CORRECT, v + 2, &ok, &conflict, &bad);
+            apply_one(r, id, REVIEW_CORRECT, v + 2, &ok, &conflict, &bad, why);
+    }
+    if (bad > 0) {
+        /* the grid again, each refused sheet marked with why, what she typed kept */
+        r->status = 422;
+        field_grid(r, why, bad < REFUSALS_MAX ? bad : REFUSALS_MAX, ok, conflict);
+        return;
     }
     buf_init(&loc);
     buf_adds(&loc, "/field?form=");
@@ -1560,12 +1614,12 @@ static void h_page_post(struct req *r)
         v = req_param(r, name);
         /* nothing decided (empty, unticked) stays open */
         if (x && strcmp(x, "1") == 0)
-            apply_one(r, q.items[k].id, REVIEW_REJECT, NULL, &ok, &conflict, &bad);
+            apply_one(r, q.items[k].id, REVIEW_REJECT, NULL, &ok, &conflict, &bad, NULL);
         else if ((acc && strcmp(acc, "1") == 0 && (v == NULL || *v == '\0')) ||
                  (v && *v && strcmp(v, q.items[k].suggested) == 0))
-            apply_one(r, q.items[k].id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad);
+            apply_one(r, q.items[k].id, REVIEW_ACCEPT, NULL, &ok, &conflict, &bad, NULL);
         else if (v && *v)
-            apply_one(r, q.items[k].id, REVIEW_CORRECT, v, &ok, &conflict, &bad);
+            apply_one(r, q.items[k].id, REVIEW_CORRECT, v, &ok, &conflict, &bad, NULL);
     }
     req_redirect(r, "/page/%lld?ok=%d&conflict=%d&err=%d", (long long)id, ok, conflict, bad);
 cleanup:

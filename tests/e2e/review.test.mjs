@@ -151,6 +151,25 @@ test('by question: one field across the sheets settled with a few keys', async (
   }
 });
 
+test('by question: a wrong value is refused on its own sheet, with why, and kept', async () => {
+  const g = sql(`SELECT r.field FROM review_items r JOIN pages p ON p.id = r.page_id WHERE r.status = 'open'
+                 AND r.kind = 'field' AND p.form = 'nyuyoji_4m' AND r.field IN ('height', 'weight', 'head', 'chest', 'epds')
+                 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)[0];
+  await page.goto(`${server.url}/field?form=nyuyoji_4m&field=${g.field}`);
+  const first = page.locator('.cell').first();
+  const id = Number(await first.getAttribute('data-id'));
+  await expect_focused(first);
+  await page.keyboard.type('abc');
+  await page.keyboard.press('Enter');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Control+Enter')]);
+  const bad = page.locator('.cell.s-bad');
+  assert.equal(await bad.count(), 1);
+  assert.equal(Number(await bad.getAttribute('data-id')), id);
+  assert.equal(await bad.locator('input').inputValue(), 'abc');
+  assert.ok((await bad.locator('.msg').innerText()).length > 0, 'the sheet says why');
+  assert.equal(sql(`SELECT status FROM review_items WHERE id = ${id}`)[0].status, 'open');
+});
+
 async function expect_focused(locator) {
   await page.waitForFunction((el) => document.activeElement === el, await locator.elementHandle());
 }
