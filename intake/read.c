@@ -492,6 +492,12 @@ static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_re
             extend(r->box, &lb);
         }
     }
+    if (rc == 0 && f->unit && r->box[2] > 0) {
+        /* and the printed unit after the boxes (cm, kg) */
+        struct forms_box ub = { r->box[0] + r->box[2], r->box[1], 8.0, r->box[3] };
+        if (ub.x + ub.w <= 200.0)
+            extend(r->box, &ub);
+    }
     if (rc == 0 && r->box[2] > 0) {
         struct forms_box fb = { r->box[0], r->box[1], r->box[2], r->box[3] };
         struct ocr_box b = obox(&fb, 0);

@@ -106,7 +106,7 @@ const char review_js[] =
     "      var nm=tmp.querySelector('#main');if(!nm){location.href=url;return;}\n"
     "      m.replaceWith(nm);\n"
     /* the address bar shows the screen's own URL, without the fetch's markers */
-    "      var u=new URL(r.url);['frag','x','done','landed'].forEach(function(k){u.searchParams.delete(k);});\n"
+    "      var u=new URL(r.url);['frag','x','done','landed','left','wrapped'].forEach(function(k){u.searchParams.delete(k);});\n"
     "      var clean=u.pathname+u.search;\n"
     "      history.pushState(null,'',clean);document.title=(nm.dataset.title||'')+' - boshi 読取確認';\n"
     "      init();\n"

@@ -815,6 +815,8 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     choice = fld && strcmp(x->kind, "field") == 0 &&
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
     page_begin(r, field_label(r, x->form, x->field), "item");
+    if (req_param(r, "wrapped"))
+        buf_adds(b, "<p class=\"flash\">最後まで進んだので、飛ばした項目の先頭に戻りました。</p>");
     if (done && *done) {
         buf_adds(b, "<p class=\"flash\">番号 ");
         html_esc(b, done);
@@ -840,7 +842,10 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     html_esc(b, form_title(r, x->form));
     buf_addf(b, " ・%dページ目 ・バッチ ", pg.page_no);
     html_esc(b, x->batch);
-    buf_addf(b, " ・番号 %lld ・重要度 %d</p><h1>", (long long)x->r.id, x->r.risk);
+    buf_addf(b, " ・番号 %lld ・重要度 %d", (long long)x->r.id, x->r.risk);
+    if (req_param(r, "left"))
+        buf_addf(b, " ・残り %d 件", atoi(req_param(r, "left")));
+    buf_adds(b, "</p><h1>");
     html_esc(b, field_label(r, x->form, x->field));
     buf_adds(b, "</h1>");
     if (fld && fld->question && strcmp(fld->question, fld->label) != 0) {
@@ -995,10 +1000,14 @@ static void item_next(struct req *r)
     for (size_t i = 0; i < q.n && next == NULL; i++)
         if (q.items[i].risk < risk || (q.items[i].risk == risk && q.items[i].id > after))
             next = &q.items[i];
+    int wrapped = 0;
     for (size_t i = 0; i < q.n && next == NULL; i++)
-        if (q.items[i].id != after)
+        if (q.items[i].id != after) {
             next = &q.items[i];
+            wrapped = after > 0;        /* past the last: round again from the top */
+        }
     buf_init(&extra);
+    buf_addf(&extra, "&left=%zu%s", q.n, wrapped ? "&wrapped=1" : "");
     {
         struct buf sq;
         buf_init(&sq);
@@ -1917,9 +1926,9 @@ static void h_person(struct req *r)
     if (!res.has_mynumber) {
         buf_adds(b, "(登録なし)");
     } else if (shown[0]) {
-        buf_adds(b, "<span class=\"revealed\">");
-        html_esc(b, shown);
-        buf_adds(b, "</span> (表示を記録しました)");
+        /* 4-4-4, as the card prints it, so it can be read aloud and compared */
+        buf_addf(b, "<span class=\"revealed\">%.4s %.4s %.4s</span> (表示を記録しました)", shown,
+                 shown + 4, shown + 8);
     } else {
         html_esc(b, res.mynumber_masked);
         if (actor_can(&r->actor, PERM_MYNUMBER_REVEAL)) {
