@@ -12,7 +12,18 @@
  *               -> POST: same-origin check and CSRF token (403)
  *               -> the route's permission (403)
  *               -> handler; security headers on every answer.
- * Handlers run one at a time under srv->lock (one store connection).
+ *
+ * Requests run in parallel, one per thread of the daemon's pool (--threads,
+ * 4 by default).  Each checks out a store connection of its own (one per
+ * pool thread, opened at start: SQLite in WAL mode, so readers never wait,
+ * and a 10 s busy timeout for writers; every path that writes takes the
+ * write lock before it reads, BEGIN IMMEDIATE, so a nurse waits for an
+ * intake commit instead of seeing "database is locked").  Three short
+ * mutexes, never nested and never held across store I/O or rendering:
+ * pool_lock (the idle connections), sess_lock (the session table: a
+ * handler works on a copy of its session) and cache_lock (page images: a
+ * page is rendered outside the lock; a second request for the same image
+ * waits for the first one's rather than rendering it again).
  * Sessions live in memory: a restart logs everyone out.
  * Not for: the screens (screens.c).  Logs nothing.
  */
@@ -134,6 +145,9 @@ void req_set_cookie(struct req *r, const char *fmt, ...)
     va_end(ap);
 }
 
+/* ---- sessions: the table under sess_lock, a copy in the request ------------ */
+
+/* The slot of token, or NULL.  Under sess_lock. */
 static struct session *session_find(struct review_server *s, const char *token)
 {
     if (token == NULL || strlen(token) != 64)
@@ -149,11 +163,60 @@ static void session_drop(struct session *x)
     sodium_memzero(x, sizeof(*x));
 }
 
+/*
+ * Copies the session of token into *out (1), or says there is none (0).  A
+ * session idle too long is dropped here and *timed_out set.
+ */
+static int session_lookup(struct review_server *s, const char *token, struct session *out,
+                          int *timed_out)
+{
+    struct session *x;
+    int found = 0;
+
+    *timed_out = 0;
+    pthread_mutex_lock(&s->sess_lock);
+    x = session_find(s, token);
+    if (x != NULL && review_now() - x->last_seen > REVIEW_IDLE_SECONDS) {
+        session_drop(x);
+        *timed_out = 1;
+    } else if (x != NULL) {
+        *out = *x;
+        found = 1;
+    }
+    pthread_mutex_unlock(&s->sess_lock);
+    return found;
+}
+
+/* Marks the session of token active now (if it is still there). */
+static void session_touch(struct review_server *s, const char *token)
+{
+    struct session *x;
+
+    pthread_mutex_lock(&s->sess_lock);
+    x = session_find(s, token);
+    if (x != NULL)
+        x->last_seen = review_now();
+    pthread_mutex_unlock(&s->sess_lock);
+}
+
+/* Ends the session of token (if it is still there). */
+static void session_end(struct review_server *s, const char *token)
+{
+    struct session *x;
+
+    pthread_mutex_lock(&s->sess_lock);
+    x = session_find(s, token);
+    if (x != NULL)
+        session_drop(x);
+    pthread_mutex_unlock(&s->sess_lock);
+}
+
 void req_session_start(struct req *r, const struct actor *a)
 {
     struct review_server *s = r->srv;
     struct session *x = NULL;
 
+    pthread_mutex_lock(&s->sess_lock);
     for (int i = 0; i < REVIEW_MAX_SESSIONS && x == NULL; i++)
         if (!s->sessions[i].used)
             x = &s->sessions[i];
@@ -169,53 +232,130 @@ void req_session_start(struct req *r, const struct actor *a)
     review_random_token(x->csrf);
     snprintf(x->login, sizeof(x->login), "%s", a->login);
     x->last_seen = review_now();
-    r->sess = x;
+    r->sess_copy = *x;
+    pthread_mutex_unlock(&s->sess_lock);
+    r->sess = &r->sess_copy;
     r->actor = *a;
-    req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", x->token,
+    req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", r->sess->token,
                    s->tls ? "; Secure" : "");
 }
 
 void req_session_end(struct req *r)
 {
     if (r->sess)
-        session_drop(r->sess);
+        session_end(r->srv, r->sess->token);
     r->sess = NULL;
+    sodium_memzero(&r->sess_copy, sizeof(r->sess_copy));
     req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
                    r->srv->tls ? "; Secure" : "");
 }
 
-int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, const void **png,
+/* ---- page images: a small cache under cache_lock, rendering outside it ---- */
+
+/* The slot holding (or rendering) this image, or NULL.  Under cache_lock. */
+static struct png_cache_entry *cache_find(struct review_server *s, int64_t page_id,
+                                          int64_t reading_id)
+{
+    for (int i = 0; i < REVIEW_PNG_CACHE; i++) {
+        struct png_cache_entry *c = &s->cache[i];
+        if (c->page_id == page_id && c->reading_id == reading_id && (c->png || c->rendering))
+            return c;
+    }
+    return NULL;
+}
+
+/* The slot to reuse: empty, else the least recently used; never one being rendered. */
+static struct png_cache_entry *cache_victim(struct review_server *s)
+{
+    struct png_cache_entry *v = NULL;
+
+    for (int i = 0; i < REVIEW_PNG_CACHE; i++) {
+        struct png_cache_entry *c = &s->cache[i];
+        if (c->rendering)
+            continue;
+        if (c->png == NULL)
+            return c;
+        if (v == NULL || c->used < v->used)
+            v = c;
+    }
+    return v;
+}
+
+int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, void **png,
                  size_t *len, struct berr *e)
 {
     struct review_server *s = r->srv;
-    struct png_cache_entry *slot = &s->cache[0];
+    struct png_cache_entry *c, *slot;
     void *p = NULL;
     size_t n = 0;
     int rc;
 
-    for (int i = 0; i < REVIEW_PNG_CACHE; i++) {
-        struct png_cache_entry *c = &s->cache[i];
-        if (c->png && c->page_id == pg->id && c->reading_id == reading_id) {
-            c->used = ++s->cache_tick;
-            *png = c->png;
-            *len = c->len;
-            return 0;
-        }
-        if (c->used < slot->used)
-            slot = c;
+    *png = NULL;
+    *len = 0;
+    pthread_mutex_lock(&s->cache_lock);
+    while ((c = cache_find(s, pg->id, reading_id)) != NULL && c->rendering)
+        pthread_cond_wait(&s->cache_done, &s->cache_lock);
+    if (c != NULL) {
+        c->used = ++s->cache_tick;
+        *png = xmalloc(c->len);
+        memcpy(*png, c->png, c->len);
+        *len = c->len;
+        pthread_mutex_unlock(&s->cache_lock);
+        return 0;
     }
-    rc = intake_page_png(s->store_path, s->forms, pg, reading_id, s->st, &p, &n, e);
+    slot = cache_victim(s);     /* NULL when every slot is being rendered: not cached */
+    if (slot != NULL) {
+        free(slot->png);
+        memset(slot, 0, sizeof(*slot));
+        slot->page_id = pg->id;
+        slot->reading_id = reading_id;
+        slot->rendering = 1;
+    }
+    pthread_mutex_unlock(&s->cache_lock);
+    /* loads and registers the original scan again: 100 ms and more, with no lock held */
+    rc = intake_page_png(s->store_path, s->forms, pg, reading_id, r->st, &p, &n, e);
+    if (slot != NULL) {
+        pthread_mutex_lock(&s->cache_lock);
+        if (rc == 0) {
+            slot->png = xmalloc(n);
+            memcpy(slot->png, p, n);
+            slot->len = n;
+            slot->used = ++s->cache_tick;
+        } else {
+            slot->page_id = 0;              /* failed: the slot is free again */
+            slot->reading_id = 0;
+        }
+        slot->rendering = 0;
+        pthread_cond_broadcast(&s->cache_done);
+        pthread_mutex_unlock(&s->cache_lock);
+    }
     if (rc < 0)
         return rc;
-    free(slot->png);
-    slot->png = p;
-    slot->len = n;
-    slot->page_id = pg->id;
-    slot->reading_id = reading_id;
-    slot->used = ++s->cache_tick;
     *png = p;
     *len = n;
     return 0;
+}
+
+/* ---- store connections: one per pool thread, checked out per request ------ */
+
+static struct store *conn_checkout(struct review_server *s)
+{
+    struct store *st;
+
+    pthread_mutex_lock(&s->pool_lock);
+    while (s->nidle == 0)       /* not with one connection per pool thread; just in case */
+        pthread_cond_wait(&s->pool_idle, &s->pool_lock);
+    st = s->idle[--s->nidle];
+    pthread_mutex_unlock(&s->pool_lock);
+    return st;
+}
+
+static void conn_checkin(struct review_server *s, struct store *st)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    s->idle[s->nidle++] = st;
+    pthread_cond_signal(&s->pool_idle);
+    pthread_mutex_unlock(&s->pool_lock);
 }
 
 /* ---- answering ------------------------------------------------------------ */
@@ -323,16 +463,11 @@ static void dispatch(struct req *r)
     r->rest = r->path + strlen(rt->path);
     /* the session, checked against the store every time */
     sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "boshi_sid");
-    r->sess = session_find(s, sid);
-    if (r->sess != NULL && review_now() - r->sess->last_seen > REVIEW_IDLE_SECONDS) {
-        session_drop(r->sess);
-        r->sess = NULL;
-        timed_out = 1;
-    }
+    r->sess = session_lookup(s, sid, &r->sess_copy, &timed_out) ? &r->sess_copy : NULL;
     if (r->sess != NULL) {
         berr_clear(&e);
         if (actor_for_login(r->st, r->sess->login, &r->actor, &e) < 0) {
-            session_drop(r->sess);
+            session_end(s, r->sess->token);
             r->sess = NULL;
             req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
             if (!(rt->flags & ROUTE_PUBLIC)) {
@@ -340,7 +475,7 @@ static void dispatch(struct req *r)
                 return;
             }
         } else {
-            r->sess->last_seen = review_now();
+            session_touch(s, r->sess->token);
         }
     }
     if (r->sess == NULL && !(rt->flags & ROUTE_PUBLIC)) {
@@ -401,7 +536,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     }
     memset(&r, 0, sizeof(r));
     r.srv = s;
-    r.st = s->st;
     r.conn = connection;
     r.method = method;
     r.path = url;
@@ -412,13 +546,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         const char *f = req_param(&r, "frag");
         r.frag = f != NULL && strcmp(f, "1") == 0;
     }
-    pthread_mutex_lock(&s->lock);
+    r.st = conn_checkout(s);
     if (c->bad)
         page_error(&r, 400, "送信内容を読めません", "フォームの送信内容が正しくありません。");
     else
         dispatch(&r);
-    pthread_mutex_unlock(&s->lock);
+    conn_checkin(s, r.st);
+    r.st = NULL;
     ret = send_req(&r);
+    sodium_memzero(&r.sess_copy, sizeof(r.sess_copy));
     buf_release(&r.body);
     free(r.bin);
     return ret;
@@ -457,7 +593,7 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     struct sockaddr_in sa;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
     const union MHD_DaemonInfo *info;
-    int rc, loopback;
+    int rc, loopback, threads;
 
     *out = NULL;
     if (sodium_init() < 0)
@@ -475,12 +611,22 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     if (o->tls_cert_pem != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
         return berr_set(e, BERR_FAIL, "この libmicrohttpd は HTTPS (GnuTLS) に対応していません");
     s = xcalloc(1, sizeof(*s));
-    pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->pool_lock, NULL);
+    pthread_cond_init(&s->pool_idle, NULL);
+    pthread_mutex_init(&s->sess_lock, NULL);
+    pthread_mutex_init(&s->cache_lock, NULL);
+    pthread_cond_init(&s->cache_done, NULL);
     s->forms = o->forms;
     s->store_path = xstrdup(o->store_path);
-    rc = store_open(o->store_path, 0, &s->st, e);
-    if (rc < 0)
-        goto fail;
+    threads = o->threads > 0 ? o->threads : REVIEW_DEFAULT_THREADS;
+    s->conns = xcalloc((size_t)threads, sizeof(*s->conns));
+    s->idle = xcalloc((size_t)threads, sizeof(*s->idle));
+    for (; s->nconns < threads; s->nconns++) {
+        rc = store_open(o->store_path, 0, &s->conns[s->nconns], e);
+        if (rc < 0)
+            goto fail;
+        s->idle[s->nidle++] = s->conns[s->nconns];
+    }
     if (o->tls_cert_pem != NULL) {
         s->tls = 1;
         s->cert = xstrdup(o->tls_cert_pem);
@@ -490,7 +636,7 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     if (s->tls)
         s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
@@ -500,7 +646,7 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     else
         s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
@@ -531,8 +677,11 @@ void review_server_stop(struct review_server **sp)
     if (s == NULL)
         return;
     if (s->d)
-        MHD_stop_daemon(s->d);
-    store_close(&s->st);
+        MHD_stop_daemon(s->d);          /* waits for the requests being answered */
+    for (int i = 0; i < s->nconns; i++)
+        store_close(&s->conns[i]);
+    free(s->conns);
+    free(s->idle);
     for (int i = 0; i < REVIEW_PNG_CACHE; i++)
         free(s->cache[i].png);
     sodium_memzero(s->sessions, sizeof(s->sessions));
@@ -542,7 +691,11 @@ void review_server_stop(struct review_server **sp)
     }
     free(s->cert);
     free(s->store_path);
-    pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->pool_lock);
+    pthread_cond_destroy(&s->pool_idle);
+    pthread_mutex_destroy(&s->sess_lock);
+    pthread_mutex_destroy(&s->cache_lock);
+    pthread_cond_destroy(&s->cache_done);
     free(s);
     *sp = NULL;
 }
