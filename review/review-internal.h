@@ -31,12 +31,13 @@ struct png_cache_entry {
     int rendering;                /* being rendered by a request: others wait (cache_done) */
 };
 #define REVIEW_PNG_CACHE 8
-#define REVIEW_DEFAULT_THREADS 4
+#define REVIEW_DEFAULT_THREADS 8      /* store connections: requests answered at once */
+#define REVIEW_MAX_RENDERS 4          /* page images rendered at once, at most (~100 MB each) */
 
 /*
- * The server.  Requests run in parallel, one per pool thread; the three
- * mutexes below are short, never nested, and never held across store I/O
- * or rendering.
+ * The server.  A thread per HTTP connection; a request answers on a store
+ * connection it checks out of a small pool.  The three mutexes below are
+ * short, never nested, and never held across store I/O or rendering.
  */
 struct review_server {
     struct MHD_Daemon *d;
@@ -44,7 +45,7 @@ struct review_server {
     const struct forms_registry *forms;
     int tls;
     uint16_t port;
-    /* store connections, one per pool thread, opened at start; a request checks one out */
+    /* store connections, opened at start; a request checks one out */
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_idle;
     struct store **conns;         /* all nconns */
@@ -55,9 +56,11 @@ struct review_server {
     struct session sessions[REVIEW_MAX_SESSIONS];
     /* page images, the last few; rendering is done outside cache_lock */
     pthread_mutex_t cache_lock;
-    pthread_cond_t cache_done;
+    pthread_cond_t cache_done;    /* a slot's rendering ended */
+    pthread_cond_t render_turn;   /* a render ended: another may start */
     struct png_cache_entry cache[REVIEW_PNG_CACHE];
     unsigned long cache_tick;
+    int renders, max_renders;     /* being rendered now (under cache_lock), and at most */
     char *cert, *key;
 };
 

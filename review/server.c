@@ -13,17 +13,22 @@
  *               -> the route's permission (403)
  *               -> handler; security headers on every answer.
  *
- * Requests run in parallel, one per thread of the daemon's pool (--threads,
- * 4 by default).  Each checks out a store connection of its own (one per
- * pool thread, opened at start: SQLite in WAL mode, so readers never wait,
- * and a 10 s busy timeout for writers; every path that writes takes the
- * write lock before it reads, BEGIN IMMEDIATE, so a nurse waits for an
- * intake commit instead of seeing "database is locked").  Three short
- * mutexes, never nested and never held across store I/O or rendering:
- * pool_lock (the idle connections), sess_lock (the session table: a
- * handler works on a copy of its session) and cache_lock (page images: a
- * page is rendered outside the lock; a second request for the same image
- * waits for the first one's rather than rendering it again).
+ * Requests run in parallel: libmicrohttpd gives each HTTP connection a
+ * thread, so a quick request never queues behind a page image being
+ * rendered for another connection.  A request answers on a store
+ * connection it checks out of a pool (--threads of them, 8 by default,
+ * opened at start; more requests than that wait for one).  SQLite is in
+ * WAL mode, so readers never wait, with a 10 s busy timeout for writers;
+ * every path that writes takes the write lock before it reads (BEGIN
+ * IMMEDIATE), so a nurse waits for an intake commit instead of seeing
+ * "database is locked".  Three short mutexes, never nested and never held
+ * across store I/O or rendering: pool_lock (the idle store connections),
+ * sess_lock (the session table: a handler works on a copy of its session)
+ * and cache_lock (page images).  A page image is rendered outside any lock,
+ * one per core at a time, 4 at most (each takes about 100 MB); a second
+ * request for the same image waits for the first one's instead of
+ * rendering it again, and no request holds a store connection while it
+ * waits.
  * Sessions live in memory: a restart logs everyone out.
  * Not for: the screens (screens.c).  Logs nothing.
  */
@@ -37,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static time_t (*clock_fn)(void);
 
@@ -250,6 +256,28 @@ void req_session_end(struct req *r)
                    r->srv->tls ? "; Secure" : "");
 }
 
+/* ---- store connections: a pool, one checked out per request -------------- */
+
+static struct store *conn_checkout(struct review_server *s)
+{
+    struct store *st;
+
+    pthread_mutex_lock(&s->pool_lock);
+    while (s->nidle == 0)       /* more requests than connections: wait for one */
+        pthread_cond_wait(&s->pool_idle, &s->pool_lock);
+    st = s->idle[--s->nidle];
+    pthread_mutex_unlock(&s->pool_lock);
+    return st;
+}
+
+static void conn_checkin(struct review_server *s, struct store *st)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    s->idle[s->nidle++] = st;
+    pthread_cond_signal(&s->pool_idle);
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
 /* ---- page images: a small cache under cache_lock, rendering outside it ---- */
 
 /* The slot holding (or rendering) this image, or NULL.  Under cache_lock. */
@@ -285,13 +313,17 @@ int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, v
                  size_t *len, struct berr *e)
 {
     struct review_server *s = r->srv;
-    struct png_cache_entry *c, *slot;
-    void *p = NULL;
+    struct png_cache_entry *c, *slot = NULL;
+    struct store *st;
+    void *p = NULL, *keep = NULL;
     size_t n = 0;
-    int rc;
+    int rc = 0, hit = 0;
 
     *png = NULL;
     *len = 0;
+    /* waiting (for another request's rendering, or for a turn) holds no store connection */
+    conn_checkin(s, r->st);
+    r->st = NULL;
     pthread_mutex_lock(&s->cache_lock);
     while ((c = cache_find(s, pg->id, reading_id)) != NULL && c->rendering)
         pthread_cond_wait(&s->cache_done, &s->cache_lock);
@@ -300,62 +332,53 @@ int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, v
         *png = xmalloc(c->len);
         memcpy(*png, c->png, c->len);
         *len = c->len;
-        pthread_mutex_unlock(&s->cache_lock);
-        return 0;
-    }
-    slot = cache_victim(s);     /* NULL when every slot is being rendered: not cached */
-    if (slot != NULL) {
-        free(slot->png);
-        memset(slot, 0, sizeof(*slot));
-        slot->page_id = pg->id;
-        slot->reading_id = reading_id;
-        slot->rendering = 1;
+        hit = 1;
+    } else {
+        slot = cache_victim(s); /* NULL when every slot is being rendered: not cached */
+        if (slot != NULL) {
+            free(slot->png);
+            memset(slot, 0, sizeof(*slot));
+            slot->page_id = pg->id;
+            slot->reading_id = reading_id;
+            slot->rendering = 1;
+        }
+        while (s->renders >= s->max_renders)
+            pthread_cond_wait(&s->render_turn, &s->cache_lock);
+        s->renders++;
     }
     pthread_mutex_unlock(&s->cache_lock);
-    /* loads and registers the original scan again: 100 ms and more, with no lock held */
-    rc = intake_page_png(s->store_path, s->forms, pg, reading_id, r->st, &p, &n, e);
-    if (slot != NULL) {
-        pthread_mutex_lock(&s->cache_lock);
-        if (rc == 0) {
-            slot->png = xmalloc(n);
-            memcpy(slot->png, p, n);
-            slot->len = n;
-            slot->used = ++s->cache_tick;
-        } else {
-            slot->page_id = 0;              /* failed: the slot is free again */
-            slot->reading_id = 0;
+    if (!hit) {
+        /* loads and registers the original scan again: 100 ms and more, with no lock held */
+        st = conn_checkout(s);
+        rc = intake_page_png(s->store_path, s->forms, pg, reading_id, st, &p, &n, e);
+        conn_checkin(s, st);
+        if (rc == 0 && slot != NULL) {
+            keep = xmalloc(n);
+            memcpy(keep, p, n);
         }
-        slot->rendering = 0;
-        pthread_cond_broadcast(&s->cache_done);
+        pthread_mutex_lock(&s->cache_lock);
+        s->renders--;
+        pthread_cond_signal(&s->render_turn);
+        if (slot != NULL) {
+            if (rc == 0) {
+                slot->png = keep;
+                slot->len = n;
+                slot->used = ++s->cache_tick;
+            } else {
+                slot->page_id = 0;          /* failed: the slot is free again */
+                slot->reading_id = 0;
+            }
+            slot->rendering = 0;
+            pthread_cond_broadcast(&s->cache_done);
+        }
         pthread_mutex_unlock(&s->cache_lock);
+        if (rc == 0) {
+            *png = p;
+            *len = n;
+        }
     }
-    if (rc < 0)
-        return rc;
-    *png = p;
-    *len = n;
-    return 0;
-}
-
-/* ---- store connections: one per pool thread, checked out per request ------ */
-
-static struct store *conn_checkout(struct review_server *s)
-{
-    struct store *st;
-
-    pthread_mutex_lock(&s->pool_lock);
-    while (s->nidle == 0)       /* not with one connection per pool thread; just in case */
-        pthread_cond_wait(&s->pool_idle, &s->pool_lock);
-    st = s->idle[--s->nidle];
-    pthread_mutex_unlock(&s->pool_lock);
-    return st;
-}
-
-static void conn_checkin(struct review_server *s, struct store *st)
-{
-    pthread_mutex_lock(&s->pool_lock);
-    s->idle[s->nidle++] = st;
-    pthread_cond_signal(&s->pool_idle);
-    pthread_mutex_unlock(&s->pool_lock);
+    r->st = conn_checkout(s);
+    return rc;
 }
 
 /* ---- answering ------------------------------------------------------------ */
@@ -591,7 +614,8 @@ int review_server_start(const struct review_server_opts *o, struct review_server
 {
     struct review_server *s = NULL;
     struct sockaddr_in sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     const union MHD_DaemonInfo *info;
     int rc, loopback, threads;
 
@@ -616,6 +640,9 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     pthread_mutex_init(&s->sess_lock, NULL);
     pthread_mutex_init(&s->cache_lock, NULL);
     pthread_cond_init(&s->cache_done, NULL);
+    pthread_cond_init(&s->render_turn, NULL);
+    /* renders at once: one per core, at most REVIEW_MAX_RENDERS */
+    s->max_renders = cpus < 1 ? 1 : cpus > REVIEW_MAX_RENDERS ? REVIEW_MAX_RENDERS : (int)cpus;
     s->forms = o->forms;
     s->store_path = xstrdup(o->store_path);
     threads = o->threads > 0 ? o->threads : REVIEW_DEFAULT_THREADS;
@@ -636,7 +663,6 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     if (s->tls)
         s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
@@ -646,7 +672,6 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     else
         s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
@@ -696,6 +721,7 @@ void review_server_stop(struct review_server **sp)
     pthread_mutex_destroy(&s->sess_lock);
     pthread_mutex_destroy(&s->cache_lock);
     pthread_cond_destroy(&s->cache_done);
+    pthread_cond_destroy(&s->render_turn);
     free(s);
     *sp = NULL;
 }

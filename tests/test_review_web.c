@@ -7,7 +7,8 @@
  * idle timeout (the server's clock is moved), every route against every
  * role, audit entries, two nurses on one item, a page resolved through
  * the web landing its record, and eight nurses working the whole queue at
- * once (requests in parallel: every item resolved exactly once).
+ * once (requests in parallel: every item resolved exactly once), also on a
+ * server with a single store connection.
  * The store is built once per run (slow: OCR) and copied for each test.
  */
 #include "records/records.h"
@@ -978,7 +979,8 @@ static void *desk_work(void *p)
     return NULL;
 }
 
-START_TEST(many_nurses_at_once)
+/* DESKS nurses work the whole queue at once: every item is resolved exactly once. */
+static void work_the_queue_at_once(void)
 {
     struct desk desks[DESKS];
     pthread_t t[DESKS];
@@ -1017,6 +1019,29 @@ START_TEST(many_nurses_at_once)
     tl_boshi_run(&v, db, NULL, "audit", "verify", NULL);
     ck_assert_msg(v.status == 0, "%s%s", v.out, v.err);
     tl_result_free(&v);
+}
+
+START_TEST(many_nurses_at_once)
+{
+    work_the_queue_at_once();
+}
+END_TEST
+
+/* With one store connection: a request waiting for a page image holds none, so none is stuck. */
+START_TEST(many_nurses_on_one_connection)
+{
+    struct review_server_opts o;
+    struct berr e;
+
+    review_server_stop(&srv);
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "127.0.0.1:0";
+    o.threads = 1;
+    ck_assert_msg(review_server_start(&o, &srv, &e) == 0, "%s", e.msg);
+    port = review_server_port(srv);
+    work_the_queue_at_once();
 }
 END_TEST
 
@@ -1060,6 +1085,7 @@ int main(void)
     tcase_add_test(tc, page_resolved_on_the_web_lands);
     tcase_add_test(tc, grid_resolves_many);
     tcase_add_test(tc, many_nurses_at_once);
+    tcase_add_test(tc, many_nurses_on_one_connection);
     tcase_add_test(tc, plain_http_only_on_loopback);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
