@@ -101,6 +101,7 @@ bench: deps
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/print.sh
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) BOSHI_FORMS_DIR=$(CURDIR)/forms/defs bench/ocr.sh
 	@BOSHI_BIN=$(abspath $(BIN)) bench/intake.sh
+	@BOSHI_BIN=$(abspath $(BIN)) bench/review.sh
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/reports_stats.sh
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/reports_letters.sh
 

@@ -17,18 +17,10 @@ PAGES=${PAGES:-1000}
 W=$(mktemp -d "${TMPDIR:-/tmp}/boshi-bench-XXXXXX")
 trap 'rm -rf "$W"' EXIT
 export OMP_THREAD_LIMIT=1
-now() { date +%s.%N; }
+. "$(dirname "$0")/lib-intake.sh"
 
 echo "== intake: $PAGES pages"
-export BOSHI_DB="$W/base.db"
-"$BOSHI" init >/dev/null
-"$BOSHI" settings set site.name "みどり市 保健センター" >/dev/null
-"$BOSHI" settings set site.address "〒389-0100 みどり市本町1丁目1番1号" >/dev/null
-"$BOSHI" settings set site.contact "母子保健係 電話 0120-000-000" >/dev/null
-"$BOSHI" settings set checkup.venue "みどり市保健センター" >/dev/null
-"$BOSHI" demo town --residents 200000 --as-of 2026-11-01 -o "$W/town.csv" >/dev/null
-"$BOSHI" residents import --full "$W/town.csv" >/dev/null
-"$BOSHI" targets nyuyoji_4m --month 2026-12 --date 2026-12-09 -o "$W/k.pdf" >/dev/null
+bench_store "$W/base.db" 200000
 t0=$(now)
 "$BOSHI" demo scan --store --from-issues "$W/k.csv" --forms nyuyoji_4m --pages "$PAGES" \
     --profile office --seed 9 -o "$W/scans" >/dev/null
@@ -38,16 +30,11 @@ echo "simulated:      $(echo "$t0 $(now)" | awk '{ printf "%.0f", $2 - $1 }') s"
 for workers in 1 2; do
     cp "$W/base.db" "$W/w$workers.db"
     cp "$W/base.db.key" "$W/w$workers.db.key"
-    t0=$(now)
-    /usr/bin/time -f "%M" -o "$W/rss$workers" "$BOSHI" --db "$W/w$workers.db" intake \
-        --workers "$workers" --name bench "$W/scans" > "$W/out$workers"
-    t1=$(now)
-    secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
-    ppm=$(echo "$PAGES $t0 $t1" | awk '{ printf "%.0f", $1 * 60 / ($3 - $2) }')
-    rss=$(( $(cat "$W/rss$workers") / 1024 ))
+    bench_intake "$W/w$workers.db" "$workers" "w$workers" "$W/scans" "$PAGES"
+    bench_intake_result "w$workers"
     echo "$workers worker(s):    $secs s, $ppm pages/min, peak memory $rss MiB (process)"
     eval "ppm$workers=$ppm; rss$workers=$rss"
-    sed -n '2,3p' "$W/out$workers"
+    sed -n '2,3p' "$W/intake-w$workers.out"
 done
 echo "$ppm1 $ppm2" | awk '{ printf "scaling 1 -> 2:  %.2fx\n", $2 / $1 }'
 echo "$rss1 $rss2" | awk '{ printf "per worker:      about %.0f MiB (the second worker adds %.0f MiB)\n", $1, $2 - $1 }'

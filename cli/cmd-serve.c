@@ -90,11 +90,12 @@ cleanup:
 
 const struct cmd_entry cmd_serve_entry = {
     .name = "serve",
-    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure]",
+    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure] [--threads N]",
     .summary = "読取確認の Web 画面を公開 / serve the nurses' web UI",
     .help = "  --listen ADDR:PORT   待ち受けるアドレス (既定 127.0.0.1:8080、ポート 0 は空いている番号)\n"
             "  --tls-cert, --tls-key  PEM の証明書と鍵: HTTPS で公開します\n"
             "  --insecure           暗号化なしの HTTP を 127.0.0.1 以外でも許す (閉じたネットワークのみ)\n"
+            "  --threads N          同時に処理する要求の数 = 記録ストアへの接続の数 (既定 8)\n"
             "ログインは boshi の利用者名と `boshi users passwd` で設定したパスワードです。\n",
     .needs = NEED_STORE,
     .perm = -1,

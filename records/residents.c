@@ -942,9 +942,17 @@ int residents_get(struct store *st, const struct actor *a, const char *atena,
     memset(out, 0, sizeof(*out));
     if (rc < 0)
         return rc;
-    rc = db_prepare(st, &s, select_resident, e);
+    /*
+     * The audit entry is written while the row is read: take the write lock
+     * first (BEGIN IMMEDIATE waits for another writer), since a read
+     * upgraded to a write fails at once with "database is locked".
+     */
+    rc = store_begin(st, e);
     if (rc < 0)
         return rc;
+    rc = db_prepare(st, &s, select_resident, e);
+    if (rc < 0)
+        goto cleanup;
     sqlite3_bind_text(s, 1, atena, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_ROW) {
         rc = berr_set(e, BERR_NOTFOUND, "宛名番号「%s」の住民は記録ストアにいません", atena);
@@ -952,10 +960,14 @@ int residents_get(struct store *st, const struct actor *a, const char *atena,
     }
     residents_fill_row(st, s, out);
     rc = audit_append(st, a, function ? function : "residents.show", atena, "住民記録の表示", e);
-    if (rc < 0)
-        resident_release(out);
 cleanup:
     sqlite3_finalize(s);
+    if (rc == 0)
+        rc = store_commit(st, e);
+    else
+        store_rollback(st);
+    if (rc < 0)
+        resident_release(out);
     return rc;
 }
 
@@ -971,9 +983,12 @@ int residents_reveal_mynumber(struct store *st, const struct actor *a, const cha
         return rc;
     if (reason == NULL || *reason == '\0')
         return berr_set(e, BERR_INVALID, "個人番号を表示する理由 (処理事由) を入力してください");
-    rc = db_prepare(st, &s, "SELECT mynumber_enc FROM residents WHERE atena = ?", e);
+    rc = store_begin(st, e);   /* the write lock before the read: see residents_get */
     if (rc < 0)
         return rc;
+    rc = db_prepare(st, &s, "SELECT mynumber_enc FROM residents WHERE atena = ?", e);
+    if (rc < 0)
+        goto cleanup;
     sqlite3_bind_text(s, 1, atena, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_ROW) {
         rc = berr_set(e, BERR_NOTFOUND, "宛名番号「%s」の住民は記録ストアにいません", atena);
@@ -994,6 +1009,12 @@ int residents_reveal_mynumber(struct store *st, const struct actor *a, const cha
     }
 cleanup:
     sqlite3_finalize(s);
+    if (rc == 0)
+        rc = store_commit(st, e);
+    else
+        store_rollback(st);
+    if (rc < 0)
+        sodium_memzero(out, 13);
     return rc;
 }
 

@@ -194,13 +194,23 @@ int review_get(struct store *st, const struct actor *a, int64_t id, review_fn fn
 
     if (rc < 0)
         return rc;
+    /*
+     * The view is audited while the row is read: take the write lock first
+     * (BEGIN IMMEDIATE waits for another writer); a read upgraded to a
+     * write would fail at once with "database is locked".
+     */
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
     buf_init(&sql);
     buf_adds(&sql, review_select);
     buf_adds(&sql, "WHERE r.id = ?");
     rc = db_prepare(st, &s, sql.s, e);
     buf_release(&sql);
-    if (rc < 0)
+    if (rc < 0) {
+        store_rollback(st);
         return rc;
+    }
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) == SQLITE_ROW) {
         char d[64];
@@ -213,7 +223,11 @@ int review_get(struct store *st, const struct actor *a, int64_t id, review_fn fn
         rc = berr_set(e, BERR_NOTFOUND, "確認待ち %lld はありません", (long long)id);
     }
     sqlite3_finalize(s);
-    return rc;
+    if (rc < 0) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, e);
 }
 
 int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e)

@@ -565,6 +565,12 @@ void store_close(struct store **stp)
  * before reading, so read-modify-write is safe across processes), inner
  * ones are savepoints, so a module function that runs its own transaction
  * can also be part of a caller's larger one.
+ *
+ * A function that reads and then writes (an audited view: read a row, then
+ * audit_append) must begin before its first read.  Otherwise its read
+ * holds a snapshot (an open SELECT is enough), the write has to upgrade it,
+ * and an upgrade fails at once with SQLITE_BUSY while another connection
+ * writes: the busy timeout only covers taking the lock before reading.
  */
 int store_begin(struct store *st, struct berr *e)
 {

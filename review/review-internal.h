@@ -24,24 +24,43 @@ struct session {
 };
 
 struct png_cache_entry {
-    int64_t page_id, reading_id;
+    int64_t page_id, reading_id;  /* page_id 0: an empty slot */
     void *png;
     size_t len;
     unsigned long used;
+    int rendering;                /* being rendered by a request: others wait (cache_done) */
 };
 #define REVIEW_PNG_CACHE 8
+#define REVIEW_DEFAULT_THREADS 8      /* store connections: requests answered at once */
+#define REVIEW_MAX_RENDERS 4          /* page images rendered at once, at most (~100 MB each) */
 
+/*
+ * The server.  A thread per HTTP connection; a request answers on a store
+ * connection it checks out of a small pool.  The three mutexes below are
+ * short, never nested, and never held across store I/O or rendering.
+ */
 struct review_server {
     struct MHD_Daemon *d;
-    struct store *st;
     char *store_path;
     const struct forms_registry *forms;
-    pthread_mutex_t lock;    /* the store connection, sessions, cache: one request at a time */
     int tls;
     uint16_t port;
+    /* store connections, opened at start; a request checks one out */
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_idle;
+    struct store **conns;         /* all nconns */
+    struct store **idle;          /* the nidle not in use (a stack) */
+    int nconns, nidle;
+    /* sessions: handlers see a copy (struct req.sess), the table is touched under sess_lock */
+    pthread_mutex_t sess_lock;
     struct session sessions[REVIEW_MAX_SESSIONS];
+    /* page images, the last few; rendering is done outside cache_lock */
+    pthread_mutex_t cache_lock;
+    pthread_cond_t cache_done;    /* a slot's rendering ended */
+    pthread_cond_t render_turn;   /* a render ended: another may start */
     struct png_cache_entry cache[REVIEW_PNG_CACHE];
     unsigned long cache_tick;
+    int renders, max_renders;     /* being rendered now (under cache_lock), and at most */
     char *cert, *key;
 };
 
@@ -56,7 +75,9 @@ struct req {
     struct MHD_Connection *conn;
     const char *method, *path;    /* path without the query */
     const char *rest;             /* path after the route's prefix */
-    struct session *sess;         /* NULL when not logged in */
+    struct session *sess;         /* NULL when not logged in, else &sess_copy */
+    struct session sess_copy;     /* this request's copy of its session (the table's slot
+                                     may be dropped or reused by another request meanwhile) */
     struct actor actor;           /* valid when sess != NULL */
     struct kv *form;              /* POST fields (application/x-www-form-urlencoded) */
     size_t nform;
@@ -99,8 +120,11 @@ void req_set_cookie(struct req *r, const char *fmt, ...) __attribute__((format(p
 void req_session_start(struct req *r, const struct actor *a);
 /* Ends the current session; clears its cookie. */
 void req_session_end(struct req *r);
-/* The PNG of a page (reading outlined), through a small cache; caller must not free. */
-int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, const void **png,
+/*
+ * The PNG of a page (reading outlined), through a small cache shared by all
+ * requests; *png is a copy the caller frees.
+ */
+int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, void **png,
                  size_t *len, struct berr *e);
 /* 32 random bytes as 64 hex characters. */
 void review_random_token(char out[65]);

@@ -73,13 +73,14 @@ struct review_server_opts {
     const char *tls_cert_pem;     /* PEM text; NULL = plain HTTP */
     const char *tls_key_pem;
     int insecure;                 /* allow plain HTTP on an address other than loopback */
-    int threads;                  /* 0 = 4 */
+    int threads;                  /* requests answered at once, each on a store connection of
+                                     its own; 0 = 8 */
 };
 
 struct review_server;
 
 /*
- * Opens its own store connection and starts serving in background threads.
+ * Opens its store connections and starts serving in background threads.
  * Refuses plain HTTP on a non-loopback address unless insecure.
  */
 int review_server_start(const struct review_server_opts *o, struct review_server **out,

@@ -1659,8 +1659,8 @@ static void h_img_page(struct req *r)
     int64_t id, reading = 0;
     struct page_row pg;
     struct berr e;
-    const void *png;
-    size_t len;
+    void *png = NULL;
+    size_t len = 0;
     const char *rs = req_param(r, "r");
 
     if (rs && *rs && strcmp(rs, "0") != 0 && parse_id(rs, &reading) < 0)
@@ -1673,8 +1673,7 @@ static void h_img_page(struct req *r)
         page_error(r, 404, "画像がありません", e.msg);
         return;
     }
-    r->bin = xmalloc(len);
-    memcpy(r->bin, png, len);
+    r->bin = png;
     r->bin_len = len;
     r->ctype = "image/png";
 }

@@ -12,7 +12,23 @@
  *               -> POST: same-origin check and CSRF token (403)
  *               -> the route's permission (403)
  *               -> handler; security headers on every answer.
- * Handlers run one at a time under srv->lock (one store connection).
+ *
+ * Requests run in parallel: libmicrohttpd gives each HTTP connection a
+ * thread, so a quick request never queues behind a page image being
+ * rendered for another connection.  A request answers on a store
+ * connection it checks out of a pool (--threads of them, 8 by default,
+ * opened at start; more requests than that wait for one).  SQLite is in
+ * WAL mode, so readers never wait, with a 10 s busy timeout for writers;
+ * every path that writes takes the write lock before it reads (BEGIN
+ * IMMEDIATE), so a nurse waits for an intake commit instead of seeing
+ * "database is locked".  Three short mutexes, never nested and never held
+ * across store I/O or rendering: pool_lock (the idle store connections),
+ * sess_lock (the session table: a handler works on a copy of its session)
+ * and cache_lock (page images).  A page image is rendered outside any lock,
+ * one per core at a time, 4 at most (each takes about 100 MB); a second
+ * request for the same image waits for the first one's instead of
+ * rendering it again, and no request holds a store connection while it
+ * waits.
  * Sessions live in memory: a restart logs everyone out.
  * Not for: the screens (screens.c).  Logs nothing.
  */
@@ -26,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static time_t (*clock_fn)(void);
 
@@ -134,6 +151,9 @@ void req_set_cookie(struct req *r, const char *fmt, ...)
     va_end(ap);
 }
 
+/* ---- sessions: the table under sess_lock, a copy in the request ------------ */
+
+/* The slot of token, or NULL.  Under sess_lock. */
 static struct session *session_find(struct review_server *s, const char *token)
 {
     if (token == NULL || strlen(token) != 64)
@@ -149,11 +169,60 @@ static void session_drop(struct session *x)
     sodium_memzero(x, sizeof(*x));
 }
 
+/*
+ * Copies the session of token into *out (1), or says there is none (0).  A
+ * session idle too long is dropped here and *timed_out set.
+ */
+static int session_lookup(struct review_server *s, const char *token, struct session *out,
+                          int *timed_out)
+{
+    struct session *x;
+    int found = 0;
+
+    *timed_out = 0;
+    pthread_mutex_lock(&s->sess_lock);
+    x = session_find(s, token);
+    if (x != NULL && review_now() - x->last_seen > REVIEW_IDLE_SECONDS) {
+        session_drop(x);
+        *timed_out = 1;
+    } else if (x != NULL) {
+        *out = *x;
+        found = 1;
+    }
+    pthread_mutex_unlock(&s->sess_lock);
+    return found;
+}
+
+/* Marks the session of token active now (if it is still there). */
+static void session_touch(struct review_server *s, const char *token)
+{
+    struct session *x;
+
+    pthread_mutex_lock(&s->sess_lock);
+    x = session_find(s, token);
+    if (x != NULL)
+        x->last_seen = review_now();
+    pthread_mutex_unlock(&s->sess_lock);
+}
+
+/* Ends the session of token (if it is still there). */
+static void session_end(struct review_server *s, const char *token)
+{
+    struct session *x;
+
+    pthread_mutex_lock(&s->sess_lock);
+    x = session_find(s, token);
+    if (x != NULL)
+        session_drop(x);
+    pthread_mutex_unlock(&s->sess_lock);
+}
+
 void req_session_start(struct req *r, const struct actor *a)
 {
     struct review_server *s = r->srv;
     struct session *x = NULL;
 
+    pthread_mutex_lock(&s->sess_lock);
     for (int i = 0; i < REVIEW_MAX_SESSIONS && x == NULL; i++)
         if (!s->sessions[i].used)
             x = &s->sessions[i];
@@ -169,53 +238,147 @@ void req_session_start(struct req *r, const struct actor *a)
     review_random_token(x->csrf);
     snprintf(x->login, sizeof(x->login), "%s", a->login);
     x->last_seen = review_now();
-    r->sess = x;
+    r->sess_copy = *x;
+    pthread_mutex_unlock(&s->sess_lock);
+    r->sess = &r->sess_copy;
     r->actor = *a;
-    req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", x->token,
+    req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", r->sess->token,
                    s->tls ? "; Secure" : "");
 }
 
 void req_session_end(struct req *r)
 {
     if (r->sess)
-        session_drop(r->sess);
+        session_end(r->srv, r->sess->token);
     r->sess = NULL;
+    sodium_memzero(&r->sess_copy, sizeof(r->sess_copy));
     req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
                    r->srv->tls ? "; Secure" : "");
 }
 
-int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, const void **png,
-                 size_t *len, struct berr *e)
+/* ---- store connections: a pool, one checked out per request -------------- */
+
+static struct store *conn_checkout(struct review_server *s)
 {
-    struct review_server *s = r->srv;
-    struct png_cache_entry *slot = &s->cache[0];
-    void *p = NULL;
-    size_t n = 0;
-    int rc;
+    struct store *st;
+
+    pthread_mutex_lock(&s->pool_lock);
+    while (s->nidle == 0)       /* more requests than connections: wait for one */
+        pthread_cond_wait(&s->pool_idle, &s->pool_lock);
+    st = s->idle[--s->nidle];
+    pthread_mutex_unlock(&s->pool_lock);
+    return st;
+}
+
+static void conn_checkin(struct review_server *s, struct store *st)
+{
+    pthread_mutex_lock(&s->pool_lock);
+    s->idle[s->nidle++] = st;
+    pthread_cond_signal(&s->pool_idle);
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
+/* ---- page images: a small cache under cache_lock, rendering outside it ---- */
+
+/* The slot holding (or rendering) this image, or NULL.  Under cache_lock. */
+static struct png_cache_entry *cache_find(struct review_server *s, int64_t page_id,
+                                          int64_t reading_id)
+{
+    for (int i = 0; i < REVIEW_PNG_CACHE; i++) {
+        struct png_cache_entry *c = &s->cache[i];
+        if (c->page_id == page_id && c->reading_id == reading_id && (c->png || c->rendering))
+            return c;
+    }
+    return NULL;
+}
+
+/* The slot to reuse: empty, else the least recently used; never one being rendered. */
+static struct png_cache_entry *cache_victim(struct review_server *s)
+{
+    struct png_cache_entry *v = NULL;
 
     for (int i = 0; i < REVIEW_PNG_CACHE; i++) {
         struct png_cache_entry *c = &s->cache[i];
-        if (c->png && c->page_id == pg->id && c->reading_id == reading_id) {
-            c->used = ++s->cache_tick;
-            *png = c->png;
-            *len = c->len;
-            return 0;
-        }
-        if (c->used < slot->used)
-            slot = c;
+        if (c->rendering)
+            continue;
+        if (c->png == NULL)
+            return c;
+        if (v == NULL || c->used < v->used)
+            v = c;
     }
-    rc = intake_page_png(s->store_path, s->forms, pg, reading_id, s->st, &p, &n, e);
-    if (rc < 0)
-        return rc;
-    free(slot->png);
-    slot->png = p;
-    slot->len = n;
-    slot->page_id = pg->id;
-    slot->reading_id = reading_id;
-    slot->used = ++s->cache_tick;
-    *png = p;
-    *len = n;
-    return 0;
+    return v;
+}
+
+int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, void **png,
+                 size_t *len, struct berr *e)
+{
+    struct review_server *s = r->srv;
+    struct png_cache_entry *c, *slot = NULL;
+    struct store *st;
+    void *p = NULL, *keep = NULL;
+    size_t n = 0;
+    int rc = 0, hit = 0;
+
+    *png = NULL;
+    *len = 0;
+    /* waiting (for another request's rendering, or for a turn) holds no store connection */
+    conn_checkin(s, r->st);
+    r->st = NULL;
+    pthread_mutex_lock(&s->cache_lock);
+    while ((c = cache_find(s, pg->id, reading_id)) != NULL && c->rendering)
+        pthread_cond_wait(&s->cache_done, &s->cache_lock);
+    if (c != NULL) {
+        c->used = ++s->cache_tick;
+        *png = xmalloc(c->len);
+        memcpy(*png, c->png, c->len);
+        *len = c->len;
+        hit = 1;
+    } else {
+        slot = cache_victim(s); /* NULL when every slot is being rendered: not cached */
+        if (slot != NULL) {
+            free(slot->png);
+            memset(slot, 0, sizeof(*slot));
+            slot->page_id = pg->id;
+            slot->reading_id = reading_id;
+            slot->rendering = 1;
+        }
+        while (s->renders >= s->max_renders)
+            pthread_cond_wait(&s->render_turn, &s->cache_lock);
+        s->renders++;
+    }
+    pthread_mutex_unlock(&s->cache_lock);
+    if (!hit) {
+        /* loads and registers the original scan again: 100 ms and more, with no lock held */
+        st = conn_checkout(s);
+        rc = intake_page_png(s->store_path, s->forms, pg, reading_id, st, &p, &n, e);
+        conn_checkin(s, st);
+        if (rc == 0 && slot != NULL) {
+            keep = xmalloc(n);
+            memcpy(keep, p, n);
+        }
+        pthread_mutex_lock(&s->cache_lock);
+        s->renders--;
+        pthread_cond_signal(&s->render_turn);
+        if (slot != NULL) {
+            if (rc == 0) {
+                slot->png = keep;
+                slot->len = n;
+                slot->used = ++s->cache_tick;
+            } else {
+                slot->page_id = 0;          /* failed: the slot is free again */
+                slot->reading_id = 0;
+            }
+            slot->rendering = 0;
+            pthread_cond_broadcast(&s->cache_done);
+        }
+        pthread_mutex_unlock(&s->cache_lock);
+        if (rc == 0) {
+            *png = p;
+            *len = n;
+        }
+    }
+    r->st = conn_checkout(s);
+    return rc;
 }
 
 /* ---- answering ------------------------------------------------------------ */
@@ -325,16 +488,11 @@ static void dispatch(struct req *r)
     r->rest = r->path + strlen(rt->path);
     /* the session, checked against the store every time */
     sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "boshi_sid");
-    r->sess = session_find(s, sid);
-    if (r->sess != NULL && review_now() - r->sess->last_seen > REVIEW_IDLE_SECONDS) {
-        session_drop(r->sess);
-        r->sess = NULL;
-        timed_out = 1;
-    }
+    r->sess = session_lookup(s, sid, &r->sess_copy, &timed_out) ? &r->sess_copy : NULL;
     if (r->sess != NULL) {
         berr_clear(&e);
         if (actor_for_login(r->st, r->sess->login, &r->actor, &e) < 0) {
-            session_drop(r->sess);
+            session_end(s, r->sess->token);
             r->sess = NULL;
             req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
             if (!(rt->flags & ROUTE_PUBLIC)) {
@@ -342,7 +500,7 @@ static void dispatch(struct req *r)
                 return;
             }
         } else {
-            r->sess->last_seen = review_now();
+            session_touch(s, r->sess->token);
         }
     }
     if (r->sess == NULL && !(rt->flags & ROUTE_PUBLIC)) {
@@ -403,7 +561,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     }
     memset(&r, 0, sizeof(r));
     r.srv = s;
-    r.st = s->st;
     r.conn = connection;
     r.method = method;
     r.path = url;
@@ -414,13 +571,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         const char *f = req_param(&r, "frag");
         r.frag = f != NULL && strcmp(f, "1") == 0;
     }
-    pthread_mutex_lock(&s->lock);
+    r.st = conn_checkout(s);
     if (c->bad)
         page_error(&r, 400, "送信内容を読めません", "フォームの送信内容が正しくありません。");
     else
         dispatch(&r);
-    pthread_mutex_unlock(&s->lock);
+    conn_checkin(s, r.st);
+    r.st = NULL;
     ret = send_req(&r);
+    sodium_memzero(&r.sess_copy, sizeof(r.sess_copy));
     buf_release(&r.body);
     free(r.bin);
     return ret;
@@ -457,9 +616,10 @@ int review_server_start(const struct review_server_opts *o, struct review_server
 {
     struct review_server *s = NULL;
     struct sockaddr_in sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     const union MHD_DaemonInfo *info;
-    int rc, loopback;
+    int rc, loopback, threads;
 
     *out = NULL;
     if (sodium_init() < 0)
@@ -477,12 +637,25 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     if (o->tls_cert_pem != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
         return berr_set(e, BERR_FAIL, "この libmicrohttpd は HTTPS (GnuTLS) に対応していません");
     s = xcalloc(1, sizeof(*s));
-    pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->pool_lock, NULL);
+    pthread_cond_init(&s->pool_idle, NULL);
+    pthread_mutex_init(&s->sess_lock, NULL);
+    pthread_mutex_init(&s->cache_lock, NULL);
+    pthread_cond_init(&s->cache_done, NULL);
+    pthread_cond_init(&s->render_turn, NULL);
+    /* renders at once: one per core, at most REVIEW_MAX_RENDERS */
+    s->max_renders = cpus < 1 ? 1 : cpus > REVIEW_MAX_RENDERS ? REVIEW_MAX_RENDERS : (int)cpus;
     s->forms = o->forms;
     s->store_path = xstrdup(o->store_path);
-    rc = store_open(o->store_path, 0, &s->st, e);
-    if (rc < 0)
-        goto fail;
+    threads = o->threads > 0 ? o->threads : REVIEW_DEFAULT_THREADS;
+    s->conns = xcalloc((size_t)threads, sizeof(*s->conns));
+    s->idle = xcalloc((size_t)threads, sizeof(*s->idle));
+    for (; s->nconns < threads; s->nconns++) {
+        rc = store_open(o->store_path, 0, &s->conns[s->nconns], e);
+        if (rc < 0)
+            goto fail;
+        s->idle[s->nidle++] = s->conns[s->nconns];
+    }
     if (o->tls_cert_pem != NULL) {
         s->tls = 1;
         s->cert = xstrdup(o->tls_cert_pem);
@@ -492,7 +665,6 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     if (s->tls)
         s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
@@ -502,7 +674,6 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     else
         s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
@@ -533,8 +704,11 @@ void review_server_stop(struct review_server **sp)
     if (s == NULL)
         return;
     if (s->d)
-        MHD_stop_daemon(s->d);
-    store_close(&s->st);
+        MHD_stop_daemon(s->d);          /* waits for the requests being answered */
+    for (int i = 0; i < s->nconns; i++)
+        store_close(&s->conns[i]);
+    free(s->conns);
+    free(s->idle);
     for (int i = 0; i < REVIEW_PNG_CACHE; i++)
         free(s->cache[i].png);
     sodium_memzero(s->sessions, sizeof(s->sessions));
@@ -544,7 +718,12 @@ void review_server_stop(struct review_server **sp)
     }
     free(s->cert);
     free(s->store_path);
-    pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->pool_lock);
+    pthread_cond_destroy(&s->pool_idle);
+    pthread_mutex_destroy(&s->sess_lock);
+    pthread_mutex_destroy(&s->cache_lock);
+    pthread_cond_destroy(&s->cache_done);
+    pthread_cond_destroy(&s->render_turn);
     free(s);
     *sp = NULL;
 }

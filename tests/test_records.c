@@ -3,18 +3,21 @@
  * resident import (every rejection case in tests/data/residents/bad, the
  * good variants, CP932), rejection leaving the file byte-for-byte unchanged,
  * daily diffs and history, matching, the 個人番号 never in the file,
- * permissions and expiry, and the audit chain against tampering.
+ * permissions and expiry, the audit chain against tampering, and audited
+ * reads waiting for another connection's write instead of failing "locked".
  */
 #include "records/records.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char *dir, *db;
 static struct store *st;
@@ -542,6 +545,112 @@ START_TEST(audit_list_filters)
 }
 END_TEST
 
+/* Another connection holding the write lock for a while, as intake does. */
+struct writer {
+    const char *db;
+    int ms;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int locked;
+};
+
+static void *hold_write_lock(void *p)
+{
+    struct writer *w = p;
+    sqlite3 *h;
+
+    sqlite3_open(w->db, &h);
+    sqlite3_busy_timeout(h, 10000);
+    sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    pthread_mutex_lock(&w->mu);
+    w->locked = 1;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    usleep((useconds_t)w->ms * 1000);
+    sqlite3_exec(h, "INSERT OR REPLACE INTO meta(key, value) VALUES ('t', 'x')", NULL, NULL, NULL);
+    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(h);
+    return NULL;
+}
+
+static void writer_start(struct writer *w, pthread_t *t)
+{
+    w->db = db;
+    w->ms = 300;
+    w->locked = 0;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    pthread_create(t, NULL, hold_write_lock, w);
+    pthread_mutex_lock(&w->mu);
+    while (!w->locked)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void writer_join(struct writer *w, pthread_t t)
+{
+    pthread_join(t, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+}
+
+static int keep_row_id(const struct review_row *r, void *p)
+{
+    *(int64_t *)p = r->id;
+    return 0;
+}
+
+/*
+ * A read that writes an audit entry must take the write lock before it
+ * reads: a read transaction upgraded later fails at once with SQLITE_BUSY
+ * (the busy handler is not called for an upgrade), which a nurse would see.
+ */
+START_TEST(audited_reads_wait_for_a_writer)
+{
+    struct import_report rep;
+    struct resident r;
+    struct berr e;
+    struct writer w;
+    pthread_t t;
+    char mn[13];
+    int64_t batch = 0, page = 0, item = 0;
+    int resumed = 0;
+
+    ck_assert_int_eq(import("small.csv", IMPORT_FULL, &rep, &e), 0);
+    /* a page with one review item */
+    ck_assert_int_eq(batch_open(st, &admin, "b1", "/x", &batch, &resumed, &e), 0);
+    struct review_in it = { "weight", "field", "読取が不確か", 10, "6.5", -1 };
+    struct page_in pi = { .sha = "aa", .file_sha = "bb", .source = "/x/p.png", .batch_id = batch,
+                          .form = "nyuyoji_4m", .version = 1, .page_no = 1, .pages = 1,
+                          .subject = "0000000001", .items = &it, .n_items = 1 };
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_int_eq(scan_file_add(st, "bb", "p.png", 1, batch, &e), 0);
+    ck_assert_msg(page_store(st, &admin, &pi, &page, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    item = tl_sql_long(db, "SELECT id FROM review_items");
+    ck_assert_int_gt(item, 0);
+
+    writer_start(&w, &t);
+    ck_assert_msg(residents_get(st, &admin, "0000000001", NULL, &r, &e) == 0, "%s", e.msg);
+    resident_release(&r);
+    writer_join(&w, t);
+
+    writer_start(&w, &t);
+    ck_assert_msg(residents_reveal_mynumber(st, &admin, "0000000001", "本人確認", mn, &e) == 0,
+                  "%s", e.msg);
+    ck_assert_str_eq(mn, "100000000013");
+    writer_join(&w, t);
+
+    writer_start(&w, &t);
+    int64_t got = 0;
+    ck_assert_msg(review_get(st, &admin, item, keep_row_id, &got, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(got, item);
+    writer_join(&w, t);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit_log WHERE function IN ('residents.show', "
+                           "'mynumber.reveal', 'review.show')"), 3);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("records");
@@ -563,6 +672,7 @@ int main(void)
     tcase_add_test(tc, audit_chain_detects_deletion);
     tcase_add_test(tc, audit_chain_detects_cut_tail_and_lists);
     tcase_add_test(tc, audit_list_filters);
+    tcase_add_test(tc, audited_reads_wait_for_a_writer);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -7,7 +7,10 @@
  * idle timeout (the server's clock is moved), every route against every
  * role, audit entries, two nurses on one item, a page resolved through
  * the web landing its record, the queue by the day pages were taken in
- * (Japan time) and the status line's "done today" by me and by everyone.
+ * (Japan time) and the status line's "done today" by me and by everyone,
+ * and eight nurses working the whole queue at once (requests in parallel:
+ * every item resolved exactly once), also on a server with a single store
+ * connection.
  * The store is built once per run (slow: OCR) and copied for each test.
  */
 #include "records/records.h"
@@ -1027,6 +1030,220 @@ START_TEST(done_today)
 }
 END_TEST
 
+/* ---- many nurses at once ------------------------------------------------------------ */
+
+#define DESKS 8
+
+/* What a nurse sends for each item: the right value where the sheet was left blank. */
+struct plan {
+    long id;
+    char fields[64];
+};
+static struct plan *plans;
+static size_t nplans;
+
+static void plan_items(void)
+{
+    static const struct { const char *field, *value; } v[] = {
+        { "jisshi_date", "R8.11.20" }, { "height", "64.5" }, { "weight", "6.54" },
+        { "head", "41.0" }, { "chest", "42.5" }, { "shoken", "nashi" },
+        { "sogo_hantei", "ijonashi" }, { "ishi", "1" },
+    };
+    sqlite3 *h;
+    sqlite3_stmt *s;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT id, field, coalesce(suggested, '') FROM "
+                                           "review_items WHERE status = 'open'", -1, &s, NULL),
+                     SQLITE_OK);
+    nplans = 0;
+    plans = NULL;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *field = (const char *)sqlite3_column_text(s, 1);
+        const char *sug = (const char *)sqlite3_column_text(s, 2);
+        struct plan *p;
+        plans = xrealloc(plans, (nplans + 1) * sizeof(*plans));
+        p = &plans[nplans++];
+        p->id = sqlite3_column_int64(s, 0);
+        snprintf(p->fields, sizeof(p->fields), "%s", *sug ? "act=auto&value=" : "act=reject");
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+            if (strcmp(field, v[k].field) == 0)
+                snprintf(p->fields, sizeof(p->fields), "value=%s", v[k].value);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+}
+
+static const char *plan_for(long id)
+{
+    for (size_t i = 0; i < nplans; i++)
+        if (plans[i].id == id)
+            return plans[i].fields;
+    return "act=reject";
+}
+
+struct desk {
+    const char *user;
+    int resolved, conflicts, requests, images;
+    int bad;                      /* answers other than 200 / 303 / 409 */
+    char first_bad[160];
+};
+
+static void desk_note(struct desk *d, const char *method, const char *path, int status)
+{
+    d->requests++;
+    if (status == 200 || status == 303 || status == 409)
+        return;
+    if (d->bad++ == 0)
+        snprintf(d->first_bad, sizeof(d->first_bad), "%s %s -> %d", method, path, status);
+}
+
+/* GETs path; returns the answer (its status noted). */
+static struct resp desk_get(struct desk *d, struct client *c, const char *path)
+{
+    struct resp r = get(c, path);
+
+    desk_note(d, "GET", path, r.status);
+    return r;
+}
+
+/* Every image the item screen shows: the crop and the page with the field outlined. */
+static void desk_images(struct desk *d, struct client *c, const char *html)
+{
+    static const char *const kinds[] = { "src=\"/img/crop/", "src=\"/img/page/" };
+
+    for (size_t k = 0; k < 2; k++) {
+        const char *p = strstr(html, kinds[k]);
+        if (p == NULL)
+            continue;
+        char path[128];
+        p += strlen("src=\"");
+        snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, "\""), p);
+        struct resp r = desk_get(d, c, path);
+        if (r.status == 200) {
+            d->images++;
+            if (strncmp(r.body, "\x89PNG", 4) != 0)
+                desk_note(d, "GET (not a PNG)", path, 0);
+        }
+        resp_free(&r);
+    }
+}
+
+/* A nurse at a desk: the queue, then the next item again and again until none is left. */
+static void *desk_work(void *p)
+{
+    struct desk *d = p;
+    struct client c;
+    char next[300] = "/item/next?after=0&risk=1000", loc[300];
+
+    if (login(&c, d->user, PW, NULL) != 303) {
+        desk_note(d, "POST", "/login", 0);
+        return NULL;
+    }
+    struct resp q = desk_get(d, &c, "/queue");
+    resp_free(&q);
+    for (int round = 0; round < 400; round++) {
+        struct resp r = desk_get(d, &c, next);
+        long id = 0;
+        if (r.status == 200 && strstr(r.body, "確認待ちはすべて終わりました") != NULL) {
+            resp_free(&r);
+            break;
+        }
+        header(&r, "Location", loc, sizeof(loc));
+        resp_free(&r);
+        if (sscanf(loc, "/item/%ld", &id) != 1) {
+            desk_note(d, "GET (no next item)", next, 0);
+            break;
+        }
+        char path[64];
+        snprintf(path, sizeof(path), "/item/%ld", id);
+        r = desk_get(d, &c, path);
+        if (r.status == 200)
+            desk_images(d, &c, r.body);
+        resp_free(&r);
+        r = post(&c, path, plan_for(id));
+        desk_note(d, "POST", path, r.status);
+        if (r.status == 303) {
+            d->resolved++;
+            header(&r, "Location", next, sizeof(next));
+        } else {
+            d->conflicts += r.status == 409;
+            snprintf(next, sizeof(next), "/item/next?after=%ld&risk=0", id);
+        }
+        resp_free(&r);
+    }
+    struct resp out = post(&c, "/logout", "");
+    desk_note(d, "POST", "/logout", out.status);
+    resp_free(&out);
+    return NULL;
+}
+
+/* DESKS nurses work the whole queue at once: every item is resolved exactly once. */
+static void work_the_queue_at_once(void)
+{
+    struct desk desks[DESKS];
+    pthread_t t[DESKS];
+    long open = sql_long("SELECT count(*) FROM review_items WHERE status = 'open'");
+    int resolved = 0, images = 0;
+
+    ck_assert_int_gt(open, 8);
+    plan_items();
+    memset(desks, 0, sizeof(desks));
+    for (int i = 0; i < DESKS; i++) {
+        desks[i].user = i % 2 ? "nurse2" : "nurse1";
+        pthread_create(&t[i], NULL, desk_work, &desks[i]);
+    }
+    for (int i = 0; i < DESKS; i++)
+        pthread_join(t[i], NULL);
+    free(plans);
+    plans = NULL;
+    for (int i = 0; i < DESKS; i++) {
+        ck_assert_msg(desks[i].bad == 0, "desk %d: %d bad answers, first: %s", i, desks[i].bad,
+                      desks[i].first_bad);
+        resolved += desks[i].resolved;
+        images += desks[i].images;
+    }
+    /* every item resolved, exactly once, by exactly one successful POST */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE status = 'open'"), 0);
+    ck_assert_int_eq(resolved, open);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log"), open);
+    ck_assert_int_eq(sql_long("SELECT count(DISTINCT item_id) FROM review_log"), open);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.resolve'"),
+                     open);
+    ck_assert_int_gt(images, 0);
+    /* pages whose items are all resolved landed (or were rejected), none is left waiting */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'queued'"), 0);
+    /* the audit chain holds with entries appended from many connections at once */
+    struct tl_result v;
+    tl_boshi_run(&v, db, NULL, "audit", "verify", NULL);
+    ck_assert_msg(v.status == 0, "%s%s", v.out, v.err);
+    tl_result_free(&v);
+}
+
+START_TEST(many_nurses_at_once)
+{
+    work_the_queue_at_once();
+}
+END_TEST
+
+/* With one store connection: a request waiting for a page image holds none, so none is stuck. */
+START_TEST(many_nurses_on_one_connection)
+{
+    struct review_server_opts o;
+    struct berr e;
+
+    review_server_stop(&srv);
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "127.0.0.1:0";
+    o.threads = 1;
+    ck_assert_msg(review_server_start(&o, &srv, &e) == 0, "%s", e.msg);
+    port = review_server_port(srv);
+    work_the_queue_at_once();
+}
+END_TEST
+
 START_TEST(plain_http_only_on_loopback)
 {
     struct review_server_opts o;
@@ -1068,6 +1285,8 @@ int main(void)
     tcase_add_test(tc, grid_resolves_many);
     tcase_add_test(tc, queue_by_day);
     tcase_add_test(tc, done_today);
+    tcase_add_test(tc, many_nurses_at_once);
+    tcase_add_test(tc, many_nurses_on_one_connection);
     tcase_add_test(tc, plain_http_only_on_loopback);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
