@@ -12,16 +12,27 @@
 int ocr_page_png(const struct ocr_page *p, const double *box_mm, int max_w, unsigned char **png,
                  size_t *len, struct berr *e)
 {
-    PIX *rgb = NULL, *up = NULL, *small = NULL;
+    PIX *small = NULL, *cm = NULL, *up = NULL;
     l_uint8 *data = NULL;
     size_t n = 0;
-    int rc = 0;
+    int rc = 0, quarter = ((360 - p->reg.orientation) % 360) / 90;
+    int w = pixGetWidth(p->grey), h = pixGetHeight(p->grey);
+    /* the width the nurse sees is the height when the page lies on its side */
+    int shown_w = quarter % 2 ? h : w;
+    double f = max_w > 0 && shown_w > max_w ? (double)max_w / shown_w : 1.0;
 
     assert(p->registered);
     *png = NULL;
     *len = 0;
-    rgb = pixConvertTo32(p->grey);
-    if (rgb == NULL) {
+    /*
+     * Scale the grey page first, then give it a colour map for the red
+     * outline: a 300 dpi page is never turned into 32-bit colour whole
+     * (that was most of the time and memory), and the PNG stays small.
+     */
+    small = f < 1.0 ? pixScale(p->grey, (l_float32)f, (l_float32)f) : pixClone(p->grey);
+    /* 64 grey levels in a colour map: room left for the red */
+    cm = small ? pixThresholdOn8bpp(small, 64, 1) : NULL;
+    if (cm == NULL) {
         rc = berr_set(e, BERR_FAIL, "%s: 画像を変換できません", p->name);
         goto cleanup;
     }
@@ -31,28 +42,20 @@ int ocr_page_png(const struct ocr_page *p, const double *box_mm, int max_w, unsi
         double cy[4] = { box_mm[1], box_mm[1], box_mm[1] + box_mm[3], box_mm[1] + box_mm[3] };
         for (int i = 0; i < 4; i++)
             ocr_map_pt(p->reg.map, cx[i], cy[i], &xs[i], &ys[i]);
-        double x0 = fmin(fmin(xs[0], xs[1]), fmin(xs[2], xs[3])) - 6;
-        double y0 = fmin(fmin(ys[0], ys[1]), fmin(ys[2], ys[3])) - 6;
-        double x1 = fmax(fmax(xs[0], xs[1]), fmax(xs[2], xs[3])) + 6;
-        double y1 = fmax(fmax(ys[0], ys[1]), fmax(ys[2], ys[3])) + 6;
+        double x0 = (fmin(fmin(xs[0], xs[1]), fmin(xs[2], xs[3])) - 6) * f;
+        double y0 = (fmin(fmin(ys[0], ys[1]), fmin(ys[2], ys[3])) - 6) * f;
+        double x1 = (fmax(fmax(xs[0], xs[1]), fmax(xs[2], xs[3])) + 6) * f;
+        double y1 = (fmax(fmax(ys[0], ys[1]), fmax(ys[2], ys[3])) + 6) * f;
         BOX *b = boxCreate((l_int32)x0, (l_int32)y0, (l_int32)(x1 - x0), (l_int32)(y1 - y0));
-        int width = p->dpi > 0 ? p->dpi / 50 + 2 : 6;
+        int width = (int)lround((p->dpi > 0 ? p->dpi / 50 + 2 : 6) * f);
         if (b != NULL) {
-            pixRenderBoxArb(rgb, b, width, 220, 0, 0);
+            pixRenderBoxArb(cm, b, width < 2 ? 2 : width, 220, 0, 0);
             boxDestroy(&b);
         }
     }
     /* turned so that the form reads the right way up */
-    up = pixRotateOrth(rgb, ((360 - p->reg.orientation) % 360) / 90);
-    if (up == NULL) {
-        rc = berr_set(e, BERR_FAIL, "%s: 画像を回転できません", p->name);
-        goto cleanup;
-    }
-    if (max_w > 0 && pixGetWidth(up) > max_w)
-        small = pixScaleToSize(up, max_w, 0);
-    else
-        small = pixClone(up);
-    if (small == NULL || pixWriteMem(&data, &n, small, IFF_PNG) != 0) {
+    up = pixRotateOrth(cm, quarter);
+    if (up == NULL || pixWriteMem(&data, &n, up, IFF_PNG) != 0) {
         rc = berr_set(e, BERR_FAIL, "%s: PNG を作れません", p->name);
         goto cleanup;
     }
@@ -66,8 +69,8 @@ int ocr_page_png(const struct ocr_page *p, const double *box_mm, int max_w, unsi
 cleanup:
     if (data)
         free(data);
-    pixDestroy(&rgb);
-    pixDestroy(&up);
     pixDestroy(&small);
+    pixDestroy(&cm);
+    pixDestroy(&up);
     return rc;
 }
