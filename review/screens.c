@@ -1536,8 +1536,8 @@ static void h_page(struct req *r)
         buf_adds(b, "</td><td>");
         if (fld && fld->kind == FORMS_MYNUMBER)
             buf_adds(b, "-");
-        else
-            html_esc(b, d->read);
+        else if (d->read[0])
+            value_label(b, fld, d->read);
         buf_adds(b, "</td><td>");
         html_esc(b, strcmp(d->decision, "accepted") == 0 ? "確定"
                     : strcmp(d->decision, "empty") == 0  ? "空欄"
