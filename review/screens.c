@@ -259,17 +259,27 @@ static void queue_free(struct qlist *q)
  */
 static const char *const scope_keys[] = { "reason", "form", "batch", "from", "to" };
 
-static void scope_query(struct req *r, struct buf *out)
+/* Each filter in force, as a query parameter or (hidden) as a form input. */
+static void scope_each(struct req *r, struct buf *out, int hidden)
 {
-    const char *const *keys = scope_keys;
-
     for (size_t i = 0; i < sizeof(scope_keys) / sizeof(scope_keys[0]); i++) {
-        const char *v = req_param(r, keys[i]);
+        const char *v = req_param(r, scope_keys[i]);
         if (v == NULL || *v == '\0')
             continue;
-        buf_addf(out, "%s%s=", out->len ? "&" : "", keys[i]);
-        url_esc(out, v);
+        if (hidden) {
+            buf_addf(out, "<input type=\"hidden\" name=\"%s\" value=\"", scope_keys[i]);
+            html_esc(out, v);
+            buf_adds(out, "\">");
+        } else {
+            buf_addf(out, "%s%s=", out->len ? "&" : "", scope_keys[i]);
+            url_esc(out, v);
+        }
     }
+}
+
+static void scope_query(struct req *r, struct buf *out)
+{
+    scope_each(r, out, 0);
 }
 
 /* lead ('?' or '&') + scope_query, HTML-escaped for an attribute; "" when no filter. */
@@ -290,16 +300,7 @@ static void scope_attr(struct req *r, char lead, struct buf *out)
 /* The queue's filters as hidden inputs of a GET form. */
 static void scope_hidden(struct req *r, struct buf *b)
 {
-    const char *const *keys = scope_keys;
-
-    for (size_t i = 0; i < sizeof(scope_keys) / sizeof(scope_keys[0]); i++) {
-        const char *v = req_param(r, keys[i]);
-        if (v == NULL || *v == '\0')
-            continue;
-        buf_addf(b, "<input type=\"hidden\" name=\"%s\" value=\"", keys[i]);
-        html_esc(b, v);
-        buf_adds(b, "\">");
-    }
+    scope_each(r, b, 1);
 }
 
 /* The queue's filters from the request (as the queue screen reads them); days unreadable: ignored. */
