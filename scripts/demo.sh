@@ -5,7 +5,8 @@
 #   2. the resident master of the synthetic town, then a daily 異動 file
 #   3. matching a person the way intake will (kana + birth date, 異体字)
 #   4. the monthly checkup job: targets, 健診案内 letters, pre-filled forms
-#   5. the forms come back filled in and scanned (simulated: handwriting-style
+#      (next month's; and last month's, held on the 10th)
+#   5. last month's forms come back filled in and scanned (simulated: handwriting-style
 #      digits, ticks and crosses, faint marks, scanner skew and noise), with
 #      two 妊娠届出書 nobody printed a name on
 #   6. intake: the batch read, sure answers landed, the rest queued
@@ -53,15 +54,18 @@ echo "検索: 氏名「$plain」(住民記録では「$vname」)"
 
 step "4. 健診対象者の抽出と 健診案内・問診票の印刷 (来月の 3〜4か月児健診)"
 next=$(date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)
+last=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
 "$BOSHI" targets nyuyoji_4m --month "$next" --dry-run | head -6
 "$BOSHI" targets nyuyoji_4m --month "$next" --date "$next-10" -o "$OUT/kenshin-$next.pdf"
 echo "同じ月をもう一度実行 (二重発行しない):"
 "$BOSHI" targets nyuyoji_4m --month "$next" --date "$next-10" -o "$OUT/kenshin-$next.pdf"
+echo "先月分 (先月10日に実施済み: その問診票・健診票が記入されて戻ってきます):"
+"$BOSHI" targets nyuyoji_4m --month "$last" --date "$last-10" -o "$OUT/kenshin-$last.pdf"
 "$BOSHI" forms print ninshin_todoke --blank -o "$OUT/ninshin_todoke-blank.pdf"
 
-step "5. 記入・返送された用紙のスキャン (模擬)"
-"$BOSHI" demo scan --store --from-issues "$OUT/kenshin-$next.csv" --forms nyuyoji_4m \
-    --pages 12 --profile office --seed 5 -o "$OUT/scans"
+step "5. 記入・返送された用紙のスキャン (模擬: 先月の健診の用紙)"
+"$BOSHI" demo scan --store --from-issues "$OUT/kenshin-$last.csv" --forms nyuyoji_4m \
+    --pages 12 --profile office --seed 5 --as-of "$last-10" -o "$OUT/scans"
 "$BOSHI" demo scan --store --forms ninshin_todoke --pages 2 --profile office --seed 6 \
     -o "$OUT/scans/todoke"
 upside=$(cat "$OUT"/scans/*.truth.json "$OUT"/scans/todoke/*.truth.json | grep -c '"upside_down": true' || true)
@@ -72,9 +76,9 @@ rm -f "$OUT/scans/page-0012.png"
 echo "模擬の不具合: 逆さまに読み込んだページ $upside、同じ用紙の再スキャン 1、紛失したページ 1"
 
 step "6. スキャンの取込"
-"$BOSHI" intake --name "demo-$next" "$OUT/scans"
+"$BOSHI" intake --name "demo-$last" "$OUT/scans"
 echo "同じバッチをもう一度 (取込済みのページは読み直さない):"
-"$BOSHI" intake --name "demo-$next" "$OUT/scans" | head -3
+"$BOSHI" intake --name "demo-$last" "$OUT/scans" | head -3
 
 step "7. 確認待ち (保健師の作業)"
 "$BOSHI" review list --limit 12
@@ -88,11 +92,11 @@ for id in $page_items; do
     case "$out" in *記録に登録しました*) landed=$((landed + 1)) ;; esac
 done
 echo "確認で記録に登録したページ: $landed"
-"$BOSHI" batches show "demo-$next" | head -12
+"$BOSHI" batches show "demo-$last" | head -12
 
 step "8. 精密検査依頼・受診勧奨・統計"
 "$BOSHI" referrals issue -o "$OUT/seimitsu.pdf" || true
-"$BOSHI" reminders nyuyoji_4m --month "$next" -o "$OUT/kanshou-$next.pdf" | head -3 || true
+"$BOSHI" reminders nyuyoji_4m --month "$last" -o "$OUT/kanshou-$last.pdf" | head -3 || true
 fy=$(date -d "$(date +%Y-%m-01) -3 month" +%Y)
 "$BOSHI" demo activity --fiscal-year "$fy" --seed 1 | head -4
 "$BOSHI" report stats --fiscal-year "$fy" -o "$OUT/toukei-$fy.pdf"
