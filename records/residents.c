@@ -15,10 +15,8 @@
  * Not for: households and guardians (targets), or anything printed.
  */
 #include "records/records-internal.h"
+#include "records/csvtable.h"
 
-#include <csv.h>
-#include <errno.h>
-#include <iconv.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +36,6 @@ static const char *const col_names[NCOL] = {
 static const char *const idou_labels[] = {
     NULL, "出生", "転入", "転居", "転出", "死亡", "職権記載", "職権修正", "職権消除", "世帯変更", "その他",
 };
-
-#define MAX_ERRORS 50
 
 const char *resident_status_label(int status)
 {
@@ -69,74 +65,14 @@ void resident_release(struct resident *r)
 
 /* ---- phase 1: read and validate ------------------------------------- */
 
-struct row {
-    long line;
-    size_t f[NCOL];          /* offsets into the arena */
-};
-
+/* What validating a row needs besides the row. */
 struct reader {
-    const char *file;        /* for messages */
-    struct buf arena;        /* field strings, NUL-separated */
-    struct row *rows;
-    size_t nrows, arows;
-    int map[NCOL];           /* column index in the file for each enum col */
-    int ncols_file;
-    int header_done;
-    /* the row being parsed */
-    size_t cur[32];
-    int ncur;
-    long line, row_line;
-    int too_many;
-    /* errors */
-    struct buf errs;
-    long nerrs;
     struct ymd today;
 };
 
-static void rd_error(struct reader *r, long line, const char *col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void rd_error(struct reader *r, long line, const char *col, const char *fmt, ...)
+static const char *fld(const struct csvtable *t, const struct csvtable_row *w, enum col c)
 {
-    va_list ap;
-
-    r->nerrs++;
-    if (r->nerrs > MAX_ERRORS)
-        return;
-    buf_addf(&r->errs, "\n  %s:%ld: ", r->file, line);
-    if (col)
-        buf_addf(&r->errs, "列「%s」: ", col);
-    va_start(ap, fmt);
-    buf_vaddf(&r->errs, fmt, ap);
-    va_end(ap);
-}
-
-static const char *fld(const struct reader *r, const struct row *w, enum col c)
-{
-    return r->arena.s + w->f[c];
-}
-
-static void cb_field(void *s, size_t len, void *data)
-{
-    struct reader *r = data;
-    const char *p = s ? s : "";
-
-    if (r->ncur == 0)
-        r->row_line = r->line;
-    if (r->ncur >= 32) {
-        r->too_many = 1;
-        return;
-    }
-    /* trim ASCII blanks around a field: exports often pad codes */
-    while (len > 0 && (*p == ' ' || *p == '\t')) {
-        p++;
-        len--;
-    }
-    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
-        len--;
-    r->cur[r->ncur++] = r->arena.len;
-    buf_add(&r->arena, p, len);
-    buf_addc(&r->arena, '\0');
+    return csvtable_field(t, w, c);
 }
 
 static int all_digits(const char *s, size_t n)
@@ -149,339 +85,71 @@ static int all_digits(const char *s, size_t n)
     return 1;
 }
 
-static void check_header(struct reader *r)
-{
-    int known_any = 0;
-
-    for (int c = 0; c < NCOL; c++)
-        r->map[c] = -1;
-    for (int i = 0; i < r->ncur; i++)
-        for (int c = 0; c < NCOL; c++)
-            known_any |= strcmp(r->arena.s + r->cur[i], col_names[c]) == 0;
-    if (!known_any) {
-        /* Most likely a file without its header: do not echo its data. */
-        rd_error(r, r->row_line, NULL, "見出し行がありません (1行目は 宛名番号,世帯番号,氏名,... で"
-                 "始まる必要があります)");
-        r->header_done = 1;
-        r->ncols_file = -1;
-        return;
-    }
-    for (int i = 0; i < r->ncur; i++) {
-        const char *h = r->arena.s + r->cur[i];
-        int known = 0;
-        for (int c = 0; c < NCOL; c++) {
-            if (strcmp(h, col_names[c]) == 0) {
-                if (r->map[c] >= 0)
-                    rd_error(r, r->row_line, NULL, "見出し「%s」が重複しています", h);
-                r->map[c] = i;
-                known = 1;
-            }
-        }
-        if (!known)
-            rd_error(r, r->row_line, NULL, "見出し「%s」は住民記録連携ファイルの列ではありません", h);
-    }
-    r->ncols_file = r->ncur;
-    r->header_done = 1;
-    for (int c = 0; c < NCOL; c++) {
-        if (r->map[c] < 0) {
-            rd_error(r, r->row_line, NULL, "見出し行に列「%s」がありません", col_names[c]);
-            r->ncols_file = -1;    /* rows cannot be read without it */
-        }
-    }
-}
-
-static void check_date(struct reader *r, const struct row *w, enum col c, int optional,
-                       struct ymd *out)
+static void check_date(struct csvtable *r, const struct csvtable_row *w, enum col c, int optional,
+                       struct ymd today, struct ymd *out)
 {
     const char *v = fld(r, w, c);
 
     out->y = 0;
     if (*v == '\0') {
         if (!optional)
-            rd_error(r, w->line, col_names[c], "必須項目が空です");
+            csvtable_error(r, w->line, col_names[c], "必須項目が空です");
         return;
     }
     if (ymd_parse_compact(v, out) < 0) {
-        rd_error(r, w->line, col_names[c], "日付が不正です「%s」(YYYYMMDD の西暦8桁)", v);
+        csvtable_error(r, w->line, col_names[c], "日付が不正です「%s」(YYYYMMDD の西暦8桁)", v);
         out->y = 0;
         return;
     }
-    if (ymd_cmp(*out, r->today) > 0)
-        rd_error(r, w->line, col_names[c], "未来の日付です「%s」", v);
+    if (ymd_cmp(*out, today) > 0)
+        csvtable_error(r, w->line, col_names[c], "未来の日付です「%s」", v);
 }
 
-static void validate_row(struct reader *r, const struct row *w)
+static void validate_row(struct csvtable *r, const struct csvtable_row *w, void *ctx)
 {
+    struct ymd today = ((const struct reader *)ctx)->today;
     const char *v;
     struct ymd birth, idou, todoke;
 
     v = fld(r, w, C_ATENA);
     if (!all_digits(v, 10))
-        rd_error(r, w->line, col_names[C_ATENA], "10桁の数字ではありません「%s」", v);
+        csvtable_error(r, w->line, col_names[C_ATENA], "10桁の数字ではありません「%s」", v);
     v = fld(r, w, C_SETAI);
     if (!all_digits(v, 10))
-        rd_error(r, w->line, col_names[C_SETAI], "10桁の数字ではありません「%s」", v);
+        csvtable_error(r, w->line, col_names[C_SETAI], "10桁の数字ではありません「%s」", v);
     v = fld(r, w, C_NAME);
     if (*v == '\0')
-        rd_error(r, w->line, col_names[C_NAME], "必須項目が空です");
+        csvtable_error(r, w->line, col_names[C_NAME], "必須項目が空です");
     v = fld(r, w, C_KANA);
     if (*v == '\0')
-        rd_error(r, w->line, col_names[C_KANA], "必須項目が空です");
+        csvtable_error(r, w->line, col_names[C_KANA], "必須項目が空です");
     else if (!kana_is_katakana(v))
-        rd_error(r, w->line, col_names[C_KANA], "全角カタカナ以外の文字があります「%s」", v);
+        csvtable_error(r, w->line, col_names[C_KANA], "全角カタカナ以外の文字があります「%s」", v);
     v = fld(r, w, C_SEX);
     if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
-        rd_error(r, w->line, col_names[C_SEX], "1 (男) か 2 (女) ではありません「%s」", v);
-    check_date(r, w, C_BIRTH, 0, &birth);
+        csvtable_error(r, w->line, col_names[C_SEX], "1 (男) か 2 (女) ではありません「%s」", v);
+    check_date(r, w, C_BIRTH, 0, today, &birth);
     v = fld(r, w, C_STATUS);
     if (strlen(v) != 1 || v[0] < '1' || v[0] > '4')
-        rd_error(r, w->line, col_names[C_STATUS], "1〜4 (住民・転出・死亡・その他消除) ではありません「%s」", v);
+        csvtable_error(r, w->line, col_names[C_STATUS], "1〜4 (住民・転出・死亡・その他消除) ではありません「%s」", v);
     v = fld(r, w, C_POSTAL);
     if (*v != '\0' && !all_digits(v, 7))
-        rd_error(r, w->line, col_names[C_POSTAL], "7桁の数字ではありません「%s」", v);
+        csvtable_error(r, w->line, col_names[C_POSTAL], "7桁の数字ではありません「%s」", v);
     if (*fld(r, w, C_ADDR) == '\0')
-        rd_error(r, w->line, col_names[C_ADDR], "必須項目が空です");
+        csvtable_error(r, w->line, col_names[C_ADDR], "必須項目が空です");
     v = fld(r, w, C_IDOU);
     if (resident_idou_label(v)[0] == '\0')
-        rd_error(r, w->line, col_names[C_IDOU], "異動事由コード 01〜10 ではありません「%s」", v);
-    check_date(r, w, C_IDOU_DATE, 0, &idou);
-    check_date(r, w, C_TODOKE, 1, &todoke);
+        csvtable_error(r, w->line, col_names[C_IDOU], "異動事由コード 01〜10 ではありません「%s」", v);
+    check_date(r, w, C_IDOU_DATE, 0, today, &idou);
+    check_date(r, w, C_TODOKE, 1, today, &todoke);
     if (birth.y && idou.y && ymd_cmp(idou, birth) < 0)
-        rd_error(r, w->line, col_names[C_IDOU_DATE], "生年月日より前の日付です");
+        csvtable_error(r, w->line, col_names[C_IDOU_DATE], "生年月日より前の日付です");
     v = fld(r, w, C_MYNUM);
     /* Never echo a 個人番号, even a wrong one. */
     if (*v != '\0' && !all_digits(v, 12))
-        rd_error(r, w->line, col_names[C_MYNUM], "12桁の数字ではありません");
+        csvtable_error(r, w->line, col_names[C_MYNUM], "12桁の数字ではありません");
     else if (*v != '\0' && !mynumber_valid(v))
-        rd_error(r, w->line, col_names[C_MYNUM], "チェックデジットが正しくありません");
-}
-
-static void cb_row(int term, void *data)
-{
-    struct reader *r = data;
-    struct row w;
-
-    (void)term;
-    if (r->ncur == 0)
-        return;
-    if (!r->header_done) {
-        check_header(r);
-        r->ncur = 0;
-        return;
-    }
-    if (r->ncols_file < 0) {
-        r->ncur = 0;         /* no usable header: reported once already */
-        return;
-    }
-    if (r->too_many || r->ncur != r->ncols_file) {
-        rd_error(r, r->row_line, NULL, "列の数が %d です (見出しは %d 列)", r->too_many ? 32 : r->ncur,
-                 r->ncols_file);
-        r->ncur = 0;
-        r->too_many = 0;
-        return;
-    }
-    w.line = r->row_line;
-    for (int c = 0; c < NCOL; c++)
-        w.f[c] = r->cur[r->map[c]];
-    if (r->nrows == r->arows) {
-        r->arows = r->arows ? r->arows * 2 : 4096;
-        r->rows = xrealloc(r->rows, r->arows * sizeof(*r->rows));
-    }
-    r->rows[r->nrows++] = w;
-    validate_row(r, &w);
-    r->ncur = 0;
-}
-
-/* Converts CP932 to UTF-8; on failure names the line of the bad byte. */
-static int cp932_to_utf8(const char *file, const char *in, size_t n, char **out, size_t *outn,
-                         struct berr *e)
-{
-    iconv_t cd = iconv_open("UTF-8", "CP932");
-    size_t cap = n * 3 / 2 + 16, left_in = n, left_out;
-    char *buf, *ip = (char *)in, *op;
-
-    if (cd == (iconv_t)-1)
-        return berr_set(e, BERR_FAIL, "CP932 の変換器を開けません (iconv)");
-    buf = xmalloc(cap);
-    op = buf;
-    left_out = cap - 1;
-    while (left_in > 0) {
-        if (iconv(cd, &ip, &left_in, &op, &left_out) == (size_t)-1) {
-            if (errno == E2BIG) {
-                size_t used = (size_t)(op - buf);
-                cap *= 2;
-                buf = xrealloc(buf, cap);
-                op = buf + used;
-                left_out = cap - used - 1;
-                continue;
-            }
-            long line = 1;
-            for (const char *p = in; p < ip; p++)
-                line += *p == '\n';
-            iconv_close(cd);
-            free(buf);
-            return berr_set(e, BERR_INVALID,
-                            "%s:%ld: CP932 (Shift_JIS) として読めない文字があります", file, line);
-        }
-    }
-    iconv_close(cd);
-    *op = '\0';
-    *outn = (size_t)(op - buf);
-    *out = buf;
-    return 0;
-}
-
-static long first_bad_utf8_line(const char *s, size_t n)
-{
-    long line = 1;
-    size_t start = 0;
-
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == '\n') {
-            if (!utf8_valid(s + start, i - start))
-                return line;
-            line++;
-            start = i + 1;
-        }
-    }
-    return 0;
-}
-
-/* Decodes the file into UTF-8 text (caller frees *text). */
-static int decode(const char *file, char *raw, size_t n, unsigned flags, char **text,
-                  size_t *tn, const char **enc, struct berr *e)
-{
-    int bom = n >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0;
-
-    if (flags & IMPORT_CP932) {
-        *enc = "CP932";
-        return cp932_to_utf8(file, raw, n, text, tn, e);
-    }
-    if (bom || (flags & IMPORT_UTF8) || utf8_valid(raw, n)) {
-        if (!utf8_valid(raw, n))
-            return berr_set(e, BERR_INVALID,
-                            "%s:%ld: UTF-8 として読めない文字があります (CP932 なら --encoding cp932)",
-                            file, first_bad_utf8_line(raw, n));
-        *enc = bom ? "UTF-8 (BOM)" : "UTF-8";
-        *text = xstrndup(raw + (bom ? 3 : 0), n - (bom ? 3 : 0));
-        *tn = n - (bom ? 3 : 0);
-        return 0;
-    }
-    *enc = "CP932";
-    return cp932_to_utf8(file, raw, n, text, tn, e);
-}
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-    return h;
-}
-
-/*
- * Reports rows sharing a non-empty value of column c, naming both lines.
- * An open-addressing table of row indexes: linear, where sorting a million
- * rows twice was a noticeable part of an import.
- */
-static void find_duplicates(struct reader *r, enum col c)
-{
-    size_t cap = 1024;
-    uint32_t *slot;
-
-    while (cap < r->nrows * 2)
-        cap *= 2;
-    slot = xmalloc(cap * sizeof(*slot));
-    memset(slot, 0xff, cap * sizeof(*slot));
-    for (size_t i = 0; i < r->nrows; i++) {
-        const char *v = fld(r, &r->rows[i], c);
-        if (*v == '\0')
-            continue;
-        size_t h = (size_t)hash_str(v) & (cap - 1);
-        while (slot[h] != UINT32_MAX) {
-            const struct row *prev = &r->rows[slot[h]];
-            if (strcmp(fld(r, prev, c), v) == 0) {
-                if (c == C_MYNUM)
-                    rd_error(r, r->rows[i].line, col_names[c], "%ld 行目と同じ個人番号です", prev->line);
-                else
-                    rd_error(r, r->rows[i].line, col_names[c],
-                             "%ld 行目と同じ値「%s」です (ファイル内で重複)", prev->line, v);
-                break;
-            }
-            h = (h + 1) & (cap - 1);
-        }
-        if (slot[h] == UINT32_MAX)
-            slot[h] = (uint32_t)i;
-    }
-    free(slot);
-}
-
-static int read_file(struct reader *r, const char *path, unsigned flags, const char **enc,
-                     unsigned char sha[32], struct berr *e)
-{
-    char *raw = NULL, *text = NULL;
-    size_t n = 0, tn = 0, pos = 0;
-    struct csv_parser p;
-    int rc, csv_ok = 0;
-
-    rc = file_read_all(path, &raw, &n, e);
-    if (rc < 0)
-        return rc;
-    crypto_hash_sha256(sha, (const unsigned char *)raw, n);
-    if (n == 0) {
-        rc = berr_set(e, BERR_INVALID, "%s: ファイルが空です (見出し行もありません)", path);
-        goto cleanup;
-    }
-    rc = decode(path, raw, n, flags, &text, &tn, enc, e);
-    if (rc < 0)
-        goto cleanup;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
-        rc = berr_set(e, BERR_FAIL, "CSV パーサを初期化できません");
-        goto cleanup;
-    }
-    csv_ok = 1;
-    r->line = 1;
-    /* Feed a line at a time so that every row knows the line it starts on. */
-    while (pos < tn) {
-        const char *nl = memchr(text + pos, '\n', tn - pos);
-        size_t len = nl ? (size_t)(nl - (text + pos)) + 1 : tn - pos;
-        if (csv_parse(&p, text + pos, len, cb_field, cb_row, r) != len) {
-            rd_error(r, r->line, NULL, "CSV の形式が不正です (%s)", csv_strerror(csv_error(&p)));
-            goto cleanup_csv;
-        }
-        pos += len;
-        r->line++;
-    }
-    if (csv_fini(&p, cb_field, cb_row, r) != 0)
-        rd_error(r, r->row_line, NULL, "CSV の形式が不正です (閉じていない引用符)");
-cleanup_csv:
-    if (!r->header_done && r->nerrs == 0)
-        rd_error(r, 1, NULL, "見出し行がありません");
-    else if (r->nerrs == 0 && r->nrows == 0)
-        rd_error(r, 2, NULL, "データ行がありません");
-    if (r->nerrs == 0) {
-        find_duplicates(r, C_ATENA);
-        find_duplicates(r, C_MYNUM);
-    }
-    if (r->nerrs > 0) {
-        if (r->nerrs > MAX_ERRORS)
-            buf_addf(&r->errs, "\n  ... ほか %ld 件", r->nerrs - MAX_ERRORS);
-        rc = berr_set(e, BERR_INVALID, "%s: 取り込みを中止しました。誤りが %ld 件あります "
-                      "(記録ストアは変更していません):%s", path, r->nerrs, r->errs.s);
-    }
-cleanup:
-    if (csv_ok)
-        csv_free(&p);
-    if (raw) {
-        sodium_memzero(raw, n);
-        free(raw);
-    }
-    if (text) {
-        sodium_memzero(text, tn);
-        free(text);
-    }
-    return rc;
+        csvtable_error(r, w->line, col_names[C_MYNUM], "チェックデジットが正しくありません");
 }
 
 /* ---- crypto and keys -------------------------------------------------- */
@@ -585,8 +253,8 @@ static void iso_of(const char *compact, char out[11])
 }
 
 /* Binds a file row to ?1..?20 in resident_cols order. */
-static void bind_row(struct store *st, sqlite3_stmt *s, const struct reader *r,
-                     const struct row *w, int64_t import_id)
+static void bind_row(struct store *st, sqlite3_stmt *s, const struct csvtable *r,
+                     const struct csvtable_row *w, int64_t import_id)
 {
     char birth[11], idou[11], todoke[11];
     unsigned char enc[MYNUMBER_ENC_LEN], idx[16];
@@ -634,8 +302,8 @@ static void bind_row(struct store *st, sqlite3_stmt *s, const struct reader *r,
 }
 
 /* 1 if the stored resident (columns 1..16 of resident_cols) equals the row. */
-static int same_as_stored(struct store *st, sqlite3_stmt *cur, const struct reader *r,
-                          const struct row *w)
+static int same_as_stored(struct store *st, sqlite3_stmt *cur, const struct csvtable *r,
+                          const struct csvtable_row *w)
 {
     static const enum col text_cols[] = { C_SETAI, C_NAME, C_KANA, C_ZOKU, C_POSTAL, C_ADDR,
                                           C_KATA, C_IDOU };
@@ -678,7 +346,7 @@ static int table_empty(struct store *st, int *empty, struct berr *e)
     return 0;
 }
 
-static int apply_rows(struct store *st, const struct reader *r, int64_t import_id, int bulk,
+static int apply_rows(struct store *st, const struct csvtable *r, int64_t import_id, int bulk,
                       struct import_report *rep, struct berr *e)
 {
     sqlite3_stmt *ins = NULL, *cur = NULL, *hist = NULL, *del = NULL;
@@ -711,7 +379,7 @@ static int apply_rows(struct store *st, const struct reader *r, int64_t import_i
     char now[32];
     store_now_iso(now);
     for (size_t i = 0; i < r->nrows && rc == 0; i++) {
-        const struct row *w = &r->rows[i];
+        const struct csvtable_row *w = &r->rows[i];
         int exists = 0;
         if (!bulk) {
             sqlite3_reset(cur);
@@ -798,8 +466,8 @@ static double now_seconds(void)
 int residents_import(struct store *st, const struct actor *a, const char *path, unsigned flags,
                      struct import_report *rep, struct berr *e)
 {
-    struct reader r;
-    unsigned char sha[32];
+    struct csvtable r;
+    struct reader rd;
     int64_t import_id = 0;
     int rc, empty = 0, bulk = 0, in_txn = 0, journal_switched = 0;
     double t0 = now_seconds();
@@ -807,14 +475,25 @@ int residents_import(struct store *st, const struct actor *a, const char *path, 
 
     memset(rep, 0, sizeof(*rep));
     memset(&r, 0, sizeof(r));
-    buf_init(&r.arena);
-    buf_init(&r.errs);
+    rd.today = store_today(st);
     r.file = path;
-    r.today = store_today(st);
+    r.kind = "住民記録連携ファイル";
+    r.names = col_names;
+    r.ncols = NCOL;
+    r.validate = validate_row;
+    r.ctx = &rd;
     rc = actor_require(a, PERM_RESIDENTS_IMPORT, e);
     if (rc < 0)
         goto cleanup;
-    rc = read_file(&r, path, flags, &rep->encoding, sha, e);
+    rc = csvtable_read(&r, path, (flags & IMPORT_CP932) ? CSVTABLE_CP932
+                                 : (flags & IMPORT_UTF8) ? CSVTABLE_UTF8 : CSVTABLE_DETECT, e);
+    rep->encoding = r.encoding;
+    if (rc == 0 && r.nerrs == 0) {
+        csvtable_duplicates(&r, C_ATENA, 0);
+        csvtable_duplicates(&r, C_MYNUM, 1);     /* never echo a 個人番号 */
+    }
+    if (rc == 0)
+        rc = csvtable_verdict(&r, e);
     rep->t_read = now_seconds() - t0;
     if (rc < 0)
         goto cleanup;
@@ -851,7 +530,7 @@ int residents_import(struct store *st, const struct actor *a, const char *path, 
                          "DROP INDEX residents_birth; DROP INDEX residents_addr; "
                          "DROP INDEX residents_setai; DROP INDEX residents_mynumber;", e);
     if (rc == 0)
-        rc = record_import(st, a, path, flags, rep->rows, sha, &import_id, e);
+        rc = record_import(st, a, path, flags, rep->rows, r.sha256, &import_id, e);
     double t1 = now_seconds();
     if (rc == 0)
         rc = apply_rows(st, &r, import_id, empty, rep, e);
@@ -890,11 +569,7 @@ cleanup:
     db_exec(st, "PRAGMA cache_size = -2000; PRAGMA threads = 0;", NULL);
     if (journal_switched)
         db_exec(st, "PRAGMA journal_mode = WAL", NULL);
-    if (r.arena.alloc)
-        sodium_memzero(r.arena.s, r.arena.len);
-    buf_release(&r.arena);
-    buf_release(&r.errs);
-    free(r.rows);
+    csvtable_release(&r);
     rep->seconds = now_seconds() - t0;
     return rc;
 }
