@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define CMD(x) extern const struct cmd_entry x;
@@ -170,6 +171,29 @@ int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd
         return -1;
     }
     return 0;
+}
+
+int cli_parse_month(struct cli_ctx *c, const char *s, int *y, int *m)
+{
+    char extra;
+
+    if (sscanf(s, "%4d-%2d%c", y, m, &extra) != 2 || *m < 1 || *m > 12 || *y < 2000 || *y > 2100) {
+        cli_errorf(c, "--month は YYYY-MM (月は 01〜12) です「%s」", s);
+        cli_usage(c);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_parse_encoding(struct cli_ctx *c, const char *s, enum csvout_encoding *out)
+{
+    if (strcasecmp(s, "cp932") == 0 || strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0) {
+        *out = strcasecmp(s, "cp932") == 0 ? CSVOUT_CP932 : CSVOUT_UTF8_BOM;
+        return 0;
+    }
+    cli_errorf(c, "--encoding は utf-8 か cp932 です「%s」", s);
+    cli_usage(c);
+    return -1;
 }
 
 /* Finds the entry whose name matches the most leading words of argv. */

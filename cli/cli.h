@@ -15,6 +15,7 @@
 #include "base/base.h"
 #include "forms/forms.h"
 #include "records/records.h"
+#include "reports/reports.h"
 
 enum cmd_needs {
     NEED_STORE = 1 << 0,     /* open the store (it must exist) */
@@ -79,5 +80,9 @@ char *cli_csv_beside(const char *pdf_path);
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out);
+/* --month YYYY-MM (2000-2100); prints a message and the usage and returns -1 on failure. */
+int cli_parse_month(struct cli_ctx *c, const char *s, int *y, int *m);
+/* --encoding of a CSV written (utf-8 with BOM, or cp932); prints and returns -1 otherwise. */
+int cli_parse_encoding(struct cli_ctx *c, const char *s, enum csvout_encoding *out);
 
 #endif

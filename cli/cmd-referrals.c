@@ -16,14 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int parse_month(const char *s, int *y, int *m)
-{
-    char extra;
-
-    if (sscanf(s, "%4d-%2d%c", y, m, &extra) != 2 || *m < 1 || *m > 12 || *y < 2000 || *y > 2100)
-        return -1;
-    return 0;
-}
 
 
 
@@ -210,18 +202,14 @@ static int cmd_referrals_issue(struct cli_ctx *c, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
-            if (parse_month(optarg, &o.year, &o.month) < 0) {
-                cli_errorf(c, "--month は YYYY-MM です「%s」", optarg);
-                return cli_usage(c);
-            }
+            if (cli_parse_month(c, optarg, &o.year, &o.month) < 0)
+                return EXIT_USAGE;
             break;
         case 'h': o.hospital = optarg; break;
         case 'o': o.out = optarg; break;
         case 'e':
-            if (strcasecmp(optarg, "cp932") == 0)
-                o.enc = CSVOUT_CP932;
-            else if (strcasecmp(optarg, "utf-8") != 0)
-                return cli_usage(c);
+            if (cli_parse_encoding(c, optarg, &o.enc) < 0)
+                return EXIT_USAGE;
             break;
         default: return cli_usage(c);
         }
@@ -357,10 +345,8 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'e':
-            if (strcasecmp(optarg, "cp932") == 0)
-                enc = CSVOUT_CP932;
-            else if (strcasecmp(optarg, "utf-8") != 0)
-                return cli_usage(c);
+            if (cli_parse_encoding(c, optarg, &enc) < 0)
+                return EXIT_USAGE;
             break;
         default: return cli_usage(c);
         }

@@ -23,14 +23,6 @@ struct reminders_opts {
     enum csvout_encoding enc;
 };
 
-static int parse_month(const char *s, int *y, int *m)
-{
-    char extra;
-
-    if (sscanf(s, "%4d-%2d%c", y, m, &extra) != 2 || *m < 1 || *m > 12 || *y < 2000 || *y > 2100)
-        return -1;
-    return 0;
-}
 
 
 static void csv_row(struct csvout *csv, const struct target *t, const char *form_issue,
@@ -166,18 +158,14 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
-            if (parse_month(optarg, &o.year, &o.month) < 0) {
-                cli_errorf(c, "--month は YYYY-MM です「%s」", optarg);
-                return cli_usage(c);
-            }
+            if (cli_parse_month(c, optarg, &o.year, &o.month) < 0)
+                return EXIT_USAGE;
             break;
         case 'r': o.reissue = 1; break;
         case 'o': o.out = optarg; break;
         case 'e':
-            if (strcasecmp(optarg, "cp932") == 0)
-                o.enc = CSVOUT_CP932;
-            else if (strcasecmp(optarg, "utf-8") != 0)
-                return cli_usage(c);
+            if (cli_parse_encoding(c, optarg, &o.enc) < 0)
+                return EXIT_USAGE;
             break;
         default: return cli_usage(c);
         }

@@ -16,14 +16,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-static int parse_month(const char *s, int *y, int *m)
-{
-    char extra;
-
-    if (sscanf(s, "%4d-%2d%c", y, m, &extra) != 2 || *m < 1 || *m > 12 || *y < 2000 || *y > 2100)
-        return -1;
-    return 0;
-}
 
 static int parse_year(const char *s, int *y)
 {
@@ -106,10 +98,8 @@ static int cmd_report_stats(struct cli_ctx *c, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
-            if (parse_month(optarg, &y, &m) < 0) {
-                cli_errorf(c, "--month は YYYY-MM です「%s」", optarg);
-                return cli_usage(c);
-            }
+            if (cli_parse_month(c, optarg, &y, &m) < 0)
+                return EXIT_USAGE;
             have++;
             break;
         case 'f':
@@ -121,12 +111,8 @@ static int cmd_report_stats(struct cli_ctx *c, int argc, char **argv)
             have++;
             break;
         case 'e':
-            if (strcasecmp(optarg, "cp932") == 0) {
-                enc = CSVOUT_CP932;
-            } else if (strcasecmp(optarg, "utf-8") != 0 && strcasecmp(optarg, "utf8") != 0) {
-                cli_errorf(c, "--encoding は utf-8 か cp932 です「%s」", optarg);
-                return cli_usage(c);
-            }
+            if (cli_parse_encoding(c, optarg, &enc) < 0)
+                return EXIT_USAGE;
             break;
         case 'o': out = optarg; break;
         default: return cli_usage(c);

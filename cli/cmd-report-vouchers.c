@@ -84,7 +84,7 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
                                         "支払額", "区分", "例外の理由", "詳細" };
     enum csvout_encoding enc = CSVOUT_UTF8_BOM;
     const char *out = NULL;
-    char extra, month_label[48], *csv_path = NULL, *def_out = NULL;
+    char month_label[48], *csv_path = NULL, *def_out = NULL;
     int opt, y = 0, m = 0, rc = EXIT_OK;
     struct collect col;
     struct pdf *pdf = NULL;
@@ -98,18 +98,13 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
-            if (sscanf(optarg, "%4d-%2d%c", &y, &m, &extra) != 2 || m < 1 || m > 12 || y < 2000 ||
-                y > 2100) {
-                cli_errorf(c, "--month は YYYY-MM です「%s」", optarg);
-                return cli_usage(c);
-            }
+            if (cli_parse_month(c, optarg, &y, &m) < 0)
+                return EXIT_USAGE;
             break;
         case 'o': out = optarg; break;
         case 'e':
-            if (strcasecmp(optarg, "cp932") == 0)
-                enc = CSVOUT_CP932;
-            else if (strcasecmp(optarg, "utf-8") != 0)
-                return cli_usage(c);
+            if (cli_parse_encoding(c, optarg, &enc) < 0)
+                return EXIT_USAGE;
             break;
         default: return cli_usage(c);
         }
