@@ -49,4 +49,13 @@ extern const char *const residents_index_sql;
 /* Fills r from a row whose columns 0..14 are atena .. mynumber_enc (residents.c). */
 void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident *r);
 
+/*
+ * The access-log entries of a list of people drawn for a job (targets,
+ * reminders): one per person with detail, or one "detail: 0人" when nobody.
+ * In the caller's transaction.
+ */
+struct target;
+int targets_audit(struct store *st, const struct actor *a, const char *function,
+                  const struct target *t, size_t n, const char *detail, struct berr *e);
+
 #endif

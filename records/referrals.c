@@ -446,13 +446,9 @@ int reminders_find(struct store *st, const struct actor *a, const char *form, in
         free(t);
         t = sorted;
     }
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    if (rc == 0) {
         snprintf(detail, sizeof(detail), "受診勧奨の対象 %s %s", form, mstr);
-        rc = audit_append(st, a, "reminders.list", t[i].child.atena, detail, e);
-    }
-    if (rc == 0 && n == 0) {
-        snprintf(detail, sizeof(detail), "受診勧奨の対象 %s %s: 0人", form, mstr);
-        rc = audit_append(st, a, "reminders.list", NULL, detail, e);
+        rc = targets_audit(st, a, "reminders.list", t, n, detail, e);
     }
     if (rc == 0) {
         txn = 0;

@@ -12,6 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+int targets_audit(struct store *st, const struct actor *a, const char *function,
+                  const struct target *t, size_t n, const char *detail, struct berr *e)
+{
+    char zero[300];
+    int rc = 0;
+
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = audit_append(st, a, function, t[i].child.atena, detail, e);
+    if (rc == 0 && n == 0) {
+        snprintf(zero, sizeof(zero), "%s: 0人", detail);
+        rc = audit_append(st, a, function, NULL, zero, e);
+    }
+    return rc;
+}
+
 int targets_age_months(struct store *st, const char *form, int *months, struct berr *e)
 {
     char key[96], *v = NULL;
@@ -192,13 +207,9 @@ int targets_find(struct store *st, const struct actor *a, const char *form, int 
     }
     if (n > 0)
         qsort(t, n, sizeof(*t), cmp_target);
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    if (rc == 0) {
         snprintf(detail, sizeof(detail), "健診対象者抽出 %s %s", form, mstr);
-        rc = audit_append(st, a, "targets.list", t[i].child.atena, detail, e);
-    }
-    if (rc == 0 && n == 0) {
-        snprintf(detail, sizeof(detail), "健診対象者抽出 %s %s: 0人", form, mstr);
-        rc = audit_append(st, a, "targets.list", NULL, detail, e);
+        rc = targets_audit(st, a, "targets.list", t, n, detail, e);
     }
     if (rc == 0) {
         txn = 0;
