@@ -124,7 +124,7 @@ int jpdate_parse(const char *s, struct ymd *out);
 
 /* ---- 個人番号 ------------------------------------------------------- */
 
-/* Check digit for the first 11 digits (DESIGN.md 5); -1 if not 11 digits. */
+/* Check digit for the first 11 digits (ARCHITECTURE.md §8: 平成26年総務省令第85号 第5条); -1 if not 11 digits. */
 int mynumber_check_digit(const char *first11);
 /* 1 if s is exactly 12 ASCII digits with a valid check digit. */
 int mynumber_valid(const char *s);

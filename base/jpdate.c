@@ -1,7 +1,7 @@
 /*
  * jpdate.c: Gregorian dates as day counts, and 和暦 (Japanese era) dates.
  * Dates are stored as ISO 8601; 和暦 is for what people read and type.
- * Era boundaries (DESIGN.md 5): 明治 to 1912-07-29, 大正 to 1926-12-24,
+ * Era boundaries (sources: ARCHITECTURE.md §8): 明治 to 1912-07-29, 大正 to 1926-12-24,
  * 昭和 to 1989-01-07, 平成 to 2019-04-30, 令和 from 2019-05-01; 元年 = 1.
  */
 #include "base/base.h"

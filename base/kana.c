@@ -1,6 +1,6 @@
 /*
  * kana.c: folding Japanese names and kana so that the same person written
- * two ways compares equal (DESIGN.md 5): NFKC (full/half width), hiragana to
+ * two ways compares equal (for matching, records/residents-find.c): NFKC (full/half width), hiragana to
  * katakana, small kana to large, the long-vowel mark to its vowel, spaces
  * removed, and a table of common 異体字.  What is not folded is as important:
  * ヴ and ブ are different sounds in a name, so they stay apart.

@@ -1,6 +1,6 @@
 /*
  * qrpayload: the signed text carried by the QR code on every printed page
- * (DESIGN.md 1 and 4.3):
+ * (ARCHITECTURE.md §1 and §5):
  *
  *     BOSHI1|<form>|<version>|<page>/<pages>|<subject or ->|<issue or ->|<mac>
  *

@@ -234,7 +234,7 @@ static const char *os_user_name(void)
 
 /*
  * Tesseract's OpenMP reads OMP_THREAD_LIMIT once, when the process starts;
- * more threads than one per worker made every field slower (DESIGN.md 9).
+ * more threads than one per worker made every field slower (ARCHITECTURE.md §6).
  * So the limit is put in the environment and the process started again,
  * once, before anything else happens.
  */

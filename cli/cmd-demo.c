@@ -105,7 +105,7 @@ const struct cmd_entry cmd_demo_town_entry = {
     .name = "demo town",
     .usage = "[--residents N] [--seed S] [--as-of 日付] [--crlf] -o FILE.csv",
     .summary = "架空の町の住民記録を生成 / write a synthetic town's resident master",
-    .help = "実在しない人々の住民記録連携ファイル (DESIGN.md 5a) を書きます。同じ seed と日付なら同じ内容。\n"
+    .help = "実在しない人々の住民記録連携ファイル (形式: doc/operations.md) を書きます。同じ seed と日付なら同じ内容。\n"
             "Writes made-up people; deterministic for a seed and date.\n"
             "  --residents N   人数 (既定 20000)\n  --as-of 日付     基準日 (既定 今日)\n"
             "demo diff は同じ町 (同じ --residents/--seed/--as-of) の異動です。既定: 基準日は昨日、異動日は今日。\n",

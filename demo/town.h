@@ -1,7 +1,7 @@
 /*
  * town: a synthetic town for tests, the demo and benchmarks.
  *
- * Writes a resident master (住民記録 連携ファイル, DESIGN.md 5a) of made-up
+ * Writes a resident master (住民記録 連携ファイル, layout in doc/operations.md §7) of made-up
  * people living in a fictional city, and daily 異動 diffs for the same town.
  * Everything is derived from (params, seed) by an own PRNG, so the same
  * inputs always give the same bytes; nothing reads the clock or rand().

@@ -1,6 +1,6 @@
 /*
  * forms: form definitions, the in-memory template model, and typed value
- * parsing and validation (DESIGN.md 3, 3a; format in forms/README.md).
+ * parsing and validation (format in forms/README.md).
  *
  * Public functions:
  *   definitions

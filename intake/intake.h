@@ -1,5 +1,5 @@
 /*
- * intake: weekly scan batches into records (DESIGN.md 1, 4-6).
+ * intake: weekly scan batches into records (ARCHITECTURE.md §1, §3).
  *
  * Public functions:
  *   page reading (read.c)
@@ -83,7 +83,7 @@ void intake_template(const struct forms_registry *forms, struct ocr_template *t)
 
 /*
  * Reads one loaded page: registers it, verifies its QR under key, finds its
- * form, and reads every field of that page with the rules of DESIGN.md 4
+ * form, and reads every field of that page with the rules of ARCHITECTURE.md §7.1
  * (a reading is accepted only when independently confirmed; see read.c).
  * Touches no store, so workers run it in parallel.  Returns 0 with
  * out->reject set for a page that is not readable; a negative code only for

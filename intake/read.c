@@ -1,6 +1,6 @@
 /*
  * read.c: one scanned page -> its form and a decided reading per field.
- * The decision rules (DESIGN.md 4, and the OCR issue: nothing wrong is ever
+ * The decision rules (ARCHITECTURE.md §7.1: nothing wrong is ever
  * accepted, as much as possible is):
  *   check/choice/multi  OMR classes; a faint mark, a filled-in box (the way
  *                       people cancel a tick), two marks in a choice, or

@@ -1,6 +1,6 @@
 /*
  * ocr: a scanned page image in, a registered page and field readings out
- * (DESIGN.md 4).  Geometry comes in millimetres from the caller; this module
+ * (ARCHITECTURE.md §3).  Geometry comes in millimetres from the caller; this module
  * knows nothing about form definitions, records or review.
  *
  * Public functions, in the order a worker calls them:

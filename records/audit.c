@@ -1,5 +1,5 @@
 /*
- * audit.c: the access log (DESIGN.md 6): who saw or changed which person's
+ * audit.c: the access log (ARCHITECTURE.md §4, §5): who saw or changed which person's
  * data, when, through which function.  Append-only (triggers refuse UPDATE
  * and DELETE) and chained: each entry's mac is an HMAC-SHA256, under a key
  * derived from the site key, of the previous entry's mac and this entry's

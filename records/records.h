@@ -70,7 +70,7 @@ void store_key(const struct store *st, enum store_key_purpose purpose, unsigned 
 
 /* ---- accounts and permissions --------------------------------------- */
 
-/* Functions a grant can allow (DESIGN.md 6).  Bit n of struct actor.perms. */
+/* Functions a grant can allow (roles: README.md "Roles").  Bit n of struct actor.perms. */
 enum perm {
     PERM_RESIDENTS_IMPORT,  /* residents.import: load the resident master */
     PERM_RESIDENTS_READ,    /* residents.read:   show and find residents */

@@ -1,6 +1,6 @@
 /*
  * residents.c: the resident master (住民記録): import of the interchange
- * file (DESIGN.md 5a), one resident's record, and ranked matching.
+ * file (layout: doc/operations.md §7), one resident's record, and ranked matching.
  *
  * Import is two phases, so that a bad file changes nothing:
  *   1. read   - decode (UTF-8 with or without BOM, or CP932), parse with

@@ -1,7 +1,7 @@
 /*
  * targets.c: who is due for a checkup in a month (対象者抽出), with the
- * guardian each letter is addressed to.  The rule is DESIGN.md 7 / the
- * forms issue: a checkup at age N months takes the children born in the
+ * guardian each letter is addressed to.  The rule (README.md, "The monthly
+ * checkup job"): a checkup at age N months takes the children born in the
  * month N months before the checkup month (N is a setting per checkup),
  * resident, and not yet examined for that checkup.
  * Not for: printing (reports/) or deciding reissues (the caller does).

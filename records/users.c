@@ -1,6 +1,6 @@
 /*
  * users.c: accounts, roles, per-function permissions and grants with expiry
- * (DESIGN.md 6).  A person's permissions today are the union of the
+ * (README.md "Roles").  A person's permissions today are the union of the
  * permissions of their unrevoked grants whose valid_until is today or later.
  * A disabled account, or one with no valid grant, can do nothing.
  * Not for: passwords and web sessions (review/ adds those).

@@ -1,7 +1,7 @@
 /*
  * formprint.c: a form definition drawn on paper, blank or pre-filled, so
  * that boshi can read it back: the four registration marks and a QR signed
- * with the site key on every page (DESIGN.md 1, 4.3), every field's boxes
+ * with the site key on every page (ARCHITECTURE.md §1, §5), every field's boxes
  * at the millimetre positions of its definition, labels beside them, and
  * the `printed` fields filled from the subject.  Geometry comes only from
  * the definition: one file drives printing and reading.

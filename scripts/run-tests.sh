@@ -3,7 +3,7 @@
 # web UI (tests/e2e, headless Chromium driven by playwright-core under
 # `node --test`); fails if any fails. Each program prints Check's summary
 # line; the last line totals them.
-# Tesseract's OpenMP reads this at start-up: one thread per worker (DESIGN.md 9).
+# Tesseract's OpenMP reads this at start-up: one thread per worker (ARCHITECTURE.md §6).
 export OMP_THREAD_LIMIT=1
 fail=0; pass=0; bad=0
 for t in "$@"; do

@@ -127,7 +127,7 @@ START_TEST(shipped_defs_shape)
 {
     const struct forms_field *f;
 
-    /* the items the brief and DESIGN.md 3 ask for */
+    /* the items forms/README.md lists */
     f = field("nyuyoji_4m", "sogo_hantei");
     ck_assert_int_eq(f->kind, FORMS_CHOICE);
     ck_assert_int_eq(f->page, 2);
