@@ -5,7 +5,7 @@
 #   make demo         run the main job on built-in synthetic data
 #   make deps         install the Debian packages boshi needs
 #   make bench        run the benchmarks in bench/
-#   make install      install boshi and boshi(1) under $(DESTDIR)$(PREFIX)
+#   make install      install boshi and its man pages under $(DESTDIR)$(PREFIX)
 #
 # Every module folder is compiled into one static library; the command, the
 # tests and the benchmarks link against it.
@@ -105,10 +105,17 @@ bench: deps
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/reports_stats.sh
 	@BOSHI_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) bench/reports_letters.sh
 
+# Man pages: the Japanese ones (doc/*.1) are the default; the English
+# boshi(1) goes where English locales look (man -L en boshi).
+MAN_JA := $(wildcard doc/*.1)
+MAN_EN := $(wildcard doc/en/*.1)
+
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/boshi
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/en/man1 $(DESTDIR)$(PREFIX)/share/boshi
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/boshi
-	install -m 0644 doc/boshi.1 $(DESTDIR)$(PREFIX)/share/man/man1/boshi.1
+	install -m 0644 $(MAN_JA) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(MAN_EN) $(DESTDIR)$(PREFIX)/share/man/en/man1/
 	if [ -d forms/defs ]; then cp -r forms/defs $(DESTDIR)$(PREFIX)/share/boshi/; fi
 
 clean:

@@ -3,7 +3,8 @@
 # missing. Called by `make deps`, and first thing by `make check` and `make demo`.
 #   scripts/deps.sh          what building and running boshi needs
 #   scripts/deps.sh --tests  and what the tests need besides (valgrind,
-#                            Chromium and Node.js for the browser tests)
+#                            Chromium and Node.js for the browser tests,
+#                            man-db and groff for the man page check)
 set -e
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libsodium-dev libcsv-dev
 libutf8proc-dev libjansson-dev check libsubunit-dev libhpdf-dev libqrencode-dev
@@ -11,7 +12,7 @@ libzbar-dev zbar-tools libtesseract-dev libleptonica-dev tesseract-ocr-jpn
 tesseract-ocr-script-jpan tesseract-ocr-eng poppler-utils fonts-ipaexfont
 libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans time"
 if [ "${1:-}" = "--tests" ]; then
-    PKGS="$PKGS valgrind chromium"
+    PKGS="$PKGS valgrind chromium man-db groff-base"
     # Node.js and npm drive the browser tests (playwright-core needs node 20
     # or later); a machine that already has a node of its own keeps it.
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
