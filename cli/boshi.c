@@ -232,6 +232,37 @@ static const char *os_user_name(void)
     return pw ? pw->pw_name : NULL;
 }
 
+int cli_account(struct cli_ctx *c, int perm)
+{
+    const char *u = os_user_name();
+    struct berr e;
+
+    berr_clear(&e);
+    if (u == NULL) {
+        cli_errorf(c, "OSユーザーを特定できません / cannot tell the OS user");
+        return -1;
+    }
+    if (actor_for_os_user(c->st, u, &c->actor, &e) < 0 ||
+        (perm >= 0 && actor_require(&c->actor, perm, &e) < 0)) {
+        cli_fail(c, &e);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_qr_key(struct cli_ctx *c, unsigned char key[32])
+{
+    struct berr e;
+
+    berr_clear(&e);
+    if (actor_require(&c->actor, PERM_FORMS_PRINT, &e) < 0) {
+        cli_fail(c, &e);
+        return -1;
+    }
+    store_key(c->st, KEY_QR_MAC, key);
+    return 0;
+}
+
 /*
  * Tesseract's OpenMP reads OMP_THREAD_LIMIT once, when the process starts;
  * more threads than one per worker made every field slower (DESIGN.md 9).
@@ -315,20 +346,9 @@ int main(int argc, char **argv)
             goto cleanup;
         }
     }
-    if (cmd->needs & NEED_ACCOUNT) {
-        const char *u = os_user_name();
-        if (u == NULL) {
-            rc = cli_errorf(&c, "OSユーザーを特定できません / cannot tell the OS user");
-            goto cleanup;
-        }
-        if (actor_for_os_user(c.st, u, &c.actor, &e) < 0) {
-            rc = cli_fail(&c, &e);
-            goto cleanup;
-        }
-        if (cmd->perm >= 0 && actor_require(&c.actor, cmd->perm, &e) < 0) {
-            rc = cli_fail(&c, &e);
-            goto cleanup;
-        }
+    if ((cmd->needs & NEED_ACCOUNT) && cli_account(&c, cmd->perm) < 0) {
+        rc = EXIT_FAIL;
+        goto cleanup;
     }
     rc = cmd->run(&c, cargc, cargv);
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -63,7 +63,7 @@ static void setup(void)
     scans = tl_path(dir, "scans");
     town = tl_path(dir, "town.csv");
     pdf = tl_path(dir, "k.pdf");
-    RUN_OK("init");
+    RUN_OK("init", "--demo");
     RUN_OK("settings", "set", "site.name", "みどり市 保健センター");
     RUN_OK("settings", "set", "site.contact", "電話 0120-000-000");
     RUN_OK("settings", "set", "site.address", "みどり市本町1-1-1");
