@@ -58,21 +58,33 @@ int cli_usage(struct cli_ctx *c)
     return EXIT_USAGE;
 }
 
+/*
+ * Every message goes out with its 12-digit runs blanked: whatever a module
+ * or a command echoed (a value from the wrong column, an argument), a
+ * 個人番号 never reaches the terminal, a log or a screenshot by an error.
+ */
 int cli_fail(struct cli_ctx *c, const struct berr *e)
 {
-    fprintf(c->err, "boshi: %s\n", e->msg[0] ? e->msg : "失敗しました / failed");
+    char *m = xstrdup(e->msg[0] ? e->msg : "失敗しました / failed");
+
+    mask_digit_runs(m);
+    fprintf(c->err, "boshi: %s\n", m);
+    free(m);
     return EXIT_FAIL;
 }
 
 int cli_errorf(struct cli_ctx *c, const char *fmt, ...)
 {
     va_list ap;
+    struct buf b;
 
-    fputs("boshi: ", c->err);
+    buf_init(&b);
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    fputc('\n', c->err);
+    mask_digit_runs(b.s);
+    fprintf(c->err, "boshi: %s\n", b.s);
+    buf_release(&b);
     return EXIT_FAIL;
 }
 
@@ -335,11 +347,16 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     c.cmd = cmd;
+    /* from here on, nothing the command prints can drive the terminal (cli/term.c) */
+    c.out = cli_safe_stream(stdout);
+    c.err = cli_safe_stream(stderr);
     /* argv for the command starts at its last name word. */
     int cargc = argc - i - words + 1;
     char **cargv = argv + i + words - 1;
-    if (cli_wants_help(&c, cargc, cargv))
-        return EXIT_OK;
+    if (cli_wants_help(&c, cargc, cargv)) {
+        rc = EXIT_OK;
+        goto cleanup;
+    }
     if (cmd->needs & NEED_STORE) {
         if (store_open(c.db_path, 0, &c.st, &e) < 0) {
             rc = cli_fail(&c, &e);
@@ -358,5 +375,9 @@ int main(int argc, char **argv)
 cleanup:
     store_close(&c.st);
     forms_registry_free(&registry);
+    if (c.out != stdout)
+        fclose(c.out);
+    if (c.err != stderr)
+        fclose(c.err);
     return rc;
 }
