@@ -5,7 +5,7 @@
  * row kept with the line it starts on; every problem collected as
  * "file:line: 列「…」: reason" (the first 50, then a count), so a bad file
  * is refused whole with all its mistakes listed.  A field holding a control
- * character (C0 including NUL, TAB and line breaks inside a field, DEL, C1)
+ * character (C0 including NUL and TAB but not a line break inside quotes, DEL, C1)
  * is refused with its line and column, so nothing stored can truncate a
  * value or drive a terminal.  No message echoes a run of 12 digits (a
  * 個人番号 in the wrong column).  Internal to records/.
