@@ -150,10 +150,13 @@ static int parse_id(struct cli_ctx *c, const char *s, int64_t *id)
     return 0;
 }
 
-static int write_file(const char *path, const void *data, size_t n)
+static int write_file(const char *path, const void *data, size_t n, int shared)
 {
-    /* a child's answers and a page of a form: the service account only */
+    /* a child's answers and a page of a form: the service account only (the boshi
+     * group in a multi-user installation, where another nurse may show it next) */
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && shared)
+        fchmod(fd, 0660);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     int ok = f != NULL && fwrite(data, 1, n, f) == n;
 
@@ -197,11 +200,16 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     /* the crop and the original, for the nurse to look at */
     char *dir = xasprintf("%s.review", c->db_path);
     char *sub = xasprintf("%s/%lld", dir, (long long)id);
+    int shared = store_shared(c->st);
     mkdir(dir, 0700);
     mkdir(sub, 0700);
+    if (shared) {
+        chmod(dir, 02770);
+        chmod(sub, 02770);
+    }
     if (x.r.reading_id > 0 && reading_crop(c->st, x.r.reading_id, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/field.png", sub);
-        if (write_file(p, png, len) == 0)
+        if (write_file(p, png, len, shared) == 0)
             fprintf(c->out, "  切り出し  %s\n", p);
         free(p);
     }
@@ -210,7 +218,7 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     if (cli_forms(c) != NULL &&
         intake_page_png(c->db_path, cli_forms(c), &pg, x.r.reading_id, c->st, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/page.png", sub);
-        if (write_file(p, png, len) == 0)
+        if (write_file(p, png, len, shared) == 0)
             fprintf(c->out, "  ページ    %s (項目を赤枠で表示)\n", p);
         free(p);
     } else {

@@ -377,6 +377,38 @@ START_TEST(two_os_users_share_a_store)
     run_as(&r, "boshi-t-hoken", db, ulist);
     ck_assert_int_eq(r.status, 1);
     tl_result_free(&r);
+    /* 事務 takes in a scan (a blank 妊娠届出書 filled by nobody), 保健師 looks at its page:
+     * the original kept by one OS user is readable by the other through the group */
+    char *todoke = tl_path(shared, "todoke.pdf"), *scans = tl_path(shared, "scans");
+    const char *print2[] = { "forms", "print", "ninshin_todoke", "--blank", "-o", todoke, NULL };
+    run_as(&r, "boshi-t-jimu", db, print2);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tl_result_free(&r);
+    ck_assert_int_eq(mkdir(scans, 02770), 0);
+    char *prefix = tl_path(scans, "p");
+    const char *ppm[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "1", todoke,
+                          prefix, NULL };
+    tl_run(&r, NULL, NULL, ppm);
+    ck_assert_int_eq(r.status, 0);
+    tl_result_free(&r);
+    sh(xasprintf("chgrp -R " BOSHI_GROUP " %s; chmod 0640 %s/*", scans, scans));
+    const char *intake[] = { "intake", "--workers", "1", scans, NULL };
+    run_as(&r, "boshi-t-jimu", db, intake);
+    ck_assert_msg(r.status == 0 || r.status == 1, "jimu intake: %s", r.err);
+    tl_result_free(&r);
+    long item = tl_sql_long(db, "SELECT id FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1");
+    ck_assert_msg(item > 0, "the blank page has something to review");
+    char item_s[24];
+    snprintf(item_s, sizeof(item_s), "%ld", item);
+    const char *show[] = { "review", "show", item_s, NULL };
+    run_as(&r, "boshi-t-hoken", db, show);
+    ck_assert_msg(r.status == 0, "hoken review show: %s", r.err);
+    ck_assert_msg(strstr(r.out, "page.png") != NULL, "the page of another user's scan: %s%s",
+                  r.out, r.err);
+    tl_result_free(&r);
+    free(prefix);
+    free(todoke);
+    free(scans);
     /* each was logged as their own account */
     ck_assert_int_gt(tl_sql_long(db, "SELECT count(*) FROM audit_log WHERE user = 'jimu' AND "
                                      "function = 'forms.print'"), 0);
