@@ -156,7 +156,7 @@ const struct forms_form *cli_form(struct cli_ctx *c, const char *id)
         return NULL;
     f = forms_registry_get(r, id, 0);
     if (f == NULL) {
-        fprintf(c->err, "boshi: 様式「%s」はありません。使える様式:\n", id);
+        cli_errorf(c, "様式「%s」はありません。使える様式:", id);
         for (size_t i = 0; i < forms_registry_count(r); i++)
             fprintf(c->err, "  %-18s %s\n", forms_registry_at(r, i)->id,
                     forms_registry_at(r, i)->title);
@@ -177,8 +177,7 @@ void cli_col(FILE *f, const char *s, int w)
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out)
 {
     if (jpdate_parse(s, out) < 0) {
-        fprintf(c->err, "boshi: %s: 日付が読めません「%s」(例: 2026-04-01 または 令和8年4月1日)\n",
-                opt, s);
+        cli_errorf(c, "%s: 日付が読めません「%s」(例: 2026-04-01 または 令和8年4月1日)", opt, s);
         cli_usage(c);
         return -1;
     }
@@ -301,8 +300,9 @@ int main(int argc, char **argv)
     opterr = 0;     /* getopt's own messages are English: cli_usage() speaks instead */
     memset(&c, 0, sizeof(c));
     berr_clear(&e);
-    c.out = stdout;
-    c.err = stderr;
+    /* nothing boshi prints, an echoed argument included, can drive the terminal (cli/term.c) */
+    c.out = cli_safe_stream(stdout);
+    c.err = cli_safe_stream(stderr);
     c.db_path = getenv("BOSHI_DB") ? getenv("BOSHI_DB") : "boshi.db";
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
@@ -314,16 +314,19 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(global_help, stdout);
             print_command_list(stdout, NULL);
-            return EXIT_OK;
+            rc = EXIT_OK;
+            goto cleanup;
         } else {
-            fprintf(stderr, "boshi: 不明なオプション / unknown option: %s\n", argv[i]);
-            return EXIT_USAGE;
+            cli_errorf(&c, "不明なオプション / unknown option: %s", argv[i]);
+            rc = EXIT_USAGE;
+            goto cleanup;
         }
     }
     if (i >= argc) {
         fputs(global_help, stderr);
         print_command_list(stderr, NULL);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
+        goto cleanup;
     }
     cmd = find_command(argc - i, argv + i, &words);
     if (cmd == NULL) {
@@ -337,19 +340,18 @@ int main(int argc, char **argv)
         if (group) {
             int help = i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 ||
                                         strcmp(argv[i + 1], "-h") == 0);
-            FILE *f = help ? stdout : stderr;
+            FILE *f = help ? c.out : c.err;
             fprintf(f, "使い方 / usage: boshi %s サブコマンド ...\n", argv[i]);
             print_command_list(f, argv[i]);
-            return help ? EXIT_OK : EXIT_USAGE;
+            rc = help ? EXIT_OK : EXIT_USAGE;
+            goto cleanup;
         }
-        fprintf(stderr, "boshi: 不明なコマンド / unknown command: %s\n"
-                        "一覧は boshi --help / see boshi --help\n", argv[i]);
-        return EXIT_USAGE;
+        cli_errorf(&c, "不明なコマンド / unknown command: %s\n"
+                       "一覧は boshi --help / see boshi --help", argv[i]);
+        rc = EXIT_USAGE;
+        goto cleanup;
     }
     c.cmd = cmd;
-    /* from here on, nothing the command prints can drive the terminal (cli/term.c) */
-    c.out = cli_safe_stream(stdout);
-    c.err = cli_safe_stream(stderr);
     /* argv for the command starts at its last name word. */
     int cargc = argc - i - words + 1;
     char **cargv = argv + i + words - 1;

@@ -391,7 +391,9 @@ START_TEST(two_os_users_share_a_store)
     tl_run(&r, NULL, NULL, ppm);
     ck_assert_int_eq(r.status, 0);
     tl_result_free(&r);
-    sh(xasprintf("chgrp -R " BOSHI_GROUP " %s; chmod 0640 %s/*", scans, scans));
+    char *perm = xasprintf("chgrp -R " BOSHI_GROUP " %s; chmod 0640 %s/*", scans, scans);
+    sh(perm);
+    free(perm);
     const char *intake[] = { "intake", "--workers", "1", scans, NULL };
     run_as(&r, "boshi-t-jimu", db, intake);
     ck_assert_msg(r.status == 0 || r.status == 1, "jimu intake: %s", r.err);
