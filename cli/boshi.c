@@ -370,7 +370,7 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     rc = cmd->run(&c, cargc, cargv);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (fflush(c.out) != 0 || ferror(c.out) || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "boshi: 標準出力への書き込みに失敗しました / write error on stdout\n");
         rc = EXIT_FAIL;
     }

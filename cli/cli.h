@@ -91,13 +91,12 @@ int cli_qr_key(struct cli_ctx *c, unsigned char key[32]);
 /*
  * A stream writing to under with every control character (C0 but LF and
  * TAB, DEL, C1) replaced by U+FFFD (cli/term.c).  The dispatcher wraps
- * stdout and stderr in it, so no command writes a control character taken
- * from the store or an argument to a terminal.  fclose it to flush; under
- * stays open.
+ * stdout and stderr in it, once, before anything is written, so no command
+ * writes a control character taken from the store or an argument to a
+ * terminal.  It takes over under's buffering (under becomes unbuffered);
+ * fflush it to deliver, fclose it at the end (under stays open).
  */
 FILE *cli_safe_stream(FILE *under);
-/* Prints s to f through such a filter. */
-void cli_puts_safe(FILE *f, const char *s);
 /* Prints s then spaces up to display width w (Japanese counts double), and a space. */
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */

@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct safe {
     FILE *under;
@@ -87,16 +88,15 @@ FILE *cli_safe_stream(FILE *under)
         free(s);
         return under;
     }
-    /* no buffer of its own: what is written reaches `under` (and its buffering) at once */
-    setvbuf(f, NULL, _IONBF, 0);
+    /*
+     * The buffering moves to the filter (as under's own would be: none for
+     * stderr, by line on a terminal, else by block) and under writes through,
+     * so that fflush of the filter delivers (`serve` announces its port).
+     */
+    if (under == stderr)
+        setvbuf(f, NULL, _IONBF, 0);
+    else
+        setvbuf(f, NULL, isatty(fileno(under)) ? _IOLBF : _IOFBF, BUFSIZ);
+    setvbuf(under, NULL, _IONBF, 0);
     return f;
-}
-
-void cli_puts_safe(FILE *f, const char *s)
-{
-    FILE *w = cli_safe_stream(f);
-
-    fputs(s, w);
-    if (w != f)
-        fclose(w);
 }
