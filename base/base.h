@@ -130,6 +130,13 @@ int mynumber_check_digit(const char *first11);
 int mynumber_valid(const char *s);
 /* "********1234"; out of at least 13 bytes. */
 void mynumber_mask(const char *s, char out[13]);
+/*
+ * Blanks, in place, every digit of each run of 12 or more digits in s (a
+ * message that might echo a 個人番号): ASCII and full-width digits, with
+ * single '-' or spaces between them counting as one run; each digit
+ * becomes '*'.  The string only ever gets shorter.
+ */
+void mask_digit_runs(char *s);
 
 /* ---- Japanese text -------------------------------------------------- */
 

@@ -23,7 +23,7 @@ secs() { echo "$1 $2" | awk '{ printf "%.2f", $2 - $1 }'; }
 export BOSHI_DB="$W/b.db"
 
 echo "== report stats: town of $N residents, $P pregnancies"
-"$BOSHI" init >/dev/null
+"$BOSHI" init --demo >/dev/null
 "$BOSHI" settings set site.name "みどり市 保健センター" >/dev/null
 "$BOSHI" demo town --residents "$N" --as-of 2025-04-01 -o "$W/town.csv" >/dev/null
 "$BOSHI" residents import --full "$W/town.csv" >/dev/null

@@ -58,21 +58,33 @@ int cli_usage(struct cli_ctx *c)
     return EXIT_USAGE;
 }
 
+/*
+ * Every message goes out with its 12-digit runs blanked: whatever a module
+ * or a command echoed (a value from the wrong column, an argument), a
+ * 個人番号 never reaches the terminal, a log or a screenshot by an error.
+ */
 int cli_fail(struct cli_ctx *c, const struct berr *e)
 {
-    fprintf(c->err, "boshi: %s\n", e->msg[0] ? e->msg : "失敗しました / failed");
+    char *m = xstrdup(e->msg[0] ? e->msg : "失敗しました / failed");
+
+    mask_digit_runs(m);
+    fprintf(c->err, "boshi: %s\n", m);
+    free(m);
     return EXIT_FAIL;
 }
 
 int cli_errorf(struct cli_ctx *c, const char *fmt, ...)
 {
     va_list ap;
+    struct buf b;
 
-    fputs("boshi: ", c->err);
+    buf_init(&b);
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    fputc('\n', c->err);
+    mask_digit_runs(b.s);
+    fprintf(c->err, "boshi: %s\n", b.s);
+    buf_release(&b);
     return EXIT_FAIL;
 }
 
@@ -144,7 +156,7 @@ const struct forms_form *cli_form(struct cli_ctx *c, const char *id)
         return NULL;
     f = forms_registry_get(r, id, 0);
     if (f == NULL) {
-        fprintf(c->err, "boshi: 様式「%s」はありません。使える様式:\n", id);
+        cli_errorf(c, "様式「%s」はありません。使える様式:", id);
         for (size_t i = 0; i < forms_registry_count(r); i++)
             fprintf(c->err, "  %-18s %s\n", forms_registry_at(r, i)->id,
                     forms_registry_at(r, i)->title);
@@ -165,8 +177,7 @@ void cli_col(FILE *f, const char *s, int w)
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out)
 {
     if (jpdate_parse(s, out) < 0) {
-        fprintf(c->err, "boshi: %s: 日付が読めません「%s」(例: 2026-04-01 または 令和8年4月1日)\n",
-                opt, s);
+        cli_errorf(c, "%s: 日付が読めません「%s」(例: 2026-04-01 または 令和8年4月1日)", opt, s);
         cli_usage(c);
         return -1;
     }
@@ -232,6 +243,37 @@ static const char *os_user_name(void)
     return pw ? pw->pw_name : NULL;
 }
 
+int cli_account(struct cli_ctx *c, int perm)
+{
+    const char *u = os_user_name();
+    struct berr e;
+
+    berr_clear(&e);
+    if (u == NULL) {
+        cli_errorf(c, "OSユーザーを特定できません / cannot tell the OS user");
+        return -1;
+    }
+    if (actor_for_os_user(c->st, u, &c->actor, &e) < 0 ||
+        (perm >= 0 && actor_require(&c->actor, perm, &e) < 0)) {
+        cli_fail(c, &e);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_qr_key(struct cli_ctx *c, unsigned char key[32])
+{
+    struct berr e;
+
+    berr_clear(&e);
+    if (actor_require(&c->actor, PERM_FORMS_PRINT, &e) < 0) {
+        cli_fail(c, &e);
+        return -1;
+    }
+    store_key(c->st, KEY_QR_MAC, key);
+    return 0;
+}
+
 /*
  * Tesseract's OpenMP reads OMP_THREAD_LIMIT once, when the process starts;
  * more threads than one per worker made every field slower (ARCHITECTURE.md §6).
@@ -258,8 +300,9 @@ int main(int argc, char **argv)
     opterr = 0;     /* getopt's own messages are English: cli_usage() speaks instead */
     memset(&c, 0, sizeof(c));
     berr_clear(&e);
-    c.out = stdout;
-    c.err = stderr;
+    /* nothing boshi prints, an echoed argument included, can drive the terminal (cli/term.c) */
+    c.out = cli_safe_stream(stdout);
+    c.err = cli_safe_stream(stderr);
     c.db_path = getenv("BOSHI_DB") ? getenv("BOSHI_DB") : "boshi.db";
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
@@ -271,16 +314,19 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(global_help, stdout);
             print_command_list(stdout, NULL);
-            return EXIT_OK;
+            rc = EXIT_OK;
+            goto cleanup;
         } else {
-            fprintf(stderr, "boshi: 不明なオプション / unknown option: %s\n", argv[i]);
-            return EXIT_USAGE;
+            cli_errorf(&c, "不明なオプション / unknown option: %s", argv[i]);
+            rc = EXIT_USAGE;
+            goto cleanup;
         }
     }
     if (i >= argc) {
         fputs(global_help, stderr);
         print_command_list(stderr, NULL);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
+        goto cleanup;
     }
     cmd = find_command(argc - i, argv + i, &words);
     if (cmd == NULL) {
@@ -294,49 +340,46 @@ int main(int argc, char **argv)
         if (group) {
             int help = i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 ||
                                         strcmp(argv[i + 1], "-h") == 0);
-            FILE *f = help ? stdout : stderr;
+            FILE *f = help ? c.out : c.err;
             fprintf(f, "使い方 / usage: boshi %s サブコマンド ...\n", argv[i]);
             print_command_list(f, argv[i]);
-            return help ? EXIT_OK : EXIT_USAGE;
+            rc = help ? EXIT_OK : EXIT_USAGE;
+            goto cleanup;
         }
-        fprintf(stderr, "boshi: 不明なコマンド / unknown command: %s\n"
-                        "一覧は boshi --help / see boshi --help\n", argv[i]);
-        return EXIT_USAGE;
+        cli_errorf(&c, "不明なコマンド / unknown command: %s\n"
+                       "一覧は boshi --help / see boshi --help", argv[i]);
+        rc = EXIT_USAGE;
+        goto cleanup;
     }
     c.cmd = cmd;
     /* argv for the command starts at its last name word. */
     int cargc = argc - i - words + 1;
     char **cargv = argv + i + words - 1;
-    if (cli_wants_help(&c, cargc, cargv))
-        return EXIT_OK;
+    if (cli_wants_help(&c, cargc, cargv)) {
+        rc = EXIT_OK;
+        goto cleanup;
+    }
     if (cmd->needs & NEED_STORE) {
         if (store_open(c.db_path, 0, &c.st, &e) < 0) {
             rc = cli_fail(&c, &e);
             goto cleanup;
         }
     }
-    if (cmd->needs & NEED_ACCOUNT) {
-        const char *u = os_user_name();
-        if (u == NULL) {
-            rc = cli_errorf(&c, "OSユーザーを特定できません / cannot tell the OS user");
-            goto cleanup;
-        }
-        if (actor_for_os_user(c.st, u, &c.actor, &e) < 0) {
-            rc = cli_fail(&c, &e);
-            goto cleanup;
-        }
-        if (cmd->perm >= 0 && actor_require(&c.actor, cmd->perm, &e) < 0) {
-            rc = cli_fail(&c, &e);
-            goto cleanup;
-        }
+    if ((cmd->needs & NEED_ACCOUNT) && cli_account(&c, cmd->perm) < 0) {
+        rc = EXIT_FAIL;
+        goto cleanup;
     }
     rc = cmd->run(&c, cargc, cargv);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (fflush(c.out) != 0 || ferror(c.out) || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "boshi: 標準出力への書き込みに失敗しました / write error on stdout\n");
         rc = EXIT_FAIL;
     }
 cleanup:
     store_close(&c.st);
     forms_registry_free(&registry);
+    if (c.out != stdout)
+        fclose(c.out);
+    if (c.err != stderr)
+        fclose(c.err);
     return rc;
 }

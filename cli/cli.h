@@ -76,6 +76,27 @@ int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
 int cli_site_load(struct cli_ctx *c, char **name, char **contact, char **address, struct berr *e);
 /* "dec.pdf" -> "dec.csv" (a CSV list is written beside its PDF). Caller frees. */
 char *cli_csv_beside(const char *pdf_path);
+/*
+ * Resolves the account of the invoking OS user on c->st into c->actor and
+ * checks perm (enum perm, or -1 for none).  Prints why and returns -1 if
+ * refused (no account, disabled, grants expired, permission missing).
+ */
+int cli_account(struct cli_ctx *c, int perm);
+/*
+ * The site's QR signing key: only for an account that may print forms
+ * (forms.print), as every signed page is a form boshi will accept back.
+ * Prints why and returns -1 if refused.  Caller wipes key after use.
+ */
+int cli_qr_key(struct cli_ctx *c, unsigned char key[32]);
+/*
+ * A stream writing to under with every control character (C0 but LF and
+ * TAB, DEL, C1) replaced by U+FFFD (cli/term.c).  The dispatcher wraps
+ * stdout and stderr in it, once, before anything is written, so no command
+ * writes a control character taken from the store or an argument to a
+ * terminal.  It takes over under's buffering (under becomes unbuffered);
+ * fflush it to deliver, fclose it at the end (under stays open).
+ */
+FILE *cli_safe_stream(FILE *under);
 /* Prints s then spaces up to display width w (Japanese counts double), and a space. */
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */

@@ -4,7 +4,9 @@
  * tests and the benchmarks.  No real person appears: values are generated.
  *
  * Signing key of the QR: with --store, the QR key of the store at --db
- * (store_key(KEY_QR_MAC)), so that boshi accepts the pages; otherwise the
+ * (store_key(KEY_QR_MAC)), so that boshi accepts the pages - only for an
+ * account with forms.print, and only into a demo store (boshi init --demo:
+ * a real store never sees a page the simulator signed); otherwise the
  * fixed demo key 00 01 .. 1f of base/qrpayload.h's example (pages that only
  * a test configured with that key accepts).
  *
@@ -275,11 +277,25 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         bo.n_forms = forms_registry_count(reg) < MAX_FORMS ? forms_registry_count(reg) : MAX_FORMS;
     }
     if (use_store) {
+        /* pages signed with the site key are forms boshi accepts: an account that may
+         * print them, and only into a store made for synthetic data */
         if (store_open(c->db_path, 0, &store, &e) < 0) {
             rc = cli_fail(c, &e);
             goto cleanup;
         }
-        store_key(store, KEY_QR_MAC, key);
+        c->st = store;
+        if (cli_account(c, PERM_FORMS_PRINT) < 0) {
+            rc = EXIT_FAIL;
+            goto cleanup;
+        }
+        if (store_require_demo(store, "boshi demo scan --store", &e) < 0) {
+            rc = cli_fail(c, &e);
+            goto cleanup;
+        }
+        if (cli_qr_key(c, key) < 0) {
+            rc = EXIT_FAIL;
+            goto cleanup;
+        }
     } else {
         for (int i = 0; i < 32; i++)
             key[i] = (unsigned char)i;
@@ -300,6 +316,8 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "  QR は試験用の鍵 (00 01 .. 1f) で署名しました。ストアの鍵には --store\n");
 cleanup:
     sodium_memzero(key, sizeof(key));
+    if (c->st == store)
+        c->st = NULL;
     store_close(&store);
     csv_rows_release(&rows);
     free(list);
@@ -320,7 +338,8 @@ const struct cmd_entry cmd_demo_scan_entry = {
             "  --profile P         clean (劣化なし), office (軽い), harsh (強い); 既定 clean\n"
             "  --dpi 200|300       既定 300\n"
             "  --format F          png, jpeg, tiff (1 ビットは G4); --multipage で batch.tif も\n"
-            "  --store             --db のストアの QR 鍵で署名 (既定: 試験用の鍵)\n"
+            "  --store             --db のストアの QR 鍵で署名 (既定: 試験用の鍵)。boshi init --demo で作った\n"
+            "                      ストアだけ、様式の印刷 (forms.print) ができる利用者だけ\n"
             "  --as-of DATE        記入した日 (健診の実施日はこの日、ほかの日付はその前; 既定 2025-04-01)\n"
             "Kana and kanji are drawn with IPAex (print-like), digits with handwriting-style fonts.\n",
     .needs = 0,

@@ -124,7 +124,10 @@ static int cmd_forms_print(struct cli_ctx *c, int argc, char **argv)
         return EXIT_FAIL;
     if (npeople > 0 && strcmp(f->id, "ninshin_todoke") == 0)
         return cli_errorf(c, "妊娠届出書は本人が記入する様式のため、個人あての印刷はできません (--blank で印刷)");
-    store_key(c->st, KEY_QR_MAC, key);
+    if (cli_qr_key(c, key) < 0) {
+        rc = EXIT_FAIL;
+        goto cleanup;
+    }
     if (pdf_open(&pdf, &e) < 0) {
         rc = cli_fail(c, &e);
         goto cleanup;

@@ -83,13 +83,14 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
     o.paths = (const char *const *)argv + optind;
     o.n_paths = (size_t)(argc - optind);
     o.store_path = c->db_path;
-    pr.out = c->err;
-    pr.tty = isatty(fileno(c->err));
+    /* boshi's own progress line (counts only, no data): written raw, for its \r */
+    pr.out = stderr;
+    pr.tty = isatty(STDERR_FILENO);
     pr.t0 = now_s();
     pr.last_line = 0;
     rc = intake_run(c->st, &c->actor, forms, &o, show_progress, &pr, &s, &e);
     if (pr.tty && s.pages > 0)
-        fputc('\n', c->err);
+        fputc('\n', stderr);
     if (rc < 0 && s.batch[0] == '\0')
         return cli_fail(c, &e);       /* nothing started: a path or a file to fix */
     fprintf(c->out, "バッチ「%s」%s\n", s.batch, s.resumed ? " (中断したバッチの続き)" : "");

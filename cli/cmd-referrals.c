@@ -74,7 +74,10 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
     if (referrals_due(c->st, &c->actor, o->year, o->month, &d, &n, &e) < 0)
         goto fail;
     csv_path = cli_csv_beside(o->out);
-    store_key(c->st, KEY_QR_MAC, key);
+    if (cli_qr_key(c, key) < 0) {
+        rc = EXIT_FAIL;
+        goto cleanup;
+    }
     if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;
     issue_csv_header(csv);

@@ -224,7 +224,9 @@ const struct cmd_entry cmd_demo_activity_entry = {
     .help = "取り込み済みの合成の町 (boshi demo town) に、その年度の妊娠届・受診券・乳幼児健診の\n"
             "記録を作ります (同じ町と seed なら同じ記録)。表示される件数は作成した記録から数えた\n"
             "正しい値で、boshi report stats の結果と照合できます。\n"
-            "--pregnancies N  妊娠届の数 (既定: 3〜4か月児健診の対象人員と同じ)\n",
+            "--pregnancies N  妊娠届の数 (既定: 3〜4か月児健診の対象人員と同じ)\n"
+            "boshi init --demo で作った試験用のストアにだけ書き込めます (実運用のストアには書きません)。\n"
+            "Writes only into a demo store (boshi init --demo).\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = -1,
     .run = cmd_demo_activity,

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -149,10 +150,13 @@ static int parse_id(struct cli_ctx *c, const char *s, int64_t *id)
     return 0;
 }
 
-static int write_file(const char *path, const void *data, size_t n)
+static int write_file(const char *path, const void *data, size_t n, int shared)
 {
-    /* a child's answers and a page of a form: the service account only */
+    /* a child's answers and a page of a form: the service account only (the boshi
+     * group in a multi-user installation, where another nurse may show it next) */
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && shared)
+        fchmod(fd, 0660);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     int ok = f != NULL && fwrite(data, 1, n, f) == n;
 
@@ -196,11 +200,16 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     /* the crop and the original, for the nurse to look at */
     char *dir = xasprintf("%s.review", c->db_path);
     char *sub = xasprintf("%s/%lld", dir, (long long)id);
+    int shared = store_shared(c->st);
     mkdir(dir, 0700);
     mkdir(sub, 0700);
+    if (shared) {
+        chmod(dir, 02770);
+        chmod(sub, 02770);
+    }
     if (x.r.reading_id > 0 && reading_crop(c->st, x.r.reading_id, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/field.png", sub);
-        if (write_file(p, png, len) == 0)
+        if (write_file(p, png, len, shared) == 0)
             fprintf(c->out, "  切り出し  %s\n", p);
         free(p);
     }
@@ -209,7 +218,7 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     if (cli_forms(c) != NULL &&
         intake_page_png(c->db_path, cli_forms(c), &pg, x.r.reading_id, c->st, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/page.png", sub);
-        if (write_file(p, png, len) == 0)
+        if (write_file(p, png, len, shared) == 0)
             fprintf(c->out, "  ページ    %s (項目を赤枠で表示)\n", p);
         free(p);
     } else {
@@ -221,16 +230,62 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     return rc;
 }
 
+/* 1 if s holds a run of 12 or more digits (it may be a 個人番号). */
+static int has_long_digit_run(const char *s)
+{
+    char *m = xstrdup(s);
+    int masked = 0;
+
+    mask_digit_runs(m);
+    masked = strcmp(m, s) != 0;
+    free(m);
+    return masked;
+}
+
+/* Whether the item is a 個人番号 field of its form. */
+static int is_mynumber_item(struct cli_ctx *c, const struct review_item *x)
+{
+    const struct forms_registry *r = strcmp(x->kind, "field") == 0 ? cli_forms(c) : NULL;
+    const struct forms_form *f = r ? forms_registry_get(r, x->form, 0) : NULL;
+    const struct forms_field *fld = f ? forms_field_find(f, x->field) : NULL;
+
+    return fld != NULL && fld->kind == FORMS_MYNUMBER;
+}
+
+/* One line from stdin (the value of `review correct ID` with no value); wiped by the caller. */
+static int read_value(struct cli_ctx *c, int mynumber, char *out, size_t n)
+{
+    if (isatty(0))
+        fprintf(c->err, "%s: ", mynumber ? "個人番号 (12桁) を入力してください" : "値を入力してください");
+    if (fgets(out, (int)n, stdin) == NULL) {
+        cli_errorf(c, "値を標準入力から読めませんでした");
+        return -1;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
 static int resolve(struct cli_ctx *c, int argc, char **argv, enum review_action act)
 {
     struct review_item x;
     struct review_outcome out;
     int64_t id;
     struct berr e;
+    char typed[OCR_TEXT_MAX];
+    const char *value = NULL;
+    int rc = EXIT_OK;
 
     berr_clear(&e);
-    if (argc != (act == REVIEW_CORRECT ? 3 : 2))
+    typed[0] = '\0';
+    if (act == REVIEW_CORRECT ? (argc != 2 && argc != 3) : argc != 2)
         return cli_usage(c);
+    if (act == REVIEW_CORRECT && argc == 3 && has_long_digit_run(argv[2])) {
+        /* out of the process list at once (the shell history has it already) */
+        explicit_bzero(argv[2], strlen(argv[2]));
+        return cli_errorf(c, "12桁の数字 (個人番号かもしれません) は引数で渡せません: プロセス一覧と"
+                          "シェルの履歴に残ります。boshi review correct %s とだけ入力し、値は標準入力から"
+                          "入れてください", argv[1]);
+    }
     if (parse_id(c, argv[1], &id) < 0)
         return EXIT_USAGE;
     if (review_item_get(c->st, &c->actor, id, &x, &e) < 0)
@@ -239,15 +294,30 @@ static int resolve(struct cli_ctx *c, int argc, char **argv, enum review_action 
         x.suggested[0] == '\0')
         return cli_errorf(c, "候補の値がありません。boshi review correct %lld 値 で入力してください",
                           (long long)id);
-    if (review_item_apply(c->st, &c->actor, cli_forms(c), &x, act,
-                          act == REVIEW_CORRECT ? argv[2] : NULL, &out, &e) < 0)
-        return cli_fail(c, &e);
+    if (act == REVIEW_CORRECT) {
+        int mn = is_mynumber_item(c, &x);
+        if (argc == 3 && mn) {
+            explicit_bzero(argv[2], strlen(argv[2]));
+            return cli_errorf(c, "確認待ち %lld は個人番号の項目です。個人番号は引数で渡せません: "
+                              "boshi review correct %lld とだけ入力し、標準入力から入れてください",
+                              (long long)id, (long long)id);
+        }
+        if (argc == 2 && read_value(c, mn, typed, sizeof(typed)) < 0)
+            return EXIT_FAIL;
+        value = argc == 3 ? argv[2] : typed;
+    }
+    if (review_item_apply(c->st, &c->actor, cli_forms(c), &x, act, value, &out, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
     static const char *const verb[] = { "承認", "訂正", "却下" };
     fprintf(c->out, "確認待ち %lld を%sしました%s%s\n", (long long)id, verb[act],
             out.value[0] ? ": " : "", out.value);
     if (out.page_done)
         fprintf(c->out, "  ページの確認がすべて終わり、記録に登録しました\n");
-    return EXIT_OK;
+cleanup:
+    sodium_memzero(typed, sizeof(typed));
+    return rc;
 }
 
 static int cmd_review_accept(struct cli_ctx *c, int argc, char **argv)
@@ -378,9 +448,12 @@ const struct cmd_entry cmd_review_accept_entry = {
 
 const struct cmd_entry cmd_review_correct_entry = {
     .name = "review correct",
-    .usage = "番号 値",
+    .usage = "番号 [値]",
     .summary = "正しい値を入力 / correct the value",
-    .help = "値は項目の形式で (例: 6.54、2024-04-01 または R6.4.1、hai)。本人確認は宛名番号。\n",
+    .help = "値は項目の形式で (例: 6.54、2024-04-01 または R6.4.1、hai)。本人確認は宛名番号。\n"
+            "値を省くと標準入力から1行読みます。個人番号の項目は必ず標準入力から\n"
+            "(echo は使わず、例: boshi review correct 43 < number.txt)。12桁の数字は引数では受け付けません。\n"
+            "Without a value, one line is read from stdin; a 個人番号 is only ever read there.\n",
     .needs = REVIEW_NEEDS,
     .perm = PERM_REVIEW,
     .run = cmd_review_correct,

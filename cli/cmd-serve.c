@@ -1,7 +1,9 @@
 /*
  * cmd-serve.c: `boshi serve` - the nurses' web UI (review/).  Reads the TLS
  * certificate and key files, starts the server and waits for SIGINT or
- * SIGTERM.  Prints where it listens; logs nothing about requests (no
+ * SIGTERM.  Started only by an OS user whose boshi account holds the review
+ * permission today (the server hands the queue out; it must not run under
+ * an account with no grants or none at all).  Prints where it listens; logs nothing about requests (no
  * person's data, no 個人番号 ever reaches a log).
  */
 #include "cli/cli.h"
@@ -96,8 +98,10 @@ const struct cmd_entry cmd_serve_entry = {
             "  --tls-cert, --tls-key  PEM の証明書と鍵: HTTPS で公開します\n"
             "  --insecure           暗号化なしの HTTP を 127.0.0.1 以外でも許す (閉じたネットワークのみ)\n"
             "  --threads N          同時に処理する要求の数 = 記録ストアへの接続の数 (既定 8)\n"
-            "ログインは boshi の利用者名と `boshi users passwd` で設定したパスワードです。\n",
-    .needs = NEED_STORE,
-    .perm = -1,
+            "ログインは boshi の利用者名と `boshi users passwd` で設定したパスワードです。\n"
+            "起動する OS ユーザーには、読取確認 (review) の権限が有効な boshi の利用者が必要です。\n"
+            "The OS user starting the server needs a boshi account with the review permission.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_REVIEW,
     .run = cmd_serve,
 };

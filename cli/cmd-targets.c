@@ -109,7 +109,10 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
     }
     ymd_iso(o->date, date_iso);
     csv_path = cli_csv_beside(o->out);
-    store_key(c->st, KEY_QR_MAC, key);
+    if (cli_qr_key(c, key) < 0) {
+        rc = EXIT_FAIL;
+        goto cleanup;
+    }
     if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;
     csv_header(csv);

@@ -582,7 +582,9 @@ int activity_generate(struct store *st, const struct actor *a, const struct acti
     memset(truth, 0, sizeof(*truth));
     if (p->fiscal_year < 2000 || p->fiscal_year > 2100)
         return berr_set(e, BERR_INVALID, "年度が正しくありません (%d)", p->fiscal_year);
-    rc = actor_require(a, PERM_FORMS_PRINT, e);
+    rc = store_require_demo(st, "boshi demo activity", e);
+    if (rc == 0)
+        rc = actor_require(a, PERM_FORMS_PRINT, e);
     if (rc == 0)
         rc = actor_require(a, PERM_INTAKE, e);
     if (rc == 0)

@@ -157,9 +157,26 @@ static void hex_sha(const unsigned char *data, size_t n, char out[65])
 }
 
 /* Keeps the original beside the store, readable only by the service account. */
+/*
+ * Modes of what intake keeps: owner-only, or readable by the boshi group in
+ * a multi-user installation (the key file 0640 in that group, README
+ * "Several OS users"), so that a nurse's own OS user can see the pages a
+ * clerk took in.
+ */
+static int store_is_shared(const char *store_path)
+{
+    char *kp = xasprintf("%s.key", store_path);
+    struct stat sb;
+    int shared = stat(kp, &sb) == 0 && (sb.st_mode & 040) != 0;
+
+    free(kp);
+    return shared;
+}
+
 static int keep_original(const char *store_path, const char *sha, const char *path,
                          const char *data, size_t n, struct berr *e)
 {
+    int shared = store_is_shared(store_path);
     const char *dot = strrchr(path, '.');
     char *dir = xasprintf("%s.scans/%.2s", store_path, sha);
     char *top = xasprintf("%s.scans", store_path);
@@ -174,12 +191,17 @@ static int keep_original(const char *store_path, const char *sha, const char *pa
         rc = berr_set(e, BERR_FAIL, "%s: 原本の保管フォルダを作れません (%s)", dir, strerror(errno));
         goto cleanup;
     }
+    if (shared) {
+        /* whoever made them (not an error for the others) */
+        chmod(top, 02770);
+        chmod(dir, 02770);
+    }
     f = fopen(tmp, "wb");
     if (f == NULL || fwrite(data, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
         goto cleanup;
     }
-    fchmod(fileno(f), 0600);
+    fchmod(fileno(f), shared ? 0640 : 0600);
     fclose(f);
     f = NULL;
     if (rename(tmp, dst) < 0)

@@ -19,6 +19,7 @@
 void csvtable_error(struct csvtable *t, long line, const char *col, const char *fmt, ...)
 {
     va_list ap;
+    size_t start;
 
     t->nerrs++;
     if (t->nerrs > CSVTABLE_MAX_ERRORS)
@@ -26,14 +27,59 @@ void csvtable_error(struct csvtable *t, long line, const char *col, const char *
     buf_addf(&t->errs, "\n  %s:%ld: ", t->file, line);
     if (col)
         buf_addf(&t->errs, "列「%s」: ", col);
+    start = t->errs.len;
     va_start(ap, fmt);
     buf_vaddf(&t->errs, fmt, ap);
     va_end(ap);
+    /* a value echoed from any column may be a 個人番号 in the wrong place */
+    mask_digit_runs(t->errs.s + start);
+    t->errs.len = start + strlen(t->errs.s + start);
 }
 
 const char *csvtable_field(const struct csvtable *t, const struct csvtable_row *w, int col)
 {
     return t->arena.s + w->f[col];
+}
+
+/*
+ * Refuses a field with a control character: C0 (U+0000-U+001F: NUL, ESC,
+ * TAB inside the field ...), DEL and C1 (U+0080-U+009F, which some
+ * terminals take as ESC sequences).  A line break inside a quoted field
+ * (a 方書 on two lines, good/multiline.csv) is data the format allows and
+ * is kept; the CLI never sends it raw to a terminal as anything but a line
+ * break (cli/term.c).  The value itself is not echoed.
+ */
+static void check_controls(struct csvtable *t, int i, const char *p, size_t len)
+{
+    unsigned cp = 0;
+    size_t at = 0;
+    int found = 0;
+    char col[64];
+
+    for (size_t k = 0; k < len && !found; k++) {
+        unsigned char b = (unsigned char)p[k];
+        if ((b < 0x20 && b != '\n' && b != '\r') || b == 0x7F) {
+            cp = b;
+            found = 1;
+        } else if (b == 0xC2 && k + 1 < len && (unsigned char)p[k + 1] >= 0x80 &&
+                   (unsigned char)p[k + 1] <= 0x9F) {
+            cp = (unsigned char)p[k + 1];
+            found = 1;
+        } else if ((b & 0xC0) != 0x80) {
+            at++;
+        }
+    }
+    if (!found)
+        return;
+    if (t->header_done && t->ncols_file > 0 && i < t->ncols_file)
+        snprintf(col, sizeof(col), "%s", t->arena.s + t->hdr[i]);
+    else if (!t->header_done)
+        snprintf(col, sizeof(col), "見出し行の%d列目", i + 1);
+    else
+        snprintf(col, sizeof(col), "%d列目", i + 1);
+    csvtable_error(t, t->line, col, "制御文字 %s(U+%04X) が %zu 文字目にあります。"
+                   "制御文字は取り込みません (元のシステムで直してください)",
+                   cp == 0 ? "NUL " : cp == 0x1B ? "ESC " : cp == '\t' ? "TAB " : "", cp, at + 1);
 }
 
 static void cb_field(void *s, size_t len, void *data)
@@ -53,6 +99,7 @@ static void cb_field(void *s, size_t len, void *data)
     }
     while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
         len--;
+    check_controls(t, t->ncur, p, len);
     t->cur[t->ncur++] = t->arena.len;
     buf_add(&t->arena, p, len);
     buf_addc(&t->arena, '\0');
@@ -90,6 +137,7 @@ static void check_header(struct csvtable *t)
             csvtable_error(t, t->row_line, NULL, "見出し「%s」は%sの列ではありません", h, t->kind);
     }
     t->ncols_file = t->ncur;
+    memcpy(t->hdr, t->cur, sizeof(t->hdr));
     for (int c = 0; c < t->ncols; c++) {
         if (t->map[c] < 0) {
             csvtable_error(t, t->row_line, NULL, "見出し行に列「%s」がありません", t->names[c]);
@@ -190,6 +238,40 @@ static long first_bad_utf8_line(const char *s, size_t n)
     return 0;
 }
 
+/*
+ * Whether a file that is not valid UTF-8 is still UTF-8 with a few bad
+ * bytes rather than CP932: most of its non-ASCII bytes form well-formed
+ * UTF-8 sequences.  (Japanese text in CP932 almost never does: its lead
+ * bytes 0x81-0x9F are UTF-8 continuation bytes.)  A damaged UTF-8 file is
+ * then reported as UTF-8 on the line of its bad byte, not as a CP932
+ * error on line 1.
+ */
+static int mostly_utf8(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t good = 0, bad = 0, i = 0;
+
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = p[i] >= 0xC2 && p[i] <= 0xDF ? 2 : p[i] >= 0xE0 && p[i] <= 0xEF ? 3
+                 : p[i] >= 0xF0 && p[i] <= 0xF4 ? 4 : 0;
+        size_t j = 1;
+        while (k && j < k && i + j < n && (p[i + j] & 0xC0) == 0x80)
+            j++;
+        if (k && j == k && utf8_valid(s + i, k)) {
+            good += k;
+            i += k;
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    return good >= 16 && good >= 8 * bad;
+}
+
 /* Decodes the file into UTF-8 text (caller frees *text). */
 static int decode(struct csvtable *t, const char *raw, size_t n, enum csvtable_encoding enc,
                   char **text, size_t *tn, struct berr *e)
@@ -200,7 +282,7 @@ static int decode(struct csvtable *t, const char *raw, size_t n, enum csvtable_e
         t->encoding = "CP932";
         return cp932_to_utf8(t->file, raw, n, text, tn, e);
     }
-    if (bom || enc == CSVTABLE_UTF8 || utf8_valid(raw, n)) {
+    if (bom || enc == CSVTABLE_UTF8 || utf8_valid(raw, n) || mostly_utf8(raw, n)) {
         if (!utf8_valid(raw, n))
             return berr_set(e, BERR_INVALID,
                             "%s:%ld: UTF-8 として読めない文字があります (CP932 なら --encoding cp932)",

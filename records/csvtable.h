@@ -4,7 +4,11 @@
  * detected or forced; a header row naming the columns in any order; every
  * row kept with the line it starts on; every problem collected as
  * "file:line: 列「…」: reason" (the first 50, then a count), so a bad file
- * is refused whole with all its mistakes listed.  Internal to records/.
+ * is refused whole with all its mistakes listed.  A field holding a control
+ * character (C0 including NUL and TAB but not a line break inside quotes, DEL, C1)
+ * is refused with its line and column, so nothing stored can truncate a
+ * value or drive a terminal.  No message echoes a run of 12 digits (a
+ * 個人番号 in the wrong column).  Internal to records/.
  *
  * Public functions (to records/):
  *   csvtable_read()        read, decode, parse, check the header and widths,
@@ -51,6 +55,7 @@ struct csvtable {
     /* the parse in progress */
     int map[CSVTABLE_MAX_COLS], ncols_file, header_done, too_many, ncur;
     size_t cur[CSVTABLE_MAX_COLS];
+    size_t hdr[CSVTABLE_MAX_COLS];     /* the file's header cells (arena offsets) */
     long line, row_line;
 };
 

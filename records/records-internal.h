@@ -16,6 +16,7 @@ struct store {
     struct ymd today;
     int today_set;
     int depth;                 /* open store_begin() levels */
+    int shared;                /* key file group-readable by BOSHI_GROUP */
 };
 
 /* Runs SQL with no results; fills e with the SQLite message on failure. */

@@ -5,7 +5,8 @@
  * the audit chain are derived.
  *
  * Public functions, by concern:
- *   store:     store_create, store_open, store_close, store_begin/commit/rollback,
+ *   store:     store_create(_with), store_is_demo, store_require_demo, store_shared,
+ *              store_open, store_close, store_begin/commit/rollback,
  *              store_set_today, store_today, store_key
  *   accounts:  actor_for_os_user, actor_for_login, actor_can, actor_require,
  *              perm_name, perm_label, role_lookup, users_add, users_grant,
@@ -47,6 +48,25 @@ struct store;
  * Fails if the store or key file exists.
  */
 int store_create(const char *path, const char *os_user, struct berr *e);
+/* The group of a multi-user installation (README "Several OS users"). */
+#ifndef BOSHI_GROUP
+#define BOSHI_GROUP "boshi"
+#endif
+enum store_create_flags {
+    STORE_CREATE_DEMO = 1 << 0,    /* a demo store: the only kind demo commands write into */
+    STORE_CREATE_SHARED = 1 << 1,  /* group BOSHI_GROUP: key 0640, store 0660; dir 2770 */
+};
+/* store_create with flags (enum store_create_flags).  The demo mark is set only here. */
+int store_create_with(const char *path, const char *os_user, unsigned flags, struct berr *e);
+/* 1 if the store was created with STORE_CREATE_DEMO. */
+int store_is_demo(struct store *st);
+/*
+ * 0 on a demo store; else BERR_DENIED saying that what (e.g. "boshi demo
+ * activity") writes synthetic data and is refused in a real store.
+ */
+int store_require_demo(struct store *st, const char *what, struct berr *e);
+/* 1 if the store is shared by BOSHI_GROUP (its key file is 0640 in that group). */
+int store_shared(const struct store *st);
 /* Opens an existing store and its key file; migrates the schema. */
 int store_open(const char *path, unsigned flags, struct store **out, struct berr *e);
 /* Closes and sets *st to NULL; accepts NULL and *st == NULL. */

@@ -5,13 +5,21 @@
  *
  * The site key lives in <db>.key (32 random bytes, mode 0600, outside the
  * database so that a copy of the database alone reveals no 個人番号).  A key
- * file readable by group or others is refused.
+ * file readable by others, or writable by its group, is refused; readable by
+ * its group (0640) only when that group is BOSHI_GROUP, the group of a
+ * multi-user installation (`boshi init --shared`, README "Several OS users").
+ *
+ * A demo store is marked when it is created (`boshi init --demo`: meta row
+ * demo = 1) and never afterwards: no command writes that row, so synthetic
+ * data (demo activity, forms signed by the simulator) can only ever go into
+ * a store that was made for it.
  */
 #include "records/records-internal.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,7 +389,37 @@ static char *key_path(const char *db_path)
     return xasprintf("%s.key", db_path);
 }
 
-static int key_load(const char *db_path, unsigned char out[32], struct berr *e)
+/*
+ * Whether a key file's mode and group are acceptable: owner-only (0600,
+ * 0400), or group-readable (0640, 0440) when the group is BOSHI_GROUP.
+ * *shared = 1 for the latter.
+ */
+static int key_mode_check(const char *kp, const struct stat *sb, int *shared, struct berr *e)
+{
+    mode_t m = sb->st_mode & 07777;
+    struct group *g;
+
+    *shared = 0;
+    if ((m & 0077) == 0)
+        return 0;
+    if ((m & 0077) == 040) {
+        g = getgrgid(sb->st_gid);
+        if (g != NULL && strcmp(g->gr_name, BOSHI_GROUP) == 0) {
+            *shared = 1;
+            return 0;
+        }
+        return berr_set(e, BERR_DENIED,
+                        "%s: サイト鍵ファイルの権限が広すぎます: グループ「%s」が読めます。"
+                        "複数の OS ユーザーで使うときグループで読めてよいのはグループ「%s」だけです "
+                        "(chgrp %s または chmod 600)", kp, g ? g->gr_name : "?", BOSHI_GROUP,
+                        BOSHI_GROUP);
+    }
+    return berr_set(e, BERR_DENIED,
+                    "%s: サイト鍵ファイルの権限が広すぎます (権限 %04o: 0600、または複数の OS ユーザーで"
+                    "使うときグループ「%s」で 0640 にしてください)", kp, (unsigned)m, BOSHI_GROUP);
+}
+
+static int key_load(const char *db_path, unsigned char out[32], int *shared, struct berr *e)
 {
     char *kp = key_path(db_path);
     struct stat sb;
@@ -393,11 +431,13 @@ static int key_load(const char *db_path, unsigned char out[32], struct berr *e)
         rc = berr_set(e, BERR_FAIL, "%s: サイト鍵ファイルを開けません (%s)", kp, strerror(errno));
         goto cleanup;
     }
-    if (fstat(fd, &sb) < 0 || (sb.st_mode & 077) != 0) {
-        rc = berr_set(e, BERR_DENIED,
-                      "%s: サイト鍵ファイルの権限が広すぎます (0600 にしてください: chmod 600)", kp);
+    if (fstat(fd, &sb) < 0) {
+        rc = berr_set(e, BERR_FAIL, "%s: サイト鍵ファイルを調べられません (%s)", kp, strerror(errno));
         goto cleanup;
     }
+    rc = key_mode_check(kp, &sb, shared, e);
+    if (rc < 0)
+        goto cleanup;
     n = read(fd, out, 32);
     if (n != 32 || sb.st_size != 32) {
         rc = berr_set(e, BERR_FAIL, "%s: サイト鍵ファイルが壊れています (32バイトではありません)", kp);
@@ -535,7 +575,7 @@ int store_open(const char *path, unsigned flags, struct store **out, struct berr
     rc = store_connect(path, 0, &st, e);
     if (rc < 0)
         return rc;
-    rc = key_load(path, st->master, e);
+    rc = key_load(path, st->master, &st->shared, e);
     if (rc == 0)
         rc = migrate(st, e);
     if (rc < 0) {
@@ -630,10 +670,48 @@ struct ymd store_today(const struct store *st)
 }
 
 
+/* The directory of path must belong to BOSHI_GROUP, be group-writable and setgid. */
+static int shared_dir_check(const char *path, gid_t *gid, struct berr *e)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    struct group *g = getgrnam(BOSHI_GROUP);
+    struct stat sb;
+    int rc = 0;
+
+    if (slash == dir)
+        dir[1] = '\0';
+    else if (slash != NULL)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    if (g == NULL) {
+        rc = berr_set(e, BERR_FAIL, "グループ「%s」がありません。先に groupadd %s で作ってください",
+                      BOSHI_GROUP, BOSHI_GROUP);
+        goto cleanup;
+    }
+    *gid = g->gr_gid;
+    if (stat(dir, &sb) < 0 || sb.st_gid != g->gr_gid || (sb.st_mode & S_ISGID) == 0 ||
+        (sb.st_mode & 070) != 070 || (sb.st_mode & 07) != 0) {
+        rc = berr_set(e, BERR_FAIL,
+                      "%s: 共用の記録ストアを置くフォルダは、グループ「%s」で権限 2770 にしてください "
+                      "(chgrp %s %s; chmod 2770 %s)", dir, BOSHI_GROUP, BOSHI_GROUP, dir, dir);
+        goto cleanup;
+    }
+cleanup:
+    free(dir);
+    return rc;
+}
+
 int store_create(const char *path, const char *os_user, struct berr *e)
+{
+    return store_create_with(path, os_user, 0, e);
+}
+
+int store_create_with(const char *path, const char *os_user, unsigned flags, struct berr *e)
 {
     struct store *st = NULL;
     char *kp = key_path(path);
+    gid_t gid = (gid_t)-1;
     int rc = 0;
 
     if (access(path, F_OK) == 0) {
@@ -645,25 +723,68 @@ int store_create(const char *path, const char *os_user, struct berr *e)
                       "%s: サイト鍵ファイルが既にあります。別のストアの鍵を上書きしないよう中止しました", kp);
         goto cleanup;
     }
-    rc = key_create(path, e);
+    if (flags & STORE_CREATE_SHARED)
+        rc = shared_dir_check(path, &gid, e);
+    if (rc == 0)
+        rc = key_create(path, e);
+    if (rc == 0 && (flags & STORE_CREATE_SHARED) &&
+        (chown(kp, (uid_t)-1, gid) < 0 || chmod(kp, 0640) < 0))
+        rc = berr_set(e, BERR_FAIL, "%s: グループ「%s」に渡せません (%s)", kp, BOSHI_GROUP,
+                      strerror(errno));
     if (rc < 0)
         goto cleanup;
     rc = store_connect(path, 1, &st, e);
     if (rc == 0)
-        rc = key_load(path, st->master, e);
+        rc = key_load(path, st->master, &st->shared, e);
     if (rc == 0)
         rc = migrate(st, e);
+    if (rc == 0 && (flags & STORE_CREATE_DEMO))
+        rc = db_exec(st, "INSERT INTO meta(key, value) VALUES ('demo', '1')", e);
     if (rc == 0)
         rc = users_bootstrap(st, os_user, e);
+    if (rc == 0 && (flags & STORE_CREATE_SHARED) &&
+        (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0))
+        rc = berr_set(e, BERR_FAIL, "%s: グループ「%s」に渡せません (%s)", path, BOSHI_GROUP,
+                      strerror(errno));
     if (rc < 0) {
         store_close(&st);
         unlink(path);
         unlink(kp);
         goto cleanup;
     }
-    chmod(path, 0600);
+    if (!(flags & STORE_CREATE_SHARED))
+        chmod(path, 0600);
 cleanup:
     store_close(&st);
     free(kp);
     return rc;
+}
+
+int store_is_demo(struct store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int demo = 0;
+    struct berr e;
+
+    berr_clear(&e);
+    if (db_prepare(st, &s, "SELECT value FROM meta WHERE key = 'demo'", &e) < 0)
+        return 0;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        demo = strcmp(db_col(s, 0), "1") == 0;
+    sqlite3_finalize(s);
+    return demo;
+}
+
+int store_require_demo(struct store *st, const char *what, struct berr *e)
+{
+    if (store_is_demo(st))
+        return 0;
+    return berr_set(e, BERR_DENIED,
+                    "%s: 実運用の記録ストアです。「%s」は模擬データを書くため、"
+                    "boshi init --demo で作った試験用のストアにしか使えません", st->path, what);
+}
+
+int store_shared(const struct store *st)
+{
+    return st->shared;
 }

@@ -1,7 +1,11 @@
 /*
  * csvout.c: CSV twins of printed lists, for Excel: UTF-8 with a BOM by
  * default, CP932 on request.  Quoting is libcsv's (csv_write); the file
- * appears whole or not at all (temp file + rename).
+ * appears whole or not at all (temp file + rename).  Names and addresses
+ * come from the resident master, which nobody here controls: a cell that
+ * a spreadsheet would evaluate (=cmd|'...'!A0) gets a leading apostrophe
+ * (the OWASP rule), in either encoding, since the rule is applied to the
+ * text before it is encoded.
  */
 #include "reports/reports.h"
 
@@ -32,14 +36,52 @@ int csvout_open(struct csvout **out, const char *path, enum csvout_encoding enc,
     return 0;
 }
 
+/* -3, +1.5, -0.25: a number is never a formula (and stays a number for Excel). */
+static int plain_number(const char *s)
+{
+    int digits = 0, dot = 0;
+
+    s++;    /* the sign */
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '.' && !dot && digits > 0)
+            dot = 1;
+        else
+            return 0;
+    }
+    return digits > 0 && s[-1] != '.';
+}
+
+int csvout_formula_like(const char *s)
+{
+    static const char *const wide[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D",
+                                        "\xEF\xBC\xA0" };   /* ＝ ＋ － ＠ */
+
+    if (s == NULL || *s == '\0')
+        return 0;
+    if (*s == '=' || *s == '@' || *s == '\t' || *s == '\r' || *s == '\n')
+        return 1;
+    if (*s == '+' || *s == '-')
+        return !plain_number(s);
+    for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+        if (strncmp(s, wide[i], 3) == 0)
+            return 1;
+    return 0;
+}
+
 void csvout_row(struct csvout *c, const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *f = fields[i] ? fields[i] : "";
+        char *guarded = csvout_formula_like(f) ? xasprintf("'%s", f) : NULL;
+        if (guarded)
+            f = guarded;
         size_t len = strlen(f);
         size_t need = csv_write(NULL, 0, f, len);
         char *q = xmalloc(need + 1);
         csv_write(q, need, f, len);
+        free(guarded);
         if (i > 0)
             buf_addc(&c->text, ',');
         buf_add(&c->text, q, need);

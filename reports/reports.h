@@ -76,8 +76,18 @@ double letter_row(struct pdf *p, double y, const char *label, const char *value,
 struct csvout;
 enum csvout_encoding { CSVOUT_UTF8_BOM, CSVOUT_CP932 };
 int csvout_open(struct csvout **out, const char *path, enum csvout_encoding enc, struct berr *e);
-/* Appends one row of n fields (NULL = empty), quoted as RFC 4180 needs. */
+/*
+ * Appends one row of n fields (NULL = empty), quoted as RFC 4180 needs.  A
+ * field Excel would take for a formula (csvout_formula_like) is written
+ * with a leading apostrophe, so that it is shown as the text it is.
+ */
 void csvout_row(struct csvout *c, const char *const *fields, size_t n);
+/*
+ * 1 if a cell starting like s would be run by a spreadsheet: its first
+ * character is = + - @ TAB CR LF or a full-width ＝ ＋ － ＠, and it is not
+ * a plain number (-3, +1.5).  reports/README.md "CSV files".
+ */
+int csvout_formula_like(const char *s);
 /* Writes the file; frees c and sets *c to NULL either way. */
 int csvout_close(struct csvout **c, struct berr *e);
 void csvout_abandon(struct csvout **c);

@@ -23,7 +23,7 @@ export BOSHI_DB="$OUT/boshi.db"
 step() { printf '\n== %s\n' "$1"; }
 
 step "1. 記録ストアの作成"
-"$BOSHI" init
+"$BOSHI" init --demo
 "$BOSHI" settings set site.name "みどり市 保健センター" >/dev/null
 "$BOSHI" settings set site.address "〒389-0100 みどり市本町1丁目1番1号" >/dev/null
 "$BOSHI" settings set site.contact "母子保健係 電話 0120-000-000 (平日 8:45〜17:30)" >/dev/null

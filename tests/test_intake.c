@@ -63,7 +63,7 @@ static void setup(void)
     scans = tl_path(dir, "scans");
     town = tl_path(dir, "town.csv");
     pdf = tl_path(dir, "k.pdf");
-    RUN_OK("init");
+    RUN_OK("init", "--demo");
     RUN_OK("settings", "set", "site.name", "みどり市 保健センター");
     RUN_OK("settings", "set", "site.contact", "電話 0120-000-000");
     RUN_OK("settings", "set", "site.address", "みどり市本町1-1-1");
@@ -545,12 +545,23 @@ START_TEST(todoke_mynumber_never_kept)
         char wrong[13];
         snprintf(id, sizeof(id), "%ld", item);
         snprintf(wrong, sizeof(wrong), "%.11s%c", mn, mn[11] == '0' ? '1' : '0');
-        tl_boshi_run(&r, db, NULL, "review", "correct", id, wrong, NULL);
+        char *line = xasprintf("%s\n", wrong);
+        tl_boshi_run(&r, db, line, "review", "correct", id, NULL);
         ck_assert_int_ne(r.status, 0);
         ck_assert_ptr_null(strstr(r.out, wrong));
         ck_assert_ptr_null(strstr(r.err, wrong));
         tl_result_free(&r);
-        RUN_OK("review", "correct", id, mn);
+        free(line);
+        /* never on argv (process list, shell history): only from stdin */
+        tl_boshi_run(&r, db, NULL, "review", "correct", id, mn, NULL);
+        ck_assert_int_ne(r.status, 0);
+        ck_assert_ptr_null(strstr(r.err, mn));
+        tl_result_free(&r);
+        line = xasprintf("%s\n", mn);
+        tl_boshi_run(&r, db, line, "review", "correct", id, NULL);
+        ck_assert_msg(r.status == 0, "%s", r.err);
+        tl_result_free(&r);
+        free(line);
         snprintf(q, sizeof(q), "SELECT count(*) FROM review_items WHERE id = %ld AND value = '********%s'",
                  item, mn + 8);
         ck_assert_int_eq(sql_long(q), 1);

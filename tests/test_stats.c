@@ -168,7 +168,7 @@ static void setup_town(void)
     f = fopen(town, "w");
     ck_assert_int_eq(town_write_csv(f, &tp, &s, &e), 0);
     fclose(f);
-    RUN_OK("init");
+    RUN_OK("init", "--demo");
     RUN_OK("residents", "import", "--full", town);
     RUN_OK("settings", "set", "site.name", "みどり市 保健センター");
     free(town);

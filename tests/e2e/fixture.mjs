@@ -46,7 +46,7 @@ export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
   /* last month's checkup: its day is past, so what the nurses settle can land */
   const month = isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 10))).slice(0, 7);
 
-  boshi(db, ['init']);
+  boshi(db, ['init', '--demo']);
   for (const [k, v] of [
     ['site.name', 'みどり市 保健センター'],
     ['site.address', '〒389-0100 みどり市本町1丁目1番1号'],
