@@ -126,6 +126,12 @@ void req_session_end(struct req *r);
  */
 int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, void **png,
                  size_t *len, struct berr *e);
+/*
+ * next itself when it is the path of a screen of this app (normalised: no
+ * "//", backslash, control character, percent-encoded '/' or '\\', scheme
+ * or unknown route), else "/".  For the redirect after a login.
+ */
+const char *req_safe_next(const char *next);
 /* 32 random bytes as 64 hex characters. */
 void review_random_token(char out[65]);
 

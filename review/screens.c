@@ -344,7 +344,7 @@ static void login_form(struct req *r, const char *msg, int status)
     buf_adds(b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
     html_esc(b, pre);
     buf_adds(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-    html_esc(b, nz(next));
+    html_esc(b, next && req_safe_next(next) == next ? next : "");
     buf_adds(b, "\"><label>利用者名<input name=\"login\" autocomplete=\"username\" autofocus required "
                 "value=\"");
     html_esc(b, nz(req_param(r, "login")));
@@ -381,11 +381,8 @@ static void h_login(struct req *r)
     }
     req_set_cookie(r, "boshi_pre=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
     req_session_start(r, &a);
-    /* only a local path: never an open redirect */
-    if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < 500)
-        req_redirect(r, "%s", next);
-    else
-        req_redirect(r, "/");
+    /* only a screen of this app: never an open redirect (req_safe_next) */
+    req_redirect(r, "%s", req_safe_next(next));
 }
 
 static void h_logout(struct req *r)

@@ -461,6 +461,63 @@ static int same_origin(struct req *r)
     return p != NULL && strcmp(p + 3, host) == 0;
 }
 
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Where to go after the login: next when it is a screen of this app, else
+ * "/".  Accepted: one '/' then a path of letters, digits and "-._~/" (no
+ * "//", no "." or ".." segment, no '%' at all) naming a GET route that needs
+ * a session and is not an image, then optionally '?' and a query of
+ * letters, digits, "-._~=&+" and %XX (not a control character, '/' or '\'
+ * once decoded).  So no scheme, no "//host", no backslash, tab, CR, LF or
+ * any other control character, raw or percent-encoded, reaches Location.
+ */
+const char *req_safe_next(const char *next)
+{
+    char path[500];
+    const char *q;
+    size_t plen;
+    int wrong;
+    const struct route *rt;
+
+    if (next == NULL || next[0] != '/' || strlen(next) >= sizeof(path))
+        return "/";
+    q = strchr(next, '?');
+    plen = q ? (size_t)(q - next) : strlen(next);
+    memcpy(path, next, plen);
+    path[plen] = '\0';
+    for (const char *p = path; *p; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 strchr("-._~/", *p) != NULL;
+        if (!ok)
+            return "/";
+        if (*p == '/' && (p[1] == '/' ||
+                          (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+                                           (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))))
+            return "/";
+    }
+    for (const char *p = q ? q + 1 : ""; *p; p++) {
+        if (*p == '%') {
+            int hi = hexval((unsigned char)p[1]), lo = hi < 0 ? -1 : hexval((unsigned char)p[2]);
+            int ch = hi * 16 + lo;
+            if (hi < 0 || lo < 0 || ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
+                return "/";
+            p += 2;
+        } else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || strchr("-._~=&+", *p) != NULL)) {
+            return "/";
+        }
+    }
+    rt = route_find("GET", path, &wrong);
+    if (rt == NULL || (rt->flags & ROUTE_PUBLIC) || strncmp(path, "/img/", 5) == 0)
+        return "/";
+    return next;
+}
+
 static int csrf_ok(struct req *r, const char *expected)
 {
     const char *got = req_param(r, "csrf");

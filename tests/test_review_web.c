@@ -407,6 +407,58 @@ START_TEST(login_sessions_and_headers)
 }
 END_TEST
 
+/* Logs in as nurse1 with next (raw bytes, form-encoded here); the Location answered. */
+static void login_next(const char *next, char *loc, size_t n)
+{
+    struct resp r = http("GET", "/login", NULL, NULL, NULL);
+    char pre[80], cookie[128];
+    struct buf body;
+
+    set_cookie(&r, "boshi_pre", pre, sizeof(pre));
+    resp_free(&r);
+    snprintf(cookie, sizeof(cookie), "boshi_pre=%s", pre);
+    buf_init(&body);
+    buf_addf(&body, "csrf=%s&login=nurse1&password=" PW "&next=", pre);
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        buf_addf(&body, "%%%02X", *p);
+    r = http("POST", "/login", cookie, body.s, NULL);
+    buf_release(&body);
+    ck_assert_int_eq(r.status, 303);
+    header(&r, "Location", loc, n);
+    resp_free(&r);
+}
+
+START_TEST(login_next_stays_on_this_site)
+{
+    /* the known ways out of an origin: each one goes to "/" (the queue) instead */
+    static const char *const bad[] = {
+        "/\t/evil.example/", "//evil.example/", "/\\evil.example/", "\\\\evil.example",
+        "\\/evil.example", "/%2f%2fevil.example", "/%2F/evil.example", "/%5cevil.example",
+        "/%5C%5Cevil.example", "/%09/evil.example", "/\r\nLocation: http://evil.example/",
+        "/\n/evil.example", "/ /evil.example", " /evil.example", "https://evil.example/",
+        "http:evil.example", "javascript:alert(1)", "evil.example", "/./evil.example",
+        "/../evil.example", "/queue/..//evil.example", "/queue#//evil.example",
+        "/queue?x=%0d%0aSet-Cookie:a", "/queue?x=%5c", "/queue?x=%zz", "/\x7f/evil.example",
+        "/\xef\xbc\x8f\xef\xbc\x8f" "evil.example", "/nowhere", "/login", "/img/crop/1",
+        "/static/app.js", "",
+    };
+    static const char *const good[] = {
+        "/queue", "/queue?reason=%E6%9C%AA%E8%AA%AD&form=nyuyoji_4m", "/item/12",
+        "/field?form=nyuyoji_4m&field=weight", "/page/3", "/",
+    };
+    char loc[600];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        login_next(bad[i], loc, sizeof(loc));
+        ck_assert_msg(strcmp(loc, "/") == 0, "next %zu went to \"%s\"", i, loc);
+    }
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        login_next(good[i], loc, sizeof(loc));
+        ck_assert_str_eq(loc, good[i]);
+    }
+}
+END_TEST
+
 START_TEST(csrf_and_origin)
 {
     struct client c;
@@ -1289,6 +1341,12 @@ int main(void)
     tcase_add_test(tc, many_nurses_on_one_connection);
     tcase_add_test(tc, plain_http_only_on_loopback);
     suite_add_tcase(s, tc);
+    /* issue 11: redirects, starving connections, 個人番号 images */
+    TCase *th = tcase_create("hardening");
+    tcase_add_checked_fixture(th, setup, teardown);
+    tcase_set_timeout(th, 300);
+    tcase_add_test(th, login_next_stays_on_this_site);
+    suite_add_tcase(s, th);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
