@@ -27,6 +27,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <poll.h>
+#include <errno.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *tmpl_dir, *tmpl_db;     /* built once */
@@ -198,6 +202,8 @@ static void resp_free(struct resp *r)
     memset(r, 0, sizeof(*r));
 }
 
+static int io_timeout;              /* seconds; 0 = wait for the answer however long */
+
 /* extra: more header lines ("Origin: x\r\n"), may be NULL. */
 static struct resp http(const char *method, const char *path, const char *cookie, const char *body,
                         const char *extra)
@@ -210,6 +216,11 @@ static struct resp http(const char *method, const char *path, const char *cookie
     int fd = socket(AF_INET, SOCK_STREAM, 0);
 
     ck_assert_int_ge(fd, 0);
+    if (io_timeout > 0) {           /* a test that must not hang when the server does not answer */
+        struct timeval tv = { io_timeout, 0 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
@@ -456,6 +467,129 @@ START_TEST(login_next_stays_on_this_site)
         login_next(good[i], loc, sizeof(loc));
         ck_assert_str_eq(loc, good[i]);
     }
+}
+END_TEST
+
+/* A socket connected to the server from 127.0.0.<host>; -1 if it could not be. */
+static int open_from(int host)
+{
+    struct sockaddr_in me, to;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    memset(&me, 0, sizeof(me));
+    me.sin_family = AF_INET;
+    me.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)host);
+    memset(&to, 0, sizeof(to));
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0 ||
+        connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static double secs_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Sends one more byte of an unfinished request on each slow socket (errors: it was closed). */
+static void drip(const int *fd, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (fd[i] >= 0)
+            send(fd[i], "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* 1 when the server has closed fd (end of stream or reset). */
+static int closed_by_server(int fd)
+{
+    char b[256];
+    struct pollfd p = { fd, POLLIN, 0 };
+
+    if (poll(&p, 1, 0) <= 0)
+        return 0;
+    for (;;) {
+        ssize_t n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+        if (n == 0)
+            return 1;
+        if (n < 0)
+            return errno != EAGAIN && errno != EWOULDBLOCK;
+    }
+}
+
+#define IDLE 200        /* sockets that send nothing, from 127.0.0.1 */
+#define SLOW 200        /* slowloris: an unfinished request, a byte at a time, from 127.0.0.1 */
+#define HOSTS 30        /* more idle sockets from 127.0.0.2 ... 127.0.0.31 ... */
+#define PER_HOST 10     /* ... each under the per-address limit: together over the total */
+
+START_TEST(a_login_gets_through_idle_and_slow_sockets)
+{
+    static int fds[IDLE + SLOW + HOSTS * PER_HOST];
+    int *slow = fds + IDLE, n = 0, opened = 0, closed = 0;
+    struct review_server_opts o;
+    struct client c;
+    struct berr e;
+    double t0, t, login_s;
+    int timeout = 3;
+
+    /* the defaults (256 connections, 16 per address), a short request timeout for a quick test */
+    review_server_stop(&srv);
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "127.0.0.1:0";
+    o.request_timeout = timeout;
+    ck_assert_msg(review_server_start(&o, &srv, &e) == 0, "%s", e.msg);
+    port = review_server_port(srv);
+    io_timeout = 10;
+    t0 = secs_now();
+    for (int i = 0; i < IDLE; i++)
+        fds[n++] = open_from(1);
+    for (int i = 0; i < SLOW; i++) {
+        int fd = open_from(1);
+        if (fd >= 0)
+            send(fd, "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", 46, MSG_NOSIGNAL);
+        fds[n++] = fd;
+    }
+    for (int h = 0; h < HOSTS; h++)
+        for (int i = 0; i < PER_HOST; i++)
+            fds[n++] = open_from(2 + h);
+    for (int i = 0; i < n; i++)
+        opened += fds[i] >= 0;
+    ck_assert_int_eq(opened, n);
+    /* a second of dripping, then a nurse logs in from elsewhere while it goes on */
+    for (int i = 0; i < 4; i++) {
+        drip(slow, SLOW);
+        usleep(250 * 1000);
+    }
+    t = secs_now();
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    login_s = secs_now() - t;
+    ck_assert_msg(login_s < 5.0, "the login took %.1f s", login_s);
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);
+    /* the slow and idle sockets are all closed once the request timeout has passed */
+    while (secs_now() - t0 < timeout + 2.5) {
+        drip(slow, SLOW);
+        usleep(250 * 1000);
+    }
+    for (int i = 0; i < n; i++)
+        closed += closed_by_server(fds[i]);
+    ck_assert_msg(closed == n, "%d of %d idle or slow sockets still open after %d s", n - closed, n,
+                  timeout);
+    ck_assert_int_eq(login(&c, "nurse2", PW, NULL), 303);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    io_timeout = 0;
+    fprintf(stderr, "[flood] %d sockets; a login took %.2f s\n", n, login_s);
 }
 END_TEST
 
@@ -1346,6 +1480,7 @@ int main(void)
     tcase_add_checked_fixture(th, setup, teardown);
     tcase_set_timeout(th, 300);
     tcase_add_test(th, login_next_stays_on_this_site);
+    tcase_add_test(th, a_login_gets_through_idle_and_slow_sockets);
     suite_add_tcase(s, th);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
