@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <leptonica/allheaders.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -107,6 +108,24 @@ static void build_template(void)
         RUN(tmpl_db, "users", "add", "--name", logins[i], "--role", roles_of[i], logins[i]);
         boshi_ok(tmpl_db, PW "\n", "users", "passwd", logins[i], NULL);
     }
+    /* a 妊娠届出書 with a handwritten 個人番号; the mother (made up) registered as 住登外 */
+    {
+        char *todoke = tl_path(tmpl_dir, "todoke"), id[24];
+        sqlite3 *t;
+        sqlite3_stmt *q;
+        RUN(tmpl_db, "demo", "scan", "--store", "--forms", "ninshin_todoke", "--pages", "1", "--seed",
+            "8", "-o", todoke);
+        RUN(tmpl_db, "intake", "--name", "todoke", todoke);
+        sqlite3_open(tmpl_db, &t);
+        sqlite3_prepare_v2(t, "SELECT i.id FROM review_items i JOIN pages p ON p.id = i.page_id "
+                              "WHERE p.form = 'ninshin_todoke' AND i.kind = 'identity'", -1, &q, NULL);
+        snprintf(id, sizeof(id), "%lld", sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0LL);
+        sqlite3_finalize(q);
+        sqlite3_close(t);
+        RUN(tmpl_db, "review", "register", "--name", "架空　花子", "--kana", "カクウ　ハナコ", "--birth",
+            "1995-04-01", "--reason", "住民票は他市", id);
+        free(todoke);
+    }
     /* old1's grant ran out (grants cannot be given in the past: edit the store) */
     sqlite3 *h;
     sqlite3_open(tmpl_db, &h);
@@ -193,6 +212,7 @@ static void teardown(void)
 struct resp {
     int status;
     char *head, *body;
+    size_t len;                      /* of body (a PNG holds NULs) */
 };
 
 static void resp_free(struct resp *r)
@@ -209,7 +229,7 @@ static struct resp http(const char *method, const char *path, const char *cookie
                         const char *extra)
 {
     struct sockaddr_in sa;
-    struct resp out = { 0, NULL, NULL };
+    struct resp out = { 0, NULL, NULL, 0 };
     struct buf req, in;
     char chunk[8192];
     ssize_t n;
@@ -248,7 +268,10 @@ static struct resp http(const char *method, const char *path, const char *cookie
     char *sep = strstr(in.s, "\r\n\r\n");
     ck_assert_msg(sep != NULL, "no HTTP answer for %s %s", method, path);
     out.head = xstrndup(in.s, (size_t)(sep - in.s));
-    out.body = xstrdup(sep + 4);
+    out.len = in.len - (size_t)(sep + 4 - in.s);
+    out.body = xmalloc(out.len + 1);
+    memcpy(out.body, sep + 4, out.len);
+    out.body[out.len] = '\0';
     sscanf(in.s, "HTTP/1.1 %d", &out.status);
     buf_release(&in);
     return out;
@@ -590,6 +613,146 @@ START_TEST(a_login_gets_through_idle_and_slow_sockets)
         close(fds[i]);
     io_timeout = 0;
     fprintf(stderr, "[flood] %d sockets; a login took %.2f s\n", n, login_s);
+}
+END_TEST
+
+/* The brightest grey level of a PNG (0: all black). */
+static int png_max(const char *data, size_t len)
+{
+    PIX *p = pixReadMem((const l_uint8 *)data, len), *g = p ? pixConvertTo8(p, 0) : NULL;
+    l_int32 max = -1;
+
+    ck_assert_ptr_nonnull(g);
+    pixGetExtremeValue(g, 1, L_SELECT_MAX, NULL, NULL, NULL, &max);
+    pixDestroy(&p);
+    pixDestroy(&g);
+    return max;
+}
+
+/* Rows of a PNG holding a run of at least w black pixels. */
+static int black_rows(const char *data, size_t len, int w)
+{
+    PIX *p = pixReadMem((const l_uint8 *)data, len), *g = p ? pixConvertTo8(p, 0) : NULL;
+    int rows = 0;
+
+    ck_assert_ptr_nonnull(g);
+    for (l_int32 y = 0; y < (l_int32)pixGetHeight(g); y++) {
+        int run = 0, best = 0;
+        for (l_int32 x = 0; x < (l_int32)pixGetWidth(g); x++) {
+            l_uint32 v;
+            pixGetPixel(g, x, y, &v);
+            run = v == 0 ? run + 1 : 0;
+            best = run > best ? run : best;
+        }
+        rows += best >= w;
+    }
+    pixDestroy(&p);
+    pixDestroy(&g);
+    return rows;
+}
+
+/* The body of an answer and its length. */
+static size_t body_len(const struct resp *r)
+{
+    return r->len;
+}
+
+START_TEST(mynumber_images_masked_and_logged)
+{
+    long rd = sql_long("SELECT r.id FROM readings r JOIN pages p ON p.id = r.page_id WHERE "
+                       "p.form = 'ninshin_todoke' AND r.field = 'mynumber'");
+    long pg = sql_long("SELECT page_id FROM readings WHERE id = %ld", rd);
+    long other = sql_long("SELECT r.id FROM readings r JOIN pages p ON p.id = r.page_id WHERE "
+                          "p.form = 'nyuyoji_4m' AND p.subject != '' AND r.field = 'weight' LIMIT 1");
+    char path[64], subject[16] = "U000000001";
+    struct client c, d;
+    struct resp r;
+
+    ck_assert_int_gt(rd, 0);
+    ck_assert_int_gt(other, 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND subject = '%s'", pg,
+                              subject), 1);
+    /* a 保健師 without mynumber.reveal: the crop comes, blacked out whole */
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    snprintf(path, sizeof(path), "/img/crop/%ld", rd);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(png_max(r.body, body_len(&r)), 0);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' AND "
+                              "user = 'nurse1' AND person = '%s' AND detail LIKE '%%読取 %ld%%'",
+                              subject, rd), 1);
+    /* another field's crop is as written (paper is white), and logged with its person */
+    snprintf(path, sizeof(path), "/img/crop/%ld", other);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_gt(png_max(r.body, body_len(&r)), 128);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' AND "
+                              "user = 'nurse1' AND person = (SELECT p.subject FROM pages p JOIN "
+                              "readings r ON r.page_id = p.id WHERE r.id = %ld)", other), 1);
+    /* the page image: the 個人番号 field is a black band (84 mm wide: > 400 px of 1200) */
+    snprintf(path, sizeof(path), "/img/page/%ld?r=%ld", pg, rd);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_ge(black_rows(r.body, body_len(&r), 400), 40);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' AND "
+                              "user = 'nurse1' AND person = '%s' AND detail LIKE 'ページ %ld の画像%%'",
+                              subject, pg), 1);
+    /* the digits as written: only with the permission, a reason, and logged as a reveal */
+    snprintf(path, sizeof(path), "/img/crop/%ld", rd);
+    ck_assert_int_eq(status_of(post(&c, path, "reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D")), 403);
+    RUN(db, "users", "grant", "nurse2", "mynumber.reveal");
+    ck_assert_int_eq(login(&d, "nurse2", PW, NULL), 303);
+    ck_assert_int_eq(status_of(post(&d, path, "")), 422);
+    r = post(&d, path, "reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_gt(png_max(r.body, body_len(&r)), 128);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'mynumber.reveal' AND "
+                              "user = 'nurse2' AND person = '%s' AND detail LIKE '%%読取確認%%'",
+                              subject), 1);
+    /* the item screen of the 個人番号 says it is masked; the reveal is offered to her only */
+    long mi = sql_long("SELECT id FROM review_items WHERE reading_id = %ld", rd);
+    if (mi > 0) {
+        char ipath[64], action[64];
+        snprintf(ipath, sizeof(ipath), "/item/%ld", mi);
+        snprintf(action, sizeof(action), "action=\"/img/crop/%ld\"", rd);
+        r = get(&c, ipath);
+        ck_assert(strstr(r.body, "黒塗り") != NULL && strstr(r.body, action) == NULL);
+        resp_free(&r);
+        r = get(&d, ipath);
+        ck_assert(strstr(r.body, action) != NULL);
+        resp_free(&r);
+    }
+    /* the GET stays masked for her too: the reveal is the one way to the digits */
+    r = get(&d, path);
+    ck_assert_int_eq(png_max(r.body, body_len(&r)), 0);
+    resp_free(&r);
+    /* `boshi review show` of the page's item: its images are masked and logged too */
+    long item = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND reading_id > 0 "
+                         "ORDER BY reading_id = %ld DESC LIMIT 1", pg, rd);
+    if (item > 0) {
+        struct tl_result t;
+        char id[24];
+        long before = sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image'");
+        snprintf(id, sizeof(id), "%ld", item);
+        tl_boshi_run(&t, db, NULL, "review", "show", id, NULL);
+        ck_assert_msg(t.status == 0, "%s", t.err);
+        tl_result_free(&t);
+        ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' "
+                                  "AND person = '%s'", subject) - 3, /* nurse1's crop + page, above */
+                         sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image'") -
+                             before);
+        char *png = xasprintf("%s.review/%ld/page.png", db, item), *bytes = NULL;
+        size_t n = 0;
+        struct berr e;
+        ck_assert_int_eq(file_read_all(png, &bytes, &n, &e), 0);
+        ck_assert_int_ge(black_rows(bytes, n, 400), 40);
+        free(bytes);
+        free(png);
+    }
 }
 END_TEST
 
@@ -1481,6 +1644,7 @@ int main(void)
     tcase_set_timeout(th, 300);
     tcase_add_test(th, login_next_stays_on_this_site);
     tcase_add_test(th, a_login_gets_through_idle_and_slow_sockets);
+    tcase_add_test(th, mynumber_images_masked_and_logged);
     suite_add_tcase(s, th);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
