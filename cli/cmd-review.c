@@ -207,10 +207,26 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
         chmod(dir, 02770);
         chmod(sub, 02770);
     }
-    if (x.r.reading_id > 0 && reading_crop(c->st, x.r.reading_id, &png, &len, &e) == 0) {
+    /* the images are views of the person's page, logged like a record view; a
+     * 個人番号 is blacked out on both (it is never written to a file) */
+    struct page_row cp;
+    int mynumber = 0;
+    char detail[160];
+    if (x.r.reading_id > 0 && cli_forms(c) != NULL &&
+        intake_crop_png(c->st, cli_forms(c), x.r.reading_id, 0, &cp, &mynumber, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/field.png", sub);
+        snprintf(detail, sizeof(detail), "切り出し画像を保存 (ページ %lld 読取 %lld%s)", (long long)pg.id,
+                 (long long)x.r.reading_id, mynumber ? " 個人番号は黒塗り" : "");
+        if (audit_append(c->st, &c->actor, "review.image", pg.subject[0] ? pg.subject : NULL, detail,
+                         &e) < 0) {
+            free(p);
+            free(png);
+            free(dir);
+            free(sub);
+            return cli_fail(c, &e);
+        }
         if (write_file(p, png, len, shared) == 0)
-            fprintf(c->out, "  切り出し  %s\n", p);
+            fprintf(c->out, "  切り出し  %s%s\n", p, mynumber ? " (個人番号は黒塗り)" : "");
         free(p);
     }
     free(png);
@@ -218,6 +234,15 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     if (cli_forms(c) != NULL &&
         intake_page_png(c->db_path, cli_forms(c), &pg, x.r.reading_id, c->st, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/page.png", sub);
+        snprintf(detail, sizeof(detail), "ページ %lld の画像を保存 (個人番号は黒塗り)", (long long)pg.id);
+        if (audit_append(c->st, &c->actor, "review.image", pg.subject[0] ? pg.subject : NULL, detail,
+                         &e) < 0) {
+            free(p);
+            free(png);
+            free(dir);
+            free(sub);
+            return cli_fail(c, &e);
+        }
         if (write_file(p, png, len, shared) == 0)
             fprintf(c->out, "  ページ    %s (項目を赤枠で表示)\n", p);
         free(p);

@@ -31,6 +31,9 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
         { "tls-key", required_argument, NULL, 'k' },
         { "insecure", no_argument, NULL, 'i' },
         { "threads", required_argument, NULL, 't' },
+        { "max-connections", required_argument, NULL, 'm' },
+        { "max-per-address", required_argument, NULL, 'a' },
+        { "request-timeout", required_argument, NULL, 'r' },
         { NULL, 0, NULL, 0 },
     };
     struct review_server_opts o;
@@ -52,6 +55,9 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
         case 'k': key_path = optarg; break;
         case 'i': o.insecure = 1; break;
         case 't': o.threads = atoi(optarg); break;
+        case 'm': o.max_connections = atoi(optarg); break;
+        case 'a': o.max_per_address = atoi(optarg); break;
+        case 'r': o.request_timeout = atoi(optarg); break;
         default: return cli_usage(c);
         }
     }
@@ -92,12 +98,17 @@ cleanup:
 
 const struct cmd_entry cmd_serve_entry = {
     .name = "serve",
-    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure] [--threads N]",
+    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure] [--threads N] "
+             "[--max-connections N] [--max-per-address N] [--request-timeout SECONDS]",
     .summary = "読取確認の Web 画面を公開 / serve the nurses' web UI",
     .help = "  --listen ADDR:PORT   待ち受けるアドレス (既定 127.0.0.1:8080、ポート 0 は空いている番号)\n"
             "  --tls-cert, --tls-key  PEM の証明書と鍵: HTTPS で公開します\n"
             "  --insecure           暗号化なしの HTTP を 127.0.0.1 以外でも許す (閉じたネットワークのみ)\n"
             "  --threads N          同時に処理する要求の数 = 記録ストアへの接続の数 (既定 8)\n"
+            "  --max-connections N  同時に開いておける接続の数 (既定 256)。超えると最も長く待っている接続を閉じます\n"
+            "  --max-per-address N  1つの端末 (アドレス) からの接続の数 (既定 16)。端末サーバーなど\n"
+            "                       複数の職員が1つのアドレスを使うときは増やしてください\n"
+            "  --request-timeout S  要求を送り終えるまで、また次の要求まで待つ秒数 (既定 10)\n"
             "ログインは boshi の利用者名と `boshi users passwd` で設定したパスワードです。\n"
             "起動する OS ユーザーには、読取確認 (review) の権限が有効な boshi の利用者が必要です。\n"
             "The OS user starting the server needs a boshi account with the review permission.\n",

@@ -1014,10 +1014,49 @@ static int find_box(const struct reading_row *r, void *p)
     return 0;
 }
 
+int intake_crop_png(struct store *st, const struct forms_registry *forms, int64_t reading_id,
+                    int unmasked, struct page_row *pg, int *mynumber, void **png, size_t *len,
+                    struct berr *e)
+{
+    const struct forms_form *f;
+    const struct forms_field *fld;
+    char field[64];
+    int64_t page_id;
+    void *raw = NULL;
+    size_t n = 0;
+    int rc;
+
+    *png = NULL;
+    *len = 0;
+    *mynumber = 0;
+    rc = reading_page(st, reading_id, &page_id, field, sizeof(field), e);
+    if (rc == 0)
+        rc = page_get(st, page_id, pg, e);
+    if (rc == 0)
+        rc = reading_crop(st, reading_id, &raw, &n, e);
+    if (rc < 0)
+        return rc;
+    f = forms_registry_get(forms, pg->form, pg->version);
+    fld = f ? forms_field_find(f, field) : NULL;
+    /* a field the definitions do not know is masked too: it cannot be told apart */
+    *mynumber = fld == NULL || fld->kind == FORMS_MYNUMBER;
+    if (!*mynumber || unmasked) {
+        *png = raw;
+        *len = n;
+        return 0;
+    }
+    rc = ocr_png_blackout(raw, n, png, len, e);
+    free(raw);
+    return rc;
+}
+
 int intake_page_png(const char *store_path, const struct forms_registry *forms,
                     const struct page_row *pg, int64_t reading_id, struct store *st, void **png,
                     size_t *len, struct berr *e)
 {
+    const struct forms_form *form = forms_registry_get(forms, pg->form, pg->version);
+    double masks[8][4];
+    size_t nmask = 0;
     const char *dot = strrchr(pg->source, '.');
     char *orig = xasprintf("%s.scans/%.2s/%s%s", store_path, pg->file_sha, pg->file_sha,
                            dot ? dot : "");
@@ -1051,10 +1090,19 @@ int intake_page_png(const char *store_path, const struct forms_registry *forms,
         if (rc < 0)
             goto cleanup;
     }
+    /* the 個人番号 fields of this page: blacked out */
+    for (size_t i = 0; form != NULL && i < form->n_fields && nmask < 8; i++) {
+        const struct forms_field *fl = &form->fields[i];
+        if (fl->kind == FORMS_MYNUMBER && fl->page == pg->page_no && fl->has_box) {
+            double m[4] = { fl->box.x, fl->box.y, fl->box.w, fl->box.h };
+            memcpy(masks[nmask++], m, sizeof(m));
+        }
+    }
     intake_template(forms, &t);
     rc = ocr_register(l.pages[idx], &t, NULL, e);
     if (rc == 0)
-        rc = ocr_page_png(l.pages[idx], b.found ? b.box : NULL, 1200, (unsigned char **)png, len, e);
+        rc = ocr_page_png(l.pages[idx], b.found ? b.box : NULL, (const double (*)[4])masks, nmask,
+                          1200, (unsigned char **)png, len, e);
 cleanup:
     ocr_loaded_release(&l);
     if (dir) {

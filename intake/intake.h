@@ -107,11 +107,23 @@ void intake_page_result_release(struct page_result *res);
 /*
  * The page a stored page came from, from its original kept beside the
  * store, upright, with the field of reading_id (0: none) outlined in red;
- * PNG bytes, caller frees.
+ * every 個人番号 field of the page is blacked out (its box and a margin),
+ * for everyone: a page image never shows a 個人番号.  PNG bytes, caller frees.
  */
 int intake_page_png(const char *store_path, const struct forms_registry *forms,
                     const struct page_row *pg, int64_t reading_id, struct store *st, void **png,
                     size_t *len, struct berr *e);
+
+/*
+ * The crop of reading_id as it may be shown: as stored, except a 個人番号
+ * field's crop, which is blacked out whole unless unmasked (the caller has
+ * checked mynumber.reveal and logged the reveal).  *pg gets the reading's
+ * page (its subject names the person the image is of), *mynumber whether
+ * the field is a 個人番号.  PNG bytes, caller frees.
+ */
+int intake_crop_png(struct store *st, const struct forms_registry *forms, int64_t reading_id,
+                    int unmasked, struct page_row *pg, int *mynumber, void **png, size_t *len,
+                    struct berr *e);
 
 /* ---- batches ------------------------------------------------------------- */
 

@@ -324,6 +324,25 @@ int page_readings(struct store *st, int64_t page_id, reading_fn fn, void *ctx, s
     return rc;
 }
 
+int reading_page(struct store *st, int64_t reading_id, int64_t *page_id, char *field, size_t n,
+                 struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT page_id, field FROM readings WHERE id = ?", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, reading_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *page_id = sqlite3_column_int64(s, 0);
+        snprintf(field, n, "%s", db_col(s, 1));
+    } else {
+        rc = berr_set(e, BERR_NOTFOUND, "読取 %lld はありません", (long long)reading_id);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int reading_crop(struct store *st, int64_t reading_id, void **png, size_t *len, struct berr *e)
 {
     sqlite3_stmt *s = NULL;

@@ -480,6 +480,9 @@ struct reading_row {
 };
 typedef int (*reading_fn)(const struct reading_row *r, void *ctx);
 int page_readings(struct store *st, int64_t page_id, reading_fn fn, void *ctx, struct berr *e);
+/* The page and field of a reading (field: up to n bytes). */
+int reading_page(struct store *st, int64_t reading_id, int64_t *page_id, char *field, size_t n,
+                 struct berr *e);
 /* PNG crop of a reading; caller frees *png. */
 int reading_crop(struct store *st, int64_t reading_id, void **png, size_t *len, struct berr *e);
 /* Marks the page landed as record_kind/record_id (and its subject, once known). */

@@ -62,7 +62,33 @@ struct review_server {
     unsigned long cache_tick;
     int renders, max_renders;     /* being rendered now (under cache_lock), and at most */
     char *cert, *key;
+    /* the open connections (struct peer), under peer_lock; the watcher thread
+     * closes the ones waiting too long */
+    pthread_mutex_t peer_lock;
+    pthread_cond_t peer_wake;
+    struct peer *peer_head, *peer_tail;
+    int npeers, watcher_started, watcher_stop;
+    pthread_t watcher;
+    int max_connections, max_per_address, request_timeout;
 };
+
+/*
+ * One open HTTP connection, as the server watches it (server.c): waiting
+ * (for its request to arrive whole: the first one, or the next one on a
+ * kept-alive connection) or busy (its request being answered).  A waiting
+ * connection is closed when it has waited longer than the request timeout,
+ * or when a newer connection needs its place (per address, or in all).
+ */
+struct peer {
+    struct peer *prev, *next;     /* oldest first */
+    int fd;
+    uint32_t addr;                /* IPv4, network order */
+    double since;                 /* monotonic seconds: waiting since */
+    int busy, shed;               /* shed: shut down, its close not seen yet */
+};
+#define REVIEW_DEFAULT_MAX_CONNECTIONS 256
+#define REVIEW_DEFAULT_MAX_PER_ADDRESS 16
+#define REVIEW_DEFAULT_REQUEST_TIMEOUT 10
 
 struct kv {
     char *k, *v;
@@ -126,6 +152,12 @@ void req_session_end(struct req *r);
  */
 int req_page_png(struct req *r, const struct page_row *pg, int64_t reading_id, void **png,
                  size_t *len, struct berr *e);
+/*
+ * next itself when it is the path of a screen of this app (normalised: no
+ * "//", backslash, control character, percent-encoded '/' or '\\', scheme
+ * or unknown route), else "/".  For the redirect after a login.
+ */
+const char *req_safe_next(const char *next);
 /* 32 random bytes as 64 hex characters. */
 void review_random_token(char out[65]);
 

@@ -75,6 +75,11 @@ struct review_server_opts {
     int insecure;                 /* allow plain HTTP on an address other than loopback */
     int threads;                  /* requests answered at once, each on a store connection of
                                      its own; 0 = 8 */
+    /* connections (each one a thread): 0 = the default */
+    int max_connections;          /* open at once; above it the longest waiting is closed (256) */
+    int max_per_address;          /* from one client address, likewise (16) */
+    int request_timeout;          /* seconds a request may take to arrive whole, and a kept-alive
+                                     connection may stay idle (10) */
 };
 
 struct review_server;

@@ -344,7 +344,7 @@ static void login_form(struct req *r, const char *msg, int status)
     buf_adds(b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
     html_esc(b, pre);
     buf_adds(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-    html_esc(b, nz(next));
+    html_esc(b, next && req_safe_next(next) == next ? next : "");
     buf_adds(b, "\"><label>利用者名<input name=\"login\" autocomplete=\"username\" autofocus required "
                 "value=\"");
     html_esc(b, nz(req_param(r, "login")));
@@ -381,11 +381,8 @@ static void h_login(struct req *r)
     }
     req_set_cookie(r, "boshi_pre=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
     req_session_start(r, &a);
-    /* only a local path: never an open redirect */
-    if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < 500)
-        req_redirect(r, "%s", next);
-    else
-        req_redirect(r, "/");
+    /* only a screen of this app: never an open redirect (req_safe_next) */
+    req_redirect(r, "%s", req_safe_next(next));
 }
 
 static void h_logout(struct req *r)
@@ -837,6 +834,25 @@ static void item_render(struct req *r, const struct review_item *x, const char *
                  (long long)x->r.reading_id);
     else
         buf_adds(b, "<p class=\"none\">(この確認には切り出し画像がありません)</p>");
+    {
+        /* a 個人番号 is blacked out on every image; the digits only by a logged reveal */
+        const struct forms_field *fd = field_def(r, x->form, pg.version, x->field);
+        if (x->r.reading_id > 0 && fd != NULL && fd->kind == FORMS_MYNUMBER) {
+            buf_adds(b, "<p class=\"hint\">個人番号は黒塗りで表示しています。");
+            if (actor_can(&r->actor, PERM_MYNUMBER_REVEAL)) {
+                buf_addf(b, "</p><form method=\"post\" action=\"/img/crop/%lld\" target=\"_blank\" "
+                            "class=\"inline\">", (long long)x->r.reading_id);
+                html_csrf(r);
+                buf_adds(b, "<label>処理事由<select name=\"reason\">"
+                            "<option>読取確認のため</option><option>妊娠届出の確認</option></select></label>"
+                            "<button type=\"submit\">書かれた個人番号を表示 (記録されます)</button></form>");
+            } else {
+                buf_adds(b, "数字は届出書の原本で確かめるか、「");
+                html_esc(b, perm_label(PERM_MYNUMBER_REVEAL));
+                buf_adds(b, "」の権限を持つ職員に依頼してください。</p>");
+            }
+        }
+    }
     buf_addf(b, "<img class=\"page\" src=\"/img/page/%lld?r=%lld\" alt=\"ページ全体 (項目を赤枠で表示)\">",
              (long long)pg.id, (long long)x->r.reading_id);
     buf_adds(b, "</section><section class=\"answer\"><p class=\"meta\">");
@@ -1638,21 +1654,61 @@ cleanup:
 
 /* ---- images ---------------------------------------------------------------------------- */
 
-static void h_img_crop(struct req *r)
+/*
+ * A crop: a 個人番号 field's is blacked out (GET), or shown as written after
+ * a reason, to an account with mynumber.reveal (POST, logged as
+ * mynumber.reveal).  Every view is logged (review.image) naming the person.
+ */
+static void crop_answer(struct req *r, int reveal, const char *why)
 {
     int64_t id;
+    struct page_row pg;
     struct berr e;
     void *png = NULL;
     size_t len = 0;
+    int mynumber = 0;
+    char detail[400];
 
-    if (parse_id(r->rest, &id) < 0 || reading_crop(r->st, id, &png, &len, &e) < 0 || png == NULL) {
+    berr_clear(&e);
+    if (parse_id(r->rest, &id) < 0 ||
+        intake_crop_png(r->st, r->srv->forms, id, reveal, &pg, &mynumber, &png, &len, &e) < 0 ||
+        png == NULL) {
         page_error(r, 404, "画像がありません", "切り出し画像がありません。");
         free(png);
+        return;
+    }
+    if (reveal)
+        snprintf(detail, sizeof(detail), "個人番号の切り出し画像を表示 (ページ %lld 読取 %lld) 事由: %s",
+                 (long long)pg.id, (long long)id, why);
+    else
+        snprintf(detail, sizeof(detail), "切り出し画像を表示 (ページ %lld 読取 %lld%s)", (long long)pg.id,
+                 (long long)id, mynumber ? " 個人番号は黒塗り" : "");
+    /* logged first: if the log cannot be written, nothing is shown */
+    if (audit_append(r->st, &r->actor, reveal ? "mynumber.reveal" : "review.image",
+                     pg.subject[0] ? pg.subject : NULL, detail, &e) < 0) {
+        free(png);
+        page_error(r, 500, "画像を表示できません", e.msg);
         return;
     }
     r->bin = png;
     r->bin_len = len;
     r->ctype = "image/png";
+}
+
+static void h_img_crop(struct req *r)
+{
+    crop_answer(r, 0, NULL);
+}
+
+static void h_img_crop_reveal(struct req *r)
+{
+    const char *why = req_param(r, "reason");
+
+    if (why == NULL || *why == '\0' || strlen(why) > 200) {
+        page_error(r, 422, "処理事由がありません", "個人番号の画像を表示する処理事由を入力してください。");
+        return;
+    }
+    crop_answer(r, 1, why);
 }
 
 static void h_img_page(struct req *r)
@@ -1673,6 +1729,16 @@ static void h_img_page(struct req *r)
     if (req_page_png(r, &pg, reading, &png, &len, &e) < 0) {
         page_error(r, 404, "画像がありません", e.msg);
         return;
+    }
+    {
+        char detail[80];
+        snprintf(detail, sizeof(detail), "ページ %lld の画像を表示 (個人番号は黒塗り)", (long long)id);
+        if (audit_append(r->st, &r->actor, "review.image", pg.subject[0] ? pg.subject : NULL,
+                         detail, &e) < 0) {
+            free(png);
+            page_error(r, 500, "画像を表示できません", e.msg);
+            return;
+        }
     }
     r->bin = png;
     r->bin_len = len;
@@ -1975,6 +2041,7 @@ const struct route review_routes[] = {
     { "GET", "/page/", ROUTE_PREFIX, PERM_REVIEW, h_page },
     { "POST", "/page/", ROUTE_PREFIX, PERM_REVIEW, h_page_post },
     { "GET", "/img/crop/", ROUTE_PREFIX, PERM_REVIEW, h_img_crop },
+    { "POST", "/img/crop/", ROUTE_PREFIX, PERM_MYNUMBER_REVEAL, h_img_crop_reveal },
     { "GET", "/img/page/", ROUTE_PREFIX, PERM_REVIEW, h_img_page },
     { "GET", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person_ask },
     { "POST", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person },

@@ -29,6 +29,16 @@
  * request for the same image waits for the first one's instead of
  * rendering it again, and no request holds a store connection while it
  * waits.
+ * Connections cannot starve it (issue 11): each open connection is watched
+ * (struct peer) as waiting (for its request to arrive whole) or busy (being
+ * answered).  A waiting one is closed after --request-timeout seconds (a
+ * slowloris socket dripping a byte at a time, an idle socket, a kept-alive
+ * connection left idle), and a new connection over --max-per-address (of
+ * its address) or --max-connections (in all) closes the one of them that
+ * has waited longest instead of being refused: a nurse's connection sends
+ * its request at once, so it is never that one, whatever the number of
+ * addresses the idle sockets come from.  libmicrohttpd's own limits sit
+ * above as a hard ceiling for busy connections.
  * Sessions live in memory: a restart logs everyone out.
  * Not for: the screens (screens.c).  Logs nothing.
  */
@@ -42,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static time_t (*clock_fn)(void);
@@ -113,9 +124,150 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
+/* ---- connections: who waits, for how long; the longest waiting goes first ---- */
+
+static double mono_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/*
+ * Closes the connection that has waited longest (of addr, or of any when
+ * any_addr), if one waits: shut down here, its thread ends it and
+ * on_connection() sees it close.  1 if one was.  Under peer_lock (held
+ * also while libmicrohttpd reports the close, before it closes the socket,
+ * so fd is still this connection's).
+ */
+static int shed_oldest(struct review_server *s, int any_addr, uint32_t addr)
+{
+    for (struct peer *p = s->peer_head; p != NULL; p = p->next)
+        if (!p->busy && !p->shed && (any_addr || p->addr == addr)) {
+            p->shed = 1;
+            if (p->fd >= 0)
+                shutdown(p->fd, SHUT_RDWR);
+            return 1;
+        }
+    return 0;
+}
+
+/*
+ * A connection opened or closed (MHD_OPTION_NOTIFY_CONNECTION, called by
+ * libmicrohttpd's listening thread).  A new one counts against its
+ * address and the total; above either limit the longest waiting of that
+ * address (or in all) is closed, so that idle or slow sockets cannot keep
+ * a nurse's login out: hers sends its request at once and is never the
+ * one waiting longest.
+ */
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct review_server *s = cls;
+    struct peer *p;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ca =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        int same = 0, live = 0;
+
+        p = xcalloc(1, sizeof(*p));
+        p->fd = fd ? fd->connect_fd : -1;
+        if (ca && ca->client_addr && ca->client_addr->sa_family == AF_INET)
+            p->addr = ((const struct sockaddr_in *)(const void *)ca->client_addr)->sin_addr.s_addr;
+        p->since = mono_now();
+        pthread_mutex_lock(&s->peer_lock);
+        p->prev = s->peer_tail;
+        if (s->peer_tail)
+            s->peer_tail->next = p;
+        else
+            s->peer_head = p;
+        s->peer_tail = p;
+        s->npeers++;
+        for (struct peer *q = s->peer_head; q != NULL; q = q->next)
+            if (!q->shed) {
+                live++;
+                same += q->addr == p->addr;
+            }
+        if (same > s->max_per_address && shed_oldest(s, 0, p->addr))
+            live--;
+        if (live > s->max_connections)
+            shed_oldest(s, 1, 0);
+        pthread_mutex_unlock(&s->peer_lock);
+        *socket_context = p;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && (p = *socket_context) != NULL) {
+        pthread_mutex_lock(&s->peer_lock);
+        if (p->prev)
+            p->prev->next = p->next;
+        else
+            s->peer_head = p->next;
+        if (p->next)
+            p->next->prev = p->prev;
+        else
+            s->peer_tail = p->prev;
+        s->npeers--;
+        pthread_mutex_unlock(&s->peer_lock);
+        free(p);
+        *socket_context = NULL;
+    }
+}
+
+/* The peer of a connection (NULL if not known). */
+static struct peer *peer_of(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return i ? i->socket_context : NULL;
+}
+
+/* Marks the connection busy (its request arrived whole) or waiting again (answered). */
+static void peer_busy(struct review_server *s, struct MHD_Connection *connection, int busy)
+{
+    struct peer *p = peer_of(connection);
+
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&s->peer_lock);
+    p->busy = busy;
+    p->since = mono_now();
+    pthread_mutex_unlock(&s->peer_lock);
+}
+
+/* The watcher: every 200 ms, closes connections that have waited longer than the timeout. */
+static void *watcher_main(void *arg)
+{
+    struct review_server *s = arg;
+    struct timespec t;
+
+    pthread_mutex_lock(&s->peer_lock);
+    while (!s->watcher_stop) {
+        double now = mono_now();
+        for (struct peer *p = s->peer_head; p != NULL; p = p->next)
+            if (!p->busy && !p->shed && now - p->since > s->request_timeout) {
+                p->shed = 1;
+                if (p->fd >= 0)
+                    shutdown(p->fd, SHUT_RDWR);
+            }
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 200 * 1000 * 1000;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->peer_wake, &s->peer_lock, &t);
+    }
+    pthread_mutex_unlock(&s->peer_lock);
+    return NULL;
+}
+
 static void request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                               enum MHD_RequestTerminationCode toe)
 {
+    peer_busy(cls, connection, 0);
     conn_free(*con_cls);
     *con_cls = NULL;
 }
@@ -461,6 +613,63 @@ static int same_origin(struct req *r)
     return p != NULL && strcmp(p + 3, host) == 0;
 }
 
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Where to go after the login: next when it is a screen of this app, else
+ * "/".  Accepted: one '/' then a path of letters, digits and "-._~/" (no
+ * "//", no "." or ".." segment, no '%' at all) naming a GET route that needs
+ * a session and is not an image, then optionally '?' and a query of
+ * letters, digits, "-._~=&+" and %XX (not a control character, '/' or '\'
+ * once decoded).  So no scheme, no "//host", no backslash, tab, CR, LF or
+ * any other control character, raw or percent-encoded, reaches Location.
+ */
+const char *req_safe_next(const char *next)
+{
+    char path[500];
+    const char *q;
+    size_t plen;
+    int wrong;
+    const struct route *rt;
+
+    if (next == NULL || next[0] != '/' || strlen(next) >= sizeof(path))
+        return "/";
+    q = strchr(next, '?');
+    plen = q ? (size_t)(q - next) : strlen(next);
+    memcpy(path, next, plen);
+    path[plen] = '\0';
+    for (const char *p = path; *p; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 strchr("-._~/", *p) != NULL;
+        if (!ok)
+            return "/";
+        if (*p == '/' && (p[1] == '/' ||
+                          (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+                                           (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))))
+            return "/";
+    }
+    for (const char *p = q ? q + 1 : ""; *p; p++) {
+        if (*p == '%') {
+            int hi = hexval((unsigned char)p[1]), lo = hi < 0 ? -1 : hexval((unsigned char)p[2]);
+            int ch = hi * 16 + lo;
+            if (hi < 0 || lo < 0 || ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
+                return "/";
+            p += 2;
+        } else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || strchr("-._~=&+", *p) != NULL)) {
+            return "/";
+        }
+    }
+    rt = route_find("GET", path, &wrong);
+    if (rt == NULL || (rt->flags & ROUTE_PUBLIC) || strncmp(path, "/img/", 5) == 0)
+        return "/";
+    return next;
+}
+
 static int csrf_ok(struct req *r, const char *expected)
 {
     const char *got = req_param(r, "csrf");
@@ -559,6 +768,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    peer_busy(s, connection, 1);    /* arrived whole: no longer counts as waiting */
     memset(&r, 0, sizeof(r));
     r.srv = s;
     r.conn = connection;
@@ -645,6 +855,11 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     pthread_cond_init(&s->render_turn, NULL);
     /* renders at once: one per core, at most REVIEW_MAX_RENDERS */
     s->max_renders = cpus < 1 ? 1 : cpus > REVIEW_MAX_RENDERS ? REVIEW_MAX_RENDERS : (int)cpus;
+    pthread_mutex_init(&s->peer_lock, NULL);
+    pthread_cond_init(&s->peer_wake, NULL);
+    s->max_connections = o->max_connections > 0 ? o->max_connections : REVIEW_DEFAULT_MAX_CONNECTIONS;
+    s->max_per_address = o->max_per_address > 0 ? o->max_per_address : REVIEW_DEFAULT_MAX_PER_ADDRESS;
+    s->request_timeout = o->request_timeout > 0 ? o->request_timeout : REVIEW_DEFAULT_REQUEST_TIMEOUT;
     s->forms = o->forms;
     s->store_path = xstrdup(o->store_path);
     threads = o->threads > 0 ? o->threads : REVIEW_DEFAULT_THREADS;
@@ -662,27 +877,48 @@ int review_server_start(const struct review_server_opts *o, struct review_server
         s->key = xstrdup(o->tls_key_pem);
         flags |= MHD_USE_TLS;
     }
-    if (s->tls)
-        s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
-                                MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
-                                MHD_OPTION_HTTPS_MEM_CERT, s->cert,
-                                MHD_OPTION_HTTPS_MEM_KEY, s->key,
-                                MHD_OPTION_END);
-    else
-        s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
-                                MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)NULL,
-                                MHD_OPTION_END);
+    /*
+     * Connections: the limits above are kept by closing the longest waiting
+     * (on_connection, the watcher); libmicrohttpd's own limits are a hard
+     * ceiling above them (busy connections are never closed), and its
+     * inactivity timeout ends a connection that stops reading an answer.
+     */
+    {
+        unsigned hard_total = (unsigned)s->max_connections + 64;
+        unsigned hard_addr = 4 * (unsigned)s->max_per_address;
+        unsigned idle = s->request_timeout > 10 ? 3 * (unsigned)s->request_timeout : 30;
+
+        if (s->tls)
+            s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                    MHD_OPTION_CONNECTION_TIMEOUT, idle,
+                                    MHD_OPTION_CONNECTION_LIMIT, hard_total,
+                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_addr,
+                                    MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
+                                    MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)s,
+                                    MHD_OPTION_HTTPS_MEM_CERT, s->cert,
+                                    MHD_OPTION_HTTPS_MEM_KEY, s->key,
+                                    MHD_OPTION_END);
+        else
+            s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                    MHD_OPTION_CONNECTION_TIMEOUT, idle,
+                                    MHD_OPTION_CONNECTION_LIMIT, hard_total,
+                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_addr,
+                                    MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
+                                    MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)s,
+                                    MHD_OPTION_END);
+    }
     if (s->d == NULL) {
         rc = berr_set(e, BERR_FAIL, "%s で待ち受けられません (使用中のポート、または証明書・鍵が正しくありません)",
                       o->listen ? o->listen : "127.0.0.1:8080");
         goto fail;
     }
+    if (pthread_create(&s->watcher, NULL, watcher_main, s) != 0) {
+        rc = berr_set(e, BERR_FAIL, "接続を見張るスレッドを起動できません");
+        goto fail;
+    }
+    s->watcher_started = 1;
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : ntohs(sa.sin_port);
     *out = s;
@@ -703,6 +939,13 @@ void review_server_stop(struct review_server **sp)
 
     if (s == NULL)
         return;
+    if (s->watcher_started) {
+        pthread_mutex_lock(&s->peer_lock);
+        s->watcher_stop = 1;
+        pthread_cond_signal(&s->peer_wake);
+        pthread_mutex_unlock(&s->peer_lock);
+        pthread_join(s->watcher, NULL);
+    }
     if (s->d)
         MHD_stop_daemon(s->d);          /* waits for the requests being answered */
     for (int i = 0; i < s->nconns; i++)
@@ -724,6 +967,8 @@ void review_server_stop(struct review_server **sp)
     pthread_mutex_destroy(&s->cache_lock);
     pthread_cond_destroy(&s->cache_done);
     pthread_cond_destroy(&s->render_turn);
+    pthread_mutex_destroy(&s->peer_lock);
+    pthread_cond_destroy(&s->peer_wake);
     free(s);
     *sp = NULL;
 }

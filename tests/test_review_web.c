@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <leptonica/allheaders.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -27,6 +28,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <poll.h>
+#include <errno.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *tmpl_dir, *tmpl_db;     /* built once */
@@ -189,6 +194,7 @@ static void teardown(void)
 struct resp {
     int status;
     char *head, *body;
+    size_t len;                      /* of body (a PNG holds NULs) */
 };
 
 static void resp_free(struct resp *r)
@@ -198,18 +204,25 @@ static void resp_free(struct resp *r)
     memset(r, 0, sizeof(*r));
 }
 
+static int io_timeout;              /* seconds; 0 = wait for the answer however long */
+
 /* extra: more header lines ("Origin: x\r\n"), may be NULL. */
 static struct resp http(const char *method, const char *path, const char *cookie, const char *body,
                         const char *extra)
 {
     struct sockaddr_in sa;
-    struct resp out = { 0, NULL, NULL };
+    struct resp out = { 0, NULL, NULL, 0 };
     struct buf req, in;
     char chunk[8192];
     ssize_t n;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
 
     ck_assert_int_ge(fd, 0);
+    if (io_timeout > 0) {           /* a test that must not hang when the server does not answer */
+        struct timeval tv = { io_timeout, 0 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
@@ -237,7 +250,10 @@ static struct resp http(const char *method, const char *path, const char *cookie
     char *sep = strstr(in.s, "\r\n\r\n");
     ck_assert_msg(sep != NULL, "no HTTP answer for %s %s", method, path);
     out.head = xstrndup(in.s, (size_t)(sep - in.s));
-    out.body = xstrdup(sep + 4);
+    out.len = in.len - (size_t)(sep + 4 - in.s);
+    out.body = xmalloc(out.len + 1);
+    memcpy(out.body, sep + 4, out.len);
+    out.body[out.len] = '\0';
     sscanf(in.s, "HTTP/1.1 %d", &out.status);
     buf_release(&in);
     return out;
@@ -407,6 +423,339 @@ START_TEST(login_sessions_and_headers)
 }
 END_TEST
 
+/* Logs in as nurse1 with next (raw bytes, form-encoded here); the Location answered. */
+static void login_next(const char *next, char *loc, size_t n)
+{
+    struct resp r = http("GET", "/login", NULL, NULL, NULL);
+    char pre[80], cookie[128];
+    struct buf body;
+
+    set_cookie(&r, "boshi_pre", pre, sizeof(pre));
+    resp_free(&r);
+    snprintf(cookie, sizeof(cookie), "boshi_pre=%s", pre);
+    buf_init(&body);
+    buf_addf(&body, "csrf=%s&login=nurse1&password=" PW "&next=", pre);
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        buf_addf(&body, "%%%02X", *p);
+    r = http("POST", "/login", cookie, body.s, NULL);
+    buf_release(&body);
+    ck_assert_int_eq(r.status, 303);
+    header(&r, "Location", loc, n);
+    resp_free(&r);
+}
+
+START_TEST(login_next_stays_on_this_site)
+{
+    /* the known ways out of an origin: each one goes to "/" (the queue) instead */
+    static const char *const bad[] = {
+        "/\t/evil.example/", "//evil.example/", "/\\evil.example/", "\\\\evil.example",
+        "\\/evil.example", "/%2f%2fevil.example", "/%2F/evil.example", "/%5cevil.example",
+        "/%5C%5Cevil.example", "/%09/evil.example", "/\r\nLocation: http://evil.example/",
+        "/\n/evil.example", "/ /evil.example", " /evil.example", "https://evil.example/",
+        "http:evil.example", "javascript:alert(1)", "evil.example", "/./evil.example",
+        "/../evil.example", "/queue/..//evil.example", "/queue#//evil.example",
+        "/queue?x=%0d%0aSet-Cookie:a", "/queue?x=%5c", "/queue?x=%zz", "/\x7f/evil.example",
+        "/\xef\xbc\x8f\xef\xbc\x8f" "evil.example", "/nowhere", "/login", "/img/crop/1",
+        "/static/app.js", "",
+    };
+    static const char *const good[] = {
+        "/queue", "/queue?reason=%E6%9C%AA%E8%AA%AD&form=nyuyoji_4m", "/item/12",
+        "/field?form=nyuyoji_4m&field=weight", "/page/3", "/",
+    };
+    char loc[600];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        login_next(bad[i], loc, sizeof(loc));
+        ck_assert_msg(strcmp(loc, "/") == 0, "next %zu went to \"%s\"", i, loc);
+    }
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        login_next(good[i], loc, sizeof(loc));
+        ck_assert_str_eq(loc, good[i]);
+    }
+}
+END_TEST
+
+/* A socket connected to the server from 127.0.0.<host>; -1 if it could not be. */
+static int open_from(int host)
+{
+    struct sockaddr_in me, to;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    memset(&me, 0, sizeof(me));
+    me.sin_family = AF_INET;
+    me.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)host);
+    memset(&to, 0, sizeof(to));
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0 ||
+        connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static double secs_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Sends one more byte of an unfinished request on each slow socket (errors: it was closed). */
+static void drip(const int *fd, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (fd[i] >= 0)
+            send(fd[i], "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* 1 when the server has closed fd (end of stream or reset). */
+static int closed_by_server(int fd)
+{
+    char b[256];
+    struct pollfd p = { fd, POLLIN, 0 };
+
+    if (poll(&p, 1, 0) <= 0)
+        return 0;
+    for (;;) {
+        ssize_t n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+        if (n == 0)
+            return 1;
+        if (n < 0)
+            return errno != EAGAIN && errno != EWOULDBLOCK;
+    }
+}
+
+#define IDLE 200        /* sockets that send nothing, from 127.0.0.1 */
+#define SLOW 200        /* slowloris: an unfinished request, a byte at a time, from 127.0.0.1 */
+#define HOSTS 30        /* more idle sockets from 127.0.0.2 ... 127.0.0.31 ... */
+#define PER_HOST 10     /* ... each under the per-address limit: together over the total */
+
+START_TEST(a_login_gets_through_idle_and_slow_sockets)
+{
+    static int fds[IDLE + SLOW + HOSTS * PER_HOST];
+    int *slow = fds + IDLE, n = 0, opened = 0, closed = 0;
+    struct review_server_opts o;
+    struct client c;
+    struct berr e;
+    double t0, t, login_s;
+    int timeout = 3;
+
+    /* the defaults (256 connections, 16 per address), a short request timeout for a quick test */
+    review_server_stop(&srv);
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "127.0.0.1:0";
+    o.request_timeout = timeout;
+    ck_assert_msg(review_server_start(&o, &srv, &e) == 0, "%s", e.msg);
+    port = review_server_port(srv);
+    io_timeout = 10;
+    t0 = secs_now();
+    for (int i = 0; i < IDLE; i++)
+        fds[n++] = open_from(1);
+    for (int i = 0; i < SLOW; i++) {
+        int fd = open_from(1);
+        if (fd >= 0)
+            send(fd, "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", 46, MSG_NOSIGNAL);
+        fds[n++] = fd;
+    }
+    for (int h = 0; h < HOSTS; h++)
+        for (int i = 0; i < PER_HOST; i++)
+            fds[n++] = open_from(2 + h);
+    for (int i = 0; i < n; i++)
+        opened += fds[i] >= 0;
+    ck_assert_int_eq(opened, n);
+    /* a second of dripping, then a nurse logs in from elsewhere while it goes on */
+    for (int i = 0; i < 4; i++) {
+        drip(slow, SLOW);
+        usleep(250 * 1000);
+    }
+    t = secs_now();
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    login_s = secs_now() - t;
+    ck_assert_msg(login_s < 5.0, "the login took %.1f s", login_s);
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);
+    /* the slow and idle sockets are all closed once the request timeout has passed */
+    while (secs_now() - t0 < timeout + 2.5) {
+        drip(slow, SLOW);
+        usleep(250 * 1000);
+    }
+    for (int i = 0; i < n; i++)
+        closed += closed_by_server(fds[i]);
+    ck_assert_msg(closed == n, "%d of %d idle or slow sockets still open after %d s", n - closed, n,
+                  timeout);
+    ck_assert_int_eq(login(&c, "nurse2", PW, NULL), 303);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    io_timeout = 0;
+    fprintf(stderr, "[flood] %d sockets; a login took %.2f s\n", n, login_s);
+}
+END_TEST
+
+/* The brightest grey level of a PNG (0: all black). */
+static int png_max(const char *data, size_t len)
+{
+    PIX *p = pixReadMem((const l_uint8 *)data, len), *g = p ? pixConvertTo8(p, 0) : NULL;
+    l_int32 max = -1;
+
+    ck_assert_ptr_nonnull(g);
+    pixGetExtremeValue(g, 1, L_SELECT_MAX, NULL, NULL, NULL, &max);
+    pixDestroy(&p);
+    pixDestroy(&g);
+    return max;
+}
+
+/* Rows of a PNG holding a run of at least w black pixels. */
+static int black_rows(const char *data, size_t len, int w)
+{
+    PIX *p = pixReadMem((const l_uint8 *)data, len), *g = p ? pixConvertTo8(p, 0) : NULL;
+    int rows = 0;
+
+    ck_assert_ptr_nonnull(g);
+    for (l_int32 y = 0; y < (l_int32)pixGetHeight(g); y++) {
+        int run = 0, best = 0;
+        for (l_int32 x = 0; x < (l_int32)pixGetWidth(g); x++) {
+            l_uint32 v;
+            pixGetPixel(g, x, y, &v);
+            run = v == 0 ? run + 1 : 0;
+            best = run > best ? run : best;
+        }
+        rows += best >= w;
+    }
+    pixDestroy(&p);
+    pixDestroy(&g);
+    return rows;
+}
+
+/* The body of an answer and its length. */
+static size_t body_len(const struct resp *r)
+{
+    return r->len;
+}
+
+START_TEST(mynumber_images_masked_and_logged)
+{
+    /* a 妊娠届出書 with a handwritten 個人番号 taken in; the mother (made up) registered as 住登外 */
+    {
+        char *todoke = tl_path(dir, "todoke"), id[24];
+        sqlite3 *t;
+        sqlite3_stmt *q;
+        RUN(db, "demo", "scan", "--store", "--forms", "ninshin_todoke", "--pages", "1", "--seed",
+            "8", "-o", todoke);
+        RUN(db, "intake", "--name", "todoke", todoke);
+        sqlite3_open(db, &t);
+        sqlite3_prepare_v2(t, "SELECT i.id FROM review_items i JOIN pages p ON p.id = i.page_id "
+                              "WHERE p.form = 'ninshin_todoke' AND i.kind = 'identity'", -1, &q, NULL);
+        snprintf(id, sizeof(id), "%lld", sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0LL);
+        sqlite3_finalize(q);
+        sqlite3_close(t);
+        RUN(db, "review", "register", "--name", "架空　花子", "--kana", "カクウ　ハナコ", "--birth",
+            "1995-04-01", "--reason", "住民票は他市", id);
+        free(todoke);
+    }
+    long rd = sql_long("SELECT r.id FROM readings r JOIN pages p ON p.id = r.page_id WHERE "
+                       "p.form = 'ninshin_todoke' AND r.field = 'mynumber'");
+    long pg = sql_long("SELECT page_id FROM readings WHERE id = %ld", rd);
+    long other = sql_long("SELECT r.id FROM readings r JOIN pages p ON p.id = r.page_id WHERE "
+                          "p.form = 'nyuyoji_4m' AND p.subject != '' AND r.field = 'weight' LIMIT 1");
+    char path[64], subject[16] = "U000000001";
+    struct client c, d;
+    struct resp r;
+
+    ck_assert_int_gt(rd, 0);
+    ck_assert_int_gt(other, 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND subject = '%s'", pg,
+                              subject), 1);
+    /* a 保健師 without mynumber.reveal: the crop comes, blacked out whole */
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    snprintf(path, sizeof(path), "/img/crop/%ld", rd);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(png_max(r.body, body_len(&r)), 0);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' AND "
+                              "user = 'nurse1' AND person = '%s' AND detail LIKE '%%読取 %ld%%'",
+                              subject, rd), 1);
+    /* another field's crop is as written (paper is white), and logged with its person */
+    snprintf(path, sizeof(path), "/img/crop/%ld", other);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_gt(png_max(r.body, body_len(&r)), 128);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' AND "
+                              "user = 'nurse1' AND person = (SELECT p.subject FROM pages p JOIN "
+                              "readings r ON r.page_id = p.id WHERE r.id = %ld)", other), 1);
+    /* the page image: the 個人番号 field is a black band (84 mm wide: > 400 px of 1200) */
+    snprintf(path, sizeof(path), "/img/page/%ld?r=%ld", pg, rd);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_ge(black_rows(r.body, body_len(&r), 400), 40);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' AND "
+                              "user = 'nurse1' AND person = '%s' AND detail LIKE 'ページ %ld の画像%%'",
+                              subject, pg), 1);
+    /* the digits as written: only with the permission, a reason, and logged as a reveal */
+    snprintf(path, sizeof(path), "/img/crop/%ld", rd);
+    ck_assert_int_eq(status_of(post(&c, path, "reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D")), 403);
+    RUN(db, "users", "grant", "nurse2", "mynumber.reveal");
+    ck_assert_int_eq(login(&d, "nurse2", PW, NULL), 303);
+    ck_assert_int_eq(status_of(post(&d, path, "")), 422);
+    r = post(&d, path, "reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_gt(png_max(r.body, body_len(&r)), 128);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'mynumber.reveal' AND "
+                              "user = 'nurse2' AND person = '%s' AND detail LIKE '%%読取確認%%'",
+                              subject), 1);
+    /* the item screen of the 個人番号 says it is masked; the reveal is offered to her only */
+    long mi = sql_long("SELECT id FROM review_items WHERE reading_id = %ld", rd);
+    if (mi > 0) {
+        char ipath[64], action[64];
+        snprintf(ipath, sizeof(ipath), "/item/%ld", mi);
+        snprintf(action, sizeof(action), "action=\"/img/crop/%ld\"", rd);
+        r = get(&c, ipath);
+        ck_assert(strstr(r.body, "黒塗り") != NULL && strstr(r.body, action) == NULL);
+        resp_free(&r);
+        r = get(&d, ipath);
+        ck_assert(strstr(r.body, action) != NULL);
+        resp_free(&r);
+    }
+    /* the GET stays masked for her too: the reveal is the one way to the digits */
+    r = get(&d, path);
+    ck_assert_int_eq(png_max(r.body, body_len(&r)), 0);
+    resp_free(&r);
+    /* `boshi review show` of the page's item: its images are masked and logged too */
+    long item = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND reading_id > 0 "
+                         "ORDER BY reading_id = %ld DESC LIMIT 1", pg, rd);
+    if (item > 0) {
+        struct tl_result t;
+        char id[24];
+        long before = sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image'");
+        snprintf(id, sizeof(id), "%ld", item);
+        tl_boshi_run(&t, db, NULL, "review", "show", id, NULL);
+        ck_assert_msg(t.status == 0, "%s", t.err);
+        tl_result_free(&t);
+        ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image' "
+                                  "AND person = '%s'", subject) - 3, /* nurse1's crop + page, above */
+                         sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.image'") -
+                             before);
+        char *png = xasprintf("%s.review/%ld/page.png", db, item), *bytes = NULL;
+        size_t n = 0;
+        struct berr e;
+        ck_assert_int_eq(file_read_all(png, &bytes, &n, &e), 0);
+        ck_assert_int_ge(black_rows(bytes, n, 400), 40);
+        free(bytes);
+        free(png);
+    }
+}
+END_TEST
+
 START_TEST(csrf_and_origin)
 {
     struct client c;
@@ -557,6 +906,7 @@ START_TEST(role_matrix)
         { "GET", "/page/", page_p, NULL },
         { "POST", "/page/", "/page/99999999", "" },
         { "GET", "/img/crop/", crop_p, NULL },
+        { "POST", "/img/crop/", crop_p, "reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D" },
         { "GET", "/img/page/", img_p, NULL },
         { "GET", "/person/", person_p, NULL },
         { "POST", "/person/", person_p, "act=view&reason=%E5%81%A5%E8%A8%BA%E7%B5%90%E6%9E%9C%E3%81%AE%E7%A2%BA%E8%AA%8D" },
@@ -1289,6 +1639,14 @@ int main(void)
     tcase_add_test(tc, many_nurses_on_one_connection);
     tcase_add_test(tc, plain_http_only_on_loopback);
     suite_add_tcase(s, tc);
+    /* issue 11: redirects, starving connections, 個人番号 images */
+    TCase *th = tcase_create("hardening");
+    tcase_add_checked_fixture(th, setup, teardown);
+    tcase_set_timeout(th, 300);
+    tcase_add_test(th, login_next_stays_on_this_site);
+    tcase_add_test(th, a_login_gets_through_idle_and_slow_sockets);
+    tcase_add_test(th, mynumber_images_masked_and_logged);
+    suite_add_tcase(s, th);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

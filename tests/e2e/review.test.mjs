@@ -449,6 +449,25 @@ test('a POST without the CSRF token, or after logout, changes nothing', async ()
   assert.deepEqual(sql(`SELECT status, value, resolved_at FROM review_items WHERE id = ${anyItem}`)[0], before);
 });
 
+test('a crafted next after the login stays on this site', async () => {
+  const c2 = await browser.newContext({ locale: 'ja-JP' });
+  const p2 = await c2.newPage();
+  watch(p2);
+  for (const next of ['/\t/evil.example/', '//evil.example/', '/\\evil.example/', '/%2f%2fevil.example/']) {
+    await p2.goto(`${server.url}/login?next=${encodeURIComponent(next)}`);
+    await p2.locator('input[name=login]').focus();
+    await p2.keyboard.type('sato');
+    await p2.keyboard.press('Tab');
+    await p2.keyboard.type(PASSWORD);
+    await Promise.all([p2.waitForNavigation(), p2.keyboard.press('Enter')]);
+    const u = new URL(p2.url());
+    assert.equal(u.origin, new URL(server.url).origin, `next ${JSON.stringify(next)} left the site: ${p2.url()}`);
+    assert.equal(u.pathname, '/queue');
+    await c2.clearCookies();
+  }
+  await c2.close();
+});
+
 test('a clerk (事務) has no queue', async () => {
   const p2 = await context.newPage();
   watch(p2);
