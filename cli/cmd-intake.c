@@ -163,15 +163,30 @@ static int keep_batch(const struct batch_row *b, void *ctx)
     return print_batch(b, s->c->out);
 }
 
-static int print_finding(const char *kind, const char *person, const char *form,
-                         const char *issue, const char *detail, void *ctx)
+static int print_finding(const struct reconcile_row *r, void *ctx)
 {
     struct show_ctx *s = ctx;
+    FILE *out = s->c->out;
+    const struct forms_registry *reg = cli_forms(s->c);
+    const struct forms_form *f = reg && r->form[0] ? forms_registry_get(reg, r->form, 0) : NULL;
+    const char *title = f ? f->title : r->form[0] ? r->form : "-";
 
     if (s->n++ == 0)
-        fprintf(s->c->out, "発行履歴との照合:\n");
-    fprintf(s->c->out, "  %s  %s  %s  %s  %s\n", kind, person[0] ? person : "-", form,
-            issue[0] ? issue : "-", detail);
+        fprintf(out, "発行履歴との照合:\n");
+    if (strcmp(r->kind, "却下") == 0) {
+        /* a page: where it is in the scans, and why */
+        fprintf(out, "  %s  %s %dページ目  %s%s%s\n", r->kind, r->file, r->file_page,
+                r->detail[0] ? r->detail : "(理由なし)", r->form[0] ? "  " : "",
+                r->form[0] ? title : "");
+        return 0;
+    }
+    fprintf(out, "  ");
+    cli_col(out, r->kind, 16);
+    cli_col(out, r->person[0] ? r->person : "-", 10);
+    if (r->name[0])
+        cli_col(out, r->name, 14);
+    cli_col(out, title, 20);
+    fprintf(out, "発行番号 %s  %s\n", r->issue_id[0] ? r->issue_id : "-", r->detail);
     return 0;
 }
 
@@ -187,7 +202,7 @@ static int cmd_batches_show(struct cli_ctx *c, int argc, char **argv)
         batch_reconcile(c->st, &c->actor, s.id, print_finding, &s, &e) < 0)
         return cli_fail(c, &e);
     if (s.n == 0)
-        fprintf(c->out, "発行履歴との照合: 未提出・二重提出・想定外の用紙はありません\n");
+        fprintf(c->out, "発行履歴との照合: 未提出・確認待ち・二重提出・想定外・却下の用紙はありません\n");
     return EXIT_OK;
 }
 
