@@ -52,8 +52,11 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
     pr.made_on = store_today(c->st);
     if (stats_write_pdf(&t, &pr, out, &e) < 0)
         goto fail_unlink;
-    stats_period_label(p, period, sizeof(period));
+    stats_period_label(&t.period, period, sizeof(period));
     fprintf(c->out, "母子保健統計 %s\n", period);
+    if (t.pending_pages > 0)
+        fprintf(c->out, "  確認待ち %ld ページ未集計 (boshi review で確認が終わると計上されます)\n",
+                t.pending_pages);
     fprintf(c->out, "  妊娠届出者数 %ld 人 / 妊婦一般健康診査 受診実人員 %ld 人・延人員 %ld 人\n",
             t.todoke_total, t.ninpu_jitsu, t.ninpu_nobe);
     for (int i = 0; i < STATS_CHECKUP_COUNT; i++)
