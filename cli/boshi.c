@@ -173,6 +173,18 @@ int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd
     return 0;
 }
 
+void cli_month_label(int y, int m, char *out, size_t n)
+{
+    struct wareki w;
+
+    if (jpdate_to_wareki((struct ymd){ y, m, 1 }, &w) < 0)
+        snprintf(out, n, "%d年%d月", y, m);
+    else if (w.year == 1)
+        snprintf(out, n, "%s元年%d月", jp_era_name(w.era), w.month);
+    else
+        snprintf(out, n, "%s%d年%d月", jp_era_name(w.era), w.year, w.month);
+}
+
 int cli_parse_month(struct cli_ctx *c, const char *s, int *y, int *m)
 {
     char extra;

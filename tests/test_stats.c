@@ -345,6 +345,7 @@ static char *pdf_text_of(const struct stats_tables *t, const char *name)
     ck_assert_msg(stats_write_pdf(t, &pr, pdf, &e) == 0, "%s", e.msg);
     const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
     char *text = tool_out(argv);
+    tl_pdf_clean(pdf);
     free(pdf);
     return text;
 }
