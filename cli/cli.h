@@ -84,6 +84,10 @@ char *cli_csv_beside(const char *pdf_path);
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out);
+/* A stored UTC instant ("2026-12-02T21:30:27.305Z") in Japan time: "令和8年12月3日 06:30:27". */
+void cli_instant_jst(const char *iso, char *out, size_t n);
+/* An ISO date as people read it ("令和8年12月3日"); anything else copied as is. */
+void cli_iso_wareki(const char *iso, char *out, size_t n);
 /* "令和8年12月" (元年 as such) for a month people read. */
 void cli_month_label(int y, int m, char *out, size_t n);
 /* --month YYYY-MM (2000-2100); prints a message and the usage and returns -1 on failure. */

@@ -69,7 +69,9 @@ checkup_day() {   # MONTH [--as-of DAY]
 next_day=$(checkup_day "$next")
 last_day=$(checkup_day "$last" "$last-01")
 "$BOSHI" targets nyuyoji_4m --month "$next" --dry-run | head -6
-sunday=$(for d in 1 2 3 4 5 6 7; do [ "$(date -d "$next-0$d" +%u)" = 7 ] && echo "$next-0$d"; done)
+sunday=$(for d in 1 2 3 4 5 6 7; do
+    if [ "$(date -d "$next-0$d" +%u)" = 7 ]; then echo "$next-0$d"; fi
+done)
 echo "日曜・祝日の健診日は確認を求めます (--force が必要):"
 "$BOSHI" targets nyuyoji_4m --month "$next" --date "$sunday" -o "$OUT/x.pdf" || true
 "$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" -o "$OUT/kenshin-$next.pdf"

@@ -350,6 +350,11 @@ START_TEST(returned_pages_in_review_are_not_missing)
     ck_assert_msg(strstr(r.out, "却下  p-3.png 1ページ目  ") != NULL, "%s", r.out);
     ck_assert_msg(strstr(r.out, "/scans/p-1.png") == NULL, "%s", r.out);
     tl_result_free(&r);
+    /* the same batch again, nothing interrupted: not called 中断 (issue 12) */
+    boshi_ok(&r, NULL, "intake", "--name", "w1", scans, NULL);
+    ck_assert_msg(strstr(r.out, "中断") == NULL, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "取込済みのバッチ") != NULL, "%s", r.out);
+    tl_result_free(&r);
     /* naming a person is in the access log */
     ck_assert_int_ge(sql_long("SELECT count(*) FROM audit_log WHERE function = 'batches.show'"), 2);
 
