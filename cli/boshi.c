@@ -215,6 +215,41 @@ void cli_instant_jst(const char *iso, char *out, size_t n)
     snprintf(out, n, "%s %02d:%02d:%02d", date, j.tm_hour, j.tm_min, j.tm_sec);
 }
 
+static int digits(const char *p, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
+void cli_dates_wareki(const char *s, struct buf *out)
+{
+    for (const char *p = s; *p;) {
+        if (digits(p, 4) && p[4] == '-' && digits(p + 5, 2) && (p == s || p[-1] < '0' || p[-1] > '9')) {
+            char w[48], iso[11];
+            if (p[7] == '-' && digits(p + 8, 2) && !(p[10] >= '0' && p[10] <= '9')) {
+                memcpy(iso, p, 10);
+                iso[10] = '\0';
+                cli_iso_wareki(iso, w, sizeof(w));
+                buf_adds(out, w);
+                p += 10;
+                continue;
+            }
+            if (!(p[7] >= '0' && p[7] <= '9') && p[7] != '-') {
+                int y = atoi(p), m = atoi(p + 5);
+                if (m >= 1 && m <= 12) {
+                    cli_month_label(y, m, w, sizeof(w));
+                    buf_adds(out, w);
+                    p += 7;
+                    continue;
+                }
+            }
+        }
+        buf_addc(out, *p++);
+    }
+}
+
 void cli_iso_wareki(const char *iso, char *out, size_t n)
 {
     struct ymd d;

@@ -86,6 +86,8 @@ void cli_col(FILE *f, const char *s, int w);
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out);
 /* A stored UTC instant ("2026-12-02T21:30:27.305Z") in Japan time: "令和8年12月3日 06:30:27". */
 void cli_instant_jst(const char *iso, char *out, size_t n);
+/* Appends s with every ISO date (YYYY-MM-DD) and month (YYYY-MM) in it written in 和暦. */
+void cli_dates_wareki(const char *s, struct buf *out);
 /* An ISO date as people read it ("令和8年12月3日"); anything else copied as is. */
 void cli_iso_wareki(const char *iso, char *out, size_t n);
 /* "令和8年12月" (元年 as such) for a month people read. */

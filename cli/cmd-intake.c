@@ -164,7 +164,9 @@ static int print_batch(const struct batch_row *b, void *ctx)
 
     cli_col(out, b->name, 22);
     cli_col(out, b->by_user, 10);
-    cli_col(out, b->started_at, 24);
+    char at[64];
+    cli_instant_jst(b->started_at, at, sizeof(at));
+    cli_col(out, at, 24);
     fprintf(out, "ページ %d  登録 %d  確認待ち %d (未処理の項目 %d)  却下 %d%s\n", b->pages, b->landed,
             b->queued, b->open_items, b->rejected, b->finished_at[0] ? "" : "  [中断]");
     return 0;
@@ -214,13 +216,17 @@ static int print_finding(const struct reconcile_row *r, void *ctx)
                 r->form[0] ? title : "");
         return 0;
     }
+    struct buf detail;
+    buf_init(&detail);
+    cli_dates_wareki(r->detail, &detail);
     fprintf(out, "  ");
     cli_col(out, r->kind, 16);
     cli_col(out, r->person[0] ? r->person : "-", 10);
     if (r->name[0])
         cli_col(out, r->name, 14);
-    cli_col(out, title, 20);
-    fprintf(out, "発行番号 %s  %s\n", r->issue_id[0] ? r->issue_id : "-", r->detail);
+    cli_col(out, title, 28);
+    fprintf(out, "発行番号 %s  %s\n", r->issue_id[0] ? r->issue_id : "-", detail.len ? detail.s : "");
+    buf_release(&detail);
     return 0;
 }
 

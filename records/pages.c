@@ -423,8 +423,8 @@ int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, r
     /* columns: kind, person, form, issue, detail, file, file page */
     static const char *const sql[] = {
         /* issued for a checkup month this batch covers, no page of it back (in any batch) */
-        "SELECT '未提出', i.person, i.form, i.issue_id, i.month || '分 健診日 ' || "
-        "coalesce(i.checkup_date, ''), '', 0 FROM issues_printed i WHERE i.kind = 'form' AND "
+        "SELECT '未提出', i.person, i.form, i.issue_id, i.month || '分' || "
+        "coalesce(' 健診日 ' || i.checkup_date, ''), '', 0 FROM issues_printed i WHERE i.kind = 'form' AND "
         "i.returned_at IS NULL AND i.month IS NOT NULL AND EXISTS (SELECT 1 FROM pages p JOIN "
         "issues_printed j ON j.issue_id = p.issue_id WHERE p.batch_id = ?1 AND j.form = i.form AND "
         "j.month = i.month) AND NOT EXISTS (SELECT 1 FROM issues_printed k WHERE k.reissue_of = "

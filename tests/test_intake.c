@@ -349,6 +349,9 @@ START_TEST(returned_pages_in_review_are_not_missing)
     ck_assert_msg(strstr(r.out, "却下  p-1.png 1ページ目  ") != NULL, "%s", r.out);
     ck_assert_msg(strstr(r.out, "却下  p-3.png 1ページ目  ") != NULL, "%s", r.out);
     ck_assert_msg(strstr(r.out, "/scans/p-1.png") == NULL, "%s", r.out);
+    /* dates people read: 和暦 in Japan time, never ISO */
+    ck_assert_msg(strstr(r.out, "令和8年12月9日") != NULL && strstr(r.out, "2026-12") == NULL &&
+                  strstr(r.out, "Z ") == NULL, "%s", r.out);
     tl_result_free(&r);
     /* the same batch again, nothing interrupted: not called 中断 (issue 12) */
     boshi_ok(&r, NULL, "intake", "--name", "w1", scans, NULL);
