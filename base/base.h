@@ -88,7 +88,7 @@ void ymd_iso(struct ymd d, char out[11]);             /* "YYYY-MM-DD" */
 long ymd_to_days(struct ymd d);                       /* days since 1970-01-01 */
 struct ymd ymd_from_days(long days);
 int ymd_cmp(struct ymd a, struct ymd b);
-struct ymd ymd_today(void);                           /* local date */
+struct ymd ymd_today(void);                           /* today's date in Japan (JST) */
 struct ymd ymd_add_months(struct ymd d, int months);  /* clamps the day */
 /* Whole years of age on date `on` for someone born `birth`. */
 int ymd_age_years(struct ymd birth, struct ymd on);
@@ -104,6 +104,18 @@ struct ymd ymd_fiscal_year_end(struct ymd d);
  */
 struct ymd jpdate_day_of(time_t t);       /* the date in Japan at instant t */
 time_t jpdate_day_start(struct ymd d);    /* 00:00 JST of d (= 15:00 UTC the day before) */
+
+/* 0 = Sunday ... 6 = Saturday. */
+int ymd_weekday(struct ymd d);
+/* "日" ... "土" for ymd_weekday's value. */
+const char *jp_weekday_name(int wd);
+/*
+ * 1 if d is a national holiday of Japan (国民の祝日に関する法律): the named
+ * days (fixed dates, Happy Monday rules, 春分・秋分 by the standard formula,
+ * the special days of 2019-2021), 振替休日 and 国民の休日; *name (may be
+ * NULL) gets its name.  Computed, no list: 2000-2099, else -1.
+ */
+int jpdate_holiday(struct ymd d, const char **name);
 
 enum jp_era { ERA_NONE = -1, ERA_MEIJI, ERA_TAISHO, ERA_SHOWA, ERA_HEISEI, ERA_REIWA, ERA_COUNT };
 struct wareki { enum jp_era era; int year, month, day; };

@@ -123,15 +123,8 @@ int ymd_cmp(struct ymd a, struct ymd b)
 
 struct ymd ymd_today(void)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    struct ymd d;
-
-    localtime_r(&t, &tm);
-    d.y = tm.tm_year + 1900;
-    d.m = tm.tm_mon + 1;
-    d.d = tm.tm_mday;
-    return d;
+    /* the day in Japan, whatever the server's TZ (often UTC) */
+    return jpdate_day_of(time(NULL));
 }
 
 /* JST = UTC+9, no summer time (see base.h). */
@@ -337,4 +330,146 @@ int jpdate_parse(const char *text, struct ymd *out)
 cleanup:
     free(s);
     return rc;
+}
+
+/* ---- weekdays and national holidays (国民の祝日に関する法律) ---------------- */
+
+int ymd_weekday(struct ymd d)
+{
+    long w = (ymd_to_days(d) + 4) % 7;     /* 1970-01-01 was a Thursday */
+
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+const char *jp_weekday_name(int wd)
+{
+    static const char *const names[7] = { "日", "月", "火", "水", "木", "金", "土" };
+
+    return wd >= 0 && wd < 7 ? names[wd] : "";
+}
+
+/* The day of the n-th Monday of y-m (Happy Monday, 2000 on). */
+static int nth_monday(int y, int m, int n)
+{
+    int first = ymd_weekday((struct ymd){ y, m, 1 });
+
+    return 1 + (8 - first) % 7 + 7 * (n - 1);
+}
+
+/*
+ * 春分日 / 秋分日 by the standard approximation of the 国立天文台 (valid
+ * 1980-2099): floor(c + 0.242194 (y - 1980) - floor((y - 1980) / 4)).
+ * The official dates are announced each February for the next year; the
+ * formula has matched them for every year so far.
+ */
+static int equinox_day(int y, double c)
+{
+    return (int)(c + 0.242194 * (y - 1980) - (double)((y - 1980) / 4));
+}
+
+/* The holidays the law names for a day (not 振替休日 / 国民の休日); NULL if none. */
+static const char *named_holiday(struct ymd d)
+{
+    int y = d.y, m = d.m, day = d.d;
+
+    switch (m) {
+    case 1:
+        if (day == 1)
+            return "元日";
+        if (day == nth_monday(y, 1, 2))
+            return "成人の日";
+        break;
+    case 2:
+        if (day == 11)
+            return "建国記念の日";
+        if (day == 23 && y >= 2020)
+            return "天皇誕生日";
+        break;
+    case 3:
+        if (day == equinox_day(y, 20.8431))
+            return "春分の日";
+        break;
+    case 4:
+        if (day == 29)
+            return y >= 2007 ? "昭和の日" : "みどりの日";
+        if (day == 30 && y == 2019)
+            return NULL;   /* 国民の休日 by the sandwich rule, below */
+        break;
+    case 5:
+        if (day == 1 && y == 2019)
+            return "即位の日";
+        if (day == 3)
+            return "憲法記念日";
+        if (day == 4 && y >= 2007)
+            return "みどりの日";
+        if (day == 5)
+            return "こどもの日";
+        break;
+    case 7:
+        /* the Olympic years moved 海の日 and スポーツの日 by special law */
+        if (y == 2020 ? day == 23 : y == 2021 ? day == 22 : day == nth_monday(y, 7, 3))
+            return "海の日";
+        if ((y == 2020 && day == 24) || (y == 2021 && day == 23))
+            return "スポーツの日";
+        break;
+    case 8:
+        if (y >= 2016 && day == (y == 2020 ? 10 : y == 2021 ? 8 : 11))
+            return "山の日";
+        break;
+    case 9:
+        if (day == nth_monday(y, 9, 3))
+            return "敬老の日";
+        if (day == equinox_day(y, 23.2488))
+            return "秋分の日";
+        break;
+    case 10:
+        if (y != 2020 && y != 2021 && day == nth_monday(y, 10, 2))
+            return y >= 2020 ? "スポーツの日" : "体育の日";
+        if (y == 2019 && day == 22)
+            return "即位礼正殿の儀の行われる日";
+        break;
+    case 11:
+        if (day == 3)
+            return "文化の日";
+        if (day == 23)
+            return "勤労感謝の日";
+        break;
+    case 12:
+        if (day == 23 && y >= 1989 && y <= 2018)
+            return "天皇誕生日";
+        break;
+    default:
+        break;
+    }
+    return NULL;
+}
+
+static struct ymd day_offset(struct ymd d, long k)
+{
+    return ymd_from_days(ymd_to_days(d) + k);
+}
+
+int jpdate_holiday(struct ymd d, const char **name)
+{
+    const char *n = NULL;
+
+    if (name)
+        *name = NULL;
+    if (!ymd_valid(d) || d.y < 2000 || d.y > 2099)
+        return -1;
+    n = named_holiday(d);
+    if (n == NULL) {
+        /* 振替休日: the first day that is not a holiday after one on a Sunday */
+        for (long k = 1; named_holiday(day_offset(d, -k)) != NULL; k++) {
+            if (ymd_weekday(day_offset(d, -k)) == 0) {
+                n = "振替休日";
+                break;
+            }
+        }
+    }
+    if (n == NULL && named_holiday(day_offset(d, -1)) && named_holiday(day_offset(d, 1)))
+        n = "国民の休日";      /* a day between two holidays */
+    if (name)
+        *name = n;
+    return n != NULL;
 }

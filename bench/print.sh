@@ -37,16 +37,18 @@ letters=0; pages=0; peak=0; total=0; month=2026-10; runs=0
 while [ "$letters" -lt "${LETTERS:-10000}" ] && [ "$runs" -lt 24 ]; do
     t0=$(now)
     /usr/bin/time -f "%M" -o "$W/rss" "$BOSHI" targets nyuyoji_4m --month "$month" \
-        --date "$month-14" -o "$W/letters-$month.pdf" > "$W/out"
+        --date "$month-14" --as-of "$month-01" --force -o "$W/letters-$month.pdf" > "$W/out"
     t1=$(now)
     n=$(sed -n 's/.*発行 \([0-9]*\) .*/\1/p' "$W/out")
-    p=$(pdfinfo "$W/letters-$month.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+    # the families' PDF and the staff's 健診票 PDF
+    p=$(for f in "$W/letters-$month.pdf" "$W/letters-$month-kenshinhyo.pdf"; do
+        pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ { print $2 }'; done | awk '{ s += $1 } END { print s + 0 }')
     rss=$(cat "$W/rss")
     echo "  $month: $n letters, $p pages, $(secs "$t0" "$t1") s, peak $((rss / 1024)) MiB"
     letters=$((letters + n)); pages=$((pages + p)); runs=$((runs + 1))
     total=$(echo "$total $t0 $t1" | awk '{ printf "%.3f", $1 + $3 - $2 }')
     [ "$rss" -gt "$peak" ] && peak=$rss
-    rm -f "$W/letters-$month.pdf"
+    rm -f "$W/letters-$month.pdf" "$W/letters-$month-kenshinhyo.pdf"
     month=$(date -d "$month-01 -1 month" +%Y-%m)
 done
 ours=$total

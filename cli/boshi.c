@@ -9,9 +9,11 @@
 
 #include <getopt.h>
 #include <pwd.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CMD(x) extern const struct cmd_entry x;
@@ -168,7 +170,27 @@ void cli_col(FILE *f, const char *s, int w)
 {
     int n = utf8_width(s);
 
-    fputs(s, f);
+    if (n > w) {
+        /* too wide: cut at a character, by display width, and mark the cut */
+        const unsigned char *p = (const unsigned char *)s;
+        n = 0;
+        while (*p) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+            int cw = k > 0 ? utf8proc_charwidth(cp) : 1;
+            if (k <= 0)
+                k = 1;
+            if (n + cw > w - 1)
+                break;
+            fwrite(p, 1, (size_t)k, f);
+            n += cw;
+            p += k;
+        }
+        fputs("…", f);    /* U+2026, one column */
+        n++;
+    } else {
+        fputs(s, f);
+    }
     for (; n < w; n++)
         fputc(' ', f);
     fputc(' ', f);
@@ -182,6 +204,83 @@ int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd
         return -1;
     }
     return 0;
+}
+
+void cli_instant_jst(const char *iso, char *out, size_t n)
+{
+    struct tm tm;
+    char date[48];
+
+    memset(&tm, 0, sizeof(tm));
+    if (iso == NULL || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                              &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+        snprintf(out, n, "%s", iso ? iso : "");
+        return;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + 9 * 3600;       /* JST, no summer time */
+    struct tm j;
+    gmtime_r(&t, &j);
+    jpdate_format((struct ymd){ j.tm_year + 1900, j.tm_mon + 1, j.tm_mday }, date, sizeof(date));
+    snprintf(out, n, "%s %02d:%02d:%02d", date, j.tm_hour, j.tm_min, j.tm_sec);
+}
+
+static int digits(const char *p, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
+void cli_dates_wareki(const char *s, struct buf *out)
+{
+    for (const char *p = s; *p;) {
+        if (digits(p, 4) && p[4] == '-' && digits(p + 5, 2) && (p == s || p[-1] < '0' || p[-1] > '9')) {
+            char w[48], iso[11];
+            if (p[7] == '-' && digits(p + 8, 2) && !(p[10] >= '0' && p[10] <= '9')) {
+                memcpy(iso, p, 10);
+                iso[10] = '\0';
+                cli_iso_wareki(iso, w, sizeof(w));
+                buf_adds(out, w);
+                p += 10;
+                continue;
+            }
+            if (!(p[7] >= '0' && p[7] <= '9') && p[7] != '-') {
+                int y = atoi(p), m = atoi(p + 5);
+                if (m >= 1 && m <= 12) {
+                    cli_month_label(y, m, w, sizeof(w));
+                    buf_adds(out, w);
+                    p += 7;
+                    continue;
+                }
+            }
+        }
+        buf_addc(out, *p++);
+    }
+}
+
+void cli_iso_wareki(const char *iso, char *out, size_t n)
+{
+    struct ymd d;
+
+    if (iso != NULL && ymd_parse_iso(iso, &d) == 0 && ymd_valid(d))
+        jpdate_format(d, out, n);
+    else
+        snprintf(out, n, "%s", iso ? iso : "");
+}
+
+void cli_month_label(int y, int m, char *out, size_t n)
+{
+    struct wareki w;
+
+    if (jpdate_to_wareki((struct ymd){ y, m, 1 }, &w) < 0)
+        snprintf(out, n, "%d年%d月", y, m);
+    else if (w.year == 1)
+        snprintf(out, n, "%s元年%d月", jp_era_name(w.era), w.month);
+    else
+        snprintf(out, n, "%s%d年%d月", jp_era_name(w.era), w.year, w.month);
 }
 
 int cli_parse_month(struct cli_ctx *c, const char *s, int *y, int *m)
@@ -293,7 +392,7 @@ int main(int argc, char **argv)
 {
     struct cli_ctx c;
     struct berr e;
-    int i = 1, words = 0, rc = EXIT_FAIL;
+    int i = 1, words = 0, rc = EXIT_FAIL, db_from_option = 0;
     const struct cmd_entry *cmd;
 
     limit_openmp(argv);
@@ -307,9 +406,11 @@ int main(int argc, char **argv)
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             c.db_path = argv[i + 1];
+            db_from_option = 1;
             i += 2;
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             c.db_path = argv[i] + 5;
+            db_from_option = 1;
             i++;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(global_help, stdout);
@@ -360,6 +461,18 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     if (cmd->needs & NEED_STORE) {
+        if (access(c.db_path, F_OK) != 0) {
+            /* a mistyped --db must not lead to a second store: say where boshi looked */
+            char cwd[4096];
+            const char *from = db_from_option ? "--db で指定" : getenv("BOSHI_DB") ? "環境変数 BOSHI_DB"
+                                                                           : "既定の ./boshi.db";
+            int abs = c.db_path[0] == '/';
+            rc = cli_errorf(&c, "記録ストアが見つかりません: %s%s%s%s (%s)\n"
+                            "  --db PATH か環境変数 BOSHI_DB で、いま使っている記録ストアを指定してください。",
+                            c.db_path, abs ? "" : " (", abs ? "" : (getcwd(cwd, sizeof(cwd)) ? cwd : "?"),
+                            abs ? "" : " で探しました)", from);
+            goto cleanup;
+        }
         if (store_open(c.db_path, 0, &c.st, &e) < 0) {
             rc = cli_fail(&c, &e);
             goto cleanup;

@@ -68,6 +68,10 @@ struct csvout;
  */
 int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
                    const char *pdf_path, struct csvout **csv, const char *csv_path, struct berr *e);
+/* cli_print_land for a job that writes several PDFs (all saved, or none). */
+int cli_print_land_pdfs(struct cli_ctx *c, int64_t run, int issued, struct pdf *const *pdfs,
+                        const char *const *pdf_paths, int n_pdfs, struct csvout **csv,
+                        const char *csv_path, struct berr *e);
 /*
  * The sender on every letter (site.name, site.contact, site.address): all
  * three, caller frees, or a message saying which setting is missing and
@@ -101,6 +105,14 @@ FILE *cli_safe_stream(FILE *under);
 void cli_col(FILE *f, const char *s, int w);
 /* Parses YYYY-MM-DD or 和暦; prints a message and returns -1 on failure. */
 int cli_parse_date(struct cli_ctx *c, const char *opt, const char *s, struct ymd *out);
+/* A stored UTC instant ("2026-12-02T21:30:27.305Z") in Japan time: "令和8年12月3日 06:30:27". */
+void cli_instant_jst(const char *iso, char *out, size_t n);
+/* Appends s with every ISO date (YYYY-MM-DD) and month (YYYY-MM) in it written in 和暦. */
+void cli_dates_wareki(const char *s, struct buf *out);
+/* An ISO date as people read it ("令和8年12月3日"); anything else copied as is. */
+void cli_iso_wareki(const char *iso, char *out, size_t n);
+/* "令和8年12月" (元年 as such) for a month people read. */
+void cli_month_label(int y, int m, char *out, size_t n);
 /* --month YYYY-MM (2000-2100); prints a message and the usage and returns -1 on failure. */
 int cli_parse_month(struct cli_ctx *c, const char *s, int *y, int *m);
 /* --encoding of a CSV written (utf-8 with BOM, or cp932); prints and returns -1 otherwise. */

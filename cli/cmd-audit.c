@@ -16,7 +16,9 @@ static int print_entry(const struct audit_row *r, void *ctx)
 
     snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
     cli_col(out, seq, 6);
-    cli_col(out, r->at, 24);
+    char at[64];
+    cli_instant_jst(r->at, at, sizeof(at));
+    cli_col(out, at, 24);
     cli_col(out, r->user, 12);
     cli_col(out, r->function, 18);
     cli_col(out, r->person ? r->person : "-", 10);
@@ -57,7 +59,7 @@ static int cmd_audit_list(struct cli_ctx *c, int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage(c);
-    static const char *const head[] = { "番号", "日時 (UTC)", "利用者", "機能", "宛名番号" };
+    static const char *const head[] = { "番号", "日時 (日本時間)", "利用者", "機能", "宛名番号" };
     static const int w[] = { 6, 24, 12, 18, 10 };
     for (int k = 0; k < 5; k++)
         cli_col(c->out, head[k], w[k]);

@@ -48,6 +48,25 @@ static void show_progress(int done, int total, void *ctx)
     }
 }
 
+/* Collects the names of unfinished batches, each followed by a NUL. */
+static int note_unfinished(const struct batch_row *b, void *ctx)
+{
+    if (b->finished_at[0] == '\0') {
+        buf_adds(ctx, b->name);
+        buf_addc(ctx, '\0');
+    }
+    return 0;
+}
+
+static int unfinished_before(struct cli_ctx *c, const char *name, const struct buf *names)
+{
+    (void)c;
+    for (size_t off = 0; off < names->len; off += strlen(names->s + off) + 1)
+        if (strcmp(names->s + off, name) == 0)
+            return 1;
+    return 0;
+}
+
 static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -58,10 +77,12 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
     struct intake_opts o;
     struct intake_summary s;
     struct progress pr;
+    struct buf unfinished;
     struct berr e;
     int opt, rc;
 
     berr_clear(&e);
+    buf_init(&unfinished);
     memset(&o, 0, sizeof(o));
     optind = 0;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -88,12 +109,24 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
     pr.tty = isatty(STDERR_FILENO);
     pr.t0 = now_s();
     pr.last_line = 0;
+    /* the batches not finished before this run (for the summary's wording) */
+    if (batches_list(c->st, &c->actor, NULL, note_unfinished, &unfinished, &e) < 0) {
+        buf_release(&unfinished);
+        return cli_fail(c, &e);
+    }
     rc = intake_run(c->st, &c->actor, forms, &o, show_progress, &pr, &s, &e);
     if (pr.tty && s.pages > 0)
         fputc('\n', stderr);
-    if (rc < 0 && s.batch[0] == '\0')
+    if (rc < 0 && s.batch[0] == '\0') {
+        buf_release(&unfinished);
         return cli_fail(c, &e);       /* nothing started: a path or a file to fix */
-    fprintf(c->out, "バッチ「%s」%s\n", s.batch, s.resumed ? " (中断したバッチの続き)" : "");
+    }
+    /* 中断 only when the batch had not finished before this run */
+    int interrupted = s.resumed && unfinished_before(c, s.batch, &unfinished);
+    fprintf(c->out, "バッチ「%s」%s\n", s.batch,
+            interrupted ? " (中断したバッチの続き)"
+            : s.resumed ? " (取込済みのバッチ: 新しいページだけを取り込みます)" : "");
+    buf_release(&unfinished);
     fprintf(c->out, "  ファイル %d  ページ %d  登録 %d  確認待ち %d (項目 %d)  却下 %d\n", s.files,
             s.pages, s.landed, s.queued, s.review_items, s.rejected);
     if (s.duplicates)
@@ -102,15 +135,16 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "  前回の実行で取込済み %d\n", s.already);
     if (s.skipped_files)
         fprintf(c->out, "  対象外のファイル %d\n", s.skipped_files);
+    /* counts first, right-aligned: the reasons (any length, Japanese) line up after them */
     if (s.n_review) {
-        fprintf(c->out, "  確認待ちの理由:\n");
+        fprintf(c->out, "  確認待ちの理由 (件数):\n");
         for (int i = 0; i < s.n_review; i++)
-            fprintf(c->out, "    %-28s %d\n", s.review[i].reason, s.review[i].n);
+            fprintf(c->out, "    %6d  %s\n", s.review[i].n, s.review[i].reason);
     }
     if (s.n_reject) {
-        fprintf(c->out, "  却下の理由:\n");
+        fprintf(c->out, "  却下の理由 (件数、ファイルとページは boshi batches show で):\n");
         for (int i = 0; i < s.n_reject; i++)
-            fprintf(c->out, "    %s  %d\n", s.reject[i].reason, s.reject[i].n);
+            fprintf(c->out, "    %6d  %s\n", s.reject[i].n, s.reject[i].reason);
     }
     if (s.pages > 0)
         fprintf(c->out, "  所要 %.1f 秒 (読取 中央値 %.0f ms/ページ, 95%% %.0f ms)\n", s.seconds,
@@ -131,7 +165,9 @@ static int print_batch(const struct batch_row *b, void *ctx)
 
     cli_col(out, b->name, 22);
     cli_col(out, b->by_user, 10);
-    cli_col(out, b->started_at, 24);
+    char at[64];
+    cli_instant_jst(b->started_at, at, sizeof(at));
+    cli_col(out, at, 24);
     fprintf(out, "ページ %d  登録 %d  確認待ち %d (未処理の項目 %d)  却下 %d%s\n", b->pages, b->landed,
             b->queued, b->open_items, b->rejected, b->finished_at[0] ? "" : "  [中断]");
     return 0;
@@ -164,15 +200,34 @@ static int keep_batch(const struct batch_row *b, void *ctx)
     return print_batch(b, s->c->out);
 }
 
-static int print_finding(const char *kind, const char *person, const char *form,
-                         const char *issue, const char *detail, void *ctx)
+static int print_finding(const struct reconcile_row *r, void *ctx)
 {
     struct show_ctx *s = ctx;
+    FILE *out = s->c->out;
+    const struct forms_registry *reg = cli_forms(s->c);
+    const struct forms_form *f = reg && r->form[0] ? forms_registry_get(reg, r->form, 0) : NULL;
+    const char *title = f ? f->title : r->form[0] ? r->form : "-";
 
     if (s->n++ == 0)
-        fprintf(s->c->out, "発行履歴との照合:\n");
-    fprintf(s->c->out, "  %s  %s  %s  %s  %s\n", kind, person[0] ? person : "-", form,
-            issue[0] ? issue : "-", detail);
+        fprintf(out, "発行履歴との照合:\n");
+    if (strcmp(r->kind, "却下") == 0) {
+        /* a page: where it is in the scans, and why */
+        fprintf(out, "  %s  %s %dページ目  %s%s%s\n", r->kind, r->file, r->file_page,
+                r->detail[0] ? r->detail : "(理由なし)", r->form[0] ? "  " : "",
+                r->form[0] ? title : "");
+        return 0;
+    }
+    struct buf detail;
+    buf_init(&detail);
+    cli_dates_wareki(r->detail, &detail);
+    fprintf(out, "  ");
+    cli_col(out, r->kind, 16);
+    cli_col(out, r->person[0] ? r->person : "-", 10);
+    if (r->name[0])
+        cli_col(out, r->name, 14);
+    cli_col(out, title, 28);
+    fprintf(out, "発行番号 %s  %s\n", r->issue_id[0] ? r->issue_id : "-", detail.len ? detail.s : "");
+    buf_release(&detail);
     return 0;
 }
 
@@ -188,7 +243,7 @@ static int cmd_batches_show(struct cli_ctx *c, int argc, char **argv)
         batch_reconcile(c->st, &c->actor, s.id, print_finding, &s, &e) < 0)
         return cli_fail(c, &e);
     if (s.n == 0)
-        fprintf(c->out, "発行履歴との照合: 未提出・二重提出・想定外の用紙はありません\n");
+        fprintf(c->out, "発行履歴との照合: 未提出・確認待ち・二重提出・想定外・却下の用紙はありません\n");
     return EXIT_OK;
 }
 

@@ -246,18 +246,24 @@ static int print_referral(const struct referral_row *r, void *p)
     buf_init(&res);
     if (r->result[0]) {
         reports_option_labels(x->slip, "referrals.result", r->result, "・", &res);
-        buf_addf(&res, " (%s)", r->result_date[0] ? r->result_date : "受診日不明");
+        char rd[48];
+        cli_iso_wareki(r->result_date, rd, sizeof(rd));
+        buf_addf(&res, " (%s)", r->result_date[0] ? rd : "受診日不明");
     } else if (r->days_over > 0) {
         buf_addf(&res, "期限切れ %d 日", r->days_over);
     } else {
         buf_adds(&res, "結果待ち");
     }
+    const struct forms_form *ck = r->form[0] ? forms_registry_get(cli_forms(x->c), r->form, 0) : NULL;
+    char exam[48], until[48];
+    cli_iso_wareki(r->exam_date, exam, sizeof(exam));
+    cli_iso_wareki(r->valid_until, until, sizeof(until));
     cli_col(out, r->referral_no, 8);
     cli_col(out, r->person, 10);
     cli_col(out, r->name, 16);
-    cli_col(out, r->form, 12);
-    cli_col(out, r->exam_date, 10);
-    cli_col(out, r->valid_until, 10);
+    cli_col(out, ck ? ck->title : r->form, 26);
+    cli_col(out, exam, 16);
+    cli_col(out, until, 16);
     cli_col(out, r->hospital_name[0] ? r->hospital_name : "-", 20);
     fprintf(out, "%s\n", res.s);
     buf_release(&res);
@@ -305,12 +311,16 @@ static int overdue_row(const struct referral_row *r, void *p)
         jpdate_format(b, birth, sizeof(birth));
     snprintf(addr, sizeof(addr), "%s%s%s", r->address, r->katagaki[0] ? " " : "", r->katagaki);
     const char *st = status_word(r->status);
+    /* dates people read: 和暦 (the list is for follow-up calls, PDF and CSV alike) */
+    char exam[48], until[48];
+    cli_iso_wareki(r->exam_date, exam, sizeof(exam));
+    cli_iso_wareki(r->valid_until, until, sizeof(until));
     const char *cells[] = { r->referral_no, r->name, birth, r->guardian, addr,
-                            ck ? ck->title : r->form, r->exam_date, why.s, r->valid_until, over, st };
+                            ck ? ck->title : r->form, exam, why.s, until, over, st };
     rtable_row(x->t, cells, 0);
     const char *row[] = { r->referral_no, r->person, r->name, r->kana, birth, r->guardian,
-                          r->postal, addr, ck ? ck->title : r->form, r->exam_date, why.s,
-                          r->hospital_name, r->issue_id, r->valid_until, over, st };
+                          r->postal, addr, ck ? ck->title : r->form, exam, why.s,
+                          r->hospital_name, r->issue_id, until, over, st };
     csvout_row(x->csv, row, sizeof(row) / sizeof(row[0]));
     buf_release(&why);
     x->n++;
@@ -373,11 +383,11 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
     rtable_col(&t, "氏名", 28, 0);
     rtable_col(&t, "生年月日", 26, 0);
     rtable_col(&t, "保護者", 26, 0);
-    rtable_col(&t, "住所", 44, 0);
-    rtable_col(&t, "健診", 40, 0);
-    rtable_col(&t, "健診日", 20, 0);
+    rtable_col(&t, "住所", 38, 0);
+    rtable_col(&t, "健診", 34, 0);
+    rtable_col(&t, "健診日", 26, 0);
     rtable_col(&t, "依頼要旨", 18, 0);
-    rtable_col(&t, "有効期限", 20, 0);
+    rtable_col(&t, "有効期限", 26, 0);
     rtable_col(&t, "超過", 12, 1);
     rtable_col(&t, "住民状態", 15, 0);
     x.t = &t;

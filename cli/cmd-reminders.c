@@ -6,6 +6,10 @@
  * (kind 'reminder').  A child reminded for that month already is not sent
  * another unless --reissue; a child with no adult in the household is an
  * exception, as in the checkup job.  Records, PDF and CSV land together.
+ * While pages of the form are still in review the job refuses to print
+ * (a child whose page is there attended: 返送済・確認待ち); with
+ * --include-pending it prints for the others and lists those children
+ * apart, never sending them a letter.  --dry-run prints nothing.
  */
 #include "cli/cli.h"
 #include "records/referrals.h"
@@ -19,7 +23,7 @@
 
 struct reminders_opts {
     const char *form, *out;
-    int year, month, reissue;
+    int year, month, reissue, include_pending, dry_run;
     enum csvout_encoding enc;
 };
 
@@ -52,6 +56,7 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
     char *site_name = NULL, *site_contact = NULL, *site_address = NULL;
     int64_t run = 0;
     int rc = EXIT_OK, txn = 0, issued = 0, skipped = 0, exceptions = 0;
+    int pending = 0, pending_pages = 0, unknown_pages = 0;
     struct berr e;
 
     berr_clear(&e);
@@ -70,8 +75,43 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
     cli_site_load(c, &site_name, &site_contact, &site_address, &e);
     if (site_address == NULL)
         goto fail;
-    if (reminders_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &reminded, &e) < 0)
+    if (reminders_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &reminded, &e) < 0 ||
+        reminders_pending_pages(c->st, &c->actor, o->form, o->year, o->month, &pending_pages,
+                                &unknown_pages, &e) < 0)
         goto fail;
+    for (size_t i = 0; i < n; i++)
+        pending += (reminded[i] & REMINDER_PENDING) != 0;
+    if ((pending_pages > 0 || unknown_pages > 0) && !o->include_pending) {
+        fprintf(c->err, "boshi: %s %s分の用紙がまだ確認待ちです: %d ページ (返送済・確認待ちの子 %d 人)",
+                f->title, month_label, pending_pages, pending);
+        if (unknown_pages > 0)
+            fprintf(c->err, "、だれの用紙か未確定のページ %d", unknown_pages);
+        fprintf(c->err, "\n  確認待ちの子は受診した可能性があります。boshi review で確認を終えてから"
+                        "実行してください。\n  確認待ちの子を除いて印刷するには --include-pending を"
+                        "付けてください (その子には送りません)。\n");
+        rc = EXIT_FAIL;
+        goto cleanup;
+    }
+    if (o->dry_run) {
+        fprintf(c->out, "%s %s分 受診勧奨 (試行: 印刷・記録はしません)\n", f->title, month_label);
+        for (size_t i = 0; i < n; i++) {
+            struct target *x = &t[i];
+            const char *what = !x->has_guardian ? "例外: 世帯に保護者がいません"
+                : (reminded[i] & REMINDER_PENDING) ? "返送済・確認待ち (送りません)"
+                : (reminded[i] & REMINDER_SENT) && !o->reissue ? "勧奨済 (印刷しません)"
+                : "送付";
+            char b[48];
+            jpdate_format(x->child.birth, b, sizeof(b));
+            cli_col(c->out, x->town, 14);
+            cli_col(c->out, x->child.atena, 10);
+            cli_col(c->out, x->child.name, 16);
+            cli_col(c->out, b, 16);
+            fprintf(c->out, "%s\n", what);
+        }
+        if (unknown_pages > 0)
+            fprintf(c->out, "  だれの用紙か未確定の確認待ち %d ページ\n", unknown_pages);
+        goto cleanup;
+    }
     csv_path = cli_csv_beside(o->out);
     if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;
@@ -89,7 +129,11 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
             exceptions++;
             continue;
         }
-        if (reminded[i] && !o->reissue) {
+        if (reminded[i] & REMINDER_PENDING) {
+            csv_row(csv, x, x->issued, "", "返送済・確認待ち (勧奨せず)");
+            continue;
+        }
+        if ((reminded[i] & REMINDER_SENT) && !o->reissue) {
             csv_row(csv, x, x->issued, "", "勧奨済 (今回は印刷せず)");
             skipped++;
             continue;
@@ -109,14 +153,23 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         };
         if (reminder_letter(pdf, &l, &e) < 0)
             goto fail;
-        csv_row(csv, x, x->issued, issue, reminded[i] ? "再発行" : "発行");
+        csv_row(csv, x, x->issued, issue, (reminded[i] & REMINDER_SENT) ? "再発行" : "発行");
         issued++;
     }
     txn = 0;          /* cli_print_land closes it either way */
     if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
         goto fail;
-    fprintf(c->out, "%s %s 受診勧奨: 未受診 %zu 人 / 発行 %d / 勧奨済のため見送り %d / 例外 (保護者なし) %d\n",
-            f->title, month, n, issued, skipped, exceptions);
+    fprintf(c->out, "%s %s分 受診勧奨: 未受診 %zu 人 / 発行 %d / 勧奨済のため見送り %d / "
+            "例外 (保護者なし) %d\n", f->title, month_label, n - (size_t)pending, issued, skipped,
+            exceptions);
+    if (pending > 0) {
+        fprintf(c->out, "  返送済・確認待ち (勧奨しません) %d 人:\n", pending);
+        for (size_t i = 0; i < n; i++)
+            if (reminded[i] & REMINDER_PENDING)
+                fprintf(c->out, "    %s %s\n", t[i].child.atena, t[i].child.name);
+    }
+    if (unknown_pages > 0)
+        fprintf(c->out, "  注意: だれの用紙か未確定の確認待ち %d ページがあります\n", unknown_pages);
     if (issued > 0)
         fprintf(c->out, "  印刷用 PDF: %s (%d ページ)\n", o->out, pdf_page_count(pdf));
     else
@@ -144,6 +197,8 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
     static const struct option opts[] = {
         { "month", required_argument, NULL, 'm' },
         { "reissue", no_argument, NULL, 'r' },
+        { "include-pending", no_argument, NULL, 'p' },
+        { "dry-run", no_argument, NULL, 'n' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
@@ -162,6 +217,8 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'r': o.reissue = 1; break;
+        case 'p': o.include_pending = 1; break;
+        case 'n': o.dry_run = 1; break;
         case 'o': o.out = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &o.enc) < 0)
@@ -184,12 +241,17 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
 
 const struct cmd_entry cmd_reminders_entry = {
     .name = "reminders",
-    .usage = "様式 --month YYYY-MM [--reissue] [--encoding utf-8|cp932] [-o FILE.pdf]",
+    .usage = "様式 --month YYYY-MM [--dry-run] [--include-pending] [--reissue] "
+             "[--encoding utf-8|cp932] [-o FILE.pdf]",
     .summary = "健診未受診の子に受診勧奨の通知 / reminders for missed checkups",
     .help = "その月の健診の問診票を発行したのに健診の記録がなく、今も住民である子に、受診勧奨の通知\n"
             "(長3窓付封筒) を1人1枚印刷し、一覧 CSV を書き、発行履歴 (種類 reminder) に記録します。\n"
             "同じ月の2回目は勧奨済の子を印刷しません (--reissue で再発行)。\n"
-            "Children issued the form for the month, not examined, still resident: a letter each.\n",
+            "その月の用紙が確認待ち (boshi review) に残っている間は印刷しません。返送済・確認待ちの子は\n"
+            "受診した可能性があるためです。--include-pending でその子を除いて印刷します (一覧に別記)。\n"
+            "Children issued the form for the month, not examined, still resident: a letter each.\n"
+            "Refuses while the month's pages are in review; --include-pending prints for the\n"
+            "others and lists those children apart.  --dry-run lists who would get a letter.\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_TARGETS,
     .run = cmd_reminders,

@@ -52,14 +52,21 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
     pr.made_on = store_today(c->st);
     if (stats_write_pdf(&t, &pr, out, &e) < 0)
         goto fail_unlink;
-    stats_period_label(p, period, sizeof(period));
+    stats_period_label(&t.period, period, sizeof(period));
     fprintf(c->out, "母子保健統計 %s\n", period);
+    if (t.pending_pages > 0)
+        fprintf(c->out, "  確認待ち %ld ページ未集計 (boshi review で確認が終わると計上されます)\n",
+                t.pending_pages);
     fprintf(c->out, "  妊娠届出者数 %ld 人 / 妊婦一般健康診査 受診実人員 %ld 人・延人員 %ld 人\n",
             t.todoke_total, t.ninpu_jitsu, t.ninpu_nobe);
-    for (int i = 0; i < STATS_CHECKUP_COUNT; i++)
-        fprintf(c->out, "  %-12s 対象人員 %ld / 受診実人員 %ld\n",
-                stats_checkup_form((enum stats_checkup)i), t.checkup[i].taisho,
-                t.checkup[i].jushin);
+    for (int i = 0; i < STATS_CHECKUP_COUNT; i++) {
+        const struct forms_registry *reg = cli_forms(c);
+        const char *id = stats_checkup_form((enum stats_checkup)i);
+        const struct forms_form *f = reg ? forms_registry_get(reg, id, 0) : NULL;
+        fprintf(c->out, "  ");
+        cli_col(c->out, f ? f->title : id, 28);
+        fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup[i].taisho, t.checkup[i].jushin);
+    }
     fprintf(c->out, "  PDF: %s (3 ページ)\n", out);
     for (int i = 0; i < STATS_TABLE_COUNT; i++)
         fprintf(c->out, "  CSV: %s\n", csv[i]);

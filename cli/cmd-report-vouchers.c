@@ -79,7 +79,7 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
     };
-    static const char *const head[] = { "医療機関コード", "医療機関名", "受診券番号", "回数", "受診日",
+    static const char *const head[] = { "医療機関コード", "医療機関名", "受診券番号", "回数", "受診日 (YYYY-MM-DD)",
                                         "氏名", "検査項目", "請求額", "公費負担額",
                                         "支払額", "区分", "例外の理由", "詳細" };
     enum csvout_encoding enc = CSVOUT_UTF8_BOM;

@@ -59,27 +59,29 @@ static int print_item(const struct review_row *r, void *p)
     FILE *out = l->c->out;
     char id[24], risk[16];
 
+    /* columns by display width (cli_col); the reason, of any length, last */
     if (l->n++ == 0) {
-        static const char *const h[] = { "番号", "重要度", "様式", "宛名番号", "項目", "理由" };
-        static const int w[] = { 6, 6, 14, 10, 18, 30 };
+        static const char *const h[] = { "番号", "重要度", "様式", "宛名番号", "項目", "読取値・候補" };
+        static const int w[] = { 6, 6, 26, 10, 20, 16 };
         for (int k = 0; k < 6; k++)
             cli_col(out, h[k], w[k]);
-        fputs("読取値・候補\n", out);
+        fputs("理由\n", out);
     }
     snprintf(id, sizeof(id), "%lld", (long long)r->id);
     snprintf(risk, sizeof(risk), "%d", r->risk);
+    const struct forms_registry *reg = cli_forms(l->c);
+    const struct forms_form *f = reg && r->form[0] ? forms_registry_get(reg, r->form, 0) : NULL;
     cli_col(out, id, 6);
     cli_col(out, risk, 6);
-    cli_col(out, r->form, 14);
+    cli_col(out, f ? f->title : r->form[0] ? r->form : "-", 26);
     cli_col(out, r->subject[0] ? r->subject : "-", 10);
-    cli_col(out, field_label(l->c, r->form, r->field), 18);
-    cli_col(out, r->reason, 30);
+    cli_col(out, field_label(l->c, r->form, r->field), 20);
     struct buf shown;
     buf_init(&shown);
     as_labels(l->c, r->form, r->field, r->suggested, &shown);
-    fprintf(out, "%s%s\n", shown.len ? shown.s : "-",
-            strcmp(r->status, "open") != 0 ? "  [処理済]" : "");
+    cli_col(out, shown.len ? shown.s : "-", 16);
     buf_release(&shown);
+    fprintf(out, "%s%s\n", r->reason, strcmp(r->status, "open") != 0 ? "  [処理済]" : "");
     return 0;
 }
 

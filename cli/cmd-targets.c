@@ -6,6 +6,11 @@
  * unless --reissue; a child with no adult in the household goes to the
  * exceptions list, never to a letter with no addressee.  The PDF, the CSV
  * and the issue records land together or not at all.
+ * Two PDFs: the families' (each child's 健診案内 and 問診票, an even number
+ * of pages, so duplex never puts two families on one sheet) and the staff's
+ * 健診票 for the checkup day (FILE-kenshinhyo.pdf, never in an envelope).
+ * A checkup day in the past is refused; a Sunday, a national holiday or
+ * 年末年始 needs --force.
  */
 #include "cli/cli.h"
 #include "reports/reports.h"
@@ -19,9 +24,48 @@ struct targets_opts {
     const char *form, *out, *venue, *time;
     int year, month;
     struct ymd date;
-    int dry_run, reissue;
+    int dry_run, reissue, force;
     enum csvout_encoding enc;
 };
+
+/*
+ * The checkup day is one families will come on: never past; a Sunday, a
+ * national holiday or 年末年始 (12/29-1/3) only with --force (then said).
+ */
+static int check_day(struct cli_ctx *c, const struct targets_opts *o)
+{
+    struct ymd today = store_today(c->st);
+    char w[48], t[48];
+    const char *holiday = NULL, *why = NULL;
+    int wd = ymd_weekday(o->date);
+
+    jpdate_format(o->date, w, sizeof(w));
+    if (o->date.y != o->year || o->date.m != o->month) {
+        /* a letter must not invite anyone to a day outside the checkup month */
+        char m[48];
+        cli_month_label(o->year, o->month, m, sizeof(m));
+        return cli_errorf(c, "健診日 %s は対象月 %s の日付ではありません", w, m);
+    }
+    if (ymd_cmp(o->date, today) < 0) {
+        jpdate_format(today, t, sizeof(t));
+        return cli_errorf(c, "健診日 %s (%s) は過ぎています (今日は %s)。これからの日付を --date で"
+                          "指定してください", w, jp_weekday_name(wd), t);
+    }
+    if (jpdate_holiday(o->date, &holiday) == 1)
+        why = holiday;
+    else if (wd == 0)
+        why = "日曜日";
+    else if ((o->date.m == 12 && o->date.d >= 29) || (o->date.m == 1 && o->date.d <= 3))
+        why = "年末年始";
+    if (why == NULL)
+        return 0;
+    if (!o->force)
+        return cli_errorf(c, "健診日 %s (%s) は%sです。この日に実施する場合は --force を付けて"
+                          "ください", w, jp_weekday_name(wd), why);
+    fprintf(c->err, "boshi: 注意: 健診日 %s (%s) は%sです (--force のため印刷します)\n", w,
+            jp_weekday_name(wd), why);
+    return 0;
+}
 
 
 static void csv_header(struct csvout *csv)
@@ -45,6 +89,15 @@ static void csv_target(struct csvout *csv, const struct target *t, const char *j
     csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
 }
 
+/* "dec.pdf" -> "dec-kenshinhyo.pdf": the staff's 健診票 beside the families' PDF. */
+static char *staff_pdf_path(const char *pdf_path)
+{
+    size_t n = strlen(pdf_path);
+    int strip = n > 4 && strcmp(pdf_path + n - 4, ".pdf") == 0;
+
+    return xasprintf("%.*s-kenshinhyo.pdf", (int)(n - (strip ? 4 : 0)), pdf_path);
+}
+
 static char *setting(struct cli_ctx *c, const char *key, struct berr *e)
 {
     char *v = NULL;
@@ -59,9 +112,9 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
     const struct forms_form *f = cli_form(c, o->form);
     struct target *t = NULL;
     size_t n = 0;
-    struct pdf *pdf = NULL;
+    struct pdf *pdf = NULL, *staff = NULL;
     struct csvout *csv = NULL;
-    char month[16], date_iso[11], *csv_path = NULL;
+    char month[16], mlabel[48], date_iso[11], *csv_path = NULL, *staff_path = NULL;
     char *site_name = NULL, *site_contact = NULL, *site_address = NULL, *venue = NULL, *time = NULL;
     unsigned char key[32];
     int64_t run = 0;
@@ -72,10 +125,13 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
     if (f == NULL)
         return EXIT_FAIL;
     snprintf(month, sizeof(month), "%04d-%02d", o->year % 10000, o->month % 100);
+    cli_month_label(o->year, o->month, mlabel, sizeof(mlabel));
+    if (o->date.y != 0 && check_day(c, o) != 0)
+        return EXIT_FAIL;
     if (targets_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &e) < 0)
         return cli_fail(c, &e);
     if (o->dry_run) {
-        fprintf(c->out, "%s %s の対象者 %zu 人 (試行: 印刷・記録はしません)\n", f->title, month, n);
+        fprintf(c->out, "%s %s の対象者 %zu 人 (試行: 印刷・記録はしません)\n", f->title, mlabel, n);
         for (size_t i = 0; i < n; i++) {
             char b[48];
             jpdate_format(t[i].child.birth, b, sizeof(b));
@@ -113,7 +169,9 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         rc = EXIT_FAIL;
         goto cleanup;
     }
-    if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
+    staff_path = staff_pdf_path(o->out);
+    if (pdf_open(&pdf, &e) < 0 || pdf_open(&staff, &e) < 0 ||
+        csvout_open(&csv, csv_path, o->enc, &e) < 0)
         goto fail;
     csv_header(csv);
     if (store_begin(c->st, &e) < 0)
@@ -165,19 +223,33 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
             .kana = x->child.kana, .birth = x->child.birth, .guardian = x->guardian.name,
             .jushin_no = jushin, .checkup_date = o->date, .checkup_time = time, .venue = venue,
         };
-        if (letter_annai(pdf, &l, &e) < 0 || formprint_form(pdf, f, &fill, key, &e) < 0)
+        /* the family's envelope: letter and 問診票; the staff's: the 健診票 pages */
+        if (letter_annai(pdf, &l, &e) < 0 || formprint_form_pages(pdf, f, &fill, key, 1, 1, &e) < 0 ||
+            formprint_pad_even(pdf, &e) < 0 ||
+            formprint_form_pages(staff, f, &fill, key, 2, f->pages, &e) < 0)
             goto fail;
         csv_target(csv, x, jushin, issue, x->issued[0] ? "再発行" : "発行");
         issued++;
     }
     txn = 0;          /* cli_print_land closes it either way */
-    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
-        goto fail;
+    {
+        struct pdf *const pdfs[] = { pdf, staff };
+        const char *const paths[] = { o->out, staff_path };
+        if (cli_print_land_pdfs(c, run, issued, pdfs, paths, f->pages > 1 ? 2 : 1, &csv, csv_path,
+                                &e) < 0)
+            goto fail;
+    }
     fprintf(c->out, "%s %s: 対象 %zu 人 / 発行 %d / 発行済のため見送り %d / 例外 (保護者なし) %d\n",
-            f->title, month, n, issued, skipped, exceptions);
-    if (issued > 0)
-        fprintf(c->out, "  印刷用 PDF: %s (%d ページ)\n", o->out, pdf_page_count(pdf));
-    else
+            f->title, mlabel, n, issued, skipped, exceptions);
+    if (issued > 0) {
+        fprintf(c->out, "  ご家庭あて (封入用) PDF: %s (%d ページ、1人 %d ページ: 健診案内・問診票)\n",
+                o->out, pdf_page_count(pdf), pdf_page_count(pdf) / issued);
+        if (f->pages > 1)
+            fprintf(c->out, "  健診当日用 (職員用・封入しない) PDF: %s (%d ページ、1人 %d ページ: 健診票)\n",
+                    staff_path, pdf_page_count(staff), pdf_page_count(staff) / issued);
+        fprintf(c->out, "  印刷: どちらも A4・片面印刷・実際のサイズ (用紙に合わせて拡大縮小しない)。"
+                        "ご家庭あては1人分が偶数ページなので、両面印刷でも別の世帯と同じ紙になりません\n");
+    } else
         fprintf(c->out, "  新たに印刷するものはありません (再発行は --reissue)\n");
     fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
     goto cleanup;
@@ -188,9 +260,11 @@ cleanup:
         store_rollback(c->st);
     csvout_abandon(&csv);
     pdf_free(&pdf);
+    pdf_free(&staff);
     targets_free(t, n);
     memset(key, 0, sizeof(key));
     free(csv_path);
+    free(staff_path);
     free(site_name);
     free(site_contact);
     free(site_address);
@@ -208,11 +282,14 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
         { "venue", required_argument, NULL, 'v' },
         { "dry-run", no_argument, NULL, 'n' },
         { "reissue", no_argument, NULL, 'r' },
+        { "force", no_argument, NULL, 'F' },
+        { "as-of", required_argument, NULL, 'A' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
     };
     struct targets_opts o;
+    struct ymd as_of = { 0, 0, 0 };
     char *def_out = NULL;
     int opt, rc;
 
@@ -233,6 +310,11 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
         case 'v': o.venue = optarg; break;
         case 'n': o.dry_run = 1; break;
         case 'r': o.reissue = 1; break;
+        case 'F': o.force = 1; break;
+        case 'A':
+            if (cli_parse_date(c, "--as-of", optarg, &as_of) < 0)
+                return EXIT_USAGE;
+            break;
         case 'o': o.out = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &o.enc) < 0)
@@ -248,6 +330,8 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
         def_out = xasprintf("targets-%s-%04d-%02d.pdf", o.form, o.year % 10000, o.month % 100);
         o.out = def_out;
     }
+    if (as_of.y)
+        store_set_today(c->st, as_of);      /* the day the job is run as (demo, re-creation) */
     rc = run_targets(c, &o);
     free(def_out);
     return rc;
@@ -256,16 +340,22 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
 const struct cmd_entry cmd_targets_entry = {
     .name = "targets",
     .usage = "様式 --month YYYY-MM [--date 健診日] [--time 受付時間] [--venue 会場] [--dry-run] "
-             "[--reissue] [--encoding utf-8|cp932] [-o FILE.pdf]",
+             "[--reissue] [--force] [--as-of 日付] [--encoding utf-8|cp932] [-o FILE.pdf]",
     .summary = "健診対象者を抽出し案内と問診票を印刷 / checkup targets, letters and forms",
     .help = "様式: nyuyoji_4m (3〜4か月), nyuyoji_1y6m (1歳6か月), nyuyoji_3y (3歳)\n"
             "対象: その月に所定の月齢になる子 (既定: 生後4・18・36か月の月。boshi settings で変更可)、\n"
             "住民で未受診の子。町名順・生年月日順。世帯に保護者 (世帯主・妻・夫) がいない子は例外一覧へ。\n"
             "同じ月の2回目の実行では発行済の子を印刷しません (--reissue で再発行)。\n"
-            "出力: 案内文と問診票の PDF 1つと、一覧 CSV (UTF-8 BOM付き、--encoding cp932 で Excel 用)。\n"
-            "--dry-run  対象者を表示するだけで、印刷も記録もしません。\n"
-            "Children due for the checkup in the month; one PDF of letters and pre-filled forms and a\n"
-            "CSV list; recorded in the issue history; no double issue without --reissue.\n",
+            "出力: ご家庭あての PDF (1人2ページ: 健診案内・問診票)、健診当日用の健診票 PDF\n"
+            "(FILE-kenshinhyo.pdf、職員用で封入しない)、一覧 CSV (UTF-8 BOM付き、--encoding cp932)。\n"
+            "印刷は A4・片面・実際のサイズで。1人分は偶数ページなので両面印刷でも世帯が混ざりません。\n"
+            "健診日が過ぎた日付なら印刷しません。日曜・祝日・年末年始は --force が必要です。\n"
+            "--dry-run     対象者を表示するだけで、印刷も記録もしません。\n"
+            "--as-of 日付  その日に実行したものとして扱う (過去の実施分の再現・デモ用)。\n"
+            "Children due for the checkup in the month: a families' PDF (letter and 問診票, 2 pages\n"
+            "each), the staff's 健診票 PDF for the checkup day, and a CSV list; recorded in the issue\n"
+            "history; no double issue without --reissue.  A past --date is refused; a Sunday,\n"
+            "national holiday or 12/29-1/3 needs --force.  --as-of runs the job as of that day.\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_TARGETS,
     .run = cmd_targets,

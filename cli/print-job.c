@@ -38,23 +38,31 @@ char *cli_csv_beside(const char *pdf_path)
 int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
                    const char *pdf_path, struct csvout **csv, const char *csv_path, struct berr *e)
 {
-    int rc = print_run_finish(c->st, run, issued, e);
+    return cli_print_land_pdfs(c, run, issued, &pdf, &pdf_path, 1, csv, csv_path, e);
+}
 
-    if (rc == 0 && issued > 0)
-        rc = pdf_save(pdf, pdf_path, e);
-    if (rc == 0) {
+int cli_print_land_pdfs(struct cli_ctx *c, int64_t run, int issued, struct pdf *const *pdfs,
+                        const char *const *pdf_paths, int n_pdfs, struct csvout **csv,
+                        const char *csv_path, struct berr *e)
+{
+    int rc = print_run_finish(c->st, run, issued, e), saved = 0;
+
+    for (; rc == 0 && issued > 0 && saved < n_pdfs; saved++)
+        rc = pdf_save(pdfs[saved], pdf_paths[saved], e);
+    if (rc < 0)
+        saved--;          /* the one that failed left nothing behind */
+    if (rc == 0)
         rc = csvout_close(csv, e);
-        if (rc < 0 && issued > 0)
-            unlink(pdf_path);
-    }
     if (rc < 0) {
+        for (int i = 0; i < saved; i++)
+            unlink(pdf_paths[i]);
         store_rollback(c->st);
         return rc;
     }
     rc = store_commit(c->st, e);      /* rolls back by itself when it fails */
     if (rc < 0) {
-        if (issued > 0)
-            unlink(pdf_path);
+        for (int i = 0; issued > 0 && i < n_pdfs; i++)
+            unlink(pdf_paths[i]);
         unlink(csv_path);
     }
     return rc;

@@ -109,7 +109,15 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
     sqlite3_finalize(s);
     if (rc == 0) {
         char d[96];
-        snprintf(d, sizeof(d), "%s を登録 (発行番号 %s)", record_kind_name(kind), issue_id);
+        /* what people read in the access log: the record's Japanese name, and a blank
+         * form handed out has no 発行番号 (never 「(発行番号 )」) */
+        static const char *const label[] = { "健診の記録", "妊娠届の記録", "受診券の記録",
+                                             "精密検査の記録" };
+        const char *what = kind <= REC_REFERRAL ? label[kind] : record_kind_name(kind);
+        if (issue_id != NULL && issue_id[0])
+            snprintf(d, sizeof(d), "%s を登録 (発行番号 %s)", what, issue_id);
+        else
+            snprintf(d, sizeof(d), "%s を登録 (発行番号なし)", what);
         rc = audit_append(st, a, "records.land", person, d, e);
     }
     return rc;

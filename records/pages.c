@@ -439,42 +439,81 @@ int batches_list(struct store *st, const struct actor *a, const char *name, batc
 int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, reconcile_fn fn,
                     void *ctx, struct berr *e)
 {
+    /* columns: kind, person, form, issue, detail, file, file page */
     static const char *const sql[] = {
-        /* issued for a checkup month this batch covers, never returned */
-        "SELECT '未提出', i.person, i.form, i.issue_id, i.month || '分 健診日 ' || "
-        "coalesce(i.checkup_date, '') FROM issues_printed i WHERE i.kind = 'form' AND "
+        /* issued for a checkup month this batch covers, no page of it back (in any batch) */
+        "SELECT '未提出', i.person, i.form, i.issue_id, i.month || '分' || "
+        "coalesce(' 健診日 ' || i.checkup_date, ''), '', 0 FROM issues_printed i WHERE i.kind = 'form' AND "
         "i.returned_at IS NULL AND i.month IS NOT NULL AND EXISTS (SELECT 1 FROM pages p JOIN "
         "issues_printed j ON j.issue_id = p.issue_id WHERE p.batch_id = ?1 AND j.form = i.form AND "
         "j.month = i.month) AND NOT EXISTS (SELECT 1 FROM issues_printed k WHERE k.reissue_of = "
-        "i.issue_id) ORDER BY i.form, i.person",
+        "i.issue_id) AND NOT EXISTS (SELECT 1 FROM pages q WHERE q.issue_id = i.issue_id AND "
+        "q.status <> 'rejected') ORDER BY i.form, i.person",
+        /* came back, not landed yet: the child attended; never 未提出 */
+        "SELECT '返送済・確認待ち', i.person, i.form, i.issue_id, i.month || '分 確認待ち ' || "
+        "(SELECT count(*) FROM pages q WHERE q.issue_id = i.issue_id AND q.status = 'queued') || "
+        "' ページ', '', 0 FROM issues_printed i WHERE i.kind = 'form' AND i.returned_at IS NULL AND "
+        "i.issue_id IN (SELECT p.issue_id FROM pages p WHERE p.batch_id = ?1 AND p.status = "
+        "'queued') ORDER BY i.form, i.person",
         /* a form that came back with a page missing */
         "SELECT 'ページ不足', coalesce(i.person, ''), i.form, i.issue_id, "
         "(SELECT count(DISTINCT p.page_no) FROM pages p WHERE p.issue_id = i.issue_id AND "
-        "p.status <> 'rejected') || '/' || i.pages || ' ページ' FROM issues_printed i WHERE "
+        "p.status <> 'rejected') || '/' || i.pages || ' ページ', '', 0 FROM issues_printed i WHERE "
         "i.issue_id IN (SELECT p.issue_id FROM pages p WHERE p.batch_id = ?1 AND p.status <> "
         "'rejected') AND (SELECT count(DISTINCT p.page_no) FROM pages p WHERE p.issue_id = "
         "i.issue_id AND p.status <> 'rejected') < i.pages ORDER BY i.issue_id",
         "SELECT '二重提出', coalesce(p.subject, ''), coalesce(p.form, ''), coalesce(p.issue_id, ''), "
-        "r.reason FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 AND "
-        "r.kind = 'issue' AND r.reason LIKE '二重提出%' ORDER BY p.id",
+        "r.reason, '', 0 FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 "
+        "AND r.kind = 'issue' AND r.reason LIKE '二重提出%' ORDER BY p.id",
         "SELECT '想定外', coalesce(p.subject, ''), coalesce(p.form, ''), coalesce(p.issue_id, ''), "
-        "r.reason FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 AND "
-        "r.kind = 'issue' AND r.reason NOT LIKE '二重提出%' ORDER BY p.id",
+        "r.reason, '', 0 FROM review_items r JOIN pages p ON p.id = r.page_id WHERE p.batch_id = ?1 "
+        "AND r.kind = 'issue' AND r.reason NOT LIKE '二重提出%' ORDER BY p.id",
+        /* what a clerk must find to rescan or set aside */
+        "SELECT '却下', coalesce(p.subject, ''), coalesce(p.form, ''), coalesce(p.issue_id, ''), "
+        "coalesce(p.reason, ''), p.source, p.file_page + 1 FROM pages p WHERE p.batch_id = ?1 AND "
+        "p.status = 'rejected' ORDER BY p.source, p.file_page",
     };
-    int rc = 0;
+    int rc = 0, names = actor_can(a, PERM_RESIDENTS_READ);
+    sqlite3_stmt *nm = NULL;
 
     if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
         return actor_require(a, PERM_INTAKE, e);
+    if (names)
+        rc = db_prepare(st, &nm, "SELECT name FROM residents WHERE atena = ?", e);
     for (size_t k = 0; k < sizeof(sql) / sizeof(sql[0]) && rc == 0; k++) {
         sqlite3_stmt *s = NULL;
         rc = db_prepare(st, &s, sql[k], e);
         if (rc < 0)
             break;
         sqlite3_bind_int64(s, 1, batch_id);
-        while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-            rc = fn(db_col(s, 0), db_col(s, 1), db_col(s, 2), db_col(s, 3), db_col(s, 4), ctx);
+        while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+            const char *file = db_col(s, 5), *slash = strrchr(file, '/');
+            char *name = NULL;
+            struct reconcile_row r = {
+                .kind = db_col(s, 0), .person = db_col(s, 1), .form = db_col(s, 2),
+                .issue_id = db_col(s, 3), .detail = db_col(s, 4), .file = slash ? slash + 1 : file,
+                .file_page = sqlite3_column_int(s, 6), .name = "",
+            };
+            /* a rejection reason starts with the file's path: named apart already */
+            size_t fl = strlen(file);
+            if (fl && strncmp(r.detail, file, fl) == 0 && strncmp(r.detail + fl, ": ", 2) == 0)
+                r.detail += fl + 2;
+            if (names && r.person[0]) {
+                sqlite3_reset(nm);
+                sqlite3_bind_text(nm, 1, r.person, -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(nm) == SQLITE_ROW) {
+                    name = xstrdup(db_col(nm, 0));
+                    r.name = name;
+                    rc = audit_append(st, a, "batches.show", r.person, "バッチの照合で氏名を表示", e);
+                }
+            }
+            if (rc == 0)
+                rc = fn(&r, ctx);
+            free(name);
+        }
         sqlite3_finalize(s);
     }
+    sqlite3_finalize(nm);
     return rc;
 }
 

@@ -412,12 +412,21 @@ int batches_list(struct store *st, const struct actor *a, const char *name, batc
 
 /*
  * Reconciliation of a batch against the issue history, one line per
- * finding: kind "未提出" (issued for a checkup month the batch covers, not
- * returned), "ページ不足" (returned with a page missing), "二重提出", "想定外" (a
- * page boshi cannot match to what it issued).
+ * finding: kind "未提出" (issued for a checkup month the batch covers, no
+ * page of it returned), "返送済・確認待ち" (a page of it is in this or
+ * another batch, still in review: never 未提出), "ページ不足" (returned
+ * with a page missing), "二重提出", "想定外" (a page boshi cannot match to
+ * what it issued), "却下" (a page of this batch rejected: file, page and
+ * reason).  name is the person's 氏名 when the actor may read residents
+ * (each person named is audited, function "batches.show"), else "".
+ * file is the scan's file name (no folder) and file_page its page from 1,
+ * for 却下 only (else "" and 0).  Strings valid during the call.
  */
-typedef int (*reconcile_fn)(const char *kind, const char *person, const char *form,
-                            const char *issue_id, const char *detail, void *ctx);
+struct reconcile_row {
+    const char *kind, *person, *name, *form, *issue_id, *detail, *file;
+    int file_page;
+};
+typedef int (*reconcile_fn)(const struct reconcile_row *r, void *ctx);
 int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, reconcile_fn fn,
                     void *ctx, struct berr *e);
 

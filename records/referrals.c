@@ -393,6 +393,10 @@ int reminders_find(struct store *st, const struct actor *a, const char *form, in
     rc = db_prepare(st, &s, "SELECT " RESIDENT_COLS("r.") ", max(i.issue_id), "
                             "EXISTS (SELECT 1 FROM issues_printed m WHERE m.kind = 'reminder' AND "
                             "m.form = ?1 AND m.month = ?2 AND m.person = r.atena) "
+                            /* a page of the child's form came back and is still in review */
+                            "| (EXISTS (SELECT 1 FROM pages p LEFT JOIN issues_printed j ON "
+                            "j.issue_id = p.issue_id WHERE p.status = 'queued' AND p.form = ?1 AND "
+                            "(j.person = r.atena OR p.subject = r.atena)) << 1) "
                             "FROM issues_printed i JOIN residents r ON r.atena = i.person "
                             "WHERE i.form = ?1 AND i.month = ?2 AND i.kind = 'form' AND r.status = 1 "
                             /* missed only once the day of their checkup has passed */
@@ -469,4 +473,34 @@ cleanup:
     *out = t;
     *nout = n;
     return 0;
+}
+
+int reminders_pending_pages(struct store *st, const struct actor *a, const char *form, int year,
+                            int month, int *pages, int *unknown, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char mstr[16];
+    int rc;
+
+    *pages = *unknown = 0;
+    rc = actor_require(a, PERM_TARGETS, e);
+    if (rc < 0)
+        return rc;
+    snprintf(mstr, sizeof(mstr), "%04d-%02d", year % 10000, month % 100);
+    rc = db_prepare(st, &s, "SELECT coalesce(sum(j.month = ?2 AND p.form = ?1), 0), coalesce(sum(j.issue_id IS NULL "
+                            "AND (p.subject IS NULL OR p.subject = '')), 0) FROM pages p LEFT JOIN "
+                            "issues_printed j ON j.issue_id = p.issue_id WHERE p.status = 'queued' "
+                            "AND (p.form = ?1 OR p.form IS NULL)", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, form, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, mstr, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *pages = sqlite3_column_int(s, 0);
+        *unknown = sqlite3_column_int(s, 1);
+    } else {
+        rc = db_fail(st, "確認待ちのページの集計", e);
+    }
+    sqlite3_finalize(s);
+    return rc;
 }

@@ -129,13 +129,24 @@ int referrals_list(struct store *st, const struct actor *a, enum referral_filter
  * Children issued `form` (kind 'form') for year-month, with no checkup of
  * that form recorded, still resident (住民状態 1): each with its guardian
  * (has_guardian 0: exception), its 町名, and in t->issued the form's issue
- * id.  *reminded[i] (array, may be NULL) is 1 when a reminder for that
- * form and month was issued already.  Ordered by 町名, birth date.  Needs
- * targets; each child listed is audited.  Caller frees with targets_free
- * and free(*reminded).
+ * id.  *reminded[i] (array, may be NULL) holds REMINDER_SENT when a
+ * reminder for that form and month was issued already, and REMINDER_PENDING
+ * when a page of the child's form came back and is still in review
+ * (返送済・確認待ち: such a child is never reminded, never 未提出).  Ordered
+ * by 町名, birth date.  Needs targets; each child listed is audited.
+ * Caller frees with targets_free and free(*reminded).
  */
+enum { REMINDER_SENT = 1, REMINDER_PENDING = 2 };
 int reminders_find(struct store *st, const struct actor *a, const char *form, int year, int month,
                    struct target **out, size_t *n, int **reminded, struct berr *e);
+/*
+ * The pages of `form` still in review (status queued) that may belong to
+ * the month's checkup: *pages those issued for year-month, *unknown those
+ * whose issue and person are not known yet (an unread QR: anyone's).
+ * Needs targets.
+ */
+int reminders_pending_pages(struct store *st, const struct actor *a, const char *form, int year,
+                            int month, int *pages, int *unknown, struct berr *e);
 
 /* ---- vouchers (妊婦健康診査受診券) ---------------------------------------- */
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const checkup_forms[STATS_CHECKUP_COUNT] = {
     "nyuyoji_4m", "nyuyoji_1y6m", "nyuyoji_3y",
@@ -488,6 +489,34 @@ static int count_checkup(struct store *st, const struct stats_period *p, enum st
     return rc;
 }
 
+/*
+ * Pages in review that may hold something of the period: a page read
+ * before the period began cannot (nothing on it happened later), so those
+ * read from its first day (00:00 JST) on.
+ */
+static int count_pending(struct store *st, const struct stats_period *p, long *out,
+                         struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    time_t t0 = jpdate_day_start(p->from);
+    struct tm tm;
+    char since[32];
+    int rc;
+
+    gmtime_r(&t0, &tm);
+    strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%S", &tm);
+    rc = db_prepare(st, &s, "SELECT count(*) FROM pages WHERE status = 'queued' AND read_at >= ?", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, since, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else
+        rc = db_fail(st, "確認待ちのページの集計", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int stats_count(struct store *st, const struct actor *a, const struct stats_period *p,
                 struct stats_tables *out, struct berr *e)
 {
@@ -498,12 +527,20 @@ int stats_count(struct store *st, const struct actor *a, const struct stats_peri
     if (rc < 0)
         return rc;
     out->period = *p;
+    out->period.counted_to = (struct ymd){ 0, 0, 0 };
+    {
+        struct ymd today = store_today(st);
+        if (ymd_cmp(today, p->to) < 0 && ymd_cmp(today, p->from) >= 0)
+            out->period.counted_to = today;
+    }
     ymd_iso(p->from, from);
     ymd_iso(p->to, to);
     rc = store_begin(st, e);
     if (rc < 0)
         return rc;
-    rc = count_todoke(st, from, to, out, e);
+    rc = count_pending(st, p, &out->pending_pages, e);
+    if (rc == 0)
+        rc = count_todoke(st, from, to, out, e);
     if (rc == 0)
         rc = count_ninpu(st, from, to, out, e);
     for (int c = 0; rc == 0 && c < STATS_CHECKUP_COUNT; c++)

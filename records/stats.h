@@ -75,6 +75,9 @@ struct stats_period {
     struct ymd from, to;
     int fiscal_year;         /* YYYY of a fiscal year (April YYYY - March YYYY+1), 0 for a month */
     int year, month;         /* the month, when fiscal_year == 0 */
+    /* set by stats_count: the last day counted when the period is still running
+     * (today, before `to`: 年度途中), else {0} */
+    struct ymd counted_to;
 };
 
 /* Numerator over denominator (no-answers excluded); den < 0: not asked on this form. */
@@ -104,6 +107,9 @@ struct stats_tables {
     struct stats_checkup_row checkup[STATS_CHECKUP_COUNT];
     /* 問診回答状況 */
     struct stats_ratio ind[STATS_CHECKUP_COUNT][STATS_IND_COUNT];
+    /* pages still in review (queued) read on or after the period's first day:
+     * what they hold is not counted yet (確認待ち N ページ未集計) */
+    long pending_pages;
 };
 
 /* The period of year-month; BERR_INVALID if not a real month (2000..2100). */

@@ -540,8 +540,8 @@ static int store_connect(const char *path, int create, struct store **out, struc
     }
     if (!create && access(path, F_OK) != 0) {
         rc = berr_set(e, BERR_NOTFOUND,
-                      "%s: 記録ストアがありません。先に boshi init で作成してください "
-                      "(no store: run boshi init)", path);
+                      "%s: 記録ストアが見つかりません。--db か BOSHI_DB で既存の記録ストアを"
+                      "指定してください (no store at this path)", path);
         goto cleanup;
     }
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {

@@ -440,7 +440,14 @@ int users_list(struct store *st, const struct actor *a, user_row_fn fn, void *ct
         sqlite3_bind_int64(g, 1, sqlite3_column_int64(s, 0));
         while (sqlite3_step(g) == SQLITE_ROW) {
             int valid = strcmp(db_col(g, 1), today) >= 0;
-            buf_addf(&gb, "%s%s(%s%s)", gb.len ? ", " : "", db_col(g, 0), db_col(g, 1),
+            char until[48];
+            struct ymd u;
+            /* for people: 和暦 */
+            if (ymd_parse_iso(db_col(g, 1), &u) == 0)
+                jpdate_format(u, until, sizeof(until));
+            else
+                snprintf(until, sizeof(until), "%s", db_col(g, 1));
+            buf_addf(&gb, "%s%s(%s%s)", gb.len ? ", " : "", db_col(g, 0), until,
                      valid ? "まで" : " 期限切れ");
             if (valid)
                 r.perms_today |= grant_perms(db_col(g, 0));

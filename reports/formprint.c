@@ -164,13 +164,23 @@ static void draw_field(struct pdf *p, const struct forms_field *fld, const struc
 int formprint_form(struct pdf *p, const struct forms_form *f, const struct form_fill *fill,
                    const unsigned char key[32], struct berr *e)
 {
+    return formprint_form_pages(p, f, fill, key, 1, f->pages, e);
+}
+
+int formprint_form_pages(struct pdf *p, const struct forms_form *f, const struct form_fill *fill,
+                         const unsigned char key[32], int first, int last, struct berr *e)
+{
     struct qrpayload qp;
     char *payload = NULL;
     struct buf foot;
     int rc = 0;
 
     buf_init(&foot);
-    for (int page = 1; page <= f->pages && rc == 0; page++) {
+    if (first < 1)
+        first = 1;
+    if (last > f->pages)
+        last = f->pages;
+    for (int page = first; page <= last && rc == 0; page++) {
         rc = pdf_page_add(p, PDF_PORTRAIT);
         if (rc < 0)
             break;
@@ -202,7 +212,8 @@ int formprint_form(struct pdf *p, const struct forms_form *f, const struct form_
             if (f->fields[i].page == page)
                 draw_field(p, &f->fields[i], fill);
         buf_reset(&foot);
-        buf_addf(&foot, "%s 第%d版  %d / %d ページ", f->id, f->version, page, f->pages);
+        /* what people read: the form's title, never its internal id */
+        buf_addf(&foot, "%s（第%d版）  %d / %d ページ", f->title, f->version, page, f->pages);
         if (fill && fill->issue_id)
             buf_addf(&foot, "  発行番号 %s", fill->issue_id);
         buf_adds(&foot, "  ※ 枠の外に書かないでください。折り曲げないでください。");
@@ -213,4 +224,14 @@ int formprint_form(struct pdf *p, const struct forms_form *f, const struct form_
     buf_release(&foot);
     free(payload);
     return rc;
+}
+
+int formprint_pad_even(struct pdf *p, struct berr *e)
+{
+    if (pdf_page_count(p) % 2 == 0)
+        return 0;
+    if (pdf_page_add(p, PDF_PORTRAIT) < 0)
+        return pdf_error(p, e);
+    pdf_text(p, PDF_GOTHIC, 8, 20, 285, "（白紙：両面印刷で次の方の用紙と同じ紙にならないための空白ページです）");
+    return pdf_error(p, e);
 }

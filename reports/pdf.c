@@ -16,6 +16,8 @@
 #include "reports/pdf.h"
 
 #include <hpdf.h>
+#include <hpdf_font.h>
+#include <hpdf_streams.h>
 #include <qrencode.h>
 
 #include <assert.h>
@@ -229,6 +231,52 @@ void pdf_page_size(const struct pdf *p, double *w_mm, double *h_mm)
 
 /* ---- text ------------------------------------------------------------ */
 
+/*
+ * libharu 2.3.0 writes, as the /ToUnicode of a TrueType font with its
+ * UTF-8 encoder, the encoding CMap itself (a `begincidrange` that maps
+ * codes to CIDs): poppler warns "Invalid 'begincidrange' operator in
+ * ToUnicode CMap" for every page and text extraction works only by
+ * fallback.  The codes that encoder writes are the characters' UTF-16 (BMP)
+ * values (the CIDToGIDMap maps them to glyphs), so the right ToUnicode is
+ * the identity on the BMP; it is written into the same stream object.
+ * Uses libharu's installed internal headers (hpdf_font.h: the font's
+ * attributes, cmap_stream); a no-op for a font without that stream.
+ */
+static int fix_tounicode(HPDF_Font font)
+{
+    HPDF_FontAttr attr = font ? (HPDF_FontAttr)font->attr : NULL;
+    HPDF_Stream st;
+    char line[64];
+    int ranges = 0, rc = 0;
+
+    if (attr == NULL || attr->cmap_stream == NULL || attr->cmap_stream->stream == NULL)
+        return 0;
+    st = attr->cmap_stream->stream;
+    if (st->type != HPDF_STREAM_MEMORY)
+        return -1;
+    HPDF_MemStream_FreeData(st);
+    rc |= HPDF_Stream_WriteStr(st, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 "
+                               ">> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (int hi = 0; hi < 256; hi++) {
+        if (hi >= 0xD8 && hi <= 0xDF)
+            continue;               /* surrogates: never a character's code */
+        if (ranges % 100 == 0) {
+            int left = 248 - ranges;  /* 256 high bytes less the 8 of the surrogates */
+            snprintf(line, sizeof(line), "%s%d beginbfrange\n", ranges ? "endbfrange\n" : "",
+                     left < 100 ? left : 100);
+            rc |= HPDF_Stream_WriteStr(st, line);
+        }
+        snprintf(line, sizeof(line), "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+        rc |= HPDF_Stream_WriteStr(st, line);
+        ranges++;
+    }
+    rc |= HPDF_Stream_WriteStr(st, "endbfrange\nendcmap\nCMapName currentdict /CMap "
+                               "defineresource pop\nend\nend\n");
+    return rc == HPDF_OK ? 0 : -1;
+}
+
 /* The font, loading and embedding it at first use. */
 static HPDF_Font font_get(struct pdf *p, enum pdf_font f)
 {
@@ -244,6 +292,8 @@ static HPDF_Font font_get(struct pdf *p, enum pdf_font f)
         p->font[f] = HPDF_GetFont(p->doc, name, "UTF-8");
     if (settle(p) == 0 && p->font[f] == NULL)
         invalid(p, "%s: フォントを読み込めません", font_path[f]);
+    if (p->font[f] != NULL && p->err.code == 0 && fix_tounicode(p->font[f]) < 0)
+        invalid(p, "%s: 文字の対応表 (ToUnicode) を書けません", font_path[f]);
     if (p->font[f] != NULL) {
         p->ascent[f] = HPDF_Font_GetAscent(p->font[f]);
         p->descent[f] = HPDF_Font_GetDescent(p->font[f]);
@@ -400,6 +450,8 @@ int pdf_font_add(struct pdf *p, const char *ttf_path, int *font_id, struct berr 
         font = HPDF_GetFont(p->doc, name, "UTF-8");
     if (settle(p) == 0 && font == NULL)
         invalid(p, "%s: フォントを読み込めません", ttf_path);
+    if (font != NULL && p->err.code == 0 && fix_tounicode(font) < 0)
+        invalid(p, "%s: 文字の対応表 (ToUnicode) を書けません", ttf_path);
     if (p->err.code != 0)
         return pdf_error(p, e);
     i = p->n_xfonts++;

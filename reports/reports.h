@@ -40,6 +40,15 @@ struct form_fill {
  */
 int formprint_form(struct pdf *p, const struct forms_form *f, const struct form_fill *fill,
                    const unsigned char key[32], struct berr *e);
+/* Pages first..last (from 1, clamped) of the form, as formprint_form draws them. */
+int formprint_form_pages(struct pdf *p, const struct forms_form *f, const struct form_fill *fill,
+                         const unsigned char key[32], int first, int last, struct berr *e);
+/*
+ * Adds a blank page (with a small note saying why) when the document has
+ * an odd number of pages, so that each person's set ends on an even page
+ * and duplex printing never puts two people on one sheet.
+ */
+int formprint_pad_even(struct pdf *p, struct berr *e);
 /* Appends the text a printed field with `source` shows (empty if unknown). */
 void formprint_source(const char *source, const struct form_fill *fill, struct buf *out);
 

@@ -95,12 +95,22 @@ void stats_period_label(const struct stats_period *p, char *out, size_t n)
 {
     char era[32];
 
-    if (p->fiscal_year) {
+    if (p->fiscal_year && p->counted_to.y) {
+        /* a year in progress is never labelled as the whole year */
+        wareki_year(p->fiscal_year, 5, 1, era, sizeof(era));
+        era[strlen(era) - 3] = '\0';
+        snprintf(out, n, "%s年度　年度途中（%d年4月1日〜%d年%d月%d日）", era, p->fiscal_year,
+                 p->counted_to.y, p->counted_to.m, p->counted_to.d);
+    } else if (p->fiscal_year) {
         /* a fiscal year is named in the era of its May (2019-04 was 平成 yet it is 令和元年度) */
         wareki_year(p->fiscal_year, 5, 1, era, sizeof(era));
         era[strlen(era) - 3] = '\0';   /* drop the trailing 年 */
         snprintf(out, n, "%s年度（%d年度　%d年4月1日〜%d年3月31日）", era, p->fiscal_year,
                  p->fiscal_year, p->fiscal_year + 1);
+    } else if (p->counted_to.y) {
+        wareki_year(p->year, p->month, 1, era, sizeof(era));
+        snprintf(out, n, "%s%d月　月途中（%d年%d月1日〜%d月%d日）", era, p->month, p->year, p->month,
+                 p->month, p->counted_to.d);
     } else {
         wareki_year(p->year, p->month, 1, era, sizeof(era));
         snprintf(out, n, "%s%d月（%d年%d月1日〜%d月%d日）", era, p->month, p->year, p->month,
@@ -230,6 +240,11 @@ int stats_write_csv(const struct stats_tables *t, const char *base, enum csvout_
         rc = csvout_open(&c, path, enc, e);
         if (rc == 0) {
             writers[i](c, t, period);
+            /* what the counts leave out, in every table (a reader of one file sees it) */
+            char pend[64];
+            snprintf(pend, sizeof(pend), "確認待ち %ld ページ未集計", t->pending_pages);
+            const char *row[] = { period, pend };
+            csvout_row(c, row, 2);
             rc = csvout_close(&c, e);
         }
         if (paths)
@@ -295,6 +310,13 @@ static void page_frame(struct pdf *p, const struct stats_tables *t, const struct
     pdf_line(p, MARGIN, MARGIN + 15, w - MARGIN, MARGIN + 15, 0.5);
     pdf_text_box(p, PDF_GOTHIC, 12.5, MARGIN, MARGIN + 18, w - 2 * MARGIN, 7, PDF_ALIGN_LEFT,
                  section, NULL);
+    if (t->pending_pages > 0) {
+        /* the counts are short: said on every page, beside the section title */
+        snprintf(line, sizeof(line), "確認待ち %ld ページ未集計（確認が終わると計上されます）",
+                 t->pending_pages);
+        pdf_text_box(p, PDF_GOTHIC, 11, w - MARGIN - 130, MARGIN + 18, 130, 7, PDF_ALIGN_RIGHT,
+                     line, NULL);
+    }
     jpdate_format(pr->made_on, made, sizeof(made));
     snprintf(line, sizeof(line), "作成日：%s　　件数のみ（個人を特定する情報は含みません）", made);
     pdf_line(p, MARGIN, h - MARGIN - 6, w - MARGIN, h - MARGIN - 6, 0.3);
@@ -440,7 +462,22 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
         cell(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
         y += rh;
     }
-    notes(p, x, y + 2, 269, n);
+    y = notes(p, x, y + 2, 269, n);
+    {
+        char over[128] = "", line[512];
+        for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
+            if (t->checkup[r].taisho > 0 && t->checkup[r].jushin > t->checkup[r].taisho)
+                snprintf(over + strlen(over), sizeof(over) - strlen(over), "%s%s",
+                         over[0] ? "・" : "", checkup_labels[r]);
+        }
+        if (over[0]) {
+            snprintf(line, sizeof(line), "※ 受診率が100％を超えるもの（%s）：期間内に受診した子の中に、"
+                     "対象人員としては別の月（期間）に数えた子が含まれるためです。", over);
+            const char *const l2[] = { line, "　（対象月より前や後に受診した子、対象月の後に転入した子など。"
+                                       "受診実人員は受診日で、対象人員は対象月齢に達した月で数えます）", NULL };
+            notes(p, x, y, 269, l2);
+        }
+    }
 }
 
 static void page_monshin(struct pdf *p, const struct stats_tables *t)

@@ -55,17 +55,36 @@ echo "検索: 氏名「$plain」(住民記録では「$vname」)"
 step "4. 健診対象者の抽出と 健診案内・問診票の印刷 (来月の 3〜4か月児健診)"
 next=$(date -d "$(date +%Y-%m-15) +1 month" +%Y-%m)
 last=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
+# the checkup day: the first day from the 10th that boshi accepts (no Sunday, holiday
+# or 年末年始: boshi computes the holidays and refuses them without --force)
+checkup_day() {   # MONTH [--as-of DAY]
+    for d in 10 11 12 13 14 15 16 17; do
+        if "$BOSHI" targets nyuyoji_4m --month "$1" --date "$1-$d" ${2:+--as-of "$2"} \
+               --dry-run >/dev/null 2>&1; then
+            echo "$1-$d"; return
+        fi
+    done
+    echo "$1-10"
+}
+next_day=$(checkup_day "$next")
+last_day=$(checkup_day "$last" "$last-01")
 "$BOSHI" targets nyuyoji_4m --month "$next" --dry-run | head -6
-"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next-10" -o "$OUT/kenshin-$next.pdf"
+sunday=$(for d in 1 2 3 4 5 6 7; do
+    if [ "$(date -d "$next-0$d" +%u)" = 7 ]; then echo "$next-0$d"; fi
+done)
+echo "日曜・祝日の健診日は確認を求めます (--force が必要):"
+"$BOSHI" targets nyuyoji_4m --month "$next" --date "$sunday" -o "$OUT/x.pdf" || true
+"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" -o "$OUT/kenshin-$next.pdf"
 echo "同じ月をもう一度実行 (二重発行しない):"
-"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next-10" -o "$OUT/kenshin-$next.pdf"
-echo "先月分 (先月10日に実施済み: その問診票・健診票が記入されて戻ってきます):"
-"$BOSHI" targets nyuyoji_4m --month "$last" --date "$last-10" -o "$OUT/kenshin-$last.pdf"
+"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" -o "$OUT/kenshin-$next.pdf"
+echo "先月分 (先月 $last_day に実施済み、月初に印刷したもの: その問診票・健診票が記入されて戻ってきます):"
+"$BOSHI" targets nyuyoji_4m --month "$last" --date "$last_day" --as-of "$last-01" \
+    -o "$OUT/kenshin-$last.pdf"
 "$BOSHI" forms print ninshin_todoke --blank -o "$OUT/ninshin_todoke-blank.pdf"
 
 step "5. 記入・返送された用紙のスキャン (模擬: 先月の健診の用紙)"
 "$BOSHI" demo scan --store --from-issues "$OUT/kenshin-$last.csv" --forms nyuyoji_4m \
-    --pages 12 --profile office --seed 5 --as-of "$last-10" -o "$OUT/scans"
+    --pages 12 --profile office --seed 5 --as-of "$last_day" -o "$OUT/scans"
 "$BOSHI" demo scan --store --forms ninshin_todoke --pages 2 --profile office --seed 6 \
     -o "$OUT/scans/todoke"
 upside=$(cat "$OUT"/scans/*.truth.json "$OUT"/scans/todoke/*.truth.json | grep -c '"upside_down": true' || true)
@@ -96,7 +115,10 @@ echo "確認で記録に登録したページ: $landed"
 
 step "8. 精密検査依頼・受診勧奨・統計"
 "$BOSHI" referrals issue -o "$OUT/seimitsu.pdf" || true
-"$BOSHI" reminders nyuyoji_4m --month "$last" -o "$OUT/kanshou-$last.pdf" | head -3 || true
+# a child whose form came back and is still in review attended: reminders waits for the
+# queue, or leaves those children out when told to (--include-pending)
+"$BOSHI" reminders nyuyoji_4m --month "$last" -o "$OUT/kanshou-$last.pdf" || true
+"$BOSHI" reminders nyuyoji_4m --month "$last" --include-pending -o "$OUT/kanshou-$last.pdf" | head -12
 fy=$(date -d "$(date +%Y-%m-01) -3 month" +%Y)
 "$BOSHI" demo activity --fiscal-year "$fy" --seed 1 | head -4
 "$BOSHI" report stats --fiscal-year "$fy" -o "$OUT/toukei-$fy.pdf"

@@ -12,7 +12,7 @@ libzbar-dev zbar-tools libtesseract-dev libleptonica-dev tesseract-ocr-jpn
 tesseract-ocr-script-jpan tesseract-ocr-eng poppler-utils fonts-ipaexfont
 libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans time"
 if [ "${1:-}" = "--tests" ]; then
-    PKGS="$PKGS valgrind chromium man-db groff-base"
+    PKGS="$PKGS valgrind chromium man-db groff-base qpdf"
     # Node.js and npm drive the browser tests (playwright-core needs node 20
     # or later); a machine that already has a node of its own keeps it.
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -7,6 +7,7 @@
 #include "tests/lib/testlib.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,97 @@ static void fold_ne(const char *a, const char *b)
     free(fa);
     free(fb);
 }
+
+/*
+ * Issue 12: the national holidays, computed.  Each year below is the
+ * Cabinet Office's published list (内閣府「国民の祝日について」), with its
+ * 振替休日 and 国民の休日; every other day of those years is not a holiday.
+ */
+START_TEST(holidays_across_years)
+{
+    static const struct { int y; const char *days; } years[] = {
+        { 2019, "0101 0114 0211 0321 0429 0430 0501 0502 0503 0504 0505 0506 0715 0811 0812 0916 "
+                "0923 1014 1022 1103 1104 1123" },
+        { 2020, "0101 0113 0211 0223 0224 0320 0429 0503 0504 0505 0506 0723 0724 0810 0921 0922 "
+                "1103 1123" },
+        { 2021, "0101 0111 0211 0223 0320 0429 0503 0504 0505 0722 0723 0808 0809 0920 0923 1103 "
+                "1123" },
+        { 2024, "0101 0108 0211 0212 0223 0320 0429 0503 0504 0505 0506 0715 0811 0812 0916 0922 "
+                "0923 1014 1103 1104 1123" },
+        { 2025, "0101 0113 0211 0223 0224 0320 0429 0503 0504 0505 0506 0721 0811 0915 0923 1013 "
+                "1103 1123 1124" },
+        { 2026, "0101 0112 0211 0223 0320 0429 0503 0504 0505 0506 0720 0811 0921 0922 0923 1012 "
+                "1103 1123" },
+        { 2009, "0101 0112 0211 0320 0429 0503 0504 0505 0506 0720 0921 0922 0923 1012 1103 1123 "
+                "1223" },
+    };
+    const char *name;
+
+    for (size_t k = 0; k < sizeof(years) / sizeof(years[0]); k++) {
+        int y = years[k].y, found = 0;
+        for (struct ymd d = { y, 1, 1 }; d.y == y; d = ymd_from_days(ymd_to_days(d) + 1)) {
+            char mmdd[8];
+            snprintf(mmdd, sizeof(mmdd), "%02d%02d", d.m, d.d);
+            int want = strstr(years[k].days, mmdd) != NULL;
+            int got = jpdate_holiday(d, &name);
+            ck_assert_msg(got == want, "%d-%s: got %d (%s), want %d", y, mmdd, got,
+                          name ? name : "-", want);
+            if (got)
+                ck_assert_ptr_nonnull(name);
+            found += got;
+        }
+        ck_assert_int_eq(found, (int)(strlen(years[k].days) + 1) / 5);
+    }
+    /* names: Happy Monday, 振替, 国民の休日, the equinoxes */
+    jpdate_holiday((struct ymd){ 2026, 9, 22 }, &name);
+    ck_assert_str_eq(name, "国民の休日");
+    jpdate_holiday((struct ymd){ 2026, 5, 6 }, &name);
+    ck_assert_str_eq(name, "振替休日");
+    jpdate_holiday((struct ymd){ 2027, 1, 11 }, &name);
+    ck_assert_str_eq(name, "成人の日");
+    jpdate_holiday((struct ymd){ 2027, 3, 22 }, &name);   /* 春分 3/21 is a Sunday */
+    ck_assert_str_eq(name, "振替休日");
+    jpdate_holiday((struct ymd){ 2030, 9, 23 }, &name);
+    ck_assert_str_eq(name, "秋分の日");
+    /* no list that runs out: every year to 2099 has its 15-22 days, 春分 on 19-21 March */
+    for (int y = 2000; y <= 2099; y++) {
+        int n = 0, spring = 0;
+        for (struct ymd d = { y, 1, 1 }; d.y == y; d = ymd_from_days(ymd_to_days(d) + 1)) {
+            n += jpdate_holiday(d, &name) == 1;
+            if (d.m == 3 && name && strcmp(name, "春分の日") == 0)
+                spring = d.d;
+        }
+        ck_assert_msg(n >= 15 && n <= 22, "%d: %d holidays", y, n);
+        ck_assert_msg(spring >= 19 && spring <= 21, "%d: 春分 %d", y, spring);
+    }
+    ck_assert_int_eq(jpdate_holiday((struct ymd){ 2100, 1, 1 }, &name), -1);
+    /* weekdays */
+    ck_assert_int_eq(ymd_weekday((struct ymd){ 2027, 1, 10 }), 0);     /* the demo's Sunday */
+    ck_assert_int_eq(ymd_weekday((struct ymd){ 1970, 1, 1 }), 4);
+    ck_assert_str_eq(jp_weekday_name(ymd_weekday((struct ymd){ 2026, 12, 9 })), "水");
+}
+END_TEST
+
+/* Issue 12: today is the day in Japan, whatever TZ the server runs in. */
+START_TEST(today_is_japan_day_in_any_tz)
+{
+    static const char *const zones[] = { "UTC", "Pacific/Kiritimati", "Etc/GMT+12", "Asia/Tokyo" };
+    struct ymd want = jpdate_day_of(time(NULL));
+
+    for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+        setenv("TZ", zones[i], 1);
+        tzset();
+        struct ymd got = ymd_today();
+        /* (the 26 h between +14 and -12 make at least one differ from JST under localtime) */
+        if (ymd_cmp(got, want) != 0)
+            want = jpdate_day_of(time(NULL));     /* midnight JST passed during the test */
+        ck_assert_msg(ymd_cmp(got, want) == 0, "TZ=%s: %d-%d-%d, JST %d-%d-%d", zones[i], got.y,
+                      got.m, got.d, want.y, want.m, want.d);
+    }
+    unsetenv("TZ");
+    tzset();
+}
+END_TEST
 
 START_TEST(mynumber_check_digits)
 {
@@ -217,6 +309,8 @@ int main(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, mynumber_check_digits);
+    tcase_add_test(tc, today_is_japan_day_in_any_tz);
+    tcase_add_test(tc, holidays_across_years);
     tcase_add_test(tc, wareki_boundaries);
     tcase_add_test(tc, wareki_parse_forms_and_rejects);
     tcase_add_test(tc, days_roundtrip_and_months);

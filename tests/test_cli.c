@@ -10,6 +10,7 @@
 #include "tests/lib/testlib.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -190,8 +191,42 @@ START_TEST(users_commands)
     tl_boshi_run(&r, db, NULL, "users", "list", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "sato") != NULL);
-    ck_assert(strstr(r.out, "保健師(2099-03-31まで)") != NULL);
+    ck_assert_msg(strstr(r.out, "保健師(令和81年3月31日まで)") != NULL, "%s", r.out);
     ck_assert(strstr(r.out, "kato") == NULL);       /* the failed add left nothing */
+    tl_result_free(&r);
+    /* issue 12: columns line up by display width, even for a name wider than its column */
+    tl_boshi_run(&r, db, NULL, "users", "add", "--name", "佐藤 花子（母子保健係 主任保健師）", "--role",
+                 "保健師", "hanako_long_login", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tl_result_free(&r);
+    tl_boshi_run(&r, db, NULL, "users", "list", NULL);
+    {
+        /* the 状態 column starts at the same display column on every line */
+        int col = -1, lines = 0;
+        for (char *line = r.out; *line; lines++) {
+            char *eol = strchr(line, '\n');
+            size_t len = eol ? (size_t)(eol - line) : strlen(line);
+            char buf[1024];
+            snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+            /* display width up to the first of 状態 / 有効 / 無効 / 権限なし */
+            char *at = NULL;
+            static const char *const marks[] = { "状態", "有効", "無効", "権限なし" };
+            for (size_t k = 0; k < 4; k++) {
+                char *p = strstr(buf, marks[k]);
+                if (p && (at == NULL || p < at))
+                    at = p;
+            }
+            ck_assert_msg(at != NULL, "%s", buf);
+            *at = '\0';
+            int w = utf8_width(buf);
+            if (col < 0)
+                col = w;
+            ck_assert_msg(w == col, "column at %d, not %d: %s", w, col, line);
+            line = eol ? eol + 1 : line + len;
+        }
+        ck_assert_int_ge(lines, 3);
+    }
+    ck_assert(strstr(r.out, "…") != NULL);           /* the wide name was cut, and says so */
     tl_result_free(&r);
     tl_boshi_run(&r, db, NULL, "users", "grant", "sato", "jimu", NULL);
     ck_assert_int_eq(r.status, 0);
@@ -247,11 +282,22 @@ START_TEST(store_path_default_and_env)
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "既にあります") != NULL);
     tl_result_free(&r);
-    /* a missing store is named */
+    /* issue 12: a missing store is named with where boshi looked, and no second store is
+     * suggested (boshi init would make one whose pages are all rejected) */
     tl_boshi_run(&r, "/nonexistent/x.db", NULL, "users", "list", NULL);
     ck_assert_int_eq(r.status, 1);
-    ck_assert(strstr(r.err, "boshi init") != NULL);
+    ck_assert_msg(strstr(r.err, "見つかりません") && strstr(r.err, "/nonexistent/x.db") &&
+                  strstr(r.err, "--db"), "%s", r.err);
+    ck_assert_msg(strstr(r.err, "boshi init") == NULL, "%s", r.err);
     tl_result_free(&r);
+    const char *rel[] = { tl_boshi(), "--db", "typo.db", "users", "list", NULL };
+    tl_run(&r, NULL, NULL, rel);
+    ck_assert_int_eq(r.status, 1);
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+    ck_assert_msg(strstr(r.err, "typo.db") && strstr(r.err, cwd), "%s", r.err);
+    tl_result_free(&r);
+    ck_assert_int_eq(access("typo.db", F_OK), -1);
     free(env);
     free(envdb);
 }

@@ -72,14 +72,23 @@ static void setup(void)
     RUN_OK("residents", "import", "--full", town);
     RUN_OK("targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf);
     mkdir(scans, 0700);
-    /* letter, 問診票, 健診票 of the first two children: 6 pages */
-    char *prefix = tl_path(scans, "p");
-    const char *argv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "6", pdf,
+    /* letter and 問診票 (the families' PDF), 健診票 (the staff's) of the first two children:
+     * 6 pages */
+    char *prefix = tl_path(scans, "p"), *sprefix = tl_path(scans, "s");
+    char *staff = tl_path(dir, "k-kenshinhyo.pdf");
+    const char *argv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "4", pdf,
                            prefix, NULL };
     tl_run(&r, NULL, NULL, argv);
     ck_assert_int_eq(r.status, 0);
     tl_result_free(&r);
+    const char *sargv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "2", staff,
+                            sprefix, NULL };
+    tl_run(&r, NULL, NULL, sargv);
+    ck_assert_int_eq(r.status, 0);
+    tl_result_free(&r);
     free(prefix);
+    free(sprefix);
+    free(staff);
     free(town);
     free(pdf);
 }
@@ -291,6 +300,101 @@ START_TEST(reconciliation_and_bad_input)
 }
 END_TEST
 
+
+/*
+ * Issue 12: pages that came back but are still in review.  Those children
+ * attended: never 未提出 in the batch, never reminded; reminders refuses to
+ * print until --include-pending, and --dry-run changes nothing.
+ */
+START_TEST(returned_pages_in_review_are_not_missing)
+{
+    struct tl_result r;
+    char q[512];
+
+    RUN_OK("intake", "--name", "w1", scans);
+    long children = sql_long("SELECT count(DISTINCT j.person) FROM pages p JOIN issues_printed j ON "
+                             "j.issue_id = p.issue_id WHERE p.status = 'queued'");
+    ck_assert_int_eq(children, 2);
+    boshi_ok(&r, NULL, "batches", "show", "w1", NULL);
+    /* each of the two children: 返送済・確認待ち with the name, not 未提出 */
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_prepare_v2(h, "SELECT DISTINCT j.person, r.name FROM pages p JOIN issues_printed j ON "
+                          "j.issue_id = p.issue_id JOIN residents r ON r.atena = j.person WHERE "
+                          "p.status = 'queued'", -1, &s, NULL);
+    int seen = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *atena = (const char *)sqlite3_column_text(s, 0);
+        const char *name = (const char *)sqlite3_column_text(s, 1);
+        const char *line = strstr(r.out, atena);
+        ck_assert_msg(line != NULL, "%s missing: %s", atena, r.out);
+        const char *bol = line;
+        while (bol > r.out && bol[-1] != '\n')
+            bol--;
+        const char *eol = strchr(line, '\n');
+        char buf[512];
+        snprintf(buf, sizeof(buf), "%.*s", (int)(eol - bol), bol);
+        ck_assert_msg(strstr(buf, "返送済・確認待ち") != NULL, "%s", buf);
+        ck_assert_msg(strstr(buf, name) != NULL, "name %s not shown: %s", name, buf);
+        ck_assert_msg(strstr(strchr(line, '\n'), atena) == NULL, "%s listed twice: %s", atena, r.out);
+        seen++;
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    ck_assert_int_eq(seen, 2);
+    ck_assert_msg(strstr(r.out, "nyuyoji_4m") == NULL,
+                  "internal form code shown: %s", r.out);
+    /* the two letters rejected: file name, page, reason */
+    ck_assert_msg(strstr(r.out, "却下  p-1.png 1ページ目  ") != NULL, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "却下  p-3.png 1ページ目  ") != NULL, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "/scans/p-1.png") == NULL, "%s", r.out);
+    /* dates people read: 和暦 in Japan time, never ISO */
+    ck_assert_msg(strstr(r.out, "令和8年12月9日") != NULL && strstr(r.out, "2026-12") == NULL &&
+                  strstr(r.out, "Z ") == NULL, "%s", r.out);
+    tl_result_free(&r);
+    /* the same batch again, nothing interrupted: not called 中断 (issue 12) */
+    boshi_ok(&r, NULL, "intake", "--name", "w1", scans, NULL);
+    ck_assert_msg(strstr(r.out, "中断") == NULL, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "取込済みのバッチ") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    /* naming a person is in the access log */
+    ck_assert_int_ge(sql_long("SELECT count(*) FROM audit_log WHERE function = 'batches.show'"), 2);
+
+    /* the checkup day has passed (moved back: the store's clock is the machine's) */
+    tl_sql_exec(db, "UPDATE issues_printed SET checkup_date = '2026-11-30' WHERE month = '2026-12'");
+    long letters0 = sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'");
+    char *pdf = tl_path(dir, "rem.pdf"), *csv = tl_path(dir, "rem.csv");
+    tl_boshi_run(&r, db, NULL, "reminders", "nyuyoji_4m", "--month", "2026-12", "-o", pdf, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "確認待ち") != NULL && strstr(r.err, "--include-pending") != NULL,
+                  "%s", r.err);
+    ck_assert_msg(strstr(r.err, "4 ページ") != NULL && strstr(r.err, "2 人") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    ck_assert_int_eq(access(pdf, F_OK), -1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'"), letters0);
+    /* a dry run: who would get a letter, nothing printed or recorded */
+    boshi_ok(&r, NULL, "reminders", "nyuyoji_4m", "--month", "2026-12", "--dry-run",
+             "--include-pending", NULL);
+    ck_assert_msg(strstr(r.out, "返送済・確認待ち (送りません)") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    ck_assert_int_eq(access(pdf, F_OK), -1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'"), letters0);
+    /* --include-pending: letters for the others only, the two listed apart */
+    boshi_ok(&r, NULL, "reminders", "nyuyoji_4m", "--month", "2026-12", "--include-pending", "-o",
+             pdf, NULL);
+    ck_assert_msg(strstr(r.out, "返送済・確認待ち (勧奨しません) 2 人") != NULL, "%s", r.out);
+    tl_result_free(&r);
+    snprintf(q, sizeof(q), "SELECT count(*) FROM issues_printed m WHERE m.kind = 'reminder' AND "
+             "m.person IN (SELECT j.person FROM pages p JOIN issues_printed j ON j.issue_id = "
+             "p.issue_id WHERE p.status = 'queued')");
+    ck_assert_int_eq(sql_long(q), 0);
+    ck_assert_int_gt(sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'"), 0);
+    ck_assert_int_eq(tl_file_contains(csv, "返送済・確認待ち (勧奨せず)", strlen("返送済・確認待ち (勧奨せず)")), 1);
+    free(pdf);
+    free(csv);
+}
+END_TEST
 
 /* CRC-32 (PNG) for the hostile header below. */
 static unsigned long crc32_png(const unsigned char *p, size_t n)
@@ -611,6 +715,7 @@ int main(void)
     tcase_add_test(tc, review_lands_the_record_once);
     tcase_add_test(tc, killed_batch_resumes);
     tcase_add_test(tc, reconciliation_and_bad_input);
+    tcase_add_test(tc, returned_pages_in_review_are_not_missing);
     tcase_add_test(tc, hostile_files_are_rejected_by_name);
     tcase_add_test(tc, killed_again_and_again);
     tcase_add_test(tc, simulated_batch_matches_truth);

@@ -519,6 +519,25 @@ static int count_rows(const struct audit_row *r, void *ctx)
     return 0;
 }
 
+/* Issue 12: a record landed from a form with no 発行番号 never logs 「(発行番号 )」. */
+START_TEST(landing_log_names_a_missing_issue)
+{
+    struct berr e;
+    int64_t id = 0;
+    int created = 0;
+
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_msg(record_for_issue(st, &admin, REC_PREGNANCY, "", "U000000001", "ninshin_todoke",
+                                   0, &id, &created, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    ck_assert_int_eq(created, 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit_log WHERE function = 'records.land' AND "
+                           "detail LIKE '%(発行番号 )%'"), 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit_log WHERE function = 'records.land' AND "
+                           "detail = '妊娠届の記録 を登録 (発行番号なし)'"), 1);
+}
+END_TEST
+
 START_TEST(audit_list_filters)
 {
     struct resident r;
@@ -672,6 +691,7 @@ int main(void)
     tcase_add_test(tc, audit_chain_detects_deletion);
     tcase_add_test(tc, audit_chain_detects_cut_tail_and_lists);
     tcase_add_test(tc, audit_list_filters);
+    tcase_add_test(tc, landing_log_names_a_missing_issue);
     tcase_add_test(tc, audited_reads_wait_for_a_writer);
     suite_add_tcase(s, tc);
     return tl_main(s);

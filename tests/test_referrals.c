@@ -132,6 +132,7 @@ static char *pdftotext(const char *pdf)
     tl_run(&r, NULL, NULL, argv);
     ck_assert_int_eq(r.status, 0);
     free(r.err);
+    tl_pdf_clean(pdf);       /* issue 12: no reader warns about any boshi PDF */
     return r.out;
 }
 
@@ -367,7 +368,7 @@ START_TEST(referral_lifecycle_issue_slip_return_close_overdue)
     ck_assert_msg(strstr(r.out, "2 件") != NULL, "%s", r.out);
     tl_result_free(&r);
     tl_boshi_run(&r, db, NULL, "referrals", "list", NULL);
-    ck_assert(strstr(r.out, "要経過観察 (2026-11-20)") != NULL);
+    ck_assert(strstr(r.out, "要経過観察 (令和8年11月20日)") != NULL);
     ck_assert(strstr(r.out, "3 件") != NULL);
     tl_result_free(&r);
     /* overdue: judged on the store's clock, the day after validity ends */
@@ -394,6 +395,14 @@ START_TEST(referral_lifecycle_issue_slip_return_close_overdue)
     text = pdftotext(od);
     ck_assert(strstr(text, "期限切れ") != NULL);
     ck_assert(strstr(text, "10 日") != NULL);
+    /* issue 12: the 有効期限 in 和暦, never ISO, on the list people read (PDF and CSV) */
+    char u_jp[48], u_iso[11];
+    jpdate_format(u, u_jp, sizeof(u_jp));
+    ymd_iso(u, u_iso);
+    ck_assert_msg(strstr(text, u_jp) != NULL && strstr(text, u_iso) == NULL, "%s", text);
+    char *odtext = tl_read_file(odc, NULL);
+    ck_assert_msg(strstr(odtext, u_jp) != NULL && strstr(odtext, u_iso) == NULL, "%s", odtext);
+    free(odtext);
     free(text);
     /* issued once: a second run issues nothing */
     run_ok(NULL, "referrals", "issue", "-o", pdf, NULL);
@@ -431,7 +440,8 @@ START_TEST(reminders_only_issued_unexamined_residents)
 
     for (size_t i = 0; i < 5 && issued < 4; i++) {
         month = months[i];
-        run_ok(NULL, "targets", "nyuyoji_1y6m", "--month", month, "--date", "2026-10-14", "-o", t,
+        run_ok(NULL, "targets", "nyuyoji_1y6m", "--month", month, "--date", "2026-10-14", "--as-of",
+               "2026-10-01", "-o", t,
                NULL);
         char q[256];
         snprintf(q, sizeof(q), "SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_1y6m' AND "
@@ -593,6 +603,10 @@ START_TEST(voucher_exceptions_caught_and_not_paid)
     ck_assert_ptr_nonnull(l);
     ck_assert(strstr(l, "2026-11-20") != NULL && strstr(l, "2026-11-15") != NULL);
     free(l);
+    /* issue 12: the payment CSV is for machines: ISO dates, and its header says so */
+    char *hl = csv_line_with(csv, "\"受診日 (YYYY-MM-DD)\"");
+    ck_assert_ptr_nonnull(hl);
+    free(hl);
     l = csv_line_with(csv, "2026-11-14\",\"");
     ck_assert_ptr_nonnull(l);
     ck_assert_msg(strstr(l, "転出・死亡後") != NULL, "%s", l);

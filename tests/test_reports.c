@@ -83,6 +83,7 @@ static char *pdftotext(const char *pdf)
     tl_run(&r, NULL, NULL, argv);
     ck_assert_int_eq(r.status, 0);
     free(r.err);
+    tl_pdf_clean(pdf);       /* issue 12: no reader warns about any boshi PDF */
     return r.out;
 }
 
@@ -143,6 +144,13 @@ START_TEST(blank_form_text_geometry_and_qr)
     struct tl_result r;
     int w, h, a, b;
 
+    /* issue 12: every form, blank, is a PDF poppler and qpdf accept without a warning */
+    static const char *const every[] = { "ninpu_jushinken", "ninshin_todoke", "nyuyoji_4m",
+                                         "nyuyoji_1y6m", "nyuyoji_3y", "seimitsu_houkoku" };
+    for (size_t i = 0; i < sizeof(every) / sizeof(every[0]); i++) {
+        run_ok(NULL, "forms", "print", every[i], "--blank", "-o", pdf, NULL);
+        tl_pdf_clean(pdf);
+    }
     run_ok(NULL, "forms", "print", "nyuyoji_1y6m", "--blank", "-o", pdf, NULL);
     const char *info[] = { "pdfinfo", pdf, NULL };
     tl_run(&r, NULL, NULL, info);
@@ -255,6 +263,21 @@ START_TEST(prefilled_vouchers_and_no_mynumber)
 }
 END_TEST
 
+static int pdf_page_count_of(const char *pdf)
+{
+    struct tl_result r;
+    const char *argv[] = { "pdfinfo", pdf, NULL };
+    int n = -1;
+
+    tl_run(&r, NULL, NULL, argv);
+    ck_assert_msg(r.status == 0, "pdfinfo %s: %s", pdf, r.err);
+    const char *p = strstr(r.out, "Pages:");
+    if (p)
+        n = atoi(p + 6);
+    tl_result_free(&r);
+    return n;
+}
+
 START_TEST(targets_match_independent_count_and_issue_once)
 {
     struct berr e;
@@ -264,7 +287,7 @@ START_TEST(targets_match_independent_count_and_issue_once)
     long expect = town_count_born_resident(&tp, 2026, 6, &e);
 
     ck_assert_int_gt(expect, 3);
-    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "-o", pdf, NULL);
+    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "-o", pdf, NULL);
     long forms = sql_long("SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_4m' AND "
                           "month = '2026-10' AND kind = 'form'");
     long letters = sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'letter'");
@@ -287,13 +310,27 @@ START_TEST(targets_match_independent_count_and_issue_once)
     ck_assert(strstr(text, "様") != NULL);
     ck_assert(strstr(text, "母子保健係") != NULL);
     ck_assert(strstr(text, "令和8年10月14日 (水)") != NULL);
+    /* issue 12: the family's envelope holds the letter and the 問診票 only, an even
+     * number of pages per child; the form is named by its title, never its id */
+    ck_assert_msg(strstr(text, "健診従事者記入") == NULL, "健診票 in the families' PDF");
+    ck_assert_msg(strstr(text, "nyuyoji_4m") == NULL, "internal form id printed");
+    ck_assert(strstr(text, "乳児健康診査（3〜4か月児）（第1版）") != NULL);
     free(text);
+    ck_assert_int_eq(pdf_page_count_of(pdf), (int)(2 * forms));
+    char *staff = tl_path(dir, "t-kenshinhyo.pdf");
+    ck_assert_int_eq(pdf_page_count_of(staff), (int)forms);
+    text = pdftotext(staff);
+    ck_assert(strstr(text, "健診従事者記入") != NULL);
+    ck_assert(strstr(text, "保護者記入") == NULL);
+    ck_assert(strstr(text, "のご案内") == NULL);
+    free(text);
+    free(staff);
     /* the same month again: nothing issued twice */
-    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "-o", pdf, NULL);
+    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "-o", pdf, NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_4m' AND "
                               "kind = 'form'"), forms);
     /* --reissue: new ids that name the ones they replace */
-    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--reissue",
+    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "--reissue",
            "-o", pdf, NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_4m' AND "
                               "kind = 'form' AND reissue_of IS NOT NULL"), forms);
@@ -339,7 +376,7 @@ START_TEST(targets_exceptions_and_cp932)
                 char day[32];
                 snprintf(day, sizeof(day), "%s-15", month);
                 tl_boshi_run(&r, db, NULL, "targets", forms[f], "--month", month, "--date", day,
-                             "--encoding", "cp932", "-o", pdf, NULL);
+                             "--as-of", "2026-01-01", "--force", "--encoding", "cp932", "-o", pdf, NULL);
                 ck_assert_msg(r.status == 0, "%s", r.err);
                 ck_assert(strstr(r.out, "例外 (保護者なし) 0") == NULL);
                 exc = 1;
@@ -377,6 +414,37 @@ START_TEST(printing_refuses_what_cannot_be_right)
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "対象月") != NULL, "%s", r.err);
     tl_result_free(&r);
+    /* issue 12: a checkup day in the past is refused, even with --force */
+    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14",
+                 "--as-of", "2026-10-20", "--force", "-o", pdf, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "過ぎています") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    /* a Sunday (令和9年1月10日) and a national holiday (成人の日, computed) need --force */
+    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-10",
+                 "--as-of", "2026-12-01", "-o", pdf, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "日曜日") != NULL && strstr(r.err, "--force") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-11",
+                 "--as-of", "2026-12-01", "-o", pdf, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "成人の日") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2031-03", "--date", "2031-03-21",
+                 "--as-of", "2026-12-01", "--dry-run", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "春分の日") != NULL, "%s", r.err);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed"), before);
+    /* with --force: printed, and the warning says why */
+    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-11",
+                 "--as-of", "2026-12-01", "--force", "-o", pdf, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_msg(strstr(r.err, "注意") != NULL && strstr(r.err, "成人の日") != NULL, "%s", r.err);
+    ck_assert_msg(strstr(r.out, "片面") != NULL, "how to print: %s", r.out);
+    tl_result_free(&r);
+    before = sql_long("SELECT count(*) FROM issues_printed");
     /* 14 vouchers for a man of 60 */
     ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
     ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT atena FROM residents WHERE sex = 1 AND status = 1 "

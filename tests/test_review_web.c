@@ -99,10 +99,22 @@ static void build_template(void)
     RUN(tmpl_db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf);
     mkdir(scans, 0700);
     prefix = tl_path(scans, "p");
-    const char *argv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "6", pdf,
+    /* the families' PDF (letter, 問診票) and the staff's 健診票 of the first two children */
+    const char *argv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "4", pdf,
                            prefix, NULL };
     tl_run(&r, NULL, NULL, argv);
     tl_result_free(&r);
+    {
+        size_t pl = strlen(pdf);
+        char *staff = xasprintf("%.*s-kenshinhyo.pdf", (int)(pl - 4), pdf);
+        char *sprefix = tl_path(scans, "s");
+        const char *sargv[] = { "pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "2",
+                                staff, sprefix, NULL };
+        tl_run(&r, NULL, NULL, sargv);
+        tl_result_free(&r);
+        free(staff);
+        free(sprefix);
+    }
     RUN(tmpl_db, "intake", "--workers", "2", "--name", "w1", scans);
     for (size_t i = 0; i < sizeof(logins) / sizeof(logins[0]); i++) {
         RUN(tmpl_db, "users", "add", "--name", logins[i], "--role", roles_of[i], logins[i]);

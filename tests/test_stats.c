@@ -16,6 +16,7 @@
 #include "demo/town.h"
 #include "records/records.h"
 #include "records/stats.h"
+#include "reports/stats.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>
@@ -328,6 +329,101 @@ START_TEST(pdf_and_csv)
     ck_assert(strstr(m, "\"幼児（3歳）\",\"妊娠中に喫煙していた\"") == NULL);
     free(m);
     free(pdf); free(kenshin); free(todoke); free(ninpu); free(monshin);
+}
+END_TEST
+
+/*
+ * Issue 12: a year in progress says so, pages still in review are said to
+ * be left out (PDF and every CSV), and a 受診率 over 100 % has its note.
+ */
+static char *pdf_text_of(const struct stats_tables *t, const char *name)
+{
+    struct stats_print pr = { "みどり市 保健センター", { 2024, 10, 15 } };
+    struct berr e;
+    char *pdf = tl_path(dir, name);
+
+    ck_assert_msg(stats_write_pdf(t, &pr, pdf, &e) == 0, "%s", e.msg);
+    const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+    char *text = tool_out(argv);
+    tl_pdf_clean(pdf);
+    free(pdf);
+    return text;
+}
+
+START_TEST(in_progress_pending_and_over_100)
+{
+    struct stats_period p;
+    struct stats_tables t;
+    struct berr e;
+    char label[200];
+
+    ck_assert_int_eq(stats_period_fiscal(2024, &p, &e), 0);
+    store_set_today(st, (struct ymd){ 2024, 10, 15 });
+    ck_assert_msg(stats_count(st, &me, &p, &t, &e) == 0, "%s", e.msg);
+    stats_period_label(&t.period, label, sizeof(label));
+    ck_assert_msg(strstr(label, "年度途中") && strstr(label, "2024年10月15日") &&
+                  !strstr(label, "3月31日"), "%s", label);
+    ck_assert_int_eq(t.pending_pages, 0);
+    char *text = pdf_text_of(&t, "prog.pdf");
+    ck_assert_msg(strstr(text, "年度途中") != NULL, "%s", text);
+    ck_assert(strstr(text, "未集計") == NULL);
+    free(text);
+    /* the whole year once it is over: no 年度途中 */
+    store_set_today(st, (struct ymd){ 2025, 5, 1 });
+    ck_assert_int_eq(stats_count(st, &me, &p, &t, &e), 0);
+    stats_period_label(&t.period, label, sizeof(label));
+    ck_assert_msg(!strstr(label, "年度途中") && strstr(label, "2025年3月31日"), "%s", label);
+
+    /* a page taken in and still in review */
+    int64_t batch = 0, page = 0;
+    int resumed = 0;
+    struct review_in item = { "weight", "field", "読み取れません", 5, NULL, -1 };
+    struct page_in pg = {
+        .sha = "aa11", .file_sha = "bb22", .source = "scan.png", .batch_id = 0,
+        .form = "nyuyoji_4m", .version = 1, .page_no = 2, .pages = 2, .items = &item,
+        .n_items = 1,
+    };
+    ck_assert_msg(batch_open(st, &me, "b1", "scan.png", &batch, &resumed, &e) == 0, "%s", e.msg);
+    ck_assert_msg(scan_file_add(st, "bb22", "scan.png", 10, batch, &e) == 0, "%s", e.msg);
+    pg.batch_id = batch;
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_msg(page_store(st, &me, &pg, &page, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    ck_assert_int_eq(stats_count(st, &me, &p, &t, &e), 0);
+    ck_assert_int_eq(t.pending_pages, 1);
+    text = pdf_text_of(&t, "pend.pdf");
+    ck_assert_msg(strstr(text, "確認待ち 1 ページ未集計") != NULL, "%s", text);
+    free(text);
+    char *base = tl_path(dir, "pend"), *paths[STATS_TABLE_COUNT] = { NULL };
+    ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
+    for (int i = 0; i < STATS_TABLE_COUNT; i++) {
+        char *csv = tl_read_file(paths[i], NULL);
+        ck_assert_msg(strstr(csv, "確認待ち 1 ページ未集計") != NULL, "%s", paths[i]);
+        free(csv);
+        free(paths[i]);
+    }
+    free(base);
+
+    /* months where a checkup's 受診実人員 exceeds its 対象人員 get the note, others not */
+    int over = 0, under = 0;
+    for (int m = 0; m < 12; m++) {
+        struct stats_period pm;
+        int y = m < 9 ? 2024 : 2025, mo = (m + 3) % 12 + 1;
+        ck_assert_int_eq(stats_period_month(y, mo, &pm, &e), 0);
+        ck_assert_int_eq(stats_count(st, &me, &pm, &t, &e), 0);
+        int is_over = 0;
+        for (int c = 0; c < STATS_CHECKUP_COUNT; c++)
+            is_over |= t.checkup[c].taisho > 0 && t.checkup[c].jushin > t.checkup[c].taisho;
+        if ((is_over && over) || (!is_over && under))
+            continue;
+        text = pdf_text_of(&t, "month.pdf");
+        char *note = strstr(text, "100％を超える");
+        ck_assert_msg(is_over ? note != NULL : note == NULL, "%04d-%02d: %s", y, mo, text);
+        free(text);
+        over |= is_over;
+        under |= !is_over;
+    }
+    ck_assert_msg(over, "no month over 100 %%: the note was never exercised");
 }
 END_TEST
 
@@ -697,6 +793,7 @@ static Suite *suite(void)
     tcase_add_test(a, cells_equal_truth);
     tcase_add_test(a, pdf_and_csv);
     tcase_add_test(a, cp932_and_audit);
+    tcase_add_test(a, in_progress_pending_and_over_100);
     suite_add_tcase(s, a);
     tcase_add_checked_fixture(b, setup_rules, teardown);
     tcase_set_timeout(b, 120);

@@ -234,3 +234,30 @@ void tl_sql_exec(const char *db, const char *sql)
     ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
     sqlite3_close(h);
 }
+
+void tl_pdf_clean(const char *pdf)
+{
+    static const char *const tools[][3] = {
+        { "pdftotext", "-layout", NULL }, { "pdffonts", NULL, NULL }, { "pdfinfo", NULL, NULL },
+        { "qpdf", "--check", NULL },
+    };
+
+    for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+        const char *argv[6];
+        int n = 0;
+        struct tl_result r;
+        for (int k = 0; k < 3 && tools[i][k]; k++)
+            argv[n++] = tools[i][k];
+        argv[n++] = pdf;
+        if (i == 0)
+            argv[n++] = "/dev/null";
+        argv[n] = NULL;
+        tl_run(&r, NULL, NULL, argv);
+        ck_assert_msg(r.status == 0, "%s %s: exit %d: %s", tools[i][0], pdf, r.status, r.err);
+        ck_assert_msg(r.err[0] == '\0', "%s %s warns: %s", tools[i][0], pdf, r.err);
+        if (i == 3)
+            ck_assert_msg(strstr(r.out, "No syntax or stream encoding errors") != NULL &&
+                          strstr(r.out, "WARNING") == NULL, "qpdf --check %s: %s", pdf, r.out);
+        tl_result_free(&r);
+    }
+}

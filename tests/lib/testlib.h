@@ -49,5 +49,11 @@ int tl_main(Suite *s);
 long tl_sql_long(const char *db, const char *sql);
 /* Runs sql (several statements allowed) on a store file; fails the test with SQLite's message. */
 void tl_sql_exec(const char *db, const char *sql);
+/*
+ * A PDF the readers accept without a word: pdftotext, pdffonts and pdfinfo
+ * (poppler) exit 0 with nothing on stderr, and `qpdf --check` finds no
+ * error or warning.  Fails the test naming the tool and what it said.
+ */
+void tl_pdf_clean(const char *pdf);
 
 #endif
