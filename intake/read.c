@@ -527,6 +527,7 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
     memset(out, 0, sizeof(*out));
     berr_clear(&pe);
     intake_template(forms, &t);
+    out->dpi = ocr_page_dpi(p);
     rc = ocr_register(p, &t, &out->reg, &pe);
     if (rc == BERR_INVALID) {
         snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);

@@ -231,8 +231,9 @@ int page_store(struct store *st, const struct actor *a, const struct page_in *p,
     }
     db_bind_text(s, 12, p->subject && *p->subject ? p->subject : NULL);
     db_bind_text(s, 13, p->issue_id && *p->issue_id ? p->issue_id : NULL);
-    if (p->dpi > 0) {
-        sqlite3_bind_int(s, 14, p->dpi);
+    if (p->has_geometry) {
+        if (p->dpi > 0)
+            sqlite3_bind_int(s, 14, p->dpi);
         sqlite3_bind_double(s, 15, p->skew);
         sqlite3_bind_double(s, 16, p->scale);
         sqlite3_bind_double(s, 17, p->residual);

@@ -244,19 +244,19 @@ int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e)
     return 0;
 }
 
-int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
-                   const char *value, int *page_done, int64_t *page_id, struct berr *e)
+/* review_resolve without the permission check (the callers check); only_identity: refuse others */
+static int resolve_item(struct store *st, const struct actor *a, int64_t id, enum review_action act,
+                        const char *value, int only_identity, int *page_done, int64_t *page_id,
+                        struct berr *e)
 {
     static const char *const status[] = { "accepted", "corrected", "rejected" };
     sqlite3_stmt *q = NULL, *u = NULL, *r = NULL, *l = NULL;
     char now[32], before[256] = "", subject[16] = "", detail[512];
     int64_t reading = 0;
-    int rc = actor_require(a, PERM_REVIEW, e), open = 0;
+    int rc, open = 0;
 
     *page_done = 0;
     *page_id = 0;
-    if (rc < 0)
-        return rc;
     rc = store_begin(st, e);
     if (rc < 0)
         return rc;
@@ -276,6 +276,10 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
     snprintf(before, sizeof(before), "%s", db_col(q, 2));
     snprintf(subject, sizeof(subject), "%s", db_col(q, 4));
     int identity = strcmp(db_col(q, 5), "identity") == 0;
+    if (only_identity && !identity) {
+        rc = berr_set(e, BERR_INVALID, "確認待ち %lld は本人確認ではありません", (long long)id);
+        goto cleanup;
+    }
     if (strcmp(db_col(q, 3), "open") != 0) {
         const char *was = db_col(q, 3);
         rc = berr_set(e, BERR_CONFLICT, "確認待ち %lld は既に処理されています (%s)", (long long)id,
@@ -354,6 +358,28 @@ cleanup:
         return rc;
     }
     return store_commit(st, e);
+}
+
+int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
+                   const char *value, int *page_done, int64_t *page_id, struct berr *e)
+{
+    int rc = actor_require(a, PERM_REVIEW, e);
+
+    *page_done = 0;
+    *page_id = 0;
+    if (rc < 0)
+        return rc;
+    return resolve_item(st, a, id, act, value, 0, page_done, page_id, e);
+}
+
+int review_follow_identity(struct store *st, const struct actor *a, int64_t id, const char *subject,
+                           int *page_done, int64_t *page_id, struct berr *e)
+{
+    *page_done = 0;
+    *page_id = 0;
+    if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
+        return actor_require(a, PERM_REVIEW, e);
+    return resolve_item(st, a, id, REVIEW_CORRECT, subject, 1, page_done, page_id, e);
 }
 
 int review_close_page(struct store *st, const struct actor *a, int64_t page_id, struct berr *e)

@@ -804,17 +804,29 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     struct berr e;
     const struct forms_field *fld;
     const char *done = req_param(r, "done");
-    int open = strcmp(x->status, "open") == 0, choice;
+    int open = strcmp(x->status, "open") == 0, choice, issue, offer;
+    struct page_row dup;
+    int has_dup = 0;
 
     if (page_get(r->st, x->r.page_id, &pg, &e) < 0) {
         page_error(r, status_for(&e), "ページを読めません", e.msg);
         return;
     }
+    /* a 二重提出: the sheet taken in before, to see both side by side */
+    if (strcmp(x->kind, "issue") == 0 && strncmp(x->reason, "二重提出", strlen("二重提出")) == 0 &&
+        pg.issue_id[0] && page_find_issue(r->st, pg.issue_id, pg.page_no, &dup, &e) == 1 &&
+        dup.id != pg.id)
+        has_dup = 1;
     buf_init(&sc);
     scope_attr(r, '&', &sc);
     fld = field_def(r, pg.form, pg.version, x->field);
     choice = fld && strcmp(x->kind, "field") == 0 &&
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
+    issue = strcmp(x->kind, "issue") == 0;
+    /* a reading is offered to accept only when its field would take it */
+    offer = strcmp(x->kind, "field") == 0 ? fld && fld->kind != FORMS_MYNUMBER &&
+                                                forms_value_suggestible(fld, x->suggested)
+            : strcmp(x->kind, "identity") == 0 ? x->suggested[0] != '\0' : !issue;
     page_begin(r, field_label(r, x->form, x->field), "item");
     if (req_param(r, "wrapped"))
         buf_adds(b, "<p class=\"flash\">最後まで進んだので、飛ばした項目の先頭に戻りました。</p>");
@@ -837,8 +849,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
                  (long long)x->r.reading_id);
     else
         buf_adds(b, "<p class=\"none\">(この確認には切り出し画像がありません)</p>");
-    buf_addf(b, "<img class=\"page\" src=\"/img/page/%lld?r=%lld\" alt=\"ページ全体 (項目を赤枠で表示)\">",
-             (long long)pg.id, (long long)x->r.reading_id);
+    if (has_dup) {
+        buf_addf(b, "<div class=\"sheets\"><figure><figcaption>この用紙 (ページ番号 %lld)</figcaption>"
+                    "<img class=\"page\" id=\"sheet-this\" src=\"/img/page/%lld?r=0\" alt=\"この用紙\">"
+                    "</figure><figure><figcaption>取込済みの用紙 (ページ番号 %lld)</figcaption>"
+                    "<img class=\"page\" id=\"sheet-before\" src=\"/img/page/%lld?r=0\" alt=\"取込済みの用紙\">"
+                    "</figure></div>",
+                 (long long)pg.id, (long long)pg.id, (long long)dup.id, (long long)dup.id);
+    } else {
+        buf_addf(b, "<img class=\"page\" src=\"/img/page/%lld?r=%lld\" alt=\"ページ全体 (項目を赤枠で表示)\">",
+                 (long long)pg.id, (long long)x->r.reading_id);
+    }
     buf_adds(b, "</section><section class=\"answer\"><p class=\"meta\">");
     html_esc(b, form_title(r, x->form));
     buf_addf(b, " ・%dページ目 ・バッチ ", pg.page_no);
@@ -856,13 +877,22 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     }
     buf_adds(b, "<p class=\"reason\"><b>理由</b> ");
     html_esc(b, x->reason);
-    buf_adds(b, "</p><p class=\"reading\"><b>読取値</b> ");
-    value_label(b, fld, x->suggested);
-    if (fld && fld->unit) {
-        buf_adds(b, " ");
-        html_esc(b, fld->unit);
-    }
     buf_adds(b, "</p>");
+    if (!issue) {
+        buf_adds(b, "<p class=\"reading\"><b>読取値</b> ");
+        if (fld && fld->kind == FORMS_TEXT && strcmp(x->kind, "field") == 0) {
+            buf_adds(b, "(手書きの文字: 画像を見て入力してください)");
+        } else {
+            value_label(b, fld, x->suggested);
+            if (fld && fld->unit) {
+                buf_adds(b, " ");
+                html_esc(b, fld->unit);
+            }
+            if (x->suggested[0] && !offer && fld && fld->kind != FORMS_MYNUMBER)
+                buf_adds(b, " <span class=\"small\">(この項目に合わない値です。候補にしません)</span>");
+        }
+        buf_adds(b, "</p>");
+    }
     if (!open) {
         buf_adds(b, "<p class=\"msg\">この項目は既に処理されています (");
         html_esc(b, strcmp(x->status, "accepted") == 0 ? "承認" : strcmp(x->status, "corrected") == 0 ? "訂正"
@@ -880,7 +910,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"auto\">");
         if (strcmp(x->kind, "identity") == 0)
             identity_candidates(r, &pg, b);
-        if (choice) {
+        if (issue) {
+            /* a real choice: this sheet lands, or it is thrown away */
+            buf_adds(b, "<div class=\"opts\"><button type=\"submit\" name=\"value\" class=\"opt\" "
+                        "data-key=\"1\" value=\"use\" id=\"use\"><kbd>1</kbd> ");
+            buf_adds(b, has_dup ? "この用紙も登録する (取込済みの用紙はそのまま)"
+                                : "この用紙を登録する");
+            buf_adds(b, "</button><button type=\"submit\" name=\"value\" class=\"opt\" data-key=\"2\" "
+                        "value=\"drop\" id=\"drop\"><kbd>2</kbd> ");
+            buf_adds(b, has_dup ? "この用紙を却下する (取込済みの用紙を残す)" : "この用紙を却下する");
+            buf_adds(b, "</button></div>");
+        } else if (choice) {
             buf_adds(b, "<div class=\"opts\">");
             if (fld->kind == FORMS_CHOICE) {
                 for (size_t i = 0; i < fld->n_options && i < 9; i++) {
@@ -921,12 +961,13 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             buf_adds(b, strcmp(x->kind, "identity") == 0
                             ? "<label class=\"value\">宛名番号 (候補にないときは入力)"
                         : mn ? "<label class=\"value\">個人番号 (画像を見て12桁を入力。読取値は保存していません)"
-                             : "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)");
+                        : offer ? "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
+                                : "<label class=\"value\">正しい値 (画像を見て入力)");
             buf_adds(b, "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus");
             if (mn)
                 buf_adds(b, " inputmode=\"numeric\"");
             buf_adds(b, " placeholder=\"");
-            html_esc(b, mn ? "" : x->suggested);
+            html_esc(b, mn || !offer ? "" : x->suggested);
             buf_adds(b, "\" value=\"");
             /* after a refused value she sees what she typed */
             if (error && req_param(r, "value") && !req_param(r, "multi"))
@@ -936,13 +977,15 @@ static void item_render(struct req *r, const struct review_item *x, const char *
                 buf_adds(b, "<p class=\"hint\">例: R8.4.1 / 令和8年4月1日 / 2026-04-01</p>");
         }
         buf_adds(b, "<div class=\"actions\">");
-        if ((x->suggested[0] && !(fld && fld->kind == FORMS_MYNUMBER)) || strcmp(x->kind, "rule") == 0 ||
-            strcmp(x->kind, "issue") == 0)
+        if (issue)
+            ;   /* the two choices above */
+        else if (offer && (x->suggested[0] || strcmp(x->kind, "rule") == 0))
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">登録 <kbd>Enter</kbd></button>");
         else if (!choice)
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">入力した値で登録 <kbd>Enter</kbd></button>");
         buf_adds(b, "<button type=\"submit\" name=\"act\" value=\"reject\" id=\"reject\">");
-        buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下" : "空欄として確定");
+        buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下"
+                    : issue ? "この用紙を却下" : "空欄として確定");
         buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
                     "href=\"/item/next?after=%lld&amp;risk=%d%s\">飛ばす <kbd>Esc</kbd></a></div></form>",
                  (long long)x->r.id, x->r.risk, sc.s);
@@ -1102,6 +1145,20 @@ static void h_item_post(struct req *r)
             /* a habitual Enter must not settle "none": blank is F8 */
             r->status = 422;
             item_render(r, &x, "どれにも印がありません。選ぶ番号のキーを押すか、空欄なら F8 を押してください。");
+            goto cleanup;
+        }
+    } else if (strcmp(x.kind, "issue") == 0 && !(req_param(r, "act") &&
+                                                  strcmp(req_param(r, "act"), "reject") == 0)) {
+        /* a choice, never free text: use this sheet, or throw it away */
+        if (value && strcmp(value, "use") == 0) {
+            act = REVIEW_ACCEPT;
+            value = NULL;
+        } else if (value && strcmp(value, "drop") == 0) {
+            act = REVIEW_REJECT;
+            value = NULL;
+        } else {
+            r->status = 422;
+            item_render(r, &x, "選択肢から選んでください (1: この用紙を登録する / 2: この用紙を却下する)。");
             goto cleanup;
         }
     } else {
