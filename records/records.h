@@ -21,7 +21,7 @@
  *              page_readings, page_set_landed
  *   review:    review_list, review_count, review_resolved_count, review_get,
  *              review_resolve, review_close_page, review_open_identity, review_open_count,
- *              review_follow_identity
+ *              review_follow_identity, review_reopen, review_log_reason
  *   landing:   record_kind_name, record_for_issue, record_loose_find, record_set
  *   住登外:     unregistered_add, unregistered_exists
  *
@@ -527,6 +527,20 @@ int review_close_page(struct store *st, const struct actor *a, int64_t page_id, 
  */
 int review_follow_identity(struct store *st, const struct actor *a, int64_t id, const char *subject,
                            int *page_done, int64_t *page_id, struct berr *e);
+/*
+ * Reopens the settled reading field of a page for a nurse (review): its
+ * item (or a new one, for a reading settled at intake) is open again with
+ * the value as it stood as its suggestion, the reading waits for review,
+ * and a landed page is queued again (its record keeps what it had until
+ * the page lands again).  reason is required.  Logged in review_log
+ * ('reopened', before, reason) and audited (review.reopen).  An item still
+ * open is returned as it is.  Identity and issue items cannot be reopened
+ * (BERR_INVALID).  Its own transaction (or the caller's).
+ */
+int review_reopen(struct store *st, const struct actor *a, int64_t page_id, const char *field,
+                  const char *reason, int64_t *item_id, struct berr *e);
+/* Writes reason on the item's latest review_log row (a correction after a reopen). */
+int review_log_reason(struct store *st, int64_t item_id, const char *reason, struct berr *e);
 /* The open identity item of a page: 1 and *item_id, or 0 when it has none. */
 int review_open_identity(struct store *st, int64_t page_id, int64_t *item_id, struct berr *e);
 /* Open items of a page (0 = page complete). */

@@ -294,6 +294,8 @@ static const char *const migrations[] = {
     "CREATE INDEX pages_read ON pages(read_at);\n"
     "CREATE INDEX review_resolved ON review_items(resolved_at, resolved_by)\n"
     "  WHERE resolved_at IS NOT NULL;\n",
+    /* reopening a settled item (review_reopen): why, beside before and after */
+    "ALTER TABLE review_log ADD COLUMN reason TEXT;\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -296,3 +296,35 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
         out->page_done = 0;
     return rc;
 }
+
+int review_item_edit(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                     int64_t page_id, const char *field, const char *value, const char *reason,
+                     struct review_outcome *out, struct berr *e)
+{
+    struct review_item *x = xcalloc(1, sizeof(*x));
+    int64_t item = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = store_begin(st, e);
+    if (rc < 0) {
+        free(x);
+        return rc;
+    }
+    rc = review_reopen(st, a, page_id, field, reason, &item, e);
+    if (rc == 0)
+        rc = review_item_get(st, a, item, x, e);
+    if (rc == 0)
+        rc = review_item_apply(st, a, forms, x, value && *value ? REVIEW_CORRECT : REVIEW_REJECT,
+                               value, out, e);
+    if (rc == 0)
+        rc = review_log_reason(st, item, reason, e);
+    if (rc == 0)
+        rc = store_commit(st, e);
+    else
+        store_rollback(st);
+    if (rc < 0)
+        out->page_done = 0;
+    free(x);
+    return rc;
+}

@@ -656,6 +656,55 @@ START_TEST(todoke_follows_its_definition)
     ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM pregnancies WHERE mother = 'U000000001' AND "
                               "issue_id IS NULL"), 1);
+
+    /*
+     * Undo: 喫煙 and 1日の本数 landed blank.  あり alone breaks a rule (本数
+     * needed) and changes nothing; 本数 alone breaks the other (only with あり).
+     * Reopening 喫煙 puts the page back in the queue; then 本数 is changed, and
+     * answering 喫煙 lands the record again with both.
+     */
+    char page2[24], q[300];
+    snprintf(page2, sizeof(page2), "%ld", sql_long("SELECT id FROM pages WHERE page_no = 2"));
+    tl_boshi_run(&r, db, NULL, "review", "reopen", "--page", page2, "--field", "smoking", "--value",
+                 "ari", "--reason", "本人に電話で確認", NULL);
+    ck_assert_int_ne(r.status, 0);
+    ck_assert_msg(strstr(r.err, "本数") != NULL, "%s", r.err);     /* names the other field */
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log WHERE action = 'reopened'"), 0);
+    tl_boshi_run(&r, db, NULL, "review", "reopen", "--page", page2, "--field", "smoking", NULL);
+    ck_assert_int_ne(r.status, 0);                 /* a reason is required */
+    tl_result_free(&r);
+    RUN_OK("review", "reopen", "--page", page2, "--field", "smoking", "--reason", "本人に電話で確認");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'queued' AND page_no = 2"), 1);
+    RUN_OK("review", "reopen", "--page", page2, "--field", "smoking_count", "--value", "10",
+           "--reason", "本人に電話で確認");
+    long smoking = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
+                            "p.page_no = 2 AND r.field = 'smoking' AND r.status = 'open'");
+    ck_assert_int_gt(smoking, 0);
+    snprintf(id, sizeof(id), "%ld", smoking);
+    RUN_OK("review", "correct", id, "吸う");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM answers WHERE owner = 'pregnancy' AND field = 'smoking' AND "
+                              "value = 'ari'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM answers WHERE owner = 'pregnancy' AND field = 'smoking_count' "
+                              "AND value = '10'"), 1);
+    /* logged: before, after, why, who; audited */
+    snprintf(q, sizeof(q), "SELECT count(*) FROM review_log l JOIN review_items i ON i.id = l.item_id "
+             "WHERE i.field = 'smoking_count' AND l.reason = '本人に電話で確認' AND "
+             "(l.action = 'reopened' OR (l.action = 'corrected' AND l.after = '10'))");
+    ck_assert_int_eq(sql_long(q), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.reopen' AND "
+                              "detail LIKE '%電話で確認%'"), 2);
+    /* a value the field refuses changes nothing */
+    tl_boshi_run(&r, db, NULL, "review", "reopen", "--page", page2, "--field", "smoking_count",
+                 "--value", "900", "--reason", "誤入力", NULL);
+    ck_assert_int_ne(r.status, 0);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM answers WHERE owner = 'pregnancy' AND field = 'smoking_count' "
+                              "AND value = '10'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    RUN_OK("audit", "verify");
     free(sim);
 }
 END_TEST
