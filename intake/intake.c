@@ -584,7 +584,9 @@ static int settle_notification(struct run *r, struct page_result *res, struct it
         for (size_t i = 0; i < n && i < 3; i++)
             buf_addf(&why, "%s%s %s (%d点: %s)", i ? " / " : "", c[i].r.atena, c[i].r.name,
                      c[i].score, c[i].reasons);
-        item(it, "(本人)", "identity", RISK_IDENTITY, n ? c[0].r.atena : NULL, -1, "%s",
+        /* the first candidate is offered only if her birth date does not contradict the sheet */
+        item(it, "(本人)", "identity", RISK_IDENTITY,
+             n && !(q.birth.y && ymd_cmp(q.birth, c[0].r.birth) != 0) ? c[0].r.atena : NULL, -1, "%s",
              why.s);
         buf_release(&why);
     }
