@@ -670,6 +670,9 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         p.scale = x->res.reg.scale;
         p.residual = x->res.reg.residual_px;
         p.rotation = x->res.reg.orientation;
+        memcpy(p.map, x->res.reg.map, sizeof(p.map));
+        p.width_px = x->res.width_px;
+        p.height_px = x->res.height_px;
     }
     rc = store_begin(r->st, e);
     if (rc < 0)

@@ -73,6 +73,7 @@ struct page_result {
     struct qrpayload qr;
     struct ocr_registration reg;
     int dpi;                          /* of the scan as loaded (its header, else estimated) */
+    int width_px, height_px;          /* of the scan as loaded */
     char reject[512];                 /* non-empty: the page is rejected, why */
     struct field_result *fields;      /* the fields of this page, owned */
     size_t n_fields;

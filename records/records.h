@@ -378,6 +378,12 @@ int page_get(struct store *st, int64_t id, struct page_row *out, struct berr *e)
 /* 1 and the row if page page_no of issue_id was taken in (not rejected), else 0. */
 int page_find_issue(struct store *st, const char *issue_id, int page_no, struct page_row *out,
                     struct berr *e);
+/* How the scanner saw a page (NULL columns: has = 0). */
+struct page_geometry {
+    int has, dpi, rotation, has_map, width_px, height_px;
+    double skew, scale, residual, map[6];
+};
+int page_geometry_get(struct store *st, int64_t page_id, struct page_geometry *out, struct berr *e);
 /* Marks a page rejected with a reason (a nurse refused its identity). */
 int page_set_rejected(struct store *st, int64_t page_id, const char *reason, struct berr *e);
 
@@ -436,6 +442,8 @@ struct page_in {
     int has_geometry;           /* the page was registered: dpi (0 = unknown), rotation... */
     int dpi, rotation;
     double skew, scale, residual;
+    double map[6];              /* mm -> px of the scan (ocr_registration.map) */
+    int width_px, height_px;    /* of the scan as loaded */
     const struct reading_in *readings;
     size_t n_readings;
     const struct review_in *items;

@@ -626,6 +626,10 @@ START_TEST(todoke_follows_its_definition)
                               "(r.field = 'height' AND CAST(r.suggested AS REAL) NOT BETWEEN 120 AND 200) OR "
                               "(r.field = 'weight' AND CAST(r.suggested AS REAL) NOT BETWEEN 25 AND 150) OR "
                               "(r.field = 'weeks' AND CAST(r.suggested AS INTEGER) NOT BETWEEN 1 AND 45))"), 0);
+    /* reasons are true: two readers that differ say what each read; no "mismatch" on its own */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason = '読み取り不一致'"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason = '手書き日付の確認' AND "
+                              "suggested IS NULL"), 0);
     /* the mother is made up: a nurse registers her, then settles every item */
     long item = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
                          "r.kind = 'identity' AND p.page_no = 1");
