@@ -1696,6 +1696,45 @@ static int keep_reading(const struct reading_row *x, void *p)
     return 0;
 }
 
+/*
+ * The page image as /img/page draws it (ocr_page_png: the scan scaled to at
+ * most 1200 pixels across as shown, turned the right way up), and a point
+ * of the form (mm) in its pixels.
+ */
+struct pix_view {
+    int ok, quarter, ws, hs, W, H;
+    double f;
+};
+
+static void pix_view_init(struct pix_view *v, const struct page_geometry *g)
+{
+    memset(v, 0, sizeof(*v));
+    if (!g->has_map)
+        return;
+    v->quarter = ((360 - g->rotation) % 360) / 90;
+    int shown_w = v->quarter % 2 ? g->height_px : g->width_px;
+    v->f = shown_w > 1200 ? 1200.0 / shown_w : 1.0;
+    v->ws = v->f < 1.0 ? (int)(v->f * g->width_px + 0.5) : g->width_px;
+    v->hs = v->f < 1.0 ? (int)(v->f * g->height_px + 0.5) : g->height_px;
+    v->W = v->quarter % 2 ? v->hs : v->ws;
+    v->H = v->quarter % 2 ? v->ws : v->hs;
+    v->ok = v->W > 0 && v->H > 0;
+}
+
+static void pix_view_pt(const struct pix_view *v, const struct page_geometry *g, double xmm,
+                        double ymm, double *x, double *y)
+{
+    double px = (g->map[0] * xmm + g->map[1] * ymm + g->map[2]) * v->f;
+    double py = (g->map[3] * xmm + g->map[4] * ymm + g->map[5]) * v->f;
+
+    switch (v->quarter) {       /* pixRotateOrth: clockwise quarter turns */
+    case 1: *x = v->hs - py; *y = px; break;
+    case 2: *x = v->ws - px; *y = v->hs - py; break;
+    case 3: *x = py; *y = v->ws - px; break;
+    default: *x = px; *y = py; break;
+    }
+}
+
 /* The box to change one settled reading (?edit=FIELD), with the reason it needs. */
 static void edit_form(struct req *r, const struct page_row *pg, const struct rd *d,
                       const struct forms_field *fld)
@@ -1820,20 +1859,61 @@ static void page_render(struct req *r, const char *error)
             strcmp(pg.status, "rejected") != 0)
             edit_form(r, &pg, &rs.v[i], fld);
     }
-    buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 210 297\" role=\"img\" "
-                "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
-                "width=\"210\" height=\"297\" preserveAspectRatio=\"none\"/>",
-             (long long)id);
+    /* how the scanner saw it: what a clerk needs to fix a scanner */
+    struct page_geometry g;
+    struct pix_view pv;
+    if (page_geometry_get(r->st, id, &g, &e) < 0)
+        memset(&g, 0, sizeof(g));
+    if (g.has) {
+        buf_adds(b, "<p class=\"meta\" id=\"geometry\">読取条件: ");
+        if (g.dpi > 0)
+            buf_addf(b, "%d dpi ・", g.dpi);
+        buf_addf(b, "傾き %.1f° ・倍率 %.1f%% ・位置合わせの誤差 %.1f 画素 ・向き %d°</p>", g.skew,
+                 g.scale * 100, g.residual, g.rotation);
+    }
+    pix_view_init(&pv, &g);
+    /*
+     * The outlines are drawn where the boxes are on the scan: through the
+     * page's registration (mm -> pixels), as the item screen's image is
+     * outlined, in the pixels of the image shown.  A page stored before the
+     * map was kept is drawn in mm over the whole image (approximate).
+     */
+    if (pv.ok)
+        buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 %d %d\" role=\"img\" "
+                    "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
+                    "width=\"%d\" height=\"%d\"/>", pv.W, pv.H, (long long)id, pv.W, pv.H);
+    else
+        buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 210 297\" role=\"img\" "
+                    "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
+                    "width=\"210\" height=\"297\" preserveAspectRatio=\"none\"/>",
+                 (long long)id);
     for (size_t i = 0; i < rs.n; i++) {
         struct rd *d = &rs.v[i];
         if (d->box[2] <= 0 || d->box[3] <= 0)
             continue;
-        buf_addf(b, "<a href=\"#rd-%lld\"><rect class=\"d-", (long long)d->id);
-        html_esc(b, d->decision);
-        buf_addf(b, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", d->box[0],
-                 d->box[1], d->box[2], d->box[3]);
-        html_esc(b, field_label(r, pg.form, d->field));
-        buf_adds(b, "</title></rect></a>");
+        buf_addf(b, "<a href=\"#rd-%lld\">", (long long)d->id);
+        if (pv.ok) {
+            double cx[4] = { d->box[0], d->box[0] + d->box[2], d->box[0] + d->box[2], d->box[0] };
+            double cy[4] = { d->box[1], d->box[1], d->box[1] + d->box[3], d->box[1] + d->box[3] };
+            buf_adds(b, "<polygon class=\"d-");
+            html_esc(b, d->decision);
+            buf_adds(b, "\" points=\"");
+            for (int k = 0; k < 4; k++) {
+                double x, y;
+                pix_view_pt(&pv, &g, cx[k], cy[k], &x, &y);
+                buf_addf(b, "%s%.1f,%.1f", k ? " " : "", x, y);
+            }
+            buf_adds(b, "\"><title>");
+            html_esc(b, field_label(r, pg.form, d->field));
+            buf_adds(b, "</title></polygon></a>");
+        } else {
+            buf_adds(b, "<rect class=\"d-");
+            html_esc(b, d->decision);
+            buf_addf(b, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", d->box[0],
+                     d->box[1], d->box[2], d->box[3]);
+            html_esc(b, field_label(r, pg.form, d->field));
+            buf_adds(b, "</title></rect></a>");
+        }
     }
     buf_addf(b, "</svg><form method=\"post\" action=\"/page/%lld\" class=\"readings\">", (long long)id);
     html_csrf(r);

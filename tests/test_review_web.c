@@ -822,6 +822,14 @@ START_TEST(undo_and_choices)
         ck_assert_int_eq(status_of(post(&c, path, fields)), 303);
     }
     ck_assert_int_eq(sql_long("SELECT status = 'landed' FROM pages WHERE id = %ld", page), 1);
+    /* the page screen: how the scanner saw it, and outlines through the page's registration */
+    snprintf(path, sizeof(path), "/page/%ld", page);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "読取条件: 200 dpi") != NULL, "%s", r.body);
+    ck_assert(strstr(r.body, "<polygon class=\"d-") != NULL);
+    ck_assert(strstr(r.body, "viewBox=\"0 0 210 297\"") == NULL);
+    resp_free(&r);
     /* the page screen offers to change a settled value */
     snprintf(path, sizeof(path), "/page/%ld?edit=weight", page);
     r = get(&c, path);
