@@ -919,6 +919,34 @@ START_TEST(undo_and_choices)
     ck_assert_int_eq(sql_long("SELECT status = 'rejected' FROM pages WHERE id = %ld", other), 1);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE page_id = %ld AND status = "
                               "'open'", other), 0);
+    /* a 住登外 mother registered from the identity screen (a 妊娠届出書's first page) */
+    long third = sql_long("SELECT page_id FROM review_items WHERE status = 'open' AND page_id NOT IN "
+                          "(%ld, %ld) LIMIT 1", page, other);
+    ck_assert_int_gt(third, 0);
+    char *mk = xasprintf("UPDATE pages SET form = 'ninshin_todoke', page_no = 1, subject = NULL WHERE id = %ld; "
+                         "INSERT INTO review_items(page_id, field, kind, reason, risk, created_at) VALUES "
+                         "(%ld, '(本人)', 'identity', '住民記録に該当する候補がありません', 100, "
+                         "'2026-12-01T00:00:00.000Z')", third, third);
+    sql_exec(mk);
+    free(mk);
+    long ident = sql_long("SELECT max(id) FROM review_items");
+    snprintf(path, sizeof(path), "/item/%ld", ident);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "id=\"register\"") != NULL);
+    ck_assert(strstr(r.body, "id=\"sheet-readings\"") != NULL);     /* the sheet's カナ and 生年月日 */
+    resp_free(&r);
+    /* 架空　花子 / カクウ　ハナコ / H7.4.1 / 住民票は他市 */
+    ck_assert_int_eq(status_of(post(&c, path, "act=register&u_name=%E6%9E%B6%E7%A9%BA%E3%80%80%E8%8A%B1%E5%AD%90"
+                                              "&u_kana=%E3%82%AB%E3%82%AF%E3%82%A6%E3%80%80%E3%83%8F%E3%83%8A%E3%82%B3"
+                                              "&u_birth=H7.4.1&u_reason=")), 422);   /* a reason is needed */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered"), 0);
+    ck_assert_int_eq(status_of(post(&c, path, "act=register&u_name=%E6%9E%B6%E7%A9%BA%E3%80%80%E8%8A%B1%E5%AD%90"
+                                              "&u_kana=%E3%82%AB%E3%82%AF%E3%82%A6%E3%80%80%E3%83%8F%E3%83%8A%E3%82%B3"
+                                              "&u_birth=H7.4.1&u_reason=%E4%BD%8F%E6%B0%91%E7%A5%A8%E3%81%AF%E4%BB%96%E5%B8%82")), 303);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered WHERE birth = '1995-04-01'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND subject LIKE 'U%%'", third), 1);
+    ck_assert_int_eq(sql_long("SELECT status = 'corrected' FROM review_items WHERE id = %ld", ident), 1);
     /* the queue's days: text in 和暦, not a browser date picker */
     r = get(&c, "/queue?from=2026-12-01&to=2026-12-31");
     ck_assert_int_eq(r.status, 200);
