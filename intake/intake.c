@@ -724,7 +724,9 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
              * that says a handwritten box has ink) */
             if (f->decision == DEC_REVIEW)
                 item(it, f->fld->name, "field", f->risk,
-                     forms_value_suggestible(f->fld, f->read) ? f->read : NULL, (int)i, "%s",
+                     forms_value_suggestible(f->fld, f->read) && strncmp(f->reason, "桁数不足",
+                                                                         strlen("桁数不足")) != 0
+                         ? f->read : NULL, (int)i, "%s",
                      f->reason);
         }
         p.readings = buf->rd;

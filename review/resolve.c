@@ -212,7 +212,9 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
             if (fd && fd->kind == FORMS_TEXT)
                 return berr_set(e, BERR_INVALID, "%s: 手書きの文字は画像を見て入力してください",
                                 fd->label);
-            if (fd && fd->kind != FORMS_MYNUMBER && !forms_value_suggestible(fd, x->suggested))
+            if (fd && fd->kind != FORMS_MYNUMBER &&
+                (!forms_value_suggestible(fd, x->suggested) ||
+                 strncmp(x->reason, "桁数不足", strlen("桁数不足")) == 0))   /* read in part only */
                 return berr_set(e, BERR_INVALID, "%s: 承認できる読取値がありません。画像を見て正しい値を"
                                 "入力してください", fd->label);
         }

@@ -67,6 +67,10 @@ static const char *field_label(struct req *r, const char *form, const char *fiel
     const struct forms_field *fld = field_def(r, form, 0, field);
     if (strcmp(field, "(本人)") == 0)
         return "本人確認";
+    if (strcmp(field, "(発行)") == 0)
+        return "用紙の確認 (発行履歴)";
+    if (strcmp(field, "(登録)") == 0)
+        return "記録への登録";
     return fld ? fld->label : field;
 }
 
@@ -802,7 +806,9 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     q.limit = 5;
     buf_adds(b, "<div class=\"cands\"><h2>本人の候補 (住民記録)</h2>");
     /* what the sheet says, beside the candidates */
-    buf_adds(b, "<p class=\"sheet\" id=\"sheet-readings\"><b>用紙の読取</b> フリガナ ");
+    buf_adds(b, req_param(r, "kana") || req_param(r, "birth")
+                    ? "<p class=\"sheet\" id=\"sheet-readings\"><b>検索の条件</b> フリガナ "
+                    : "<p class=\"sheet\" id=\"sheet-readings\"><b>用紙の読取</b> フリガナ ");
     if (c.kana && *c.kana)
         html_esc(b, c.kana);
     else
@@ -935,6 +941,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     issue = strcmp(x->kind, "issue") == 0;
     /* a reading is offered to accept only when its field would take it */
     offer = strcmp(x->kind, "field") == 0 ? fld && fld->kind != FORMS_MYNUMBER &&
+                                                strncmp(x->reason, "桁数不足", strlen("桁数不足")) != 0 &&
                                                 forms_value_suggestible(fld, x->suggested)
             : strcmp(x->kind, "identity") == 0 ? x->suggested[0] != '\0' &&
                                                      !birth_contradicts(r, &pg, x->suggested)
@@ -960,7 +967,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     if (x->r.reading_id > 0)
         buf_addf(b, "<img class=\"crop\" src=\"/img/crop/%lld\" alt=\"読み取った部分\">",
                  (long long)x->r.reading_id);
-    else
+    else if (!has_dup)
         buf_adds(b, "<p class=\"none\">(この確認には切り出し画像がありません)</p>");
     if (has_dup) {
         buf_addf(b, "<div class=\"sheets\"><figure><figcaption>この用紙 (ページ番号 %lld)</figcaption>"
@@ -1740,7 +1747,8 @@ static void edit_form(struct req *r, const struct page_row *pg, const struct rd 
                       const struct forms_field *fld)
 {
     struct buf *b = &r->body;
-    const char *typed = req_param(r, "value");
+    /* what she typed (after a refusal), else the value as it stands: never blank by default */
+    const char *typed = req_param(r, "value") ? req_param(r, "value") : d->value;
 
     buf_addf(b, "<form id=\"edit\" class=\"edit\" method=\"post\" action=\"/page/%lld\">", (long long)pg->id);
     html_csrf(r);
@@ -1763,18 +1771,19 @@ static void edit_form(struct req *r, const struct page_row *pg, const struct rd 
             buf_adds(b, "<option value=\"");
             html_esc(b, fld->options[k].value);
             buf_adds(b, "\"");
-            if (typed && strcmp(typed, fld->options[k].value) == 0)
+            if (strcmp(typed, fld->options[k].value) == 0)
                 buf_adds(b, " selected");
             buf_adds(b, ">");
             html_esc(b, fld->options[k].label);
             buf_adds(b, "</option>");
         }
         if (fld->kind != FORMS_CHOICE)
-            buf_adds(b, "<option value=\"1\">あり</option><option value=\"0\">なし</option>");
+            buf_addf(b, "<option value=\"1\"%s>あり</option><option value=\"0\"%s>なし</option>",
+                     strcmp(typed, "1") == 0 ? " selected" : "", strcmp(typed, "0") == 0 ? " selected" : "");
         buf_adds(b, "</select></label>");
     } else {
-        buf_adds(b, "<label>新しい値 (空のままなら空欄) <input name=\"value\" id=\"edit-value\" autocomplete=\"off\" value=\"");
-        html_esc(b, typed ? typed : "");
+        buf_adds(b, "<label>新しい値 (空にすると空欄) <input name=\"value\" id=\"edit-value\" autocomplete=\"off\" value=\"");
+        placeholder_text(b, fld, typed);
         buf_adds(b, "\"></label>");
         if (fld->kind == FORMS_DATE)
             buf_adds(b, "<p class=\"hint\">例: R8.4.1 / 令和8年4月1日 / 2026-04-01</p>");

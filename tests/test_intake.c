@@ -630,6 +630,9 @@ START_TEST(todoke_follows_its_definition)
     ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason = '読み取り不一致'"), 0);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason = '手書き日付の確認' AND "
                               "suggested IS NULL"), 0);
+    /* a reading missing digits (桁数不足) is never offered to accept */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason LIKE '桁数不足%' AND "
+                              "suggested IS NOT NULL"), 0);
     /* the mother is made up: a nurse registers her, then settles every item */
     long item = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
                          "r.kind = 'identity' AND p.page_no = 1");
