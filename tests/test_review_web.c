@@ -930,7 +930,24 @@ START_TEST(undo_and_choices)
     sql_exec(mk);
     free(mk);
     long ident = sql_long("SELECT max(id) FROM review_items");
+    /* the sheet says 平成7年4月1日; the first candidate was born on another day: never the default */
+    char *cand = xasprintf("INSERT INTO readings(page_id, field, read_value, confidence, decision) VALUES "
+                           "(%ld, 'birth_date', 'H7.4.1', 0.5, 'review'); UPDATE review_items SET suggested = "
+                           "(SELECT atena FROM residents WHERE birth <> '1995-04-01' AND sex = 2 AND birth < "
+                           "'2000-01-01' ORDER BY atena LIMIT 1) WHERE id = %ld", third, ident);
+    sql_exec(cand);
+    free(cand);
     snprintf(path, sizeof(path), "/item/%ld", ident);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "平成7年4月1日") != NULL);             /* the sheet's reading shown */
+    ck_assert(strstr(r.body, "id=\"accept\">登録 ") == NULL);        /* not offered by Enter */
+    resp_free(&r);
+    r = post(&c, path, "value=");
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(strstr(r.body, "生年月日が用紙と違います") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT status = 'open' FROM review_items WHERE id = %ld", ident), 1);
     r = get(&c, path);
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(r.body, "id=\"register\"") != NULL);
