@@ -1,5 +1,5 @@
 /*
- * cmd-review.c: `boshi review list|show|accept|correct|reject` - the
+ * cmd-review.c: `boshi review list|show|accept|correct|reject|reopen|register` - the
  * nurses' queue on the command line (the web UI is a later issue and calls
  * the same module functions).  A value is checked against its field's
  * definition before it is stored; an identity is a 宛名番号 that must exist.
@@ -424,7 +424,91 @@ static int cmd_review_register(struct cli_ctx *c, int argc, char **argv)
     return EXIT_OK;
 }
 
+/*
+ * A settled item opened again (a nurse found it wrong, or a rule needs it
+ * changed): back in the queue, or with --value/--blank changed at once and
+ * the record landed again, in one transaction; the reason is logged.
+ */
+static int cmd_review_reopen(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "reason", required_argument, NULL, 'r' },
+        { "value", required_argument, NULL, 'v' },
+        { "blank", no_argument, NULL, 'b' },
+        { "page", required_argument, NULL, 'p' },
+        { "field", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *reason = NULL, *value = NULL, *page = NULL, *field = NULL;
+    struct review_item x;
+    struct review_outcome out;
+    struct page_row pg;
+    int64_t id = 0, item;
+    struct berr e;
+    int opt, blank = 0;
+
+    berr_clear(&e);
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'r': reason = optarg; break;
+        case 'v': value = optarg; break;
+        case 'b': blank = 1; break;
+        case 'p': page = optarg; break;
+        case 'f': field = optarg; break;
+        default: return cli_usage(c);
+        }
+    }
+    if (reason == NULL || (value && blank) || (page != NULL) != (field != NULL) ||
+        optind != argc - (page ? 0 : 1))
+        return cli_usage(c);
+    memset(&x, 0, sizeof(x));
+    if (page) {
+        /* a reading settled at intake has no item yet: by page and field name */
+        if (parse_id(c, page, &x.r.page_id) < 0)
+            return EXIT_USAGE;
+        if (page_get(c->st, x.r.page_id, &pg, &e) < 0)
+            return cli_fail(c, &e);
+        snprintf(x.field, sizeof(x.field), "%s", field);
+        snprintf(x.form, sizeof(x.form), "%s", pg.form);
+    } else {
+        if (parse_id(c, argv[optind], &id) < 0)
+            return EXIT_USAGE;
+        if (review_item_get(c->st, &c->actor, id, &x, &e) < 0)
+            return cli_fail(c, &e);
+    }
+    if (value == NULL && !blank) {
+        if (review_reopen(c->st, &c->actor, x.r.page_id, x.field, reason, &item, &e) < 0)
+            return cli_fail(c, &e);
+        fprintf(c->out, "確認待ち %lld (%s) を確認待ちに戻しました\n", (long long)item,
+                field_label(c, x.form, x.field));
+        return EXIT_OK;
+    }
+    if (review_item_edit(c->st, &c->actor, cli_forms(c), x.r.page_id, x.field, blank ? NULL : value,
+                         reason, &out, &e) < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, "ページ %lld の%sを%sにしました\n", (long long)x.r.page_id,
+            field_label(c, x.form, x.field), out.value[0] ? out.value : "空欄");
+    if (out.page_done)
+        fprintf(c->out, "  記録を登録し直しました\n");
+    return EXIT_OK;
+}
+
 #define REVIEW_NEEDS (NEED_STORE | NEED_ACCOUNT)
+
+const struct cmd_entry cmd_review_reopen_entry = {
+    .name = "review reopen",
+    .usage = "--reason 理由 [--value 値 | --blank] (番号 | --page ページ番号 --field 項目名)",
+    .summary = "処理済みの項目をやり直す / reopen a settled item (and change it)",
+    .help = "処理済みの確認 (登録済みの記録の値も) を確認待ちに戻します。--value か --blank を\n"
+            "付けると、その値に直して記録を登録し直します (項目間の規則も確かめ直し、合わなければ\n"
+            "何も変えません)。理由は必須で、前後の値とともに記録されます。\n"
+            "Back to the queue; with --value/--blank changed and the record landed again in one\n"
+            "transaction (cross-field rules checked again).  The reason is logged with before/after.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_REVIEW,
+    .run = cmd_review_reopen,
+};
 
 const struct cmd_entry cmd_review_register_entry = {
     .name = "review register",

@@ -110,7 +110,7 @@ static const char *const form_keys[] = {
 static const char *const field_keys[] = {
     "name", "label", "kind", "page", "box", "cells", "required", "min", "max",
     "decimals", "min_len", "max_len", "pattern", "options", "column", "source",
-    "unit", "label_box", "era", "parts", "question", "note", NULL,
+    "unit", "label_box", "era", "parts", "question", "note", "from_master", NULL,
 };
 static const char *const option_keys[] = { "value", "label", "box", "label_box", NULL };
 static const char *const part_keys[] = { "box", "cells", NULL };
@@ -463,6 +463,10 @@ static void parse_field(struct loader *L, json_t *jf, size_t idx, int pages,
     if (req != NULL && !json_is_boolean(req))
         problem(L, "%s: \"required\" は true か false です", where);
     f->required = req != NULL && json_is_true(req);
+    req = json_object_get(jf, "from_master");
+    if (req != NULL && !json_is_boolean(req))
+        problem(L, "%s: \"from_master\" は true か false です", where);
+    f->from_master = req != NULL && json_is_true(req);
     f->column = dup_or_null(get_str(L, jf, "column", 0, where));
     if (f->column != NULL && !is_column_name(f->column))
         problem(L, "%s: column \"%s\" は table.column の形で書きます", where, f->column);

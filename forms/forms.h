@@ -15,6 +15,7 @@
  *   values
  *     forms_value_init(), forms_value_release()
  *     forms_value_parse()        raw string (OCR or keyed) -> typed value
+ *     forms_value_suggestible()  may a reading be offered to a person as the value
  *     forms_date_raw()           era box + year/month/day combs -> raw date
  *     forms_rule_check(), forms_rules_check()   cross-field rules
  *     forms_validate()           a whole form: every field, then the rules
@@ -108,6 +109,8 @@ struct forms_field {
     char *unit;               /* printed after the box: "kg"; NULL = none */
     char *column;             /* "table.column" the value lands in; NULL = none */
     char *source;             /* printed: "subject.name" ...; else NULL */
+    int from_master;          /* handwriting kept as an image only: the person's text comes
+                                 from the resident master, so it never goes to review */
 };
 
 enum forms_rule_type {
@@ -217,6 +220,14 @@ void forms_value_release(struct forms_value *v);
  */
 int forms_value_parse(const struct forms_field *fld, const char *raw,
                       struct forms_value *v, struct berr *e);
+
+/*
+ * 1 when raw (what was read) may be offered to a person as fld's value, to
+ * accept as it is: it parses, is not blank, and is a value at all (the
+ * reading of a handwritten text field only says whether ink is there: it
+ * is typed from the image, never accepted).  0 otherwise: nothing to offer.
+ */
+int forms_value_suggestible(const struct forms_field *fld, const char *raw);
 
 /*
  * Builds the raw text of a date field from its parts as read: era is an

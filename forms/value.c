@@ -789,3 +789,17 @@ int forms_validate(const struct forms_form *f, const char *const *raw,
     buf_release(&msg);
     return rc;
 }
+
+int forms_value_suggestible(const struct forms_field *fld, const char *raw)
+{
+    struct forms_value v;
+    struct berr e;
+    int ok;
+
+    if (fld == NULL || raw == NULL || fld->kind == FORMS_TEXT)
+        return 0;
+    forms_value_init(&v);
+    ok = forms_value_parse(fld, raw, &v, &e) == 0 && v.present;
+    forms_value_release(&v);
+    return ok;
+}

@@ -495,8 +495,8 @@ static int settle_prefilled(struct run *r, struct page_result *res, struct items
     if (rc < 0)
         return rc;
     if (rc == 1)
-        item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1, "二重提出 (同じ用紙の %dページ目は取込済み: %s)",
-             res->qr.page, prev.source);
+        item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1, "二重提出 (同じ用紙の%dページ目はページ番号 %lld "
+             "として取込済み)", res->qr.page, (long long)prev.id);
     rc = residents_get(r->st, r->a, res->qr.subject, "intake.read", &who, e);
     if (rc == BERR_NOTFOUND) {
         item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1, "宛名番号 %s の住民が記録にありません",
@@ -541,6 +541,13 @@ static int settle_notification(struct run *r, struct page_result *res, struct it
     int rc;
 
     subject[0] = '\0';
+    if (res->qr.page != 1 && res->qr.issue[0] == '\0') {
+        /* nothing ties it to its first page: who she is is settled on its own */
+        item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1,
+             "発行番号のない用紙の%dページ目 (1ページ目と結び付けられません: 本人を確定してください)",
+             res->qr.page);
+        return 0;
+    }
     if (res->qr.page != 1) {
         struct page_row first;
         rc = page_find_issue(r->st, res->qr.issue, 1, &first, e);
@@ -599,15 +606,16 @@ static int settle_notification(struct run *r, struct page_result *res, struct it
         for (size_t i = 0; i < n && i < 3; i++)
             buf_addf(&why, "%s%s %s (%d点: %s)", i ? " / " : "", c[i].r.atena, c[i].r.name,
                      c[i].score, c[i].reasons);
-        item(it, "(本人)", "identity", RISK_IDENTITY, n ? c[0].r.atena : NULL, -1, "%s",
+        /* the first candidate is offered only if her birth date does not contradict the sheet */
+        item(it, "(本人)", "identity", RISK_IDENTITY,
+             n && !(q.birth.y && ymd_cmp(q.birth, c[0].r.birth) != 0) ? c[0].r.atena : NULL, -1, "%s",
              why.s);
         buf_release(&why);
     }
-    /* handwritten name and address: the image is kept; the master holds the text */
-    static const char *const hand[] = { "mother_name", "mother_address" };
-    for (size_t i = 0; i < 2; i++) {
-        struct field_result *f = field_named(res, hand[i]);
-        if (f && f->decision == DEC_REVIEW) {
+    /* handwriting the master holds (the definition's from_master): the image is kept */
+    for (size_t i = 0; i < res->n_fields; i++) {
+        struct field_result *f = &res->fields[i];
+        if (f->fld->from_master && f->decision == DEC_REVIEW) {
             f->decision = DEC_EMPTY;
             snprintf(f->reason, sizeof(f->reason), "手書き (画像を保存、本人は住民記録で確認)");
         }
@@ -676,6 +684,18 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         snprintf(reject, sizeof(reject), "%s", x->reject);
     else if (x->res.reject[0])
         snprintf(reject, sizeof(reject), "%s", x->res.reject);
+    if (x->res.reg.marks_found >= 3) {
+        /* how the scanner saw the page: what a clerk needs to fix a scanner */
+        p.has_geometry = 1;
+        p.dpi = x->res.dpi;
+        p.skew = x->res.reg.skew_deg;
+        p.scale = x->res.reg.scale;
+        p.residual = x->res.reg.residual_px;
+        p.rotation = x->res.reg.orientation;
+        memcpy(p.map, x->res.reg.map, sizeof(p.map));
+        p.width_px = x->res.width_px;
+        p.height_px = x->res.height_px;
+    }
     rc = store_begin(r->st, e);
     if (rc < 0)
         goto cleanup;
@@ -687,11 +707,6 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         p.page_no = res->qr.page;
         p.pages = res->qr.pages;
         p.issue_id = res->qr.issue;
-        p.dpi = 0;
-        p.skew = res->reg.skew_deg;
-        p.scale = res->reg.scale;
-        p.residual = res->reg.residual_px;
-        p.rotation = res->reg.orientation;
         if (res->qr.issue[0] == '\0')
             item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1,
                  "発行番号のない用紙 (boshi の発行履歴と照合できません)");
@@ -727,8 +742,13 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
                 f->reason[0] ? f->reason : NULL, { f->box[0], f->box[1], f->box[2], f->box[3] },
                 f->crop, f->crop_len,
             };
+            /* only a reading the field accepts is offered (never 445 cm, never the "1"
+             * that says a handwritten box has ink) */
             if (f->decision == DEC_REVIEW)
-                item(it, f->fld->name, "field", f->risk, f->read[0] ? f->read : NULL, (int)i, "%s",
+                item(it, f->fld->name, "field", f->risk,
+                     forms_value_suggestible(f->fld, f->read) && strncmp(f->reason, "桁数不足",
+                                                                         strlen("桁数不足")) != 0
+                         ? f->read : NULL, (int)i, "%s",
                      f->reason);
         }
         p.readings = buf->rd;
@@ -769,6 +789,9 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
             rc = store_commit(r->st, e);
         }
     }
+    if (rc == 0 && !reject[0] && subject[0] && p.page_no == 1)
+        /* its later pages may have been stored first (another worker) and wait for it */
+        rc = intake_identity_follow(r->st, r->a, r->forms, page_id, subject, e);
     snprintf(detail, sizeof(detail), "スキャン取込 %s %s", p.form ? p.form : "-",
              reject[0] ? "却下" : it->n ? "確認待ち" : "登録");
     if (rc == 0)

@@ -72,6 +72,8 @@ struct page_result {
     const struct forms_form *form;    /* NULL if not identified */
     struct qrpayload qr;
     struct ocr_registration reg;
+    int dpi;                          /* of the scan as loaded (its header, else estimated) */
+    int width_px, height_px;          /* of the scan as loaded */
     char reject[512];                 /* non-empty: the page is rejected, why */
     struct field_result *fields;      /* the fields of this page, owned */
     size_t n_fields;
@@ -102,6 +104,16 @@ void intake_check_printed(struct page_result *res, const struct intake_expect *x
  */
 int intake_land_page(struct store *st, const struct actor *a, const struct forms_registry *forms,
                      int64_t page_id, struct berr *e);
+/*
+ * A 届出's first page (first_id) now has its person, found by intake or by
+ * a nurse: its later pages (same issue id), waiting with "the first page
+ * is not settled", take the same person (review_follow_identity), and land
+ * when nothing else of theirs is open.  Whichever page was stored first.
+ * In the caller's transaction.
+ */
+int intake_identity_follow(struct store *st, const struct actor *a,
+                           const struct forms_registry *forms, int64_t first_id, const char *subject,
+                           struct berr *e);
 void intake_page_result_release(struct page_result *res);
 
 /*

@@ -136,8 +136,6 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
                         (long long)page_id, p.form, p.version);
     if (p.subject[0] == '\0')
         return berr_set(e, BERR_CONFLICT, "ページ %lld: 本人が確定していません", (long long)page_id);
-    if (p.issue_id[0] == '\0')
-        return berr_set(e, BERR_INVALID, "ページ %lld: 発行番号がありません", (long long)page_id);
     rc = check_rules(st, c.form, page_id, p.page_no, e);
     if (rc < 0)
         return rc;
@@ -149,12 +147,49 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
             resident_release(&child);
         }
     }
-    rc = record_for_issue(st, a, c.kind, p.issue_id, p.subject, p.form, page_id, &c.id, &created, e);
+    /* a form without a 発行番号 lands too: a record of its own, its later pages join it */
+    rc = p.issue_id[0] == '\0'
+             ? record_loose_find(st, c.kind, p.subject, p.form, p.batch_id, p.page_no, &c.id, e) : 0;
+    if (rc == 0)
+        rc = record_for_issue(st, a, c.kind, p.issue_id, p.subject, p.form, page_id, &c.id, &created, e);
+    if (rc == 1)
+        rc = 0;
     if (rc == 0)
         rc = page_readings(st, page_id, land_reading, &c, e);
     if (rc == 0)
         rc = page_set_landed(st, page_id, record_kind_name(c.kind), c.id, NULL, e);
-    if (rc == 0)
+    if (rc == 0 && p.issue_id[0])
         rc = issue_mark_returned(st, p.issue_id, &already, e);
     return rc;
+}
+
+int intake_identity_follow(struct store *st, const struct actor *a,
+                           const struct forms_registry *forms, int64_t first_id, const char *subject,
+                           struct berr *e)
+{
+    struct page_row first, later;
+    int64_t item, pid;
+    int rc, done;
+
+    if (subject == NULL || subject[0] == '\0')
+        return 0;
+    rc = page_get(st, first_id, &first, e);
+    if (rc < 0)
+        return rc;
+    if (first.page_no != 1 || first.issue_id[0] == '\0')
+        return 0;
+    for (int no = 2; rc == 0 && no <= first.pages; no++) {
+        rc = page_find_issue(st, first.issue_id, no, &later, e);
+        if (rc <= 0)
+            break;
+        rc = review_open_identity(st, later.id, &item, e);
+        if (rc < 0)
+            break;
+        if (rc == 0)
+            continue;
+        rc = review_follow_identity(st, a, item, subject, &done, &pid, e);
+        if (rc == 0 && done)
+            rc = intake_land_page(st, a, forms, pid, e);
+    }
+    return rc < 0 ? rc : 0;
 }

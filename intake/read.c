@@ -153,16 +153,23 @@ enum box_look { BOX_EMPTY, BOX_MARKED, BOX_FILLED, BOX_FAINT, BOX_STRAY, BOX_CRO
 
 static enum box_look look_at(const struct ocr_mark *m)
 {
+    /* dark ink mostly beside the box: a clear tick that missed it, not a faint one */
+    int beside = m->outside >= STRAY_OUTSIDE && m->outside > 3 * m->coverage;
+
     switch (m->cls) {
     case OCR_OMR_MARGINAL:
-        return BOX_FAINT;
+        return beside ? BOX_STRAY : BOX_FAINT;
     case OCR_OMR_MARKED:
         if (m->above >= CROSSING && m->below >= CROSSING)
             return BOX_CROSSING;
         return m->coverage >= FILLED_COVERAGE ? BOX_FILLED : BOX_MARKED;
     case OCR_OMR_EMPTY:
     default:
-        if (m->coverage >= FAINT_COVERAGE || m->light >= FAINT_COVERAGE)
+        if (beside)
+            return BOX_STRAY;
+        if (m->light >= FAINT_COVERAGE)
+            return BOX_FAINT;
+        if (m->coverage >= FAINT_COVERAGE)
             return BOX_FAINT;
         return m->outside >= STRAY_OUTSIDE ? BOX_STRAY : BOX_EMPTY;
     }
@@ -261,7 +268,16 @@ static int read_digits(struct ocr_reader *rd, struct ocr_page *p, struct field_r
     }
     suggest(r, t.r[0].value[0] ? t.r[0].value : t.r[1].value);
     if (!t.agree) {
-        review(r, risk_of(f), "読み取り不一致");
+        /* the two readers differ: say so, and what each read (the first may well be right) */
+        char why[sizeof(r->reason)];
+        if (f->kind == FORMS_KANA || f->kind == FORMS_MYNUMBER)
+            snprintf(why, sizeof(why), "読取が二通り (画像で確認)");
+        else if (!t.r[0].value[0] || !t.r[1].value[0])
+            snprintf(why, sizeof(why), "読取が二通り (一方は読めず「%.40s」)",
+                     t.r[0].value[0] ? t.r[0].value : t.r[1].value);
+        else
+            snprintf(why, sizeof(why), "読取が二通り (「%.40s」か「%.40s」)", t.r[0].value, t.r[1].value);
+        review(r, risk_of(f), why);
         return 0;
     }
     if (f->cells > 1 && t.cells_inked > 0 && (int)strlen(t.r[0].value) != t.cells_inked &&
@@ -336,12 +352,19 @@ static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_res
     }
     if (forms_date_raw(f, era, got[0], got[1], got[2], &raw, e) == 0)
         suggest(r, raw.s);
+    struct forms_value dv;
+    struct berr de;
+    forms_value_init(&dv);
+    int is_date = raw.len > 0 && forms_value_parse(f, raw.s, &dv, &de) == 0 && dv.present;
+    forms_value_release(&dv);
     if (faint || (f->n_options > 0 && eras != 1))
         review(r, risk_of(f), eras > 1 ? "元号が二つ選択" : "元号の印が不明");
     else if (empty > 0)
         review(r, risk_of(f), "桁数不足");
     else if (!agree)
-        review(r, risk_of(f), "読み取り不一致");
+        review(r, risk_of(f), "日付の読取が二通り");
+    else if (!is_date)
+        review(r, risk_of(f), "日付として読めない (画像で確認)");   /* "R0.0.15" is no date */
     else
         review(r, risk_of(f), "手書き日付の確認");   /* intake may confirm it */
 cleanup:
@@ -447,8 +470,13 @@ void intake_check_printed(struct page_result *res, const struct intake_expect *x
             accept(r, want);
         } else {
             char why[sizeof(r->reason)];
-            snprintf(why, sizeof(why), "読み取り不一致 (印字と照合: 読取「%.40s」「%.40s」)", r->read,
-                     r->read2);
+            if (strcmp(a, w) == 0 || strcmp(b, w) == 0)
+                /* one reader agrees with what boshi printed, the other does not */
+                snprintf(why, sizeof(why), "印字と一方の読取だけが一致 (もう一方「%.40s」)",
+                         strcmp(a, w) == 0 ? r->read2 : r->read);
+            else
+                snprintf(why, sizeof(why), "印字と読取が違う (読取「%.40s」「%.40s」)", r->read,
+                         r->read2);
             review(r, RISK_ISSUE, why);
             snprintf(r->read, sizeof(r->read), "%s", want);
         }
@@ -527,6 +555,8 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
     memset(out, 0, sizeof(*out));
     berr_clear(&pe);
     intake_template(forms, &t);
+    out->dpi = ocr_page_dpi(p);
+    ocr_page_size_px(p, &out->width_px, &out->height_px);
     rc = ocr_register(p, &t, &out->reg, &pe);
     if (rc == BERR_INVALID) {
         snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);

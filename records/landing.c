@@ -51,6 +51,48 @@ static const char *real_column(const char *table, const char *col)
     return col;
 }
 
+int record_loose_find(struct store *st, enum record_kind kind, const char *person, const char *form,
+                      int64_t batch_id, int page_no, int64_t *id, struct berr *e)
+{
+    /* ?1 person, ?2 form, ?3 record kind, ?4 batch, ?5 page */
+    static const char *const pages_of =
+        " AND EXISTS (SELECT 1 FROM pages p WHERE p.record_kind = ?3 AND p.record_id = x.id AND "
+        "p.batch_id = ?4) AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.record_kind = ?3 AND "
+        "p.record_id = x.id AND p.page_no = ?5) ORDER BY x.id DESC LIMIT 1";
+    sqlite3_stmt *s = NULL;
+    struct buf sql;
+    int rc;
+
+    *id = 0;
+    if (kind != REC_CHECKUP && kind != REC_PREGNANCY)
+        return 0;
+    buf_init(&sql);
+    buf_adds(&sql, kind == REC_CHECKUP
+                       ? "SELECT x.id FROM checkups x WHERE x.issue_id IS NULL AND x.person = ?1 AND "
+                         "x.form = ?2"
+                       : "SELECT x.id FROM pregnancies x WHERE x.issue_id IS NULL AND x.mother = ?1 AND "
+                         "?2 IS NOT NULL");
+    buf_adds(&sql, pages_of);
+    rc = db_prepare(st, &s, sql.s, e);
+    buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, form, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, record_kind_name(kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, batch_id);
+    sqlite3_bind_int(s, 5, page_no);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = 1;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : db_fail(st, "記録の検索", e);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int record_for_issue(struct store *st, const struct actor *a, enum record_kind kind,
                      const char *issue_id, const char *person, const char *form, int64_t page_id,
                      int64_t *id, int *created, struct berr *e)
@@ -77,6 +119,14 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
     *created = 0;
     if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
         return actor_require(a, PERM_INTAKE, e);
+    if (issue_id == NULL || *issue_id == '\0') {
+        /* a form without a 発行番号: a record of its own (record_loose_find for its later pages) */
+        if (kind != REC_CHECKUP && kind != REC_PREGNANCY)
+            return berr_set(e, BERR_INVALID, "発行番号のない%sは記録先を決められません",
+                            record_kind_name(kind));
+        issue_id = NULL;
+        goto insert;
+    }
     rc = db_prepare(st, &s, find_sql[kind], e);
     if (rc < 0)
         return rc;
@@ -87,13 +137,14 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
         return 0;
     }
     sqlite3_finalize(s);
+insert:
     if (insert_sql[kind] == NULL)
         return berr_set(e, BERR_NOTFOUND, "発行番号 %s に対応する精密検査依頼がありません", issue_id);
     rc = db_prepare(st, &s, insert_sql[kind], e);
     if (rc < 0)
         return rc;
     store_now_iso(now);
-    sqlite3_bind_text(s, 1, issue_id, -1, SQLITE_STATIC);
+    db_bind_text(s, 1, issue_id);
     sqlite3_bind_text(s, 2, person, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, form, -1, SQLITE_STATIC);
     if (page_id > 0)

@@ -212,8 +212,8 @@ int page_store(struct store *st, const struct actor *a, const struct page_in *p,
     store_now_iso(now);
     rc = db_prepare(st, &s,
         "INSERT INTO pages(sha256, batch_id, file_sha, file_page, source, status, reason, form, "
-        "version, page_no, pages, subject, issue_id, dpi, skew, scale, residual, rotation, read_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
+        "version, page_no, pages, subject, issue_id, dpi, skew, scale, residual, rotation, read_at, "
+        "map, width_px, height_px) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e);
     if (rc < 0)
         goto cleanup;
     sqlite3_bind_text(s, 1, p->sha, -1, SQLITE_STATIC);
@@ -231,12 +231,21 @@ int page_store(struct store *st, const struct actor *a, const struct page_in *p,
     }
     db_bind_text(s, 12, p->subject && *p->subject ? p->subject : NULL);
     db_bind_text(s, 13, p->issue_id && *p->issue_id ? p->issue_id : NULL);
-    if (p->dpi > 0) {
-        sqlite3_bind_int(s, 14, p->dpi);
+    if (p->has_geometry) {
+        if (p->dpi > 0)
+            sqlite3_bind_int(s, 14, p->dpi);
         sqlite3_bind_double(s, 15, p->skew);
         sqlite3_bind_double(s, 16, p->scale);
         sqlite3_bind_double(s, 17, p->residual);
         sqlite3_bind_int(s, 18, p->rotation);
+        char map[256];
+        snprintf(map, sizeof(map), "%.6f %.6f %.4f %.6f %.6f %.4f", p->map[0], p->map[1], p->map[2],
+                 p->map[3], p->map[4], p->map[5]);
+        if (p->width_px > 0) {
+            sqlite3_bind_text(s, 20, map, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(s, 21, p->width_px);
+            sqlite3_bind_int(s, 22, p->height_px);
+        }
     }
     sqlite3_bind_text(s, 19, now, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE) {
@@ -545,5 +554,36 @@ int page_queue_item(struct store *st, int64_t page_id, const struct review_in *x
     }
     sqlite3_finalize(s);
     sqlite3_finalize(u);
+    return rc;
+}
+
+int page_geometry_get(struct store *st, int64_t page_id, struct page_geometry *out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT skew IS NOT NULL, coalesce(dpi, 0), coalesce(rotation, 0), "
+                                "coalesce(skew, 0), coalesce(scale, 0), coalesce(residual, 0), "
+                                "coalesce(map, ''), coalesce(width_px, 0), coalesce(height_px, 0) "
+                                "FROM pages WHERE id = ?", e);
+
+    memset(out, 0, sizeof(*out));
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, page_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        out->has = sqlite3_column_int(s, 0);
+        out->dpi = sqlite3_column_int(s, 1);
+        out->rotation = sqlite3_column_int(s, 2);
+        out->skew = sqlite3_column_double(s, 3);
+        out->scale = sqlite3_column_double(s, 4);
+        out->residual = sqlite3_column_double(s, 5);
+        out->has_map = sscanf(db_col(s, 6), "%lf %lf %lf %lf %lf %lf", &out->map[0], &out->map[1],
+                              &out->map[2], &out->map[3], &out->map[4], &out->map[5]) == 6;
+        out->width_px = sqlite3_column_int(s, 7);
+        out->height_px = sqlite3_column_int(s, 8);
+        out->has_map = out->has_map && out->width_px > 0 && out->height_px > 0;
+    } else {
+        rc = berr_set(e, BERR_NOTFOUND, "ページ %lld はありません", (long long)page_id);
+    }
+    sqlite3_finalize(s);
     return rc;
 }

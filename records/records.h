@@ -21,8 +21,9 @@
  *   intake:    batch_open, batch_finish, scan_file_add, page_find, page_store,
  *              page_readings, page_set_landed
  *   review:    review_list, review_count, review_resolved_count, review_get,
- *              review_resolve, review_close_page, review_open_identity, review_open_count
- *   landing:   record_kind_name, record_for_issue, record_set
+ *              review_resolve, review_close_page, review_open_identity, review_open_count,
+ *              review_follow_identity, review_reopen, review_log_reason
+ *   landing:   record_kind_name, record_for_issue, record_loose_find, record_set
  *   住登外:     unregistered_add, unregistered_exists
  *
  * Every function that reads or changes a person's data takes the acting
@@ -397,6 +398,12 @@ int page_get(struct store *st, int64_t id, struct page_row *out, struct berr *e)
 /* 1 and the row if page page_no of issue_id was taken in (not rejected), else 0. */
 int page_find_issue(struct store *st, const char *issue_id, int page_no, struct page_row *out,
                     struct berr *e);
+/* How the scanner saw a page (NULL columns: has = 0). */
+struct page_geometry {
+    int has, dpi, rotation, has_map, width_px, height_px;
+    double skew, scale, residual, map[6];
+};
+int page_geometry_get(struct store *st, int64_t page_id, struct page_geometry *out, struct berr *e);
 /* Marks a page rejected with a reason (a nurse refused its identity). */
 int page_set_rejected(struct store *st, int64_t page_id, const char *reason, struct berr *e);
 
@@ -461,8 +468,11 @@ struct page_in {
     const char *form;
     int version, page_no, pages;
     const char *subject, *issue_id;
+    int has_geometry;           /* the page was registered: dpi (0 = unknown), rotation... */
     int dpi, rotation;
     double skew, scale, residual;
+    double map[6];              /* mm -> px of the scan (ocr_registration.map) */
+    int width_px, height_px;    /* of the scan as loaded */
     const struct reading_in *readings;
     size_t n_readings;
     const struct review_in *items;
@@ -550,6 +560,27 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
  * transaction; logged in review_log like a resolution.
  */
 int review_close_page(struct store *st, const struct actor *a, int64_t page_id, struct berr *e);
+/*
+ * Settles an open identity item with subject, as its page's first page
+ * was settled (intake or a nurse): review_resolve's correct, for an
+ * account with intake or review.  BERR_INVALID for an item of another kind.
+ */
+int review_follow_identity(struct store *st, const struct actor *a, int64_t id, const char *subject,
+                           int *page_done, int64_t *page_id, struct berr *e);
+/*
+ * Reopens the settled reading field of a page for a nurse (review): its
+ * item (or a new one, for a reading settled at intake) is open again with
+ * the value as it stood as its suggestion, the reading waits for review,
+ * and a landed page is queued again (its record keeps what it had until
+ * the page lands again).  reason is required.  Logged in review_log
+ * ('reopened', before, reason) and audited (review.reopen).  An item still
+ * open is returned as it is.  Identity and issue items cannot be reopened
+ * (BERR_INVALID).  Its own transaction (or the caller's).
+ */
+int review_reopen(struct store *st, const struct actor *a, int64_t page_id, const char *field,
+                  const char *reason, int64_t *item_id, struct berr *e);
+/* Writes reason on the item's latest review_log row (a correction after a reopen). */
+int review_log_reason(struct store *st, int64_t item_id, const char *reason, struct berr *e);
 /* The open identity item of a page: 1 and *item_id, or 0 when it has none. */
 int review_open_identity(struct store *st, int64_t page_id, int64_t *item_id, struct berr *e);
 /* Open items of a page (0 = page complete). */
@@ -577,11 +608,20 @@ const char *record_kind_name(enum record_kind k);    /* "checkup" ... */
  * The record the pages of one issued document land in (both pages of a
  * 問診票・健診票 share an issue id): found by issue id, or created for person.
  * A referral result is never created: BERR_NOTFOUND if no referral has that
- * issue id.  Needs intake or review.
+ * issue id.  Needs intake or review.  An empty issue_id (a form without a
+ * 発行番号: a checkup or a 妊娠届) always creates a record with none.
  */
 int record_for_issue(struct store *st, const struct actor *a, enum record_kind kind,
                      const char *issue_id, const char *person, const char *form, int64_t page_id,
                      int64_t *id, int *created, struct berr *e);
+/*
+ * Where a page of a form without a 発行番号 lands: the person's newest
+ * checkup (of form) or 妊娠届 without one that has a page of the same batch
+ * and not yet this page_no (its other page, whichever landed first): 1 and
+ * *id, or 0 when there is none (the page makes a record of its own).
+ */
+int record_loose_find(struct store *st, enum record_kind kind, const char *person, const char *form,
+                      int64_t batch_id, int page_no, int64_t *id, struct berr *e);
 /*
  * Sets "table.column" of the record to a canonical value (NULL = blank).
  * Only the columns of the landing tables are accepted (definitions name

@@ -244,19 +244,19 @@ int review_open_count(struct store *st, int64_t page_id, int *n, struct berr *e)
     return 0;
 }
 
-int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
-                   const char *value, int *page_done, int64_t *page_id, struct berr *e)
+/* review_resolve without the permission check (the callers check); only_identity: refuse others */
+static int resolve_item(struct store *st, const struct actor *a, int64_t id, enum review_action act,
+                        const char *value, int only_identity, int *page_done, int64_t *page_id,
+                        struct berr *e)
 {
     static const char *const status[] = { "accepted", "corrected", "rejected" };
     sqlite3_stmt *q = NULL, *u = NULL, *r = NULL, *l = NULL;
     char now[32], before[256] = "", subject[16] = "", detail[512];
     int64_t reading = 0;
-    int rc = actor_require(a, PERM_REVIEW, e), open = 0;
+    int rc, open = 0;
 
     *page_done = 0;
     *page_id = 0;
-    if (rc < 0)
-        return rc;
     rc = store_begin(st, e);
     if (rc < 0)
         return rc;
@@ -276,6 +276,10 @@ int review_resolve(struct store *st, const struct actor *a, int64_t id, enum rev
     snprintf(before, sizeof(before), "%s", db_col(q, 2));
     snprintf(subject, sizeof(subject), "%s", db_col(q, 4));
     int identity = strcmp(db_col(q, 5), "identity") == 0;
+    if (only_identity && !identity) {
+        rc = berr_set(e, BERR_INVALID, "確認待ち %lld は本人確認ではありません", (long long)id);
+        goto cleanup;
+    }
     if (strcmp(db_col(q, 3), "open") != 0) {
         const char *was = db_col(q, 3);
         rc = berr_set(e, BERR_CONFLICT, "確認待ち %lld は既に処理されています (%s)", (long long)id,
@@ -356,6 +360,28 @@ cleanup:
     return store_commit(st, e);
 }
 
+int review_resolve(struct store *st, const struct actor *a, int64_t id, enum review_action act,
+                   const char *value, int *page_done, int64_t *page_id, struct berr *e)
+{
+    int rc = actor_require(a, PERM_REVIEW, e);
+
+    *page_done = 0;
+    *page_id = 0;
+    if (rc < 0)
+        return rc;
+    return resolve_item(st, a, id, act, value, 0, page_done, page_id, e);
+}
+
+int review_follow_identity(struct store *st, const struct actor *a, int64_t id, const char *subject,
+                           int *page_done, int64_t *page_id, struct berr *e)
+{
+    *page_done = 0;
+    *page_id = 0;
+    if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
+        return actor_require(a, PERM_REVIEW, e);
+    return resolve_item(st, a, id, REVIEW_CORRECT, subject, 1, page_done, page_id, e);
+}
+
 int review_close_page(struct store *st, const struct actor *a, int64_t page_id, struct berr *e)
 {
     sqlite3_stmt *l = NULL, *u = NULL;
@@ -406,6 +432,170 @@ int review_open_identity(struct store *st, int64_t page_id, int64_t *item_id, st
     } else {
         rc = db_fail(st, "確認待ちの検索", e);
     }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int review_reopen(struct store *st, const struct actor *a, int64_t page_id, const char *field,
+                  const char *reason, int64_t *item_id, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32], before[512] = "", subject[16] = "", detail[600], why[400];
+    int64_t reading = 0, item = 0;
+    int rc = actor_require(a, PERM_REVIEW, e), txn = 0, landed = 0, present = 0;
+
+    *item_id = 0;
+    if (rc < 0)
+        return rc;
+    if (reason == NULL || reason[strspn(reason, " \t\u3000")] == '\0')
+        return berr_set(e, BERR_INVALID, "やり直す理由を入力してください");
+    if (field[0] == '(')
+        return berr_set(e, BERR_INVALID, "本人確認・発行の確認はやり直せません (ページを却下して取り込み直してください)");
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    txn = 1;
+    /* the reading as it stands, and its page */
+    rc = db_prepare(st, &s, "SELECT g.id, coalesce(g.value, ''), g.value IS NOT NULL, p.status = 'landed', "
+                            "coalesce(p.subject, ''), p.status FROM readings g JOIN pages p ON "
+                            "p.id = g.page_id WHERE g.page_id = ? AND g.field = ?", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_int64(s, 1, page_id);
+    sqlite3_bind_text(s, 2, field, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = berr_set(e, BERR_NOTFOUND, "ページ %lld に項目 %s の読取結果はありません", (long long)page_id,
+                      field);
+        goto cleanup;
+    }
+    reading = sqlite3_column_int64(s, 0);
+    snprintf(before, sizeof(before), "%s", db_col(s, 1));
+    present = sqlite3_column_int(s, 2);
+    landed = sqlite3_column_int(s, 3);
+    snprintf(subject, sizeof(subject), "%s", db_col(s, 4));
+    if (strcmp(db_col(s, 5), "rejected") == 0) {
+        rc = berr_set(e, BERR_INVALID, "却下したページの項目はやり直せません");
+        goto cleanup;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    /* an item still open: nothing to reopen, it is the one */
+    rc = db_prepare(st, &s, "SELECT id, status = 'open' FROM review_items WHERE page_id = ? AND "
+                            "field = ? ORDER BY status = 'open' DESC, id DESC LIMIT 1", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_int64(s, 1, page_id);
+    sqlite3_bind_text(s, 2, field, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        item = sqlite3_column_int64(s, 0);
+        if (sqlite3_column_int(s, 1)) {
+            *item_id = item;
+            rc = 0;
+            goto cleanup;
+        }
+    } else if (rc != SQLITE_DONE) {
+        rc = db_fail(st, "確認待ちの検索", e);
+        goto cleanup;
+    }
+    rc = 0;
+    sqlite3_finalize(s);
+    s = NULL;
+    store_now_iso(now);
+    snprintf(why, sizeof(why), "再確認: %.300s", reason);
+    if (item > 0) {
+        rc = db_prepare(st, &s, "UPDATE review_items SET status = 'open', value = NULL, resolved_by = NULL, "
+                                "resolved_at = NULL, reason = ?, suggested = ? WHERE id = ?", e);
+        if (rc < 0)
+            goto cleanup;
+        sqlite3_bind_text(s, 1, why, -1, SQLITE_STATIC);
+        db_bind_text(s, 2, present && before[0] ? before : NULL);
+        sqlite3_bind_int64(s, 3, item);
+    } else {
+        /* settled at intake with no item: it gets one now */
+        rc = db_prepare(st, &s, "INSERT INTO review_items(page_id, reading_id, field, kind, reason, risk, "
+                                "suggested, created_at) VALUES (?, ?, ?, 'field', ?, 50, ?, ?)", e);
+        if (rc < 0)
+            goto cleanup;
+        sqlite3_bind_int64(s, 1, page_id);
+        sqlite3_bind_int64(s, 2, reading);
+        sqlite3_bind_text(s, 3, field, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC);
+        db_bind_text(s, 5, present && before[0] ? before : NULL);
+        sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+    }
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = db_fail(st, "確認のやり直し", e);
+        goto cleanup;
+    }
+    if (item == 0)
+        item = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    s = NULL;
+    /* the reading waits for a nurse again; a landed page is back in the queue (its record keeps
+     * what it had until the page lands again) */
+    rc = db_prepare(st, &s, "UPDATE readings SET decision = 'review' WHERE id = ?", e);
+    if (rc == 0) {
+        sqlite3_bind_int64(s, 1, reading);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = db_fail(st, "読取結果の更新", e);
+        sqlite3_finalize(s);
+        s = NULL;
+    }
+    if (rc == 0 && landed) {
+        rc = db_prepare(st, &s, "UPDATE pages SET status = 'queued' WHERE id = ?", e);
+        if (rc == 0) {
+            sqlite3_bind_int64(s, 1, page_id);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = db_fail(st, "ページの更新", e);
+            sqlite3_finalize(s);
+            s = NULL;
+        }
+    }
+    if (rc < 0)
+        goto cleanup;
+    rc = db_prepare(st, &s, "INSERT INTO review_log(item_id, action, before, after, by_user, at, reason) "
+                            "VALUES (?, 'reopened', ?, NULL, ?, ?, ?)", e);
+    if (rc < 0)
+        goto cleanup;
+    sqlite3_bind_int64(s, 1, item);
+    db_bind_text(s, 2, present ? before : NULL);
+    sqlite3_bind_text(s, 3, a->login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = db_fail(st, "確認の記録", e);
+        goto cleanup;
+    }
+    snprintf(detail, sizeof(detail), "確認待ち %lld (ページ %lld %s) をやり直し%s: %.300s", (long long)item,
+             (long long)page_id, field, landed ? " (登録済みの記録)" : "", reason);
+    rc = audit_append(st, a, "review.reopen", subject[0] ? subject : NULL, detail, e);
+    if (rc == 0)
+        *item_id = item;
+cleanup:
+    sqlite3_finalize(s);
+    if (txn) {
+        if (rc < 0) {
+            store_rollback(st);
+            return rc;
+        }
+        return store_commit(st, e);
+    }
+    return rc;
+}
+
+int review_log_reason(struct store *st, int64_t item_id, const char *reason, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "UPDATE review_log SET reason = ? WHERE id = (SELECT max(id) FROM "
+                                "review_log WHERE item_id = ?)", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, item_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "確認の記録", e);
     sqlite3_finalize(s);
     return rc;
 }

@@ -302,6 +302,13 @@ static const char *const migrations[] = {
     "CREATE INDEX pages_read ON pages(read_at);\n"
     "CREATE INDEX review_resolved ON review_items(resolved_at, resolved_by)\n"
     "  WHERE resolved_at IS NOT NULL;\n",
+    /* reopening a settled item (review_reopen): why, beside before and after */
+    "ALTER TABLE review_log ADD COLUMN reason TEXT;\n",
+    /* the registration of a page (mm -> px of the scan, "a b c d e f"), and the scan's size:
+     * the page screen draws the outlines where the boxes are on the image */
+    "ALTER TABLE pages ADD COLUMN map TEXT;\n"
+    "ALTER TABLE pages ADD COLUMN width_px INTEGER;\n"
+    "ALTER TABLE pages ADD COLUMN height_px INTEGER;\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

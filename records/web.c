@@ -194,12 +194,18 @@ int web_person_records(struct store *st, const struct actor *a, const char *aten
                        const char *reason, web_record_fn fn, void *ctx, struct berr *e)
 {
     static const struct { const char *table, *sql; } q[] = {
+        /* pages: the scanned pages that landed in the record (where a value is changed) */
         { "pregnancies", "SELECT todoke_date, weeks_at_todoke, due_date, parity, diagnosed_by, "
-                         "issue_id FROM pregnancies WHERE mother = ? ORDER BY id" },
-        { "vouchers", "SELECT kai, used_date, weeks, clinic_code, tests, amount_yen, issue_id "
-                      "FROM vouchers WHERE mother = ? ORDER BY kai, id" },
+                         "issue_id, (SELECT group_concat(p.id) FROM pages p WHERE p.record_kind = "
+                         "'pregnancy' AND p.record_id = x.id) AS pages FROM pregnancies x WHERE "
+                         "mother = ? ORDER BY id" },
+        { "vouchers", "SELECT kai, used_date, weeks, clinic_code, tests, amount_yen, issue_id, "
+                      "(SELECT group_concat(p.id) FROM pages p WHERE p.record_kind = 'voucher' AND "
+                      "p.record_id = x.id) AS pages FROM vouchers x WHERE mother = ? ORDER BY kai, id" },
         { "checkups", "SELECT form, exam_date, height_cm, weight_kg, head_cm, chest_cm, findings, "
-                      "result, referral_targets, issue_id FROM checkups WHERE person = ? ORDER BY id" },
+                      "result, referral_targets, issue_id, (SELECT group_concat(p.id) FROM pages p "
+                      "WHERE p.record_kind = 'checkup' AND p.record_id = x.id) AS pages FROM "
+                      "checkups x WHERE person = ? ORDER BY id" },
         { "referrals", "SELECT targets, result, result_date, issue_id, created_at, closed_at "
                        "FROM referrals WHERE person = ? ORDER BY id" },
     };

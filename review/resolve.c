@@ -158,35 +158,6 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
 }
 
 /*
- * A 届出's first page now has its person: its later pages (same issue id),
- * waiting with "the first page is not settled", take the same person, and
- * land when nothing else of theirs is open.  In the caller's transaction.
- */
-static int identity_follow(struct store *st, const struct actor *a,
-                           const struct forms_registry *forms, const struct page_row *first,
-                           const char *subject, struct berr *e)
-{
-    struct page_row later;
-    int64_t item, pid;
-    int rc = 0, done;
-
-    if (first->page_no != 1 || first->issue_id[0] == '\0' || subject[0] == '\0')
-        return 0;
-    for (int no = 2; rc == 0 && no <= first->pages; no++) {
-        rc = page_find_issue(st, first->issue_id, no, &later, e);
-        if (rc <= 0)
-            break;
-        rc = review_open_identity(st, later.id, &item, e);
-        if (rc <= 0)
-            break;
-        rc = review_resolve(st, a, item, REVIEW_CORRECT, subject, &done, &pid, e);
-        if (rc == 0 && done)
-            rc = intake_land_page(st, a, forms, pid, e);
-    }
-    return rc < 0 ? rc : 0;
-}
-
-/*
  * A 個人番号 typed for a page: when the page's person is known, the master's
  * number (if it has one) must be the same; when not, the one resident with
  * this number is written into found (else found stays "").
@@ -234,11 +205,27 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     if (rc < 0)
         return rc;
     if (act == REVIEW_ACCEPT) {
+        if (strcmp(x->kind, "field") == 0) {
+            const struct forms_form *ff = forms ? forms_registry_get(forms, pg.form, pg.version) : NULL;
+            const struct forms_field *fd = ff ? forms_field_find(ff, x->field) : NULL;
+            /* what boshi itself would not accept is never accepted by a key press */
+            if (fd && fd->kind == FORMS_TEXT)
+                return berr_set(e, BERR_INVALID, "%s: 手書きの文字は画像を見て入力してください",
+                                fd->label);
+            if (fd && fd->kind != FORMS_MYNUMBER &&
+                (!forms_value_suggestible(fd, x->suggested) ||
+                 strncmp(x->reason, "桁数不足", strlen("桁数不足")) == 0))   /* read in part only */
+                return berr_set(e, BERR_INVALID, "%s: 承認できる読取値がありません。画像を見て正しい値を"
+                                "入力してください", fd->label);
+        }
         if (strcmp(x->kind, "issue") != 0 && strcmp(x->kind, "rule") != 0 && x->suggested[0] == '\0')
             return berr_set(e, BERR_INVALID, "候補の値がありません。正しい値を入力してください");
         if (x->suggested[0])
             rc = review_item_check(st, a, forms, x, &pg, x->suggested, out->value,
                                    sizeof(out->value), e);
+    } else if (act == REVIEW_CORRECT && strcmp(x->kind, "issue") == 0) {
+        return berr_set(e, BERR_INVALID, "この確認は選択です: この用紙を登録する (承認) か、却下する "
+                        "(却下) かを選んでください");
     } else if (act == REVIEW_CORRECT) {
         rc = review_item_check(st, a, forms, x, &pg, value ? value : "", out->value,
                                sizeof(out->value), e);
@@ -268,6 +255,15 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     txn = 1;
     rc = review_resolve(st, a, x->r.id, act, act == REVIEW_REJECT ? NULL : out->value,
                         &out->page_done, &out->page_id, e);
+    if (rc == 0 && act == REVIEW_REJECT && strcmp(x->kind, "issue") == 0) {
+        /* the sheet itself is refused (a 二重提出, a form boshi cannot trust) */
+        char why[600];
+        snprintf(why, sizeof(why), "確認で却下: %.500s", x->reason);
+        rc = page_set_rejected(st, out->page_id, why, e);
+        if (rc == 0)
+            rc = review_close_page(st, a, out->page_id, e);
+        out->page_done = 0;
+    }
     if (rc == 0 && act == REVIEW_REJECT && strcmp(x->kind, "identity") == 0) {
         rc = page_set_rejected(st, out->page_id, "確認で本人を確定できず却下", e);
         if (rc == 0)
@@ -277,7 +273,7 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     if (rc == 0 && out->page_done)
         rc = intake_land_page(st, a, forms, out->page_id, e);
     if (rc == 0 && act != REVIEW_REJECT && strcmp(x->kind, "identity") == 0)
-        rc = identity_follow(st, a, forms, &pg, out->value, e);
+        rc = intake_identity_follow(st, a, forms, pg.id, out->value, e);
     if (rc == 0 && found[0]) {
         /* her 個人番号 names her: the page's open identity item is settled by it */
         int64_t item, pid;
@@ -288,7 +284,7 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
         if (rc == 0 && done)
             rc = intake_land_page(st, a, forms, pid, e);
         if (rc == 0) {
-            rc = identity_follow(st, a, forms, &pg, found, e);
+            rc = intake_identity_follow(st, a, forms, pg.id, found, e);
             out->page_done = out->page_done || done;
         }
     }
@@ -300,5 +296,37 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
         store_rollback(st);
     if (rc < 0)
         out->page_done = 0;
+    return rc;
+}
+
+int review_item_edit(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                     int64_t page_id, const char *field, const char *value, const char *reason,
+                     struct review_outcome *out, struct berr *e)
+{
+    struct review_item *x = xcalloc(1, sizeof(*x));
+    int64_t item = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = store_begin(st, e);
+    if (rc < 0) {
+        free(x);
+        return rc;
+    }
+    rc = review_reopen(st, a, page_id, field, reason, &item, e);
+    if (rc == 0)
+        rc = review_item_get(st, a, item, x, e);
+    if (rc == 0)
+        rc = review_item_apply(st, a, forms, x, value && *value ? REVIEW_CORRECT : REVIEW_REJECT,
+                               value, out, e);
+    if (rc == 0)
+        rc = review_log_reason(st, item, reason, e);
+    if (rc == 0)
+        rc = store_commit(st, e);
+    else
+        store_rollback(st);
+    if (rc < 0)
+        out->page_done = 0;
+    free(x);
     return rc;
 }

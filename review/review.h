@@ -8,6 +8,7 @@
  *     review_item_get()     one item with its strings copied (audited view)
  *     review_item_check()   a value checked against the item's field, canonical
  *     review_item_apply()   check + resolve + land the page, one transaction
+ *     review_item_edit()    reopen a settled reading, change it, land again, one transaction
  *   server (server.c)
  *     review_server_start() listen and serve; review_server_port(); review_server_stop()
  *     review_set_clock()    the clock sessions and lockout use (tests move it)
@@ -63,6 +64,17 @@ struct review_outcome {
 int review_item_apply(struct store *st, const struct actor *a, const struct forms_registry *forms,
                       const struct review_item *x, enum review_action act, const char *value,
                       struct review_outcome *out, struct berr *e);
+
+/*
+ * Changes a settled (or landed) reading: review_reopen, then the new value
+ * (NULL or "" = blank) checked and resolved as review_item_apply does, and
+ * when nothing else of the page is open the record is landed again, with
+ * the cross-field rules checked again; all in one transaction, so a value
+ * or a rule refused changes nothing.  reason is required and logged.
+ */
+int review_item_edit(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                     int64_t page_id, const char *field, const char *value, const char *reason,
+                     struct review_outcome *out, struct berr *e);
 
 /* ---- server ----------------------------------------------------------- */
 

@@ -67,6 +67,10 @@ static const char *field_label(struct req *r, const char *form, const char *fiel
     const struct forms_field *fld = field_def(r, form, 0, field);
     if (strcmp(field, "(本人)") == 0)
         return "本人確認";
+    if (strcmp(field, "(発行)") == 0)
+        return "用紙の確認 (発行履歴)";
+    if (strcmp(field, "(登録)") == 0)
+        return "記録への登録";
     return fld ? fld->label : field;
 }
 
@@ -106,6 +110,26 @@ static void value_label(struct buf *b, const struct forms_field *fld, const char
         return;
     }
     html_esc(b, v);
+}
+
+/* A suggestion as a placeholder: a date in 和暦 (however it was read), anything else as it is. */
+static void placeholder_text(struct buf *b, const struct forms_field *fld, const char *v)
+{
+    struct forms_value fv;
+    struct berr e;
+
+    if (fld && fld->kind == FORMS_DATE && v && *v) {
+        forms_value_init(&fv);
+        if (forms_value_parse(fld, v, &fv, &e) == 0 && fv.present) {
+            char w[40];
+            jpdate_format(fv.date, w, sizeof(w));
+            html_esc(b, w);
+            forms_value_release(&fv);
+            return;
+        }
+        forms_value_release(&fv);
+    }
+    html_esc(b, v ? v : "");
 }
 
 /*
@@ -520,11 +544,14 @@ static void queue_href(struct buf *b, const struct qlist *q, const char *reason)
 
 static void date_input(struct buf *b, const char *name, const char *label, struct ymd d)
 {
-    char iso[11] = "";
+    char w[40] = "";
 
+    /* text, not a date picker (its mm/dd/yyyy follows the browser): 和暦 or ISO typed, 和暦 shown */
     if (d.y)
-        ymd_iso(d, iso);
-    buf_addf(b, "<label>%s<input type=\"date\" name=\"%s\" value=\"%s\"></label>", label, name, iso);
+        jpdate_format(d, w, sizeof(w));
+    buf_addf(b, "<label>%s<input type=\"text\" class=\"day\" name=\"%s\" value=\"%s\" "
+                "placeholder=\"R8.4.1 / 2026-04-01\" autocomplete=\"off\" size=\"14\"></label>",
+             label, name, w);
 }
 
 /*
@@ -713,6 +740,34 @@ static int find_identity_reading(const struct reading_row *x, void *p)
     return 0;
 }
 
+/*
+ * 1 when the page's birth date (as read or settled) contradicts the
+ * resident atena's: such a candidate is never the default (Enter).
+ */
+static int birth_contradicts(struct req *r, const struct page_row *pg, const char *atena)
+{
+    struct cand_ctx c = { NULL, NULL };
+    const struct forms_field *bf = field_def(r, pg->form, pg->version, "birth_date");
+    struct forms_value v;
+    struct resident who;
+    struct berr e;
+    int bad = 0;
+
+    if (bf == NULL || atena == NULL || !*atena || atena[0] == 'U')
+        return 0;
+    page_readings(r->st, pg->id, find_identity_reading, &c, &e);
+    forms_value_init(&v);
+    if (c.birth && forms_value_parse(bf, c.birth, &v, &e) == 0 && v.present &&
+        residents_get(r->st, &r->actor, atena, "review.identity", &who, &e) == 0) {
+        bad = ymd_cmp(v.date, who.birth) != 0;
+        resident_release(&who);
+    }
+    forms_value_release(&v);
+    free((char *)c.kana);
+    free((char *)c.birth);
+    return bad;
+}
+
 /* Ranked resident candidates for an identity item, from what the page says. */
 static void identity_candidates(struct req *r, const struct page_row *pg, struct buf *b)
 {
@@ -747,6 +802,26 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
     }
     q.limit = 5;
     buf_adds(b, "<div class=\"cands\"><h2>本人の候補 (住民記録)</h2>");
+    /* what the sheet says, beside the candidates */
+    buf_adds(b, req_param(r, "kana") || req_param(r, "birth")
+                    ? "<p class=\"sheet\" id=\"sheet-readings\"><b>検索の条件</b> フリガナ "
+                    : "<p class=\"sheet\" id=\"sheet-readings\"><b>用紙の読取</b> フリガナ ");
+    if (c.kana && *c.kana)
+        html_esc(b, c.kana);
+    else
+        buf_adds(b, "(なし)");
+    buf_adds(b, " ・生年月日 ");
+    if (q.birth.y) {
+        char w[40];
+        jpdate_format(q.birth, w, sizeof(w));
+        html_esc(b, w);
+    } else if (c.birth && *c.birth) {
+        html_esc(b, c.birth);
+        buf_adds(b, " (日付として読めません)");
+    } else {
+        buf_adds(b, "(なし)");
+    }
+    buf_adds(b, "</p>");
     if ((q.kana || q.birth.y) && residents_find(r->st, &r->actor, &q, &cs, &n, &e) == 0 && n) {
         for (size_t i = 0; i < n; i++) {
             char birth[40];
@@ -768,6 +843,8 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
             html_esc(b, cs[i].reasons);
             buf_adds(b, " ・");
             html_esc(b, resident_status_label(cs[i].r.status));
+            if (q.birth.y && ymd_cmp(q.birth, cs[i].r.birth) != 0)
+                buf_adds(b, " ・<span class=\"warn\">生年月日が用紙と違います</span>");
             buf_adds(b, "</small></button>");
         }
     } else {
@@ -793,6 +870,45 @@ static int list_has(const char *list, const char *v)
     return 0;
 }
 
+/*
+ * A value refused by a cross-field rule names the other field: a link to
+ * change that one on the page screen (it may be settled already).
+ */
+static void rule_links(struct req *r, const struct page_row *pg, const char *field, const char *msg)
+{
+    const struct forms_form *f = r->srv->forms ? forms_registry_get(r->srv->forms, pg->form,
+                                                                     pg->version) : NULL;
+    struct buf *b = &r->body;
+
+    if (f == NULL || msg == NULL)
+        return;
+    for (size_t k = 0; k < f->n_rules; k++) {
+        const struct forms_rule *ru = &f->rules[k];
+        size_t idx[5];
+        size_t n = 0;
+        int mine = 0;
+        for (size_t j = 0; j < ru->n_fields; j++)
+            idx[n++] = ru->fields[j];
+        if (ru->has_if)
+            idx[n++] = ru->if_field;
+        for (size_t j = 0; j < n; j++)
+            mine |= strcmp(f->fields[idx[j]].name, field) == 0;
+        if (!mine)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            const struct forms_field *o = &f->fields[idx[j]];
+            if (strcmp(o->name, field) == 0 || strstr(msg, o->label) == NULL ||
+                o->page != pg->page_no)
+                continue;
+            buf_addf(b, "<p class=\"rulelink\"><a class=\"button\" href=\"/page/%lld?edit=", (long long)pg->id);
+            url_esc(b, o->name);
+            buf_adds(b, "#edit\">「");
+            html_esc(b, o->label);
+            buf_adds(b, "」を確認・訂正する</a></p>");
+        }
+    }
+}
+
 static void item_render(struct req *r, const struct review_item *x, const char *error)
 {
     struct buf sc;               /* "&" + the queue's filters, HTML-escaped; or "" */
@@ -801,17 +917,32 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     struct berr e;
     const struct forms_field *fld;
     const char *done = req_param(r, "done");
-    int open = strcmp(x->status, "open") == 0, choice;
+    int open = strcmp(x->status, "open") == 0, choice, issue, offer;
+    struct page_row dup;
+    int has_dup = 0;
 
     if (page_get(r->st, x->r.page_id, &pg, &e) < 0) {
         page_error(r, status_for(&e), "ページを読めません", e.msg);
         return;
     }
+    /* a 二重提出: the sheet taken in before, to see both side by side */
+    if (strcmp(x->kind, "issue") == 0 && strncmp(x->reason, "二重提出", strlen("二重提出")) == 0 &&
+        pg.issue_id[0] && page_find_issue(r->st, pg.issue_id, pg.page_no, &dup, &e) == 1 &&
+        dup.id != pg.id)
+        has_dup = 1;
     buf_init(&sc);
     scope_attr(r, '&', &sc);
     fld = field_def(r, pg.form, pg.version, x->field);
     choice = fld && strcmp(x->kind, "field") == 0 &&
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
+    issue = strcmp(x->kind, "issue") == 0;
+    /* a reading is offered to accept only when its field would take it */
+    offer = strcmp(x->kind, "field") == 0 ? fld && fld->kind != FORMS_MYNUMBER &&
+                                                strncmp(x->reason, "桁数不足", strlen("桁数不足")) != 0 &&
+                                                forms_value_suggestible(fld, x->suggested)
+            : strcmp(x->kind, "identity") == 0 ? x->suggested[0] != '\0' &&
+                                                     !birth_contradicts(r, &pg, x->suggested)
+                                                 : !issue;
     page_begin(r, field_label(r, x->form, x->field), "item");
     if (req_param(r, "wrapped"))
         buf_adds(b, "<p class=\"flash\">最後まで進んだので、飛ばした項目の先頭に戻りました。</p>");
@@ -827,12 +958,13 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "<p class=\"msg\" role=\"alert\">");
         html_esc(b, error);
         buf_adds(b, "</p>");
+        rule_links(r, &pg, x->field, error);
     }
     buf_adds(b, "<div class=\"item\"><section class=\"crop\">");
     if (x->r.reading_id > 0)
         buf_addf(b, "<img class=\"crop\" src=\"/img/crop/%lld\" alt=\"読み取った部分\">",
                  (long long)x->r.reading_id);
-    else
+    else if (!has_dup)
         buf_adds(b, "<p class=\"none\">(この確認には切り出し画像がありません)</p>");
     {
         /* a 個人番号 is blacked out on every image; the digits only by a logged reveal */
@@ -853,8 +985,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             }
         }
     }
-    buf_addf(b, "<img class=\"page\" src=\"/img/page/%lld?r=%lld\" alt=\"ページ全体 (項目を赤枠で表示)\">",
-             (long long)pg.id, (long long)x->r.reading_id);
+    if (has_dup) {
+        buf_addf(b, "<div class=\"sheets\"><figure><figcaption>この用紙 (ページ番号 %lld)</figcaption>"
+                    "<img class=\"page\" id=\"sheet-this\" src=\"/img/page/%lld?r=0\" alt=\"この用紙\">"
+                    "</figure><figure><figcaption>取込済みの用紙 (ページ番号 %lld)</figcaption>"
+                    "<img class=\"page\" id=\"sheet-before\" src=\"/img/page/%lld?r=0\" alt=\"取込済みの用紙\">"
+                    "</figure></div>",
+                 (long long)pg.id, (long long)pg.id, (long long)dup.id, (long long)dup.id);
+    } else {
+        buf_addf(b, "<img class=\"page\" src=\"/img/page/%lld?r=%lld\" alt=\"ページ全体 (項目を赤枠で表示)\">",
+                 (long long)pg.id, (long long)x->r.reading_id);
+    }
     buf_adds(b, "</section><section class=\"answer\"><p class=\"meta\">");
     html_esc(b, form_title(r, x->form));
     buf_addf(b, " ・%dページ目 ・バッチ ", pg.page_no);
@@ -872,13 +1013,22 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     }
     buf_adds(b, "<p class=\"reason\"><b>理由</b> ");
     html_esc(b, x->reason);
-    buf_adds(b, "</p><p class=\"reading\"><b>読取値</b> ");
-    value_label(b, fld, x->suggested);
-    if (fld && fld->unit) {
-        buf_adds(b, " ");
-        html_esc(b, fld->unit);
-    }
     buf_adds(b, "</p>");
+    if (!issue) {
+        buf_adds(b, "<p class=\"reading\"><b>読取値</b> ");
+        if (fld && fld->kind == FORMS_TEXT && strcmp(x->kind, "field") == 0) {
+            buf_adds(b, "(手書きの文字: 画像を見て入力してください)");
+        } else {
+            value_label(b, fld, x->suggested);
+            if (fld && fld->unit) {
+                buf_adds(b, " ");
+                html_esc(b, fld->unit);
+            }
+            if (x->suggested[0] && !offer && fld && fld->kind != FORMS_MYNUMBER)
+                buf_adds(b, " <span class=\"small\">(この項目に合わない値です。候補にしません)</span>");
+        }
+        buf_adds(b, "</p>");
+    }
     if (!open) {
         buf_adds(b, "<p class=\"msg\">この項目は既に処理されています (");
         html_esc(b, strcmp(x->status, "accepted") == 0 ? "承認" : strcmp(x->status, "corrected") == 0 ? "訂正"
@@ -896,7 +1046,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"auto\">");
         if (strcmp(x->kind, "identity") == 0)
             identity_candidates(r, &pg, b);
-        if (choice) {
+        if (issue) {
+            /* a real choice: this sheet lands, or it is thrown away */
+            buf_adds(b, "<div class=\"opts\"><button type=\"submit\" name=\"value\" class=\"opt\" "
+                        "data-key=\"1\" value=\"use\" id=\"use\"><kbd>1</kbd> ");
+            buf_adds(b, has_dup ? "この用紙も登録する (取込済みの用紙はそのまま)"
+                                : "この用紙を登録する");
+            buf_adds(b, "</button><button type=\"submit\" name=\"value\" class=\"opt\" data-key=\"2\" "
+                        "value=\"drop\" id=\"drop\"><kbd>2</kbd> ");
+            buf_adds(b, has_dup ? "この用紙を却下する (取込済みの用紙を残す)" : "この用紙を却下する");
+            buf_adds(b, "</button></div>");
+        } else if (choice) {
             buf_adds(b, "<div class=\"opts\">");
             if (fld->kind == FORMS_CHOICE) {
                 for (size_t i = 0; i < fld->n_options && i < 9; i++) {
@@ -937,12 +1097,13 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             buf_adds(b, strcmp(x->kind, "identity") == 0
                             ? "<label class=\"value\">宛名番号 (候補にないときは入力)"
                         : mn ? "<label class=\"value\">個人番号 (画像を見て12桁を入力。読取値は保存していません)"
-                             : "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)");
+                        : offer ? "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
+                                : "<label class=\"value\">正しい値 (画像を見て入力)");
             buf_adds(b, "<input name=\"value\" id=\"value\" autocomplete=\"off\" autofocus");
             if (mn)
                 buf_adds(b, " inputmode=\"numeric\"");
             buf_adds(b, " placeholder=\"");
-            html_esc(b, mn ? "" : x->suggested);
+            placeholder_text(b, fld, mn || !offer ? "" : x->suggested);
             buf_adds(b, "\" value=\"");
             /* after a refused value she sees what she typed */
             if (error && req_param(r, "value") && !req_param(r, "multi"))
@@ -952,13 +1113,15 @@ static void item_render(struct req *r, const struct review_item *x, const char *
                 buf_adds(b, "<p class=\"hint\">例: R8.4.1 / 令和8年4月1日 / 2026-04-01</p>");
         }
         buf_adds(b, "<div class=\"actions\">");
-        if ((x->suggested[0] && !(fld && fld->kind == FORMS_MYNUMBER)) || strcmp(x->kind, "rule") == 0 ||
-            strcmp(x->kind, "issue") == 0)
+        if (issue)
+            ;   /* the two choices above */
+        else if (offer && (x->suggested[0] || strcmp(x->kind, "rule") == 0))
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">登録 <kbd>Enter</kbd></button>");
         else if (!choice)
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">入力した値で登録 <kbd>Enter</kbd></button>");
         buf_adds(b, "<button type=\"submit\" name=\"act\" value=\"reject\" id=\"reject\">");
-        buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下" : "空欄として確定");
+        buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下"
+                    : issue ? "この用紙を却下" : "空欄として確定");
         buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
                     "href=\"/item/next?after=%lld&amp;risk=%d%s\">飛ばす <kbd>Esc</kbd></a></div></form>",
                  (long long)x->r.id, x->r.risk, sc.s);
@@ -975,6 +1138,31 @@ static void item_render(struct req *r, const struct review_item *x, const char *
         buf_adds(b, "\"></label><button type=\"submit\">検索</button>");
         scope_hidden(r, b);
         buf_adds(b, "</form>");
+        if (actor_can(&r->actor, PERM_RECORDS_WRITE) && strcmp(pg.form, "ninshin_todoke") == 0) {
+            /* she is not in the master (住民票は他市町村): only by the nurse's decision */
+            int asked = req_param(r, "act") && strcmp(req_param(r, "act"), "register") == 0;
+            buf_addf(b, "<details class=\"register\"%s><summary>住民記録にない方を住登外として登録</summary>"
+                        "<form id=\"register\" method=\"post\" action=\"/item/%lld",
+                     asked ? " open" : "", (long long)x->r.id);
+            scope_attr(r, '?', b);
+            buf_adds(b, "\">");
+            html_csrf(r);
+            buf_adds(b, "<input type=\"hidden\" name=\"act\" value=\"register\">");
+            static const char *const f[][3] = {
+                { "u_name", "氏名", "例: 森　真由美" }, { "u_kana", "フリガナ", "例: モリ　マユミ" },
+                { "u_birth", "生年月日", "例: H9.1.29 / 1997-01-29" }, { "u_address", "住所 (任意)", "" },
+                { "u_reason", "理由 (必須)", "例: 住民票は他市 (里帰り出産)" },
+            };
+            for (size_t k = 0; k < 5; k++) {
+                buf_addf(b, "<label>%s<input name=\"%s\" id=\"%s\" autocomplete=\"off\" placeholder=\"%s\" "
+                            "value=\"", f[k][1], f[k][0], f[k][0], f[k][2]);
+                if (asked)
+                    html_esc(b, nz(req_param(r, f[k][0])));
+                buf_adds(b, "\"></label>");
+            }
+            buf_adds(b, "<button type=\"submit\" id=\"register-submit\">住登外として登録し本人を確定</button>"
+                        "</form></details>");
+        }
     }
     buf_addf(b, "<p class=\"links\"><a href=\"/page/%lld\">このページの読取結果をまとめて見る</a>",
              (long long)pg.id);
@@ -1104,6 +1292,45 @@ static void h_item_post(struct req *r)
         page_error(r, e.code == BERR_NOTFOUND ? 404 : 500, "確認待ちを開けません", e.msg);
         goto cleanup;
     }
+    if (req_param(r, "act") && strcmp(req_param(r, "act"), "register") == 0) {
+        /* a 住登外 mother: registered and her identity settled in one transaction */
+        struct ymd birth;
+        char uid[16];
+        int rc;
+        if (strcmp(x.kind, "identity") != 0 || strcmp(x.status, "open") != 0) {
+            r->status = strcmp(x.status, "open") != 0 ? 409 : 422;
+            item_render(r, &x, "この項目は住登外の登録に使えません (未処理の本人確認ではありません)。");
+            goto cleanup;
+        }
+        if (jpdate_parse(nz(req_param(r, "u_birth")), &birth) < 0) {
+            r->status = 422;
+            item_render(r, &x, "生年月日が読めません。例: H9.1.29 / 平成9年1月29日 / 1997-01-29");
+            goto cleanup;
+        }
+        rc = store_begin(r->st, &e);
+        if (rc == 0)
+            rc = unregistered_add(r->st, &r->actor, nz(req_param(r, "u_name")), nz(req_param(r, "u_kana")),
+                                  birth, nz(req_param(r, "u_address")), req_param(r, "u_reason"), uid, &e);
+        if (rc == 0)
+            rc = review_item_apply(r->st, &r->actor, r->srv->forms, &x, REVIEW_CORRECT, uid, &out, &e);
+        if (rc == 0)
+            rc = store_commit(r->st, &e);
+        else
+            store_rollback(r->st);
+        if (rc == 0) {
+            struct buf sq;
+            buf_init(&sq);
+            scope_query(r, &sq);
+            req_redirect(r, "/item/next?after=%lld&risk=%d&done=%lld%s%s%s", (long long)id, x.r.risk,
+                         (long long)id, out.page_done ? "&landed=1" : "", sq.len ? "&" : "",
+                         sq.len ? sq.s : "");
+            buf_release(&sq);
+            goto cleanup;
+        }
+        r->status = e.code == BERR_DENIED ? 403 : e.code == BERR_CONFLICT ? 409 : 422;
+        item_render(r, &x, e.msg);
+        goto cleanup;
+    }
     if (req_param(r, "multi") != NULL) {
         /* the ticked options of a multi field; none ticked is a blank */
         for (size_t i = 0; i < r->nform; i++)
@@ -1120,8 +1347,31 @@ static void h_item_post(struct req *r)
             item_render(r, &x, "どれにも印がありません。選ぶ番号のキーを押すか、空欄なら F8 を押してください。");
             goto cleanup;
         }
+    } else if (strcmp(x.kind, "issue") == 0 && !(req_param(r, "act") &&
+                                                  strcmp(req_param(r, "act"), "reject") == 0)) {
+        /* a choice, never free text: use this sheet, or throw it away */
+        if (value && strcmp(value, "use") == 0) {
+            act = REVIEW_ACCEPT;
+            value = NULL;
+        } else if (value && strcmp(value, "drop") == 0) {
+            act = REVIEW_REJECT;
+            value = NULL;
+        } else {
+            r->status = 422;
+            item_render(r, &x, "選択肢から選んでください (1: この用紙を登録する / 2: この用紙を却下する)。");
+            goto cleanup;
+        }
     } else {
         act = decide(&x, req_param(r, "act"), value);
+    }
+    if (strcmp(x.status, "open") == 0 && act == REVIEW_ACCEPT && strcmp(x.kind, "identity") == 0 &&
+        (value == NULL || *value == '\0')) {
+        struct page_row ipg;
+        if (page_get(r->st, x.r.page_id, &ipg, &e) == 0 && birth_contradicts(r, &ipg, x.suggested)) {
+            r->status = 422;
+            item_render(r, &x, "第1候補の生年月日が用紙と違います。候補を選ぶか (Alt+数字)、宛名番号を入力してください。");
+            goto cleanup;
+        }
     }
     if (strcmp(x.status, "open") != 0) {
         e.code = BERR_CONFLICT;
@@ -1469,7 +1719,107 @@ static int keep_reading(const struct reading_row *x, void *p)
     return 0;
 }
 
+/*
+ * The page image as /img/page draws it (ocr_page_png: the scan scaled to at
+ * most 1200 pixels across as shown, turned the right way up), and a point
+ * of the form (mm) in its pixels.
+ */
+struct pix_view {
+    int ok, quarter, ws, hs, W, H;
+    double f;
+};
+
+static void pix_view_init(struct pix_view *v, const struct page_geometry *g)
+{
+    memset(v, 0, sizeof(*v));
+    if (!g->has_map)
+        return;
+    v->quarter = ((360 - g->rotation) % 360) / 90;
+    int shown_w = v->quarter % 2 ? g->height_px : g->width_px;
+    v->f = shown_w > 1200 ? 1200.0 / shown_w : 1.0;
+    v->ws = v->f < 1.0 ? (int)(v->f * g->width_px + 0.5) : g->width_px;
+    v->hs = v->f < 1.0 ? (int)(v->f * g->height_px + 0.5) : g->height_px;
+    v->W = v->quarter % 2 ? v->hs : v->ws;
+    v->H = v->quarter % 2 ? v->ws : v->hs;
+    v->ok = v->W > 0 && v->H > 0;
+}
+
+static void pix_view_pt(const struct pix_view *v, const struct page_geometry *g, double xmm,
+                        double ymm, double *x, double *y)
+{
+    double px = (g->map[0] * xmm + g->map[1] * ymm + g->map[2]) * v->f;
+    double py = (g->map[3] * xmm + g->map[4] * ymm + g->map[5]) * v->f;
+
+    switch (v->quarter) {       /* pixRotateOrth: clockwise quarter turns */
+    case 1: *x = v->hs - py; *y = px; break;
+    case 2: *x = v->ws - px; *y = v->hs - py; break;
+    case 3: *x = py; *y = v->ws - px; break;
+    default: *x = px; *y = py; break;
+    }
+}
+
+/* The box to change one settled reading (?edit=FIELD), with the reason it needs. */
+static void edit_form(struct req *r, const struct page_row *pg, const struct rd *d,
+                      const struct forms_field *fld)
+{
+    struct buf *b = &r->body;
+    /* what she typed (after a refusal), else the value as it stands: never blank by default */
+    const char *typed = req_param(r, "value") ? req_param(r, "value") : d->value;
+
+    buf_addf(b, "<form id=\"edit\" class=\"edit\" method=\"post\" action=\"/page/%lld\">", (long long)pg->id);
+    html_csrf(r);
+    buf_adds(b, "<input type=\"hidden\" name=\"edit\" value=\"");
+    html_esc(b, d->field);
+    buf_adds(b, "\"><h2>「");
+    html_esc(b, fld->label);
+    buf_adds(b, "」を訂正する</h2><p>いまの値: <b>");
+    if (d->value[0])
+        value_label(b, fld, d->value);
+    else
+        buf_adds(b, "空欄");
+    buf_adds(b, "</b>");
+    if (strcmp(pg->status, "landed") == 0)
+        buf_adds(b, " (登録済み: 訂正すると記録を登録し直します)");
+    buf_adds(b, "</p>");
+    if (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE) {
+        buf_adds(b, "<label>新しい値 <select name=\"value\" id=\"edit-value\"><option value=\"\">空欄</option>");
+        for (size_t k = 0; k < fld->n_options && fld->kind == FORMS_CHOICE; k++) {
+            buf_adds(b, "<option value=\"");
+            html_esc(b, fld->options[k].value);
+            buf_adds(b, "\"");
+            if (strcmp(typed, fld->options[k].value) == 0)
+                buf_adds(b, " selected");
+            buf_adds(b, ">");
+            html_esc(b, fld->options[k].label);
+            buf_adds(b, "</option>");
+        }
+        if (fld->kind != FORMS_CHOICE)
+            buf_addf(b, "<option value=\"1\"%s>あり</option><option value=\"0\"%s>なし</option>",
+                     strcmp(typed, "1") == 0 ? " selected" : "", strcmp(typed, "0") == 0 ? " selected" : "");
+        buf_adds(b, "</select></label>");
+    } else {
+        buf_adds(b, "<label>新しい値 (空にすると空欄) <input name=\"value\" id=\"edit-value\" autocomplete=\"off\" value=\"");
+        placeholder_text(b, fld, typed);
+        buf_adds(b, "\"></label>");
+        if (fld->kind == FORMS_DATE)
+            buf_adds(b, "<p class=\"hint\">例: R8.4.1 / 令和8年4月1日 / 2026-04-01</p>");
+    }
+    buf_adds(b, "<label>理由 (必須) <input name=\"reason\" id=\"edit-reason\" autocomplete=\"off\" value=\"");
+    html_esc(b, nz(req_param(r, "reason")));
+    buf_adds(b, "\"></label><div class=\"actions\"><button type=\"submit\" class=\"primary\" name=\"how\" "
+                "value=\"set\" id=\"edit-set\">訂正して登録</button><button type=\"submit\" name=\"how\" "
+                "value=\"reopen\" id=\"edit-reopen\">確認待ちに戻すだけ</button>");
+    buf_addf(b, "<a class=\"button\" href=\"/page/%lld\">やめる</a></div></form>", (long long)pg->id);
+}
+
+static void page_render(struct req *r, const char *error);
+
 static void h_page(struct req *r)
+{
+    page_render(r, NULL);
+}
+
+static void page_render(struct req *r, const char *error)
 {
     struct page_row pg;
     struct rds rs = { NULL, 0, 0 };
@@ -1478,7 +1828,7 @@ static void h_page(struct req *r)
     struct buf *b = &r->body;
     int64_t id;
     char detail[64];
-    const char *ok = req_param(r, "ok");
+    const char *ok = req_param(r, "ok"), *edit = req_param(r, "edit"), *edited = req_param(r, "edited");
 
     memset(&q, 0, sizeof(q));
     if (parse_id(r->rest, &id) < 0 || page_get(r->st, id, &pg, &e) < 0) {
@@ -1515,20 +1865,80 @@ static void h_page(struct req *r)
             html_escf(b, " %s 件は値が正しくないため登録していません。", er);
         buf_adds(b, "</p>");
     }
-    buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 210 297\" role=\"img\" "
-                "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
-                "width=\"210\" height=\"297\" preserveAspectRatio=\"none\"/>",
-             (long long)id);
+    if (edited) {
+        const char *land = req_param(r, "landed");
+        buf_adds(b, "<p class=\"flash\">「");
+        html_esc(b, field_label(r, pg.form, edited));
+        buf_adds(b, land ? "」を訂正し、記録を登録し直しました。</p>" : "」を確認待ちに戻しました。</p>");
+    }
+    if (error) {
+        buf_adds(b, "<p class=\"msg\" role=\"alert\">");
+        html_esc(b, error);
+        buf_adds(b, "</p>");
+        if (edit)
+            rule_links(r, &pg, edit, error);
+    }
+    for (size_t i = 0; edit && i < rs.n; i++) {
+        const struct forms_field *fld = field_def(r, pg.form, pg.version, rs.v[i].field);
+        if (strcmp(rs.v[i].field, edit) == 0 && fld && fld->kind != FORMS_MYNUMBER &&
+            strcmp(pg.status, "rejected") != 0)
+            edit_form(r, &pg, &rs.v[i], fld);
+    }
+    /* how the scanner saw it: what a clerk needs to fix a scanner */
+    struct page_geometry g;
+    struct pix_view pv;
+    if (page_geometry_get(r->st, id, &g, &e) < 0)
+        memset(&g, 0, sizeof(g));
+    if (g.has) {
+        buf_adds(b, "<p class=\"meta\" id=\"geometry\">読取条件: ");
+        if (g.dpi > 0)
+            buf_addf(b, "%d dpi ・", g.dpi);
+        buf_addf(b, "傾き %.1f° ・倍率 %.1f%% ・位置合わせの誤差 %.1f 画素 ・向き %d°</p>", g.skew,
+                 g.scale * 100, g.residual, g.rotation);
+    }
+    pix_view_init(&pv, &g);
+    /*
+     * The outlines are drawn where the boxes are on the scan: through the
+     * page's registration (mm -> pixels), as the item screen's image is
+     * outlined, in the pixels of the image shown.  A page stored before the
+     * map was kept is drawn in mm over the whole image (approximate).
+     */
+    if (pv.ok)
+        buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 %d %d\" role=\"img\" "
+                    "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
+                    "width=\"%d\" height=\"%d\"/>", pv.W, pv.H, (long long)id, pv.W, pv.H);
+    else
+        buf_addf(b, "<div class=\"pagewrap\"><svg class=\"pagesvg\" viewBox=\"0 0 210 297\" role=\"img\" "
+                    "aria-label=\"ページ画像と読取位置\"><image href=\"/img/page/%lld\" x=\"0\" y=\"0\" "
+                    "width=\"210\" height=\"297\" preserveAspectRatio=\"none\"/>",
+                 (long long)id);
     for (size_t i = 0; i < rs.n; i++) {
         struct rd *d = &rs.v[i];
         if (d->box[2] <= 0 || d->box[3] <= 0)
             continue;
-        buf_addf(b, "<a href=\"#rd-%lld\"><rect class=\"d-", (long long)d->id);
-        html_esc(b, d->decision);
-        buf_addf(b, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", d->box[0],
-                 d->box[1], d->box[2], d->box[3]);
-        html_esc(b, field_label(r, pg.form, d->field));
-        buf_adds(b, "</title></rect></a>");
+        buf_addf(b, "<a href=\"#rd-%lld\">", (long long)d->id);
+        if (pv.ok) {
+            double cx[4] = { d->box[0], d->box[0] + d->box[2], d->box[0] + d->box[2], d->box[0] };
+            double cy[4] = { d->box[1], d->box[1], d->box[1] + d->box[3], d->box[1] + d->box[3] };
+            buf_adds(b, "<polygon class=\"d-");
+            html_esc(b, d->decision);
+            buf_adds(b, "\" points=\"");
+            for (int k = 0; k < 4; k++) {
+                double x, y;
+                pix_view_pt(&pv, &g, cx[k], cy[k], &x, &y);
+                buf_addf(b, "%s%.1f,%.1f", k ? " " : "", x, y);
+            }
+            buf_adds(b, "\"><title>");
+            html_esc(b, field_label(r, pg.form, d->field));
+            buf_adds(b, "</title></polygon></a>");
+        } else {
+            buf_adds(b, "<rect class=\"d-");
+            html_esc(b, d->decision);
+            buf_addf(b, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", d->box[0],
+                     d->box[1], d->box[2], d->box[3]);
+            html_esc(b, field_label(r, pg.form, d->field));
+            buf_adds(b, "</title></rect></a>");
+        }
     }
     buf_addf(b, "</svg><form method=\"post\" action=\"/page/%lld\" class=\"readings\">", (long long)id);
     html_csrf(r);
@@ -1582,13 +1992,21 @@ static void h_page(struct req *r)
         } else if (it) {
             /* empty until the nurse decides: typing corrects, the box accepts what was read */
             buf_addf(b, "<input name=\"v_%lld\" value=\"\" placeholder=\"", (long long)it->id);
-            html_esc(b, it->suggested);
+            placeholder_text(b, fld, it->suggested);
             buf_adds(b, "\" autocomplete=\"off\">");
             if (it->suggested[0])
                 buf_addf(b, "<label class=\"small\"><input type=\"checkbox\" name=\"a_%lld\" "
                             "value=\"1\">読取値で承認</label>", (long long)it->id);
             buf_addf(b, "<label class=\"small\"><input type=\"checkbox\" "
                         "name=\"x_%lld\" value=\"1\">空欄</label>", (long long)it->id);
+        } else if (fld && fld->kind != FORMS_MYNUMBER && strcmp(pg.status, "rejected") != 0 &&
+                   strcmp(d->decision, "review") != 0) {
+            /* settled (or landed): a nurse may change it, with a reason */
+            buf_addf(b, "<a class=\"small\" href=\"/page/%lld?edit=", (long long)id);
+            url_esc(b, d->field);
+            buf_adds(b, "#edit\" id=\"edit-");
+            html_esc(b, d->field);
+            buf_adds(b, "\">訂正</a>");
         }
         buf_adds(b, "</td></tr>");
     }
@@ -1618,10 +2036,40 @@ static void h_page_post(struct req *r)
     struct berr e;
     int64_t id;
     int ok = 0, conflict = 0, bad = 0;
+    const char *edit = req_param(r, "edit");
 
     memset(&q, 0, sizeof(q));
     if (parse_id(r->rest, &id) < 0) {
         page_error(r, 404, "ページがありません", "ページの番号が正しくありません。");
+        return;
+    }
+    if (edit) {
+        /* one settled reading changed (or only reopened), with a reason; one transaction */
+        struct review_outcome out;
+        const char *how = req_param(r, "how");
+        int64_t item;
+        int rc;
+        berr_clear(&e);
+        if (how && strcmp(how, "reopen") == 0)
+            rc = review_reopen(r->st, &r->actor, id, edit, req_param(r, "reason"), &item, &e);
+        else
+            rc = review_item_edit(r->st, &r->actor, r->srv->forms, id, edit, req_param(r, "value"),
+                                  req_param(r, "reason"), &out, &e);
+        if (rc == 0) {
+            struct buf f;
+            buf_init(&f);
+            url_esc(&f, edit);
+            req_redirect(r, "/page/%lld?edited=%s%s", (long long)id, f.s,
+                         how && strcmp(how, "reopen") == 0 ? "" : out.page_done ? "&landed=1" : "");
+            buf_release(&f);
+            return;
+        }
+        if (e.code != BERR_INVALID && e.code != BERR_NOTFOUND && e.code != BERR_CONFLICT) {
+            page_error(r, status_for(&e), "訂正できませんでした", e.msg);
+            return;
+        }
+        r->status = e.code == BERR_CONFLICT ? 409 : 422;
+        page_render(r, e.msg);
         return;
     }
     q.page_id = id;
@@ -1828,7 +2276,7 @@ static const char *col_label(const char *c)
         { "height_cm", "身長(cm)" }, { "weight_kg", "体重(kg)" }, { "head_cm", "頭囲(cm)" },
         { "chest_cm", "胸囲(cm)" }, { "findings", "所見" }, { "result", "判定・結果" },
         { "referral_targets", "精密検査先" }, { "targets", "依頼先" }, { "result_date", "結果日" },
-        { "created_at", "作成" }, { "closed_at", "完了" },
+        { "created_at", "作成" }, { "closed_at", "完了" }, { "pages", "用紙" },
     };
     for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
         if (strcmp(m[i].c, c) == 0)
@@ -1841,6 +2289,46 @@ static const char *col_label(const char *c)
  * option codes as their printed labels (through the form field that lands
  * in this column); anything else as stored.
  */
+/* "2026-12-02T19:31:46.968Z" (the store's UTC) as Japan time: "令和8年12月3日 4:31"; 0 if not one. */
+static int instant_jst(const char *v, char *out, size_t n)
+{
+    struct ymd d;
+    int hh, mm, ss, used = 0;
+    char w[40];
+
+    if (sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%n", &d.y, &d.m, &d.d, &hh, &mm, &ss, &used) != 6 ||
+        used < 19 || !ymd_valid(d))
+        return 0;
+    hh += 9;                      /* JST is UTC+9 all year */
+    if (hh >= 24) {
+        hh -= 24;
+        d = ymd_from_days(ymd_to_days(d) + 1);
+    }
+    jpdate_format(d, w, sizeof(w));
+    snprintf(out, n, "%s %d:%02d", w, hh, mm);
+    return 1;
+}
+
+/* The choice/multi field some form defines for a column (e.g. checkups.referral_targets). */
+static const struct forms_field *option_field(struct req *r, const char *col)
+{
+    const struct forms_registry *reg = r->srv->forms;
+    /* referrals.targets is copied by boshi from the checkup's 精密検査先 */
+    const char *want = strcmp(col, "targets") == 0 ? "referral_targets" : col;
+
+    for (size_t i = 0; reg && i < forms_registry_count(reg); i++) {
+        const struct forms_form *f = forms_registry_at(reg, i);
+        for (size_t k = 0; k < f->n_fields; k++) {
+            const struct forms_field *fld = &f->fields[k];
+            const char *dot = fld->column ? strchr(fld->column, '.') : NULL;
+            if ((fld->kind == FORMS_CHOICE || fld->kind == FORMS_MULTI) && dot &&
+                strcmp(dot + 1, want) == 0)
+                return fld;
+        }
+    }
+    return NULL;
+}
+
 static void rec_value(struct rec_ctx *c, const char *table, int ncols, const char *const *names,
                       const char *const *values, int i)
 {
@@ -1865,6 +2353,25 @@ static void rec_value(struct rec_ctx *c, const char *table, int ncols, const cha
         html_esc(c->b, w);
         return;
     }
+    if (strcmp(col, "pages") == 0) {
+        /* each page the record came from: where a nurse checks or changes a value */
+        for (const char *p = v; *p;) {
+            long long pid = strtoll(p, NULL, 10);
+            if (actor_can(&c->r->actor, PERM_REVIEW))
+                buf_addf(c->b, "%s<a href=\"/page/%lld\" class=\"pagelink\">読取結果・訂正 (%lld)</a>",
+                         p == v ? "" : " ", pid, pid);
+            p += strcspn(p, ",");
+            p += *p == ',';
+        }
+        return;
+    }
+    if (n >= 3 && strcmp(col + n - 3, "_at") == 0) {
+        char w[64];
+        if (instant_jst(v, w, sizeof(w))) {
+            html_esc(c->b, w);
+            return;
+        }
+    }
     for (int k = 0; k < ncols; k++)
         if (strcmp(names[k], "form") == 0)
             form = values[k];
@@ -1872,11 +2379,12 @@ static void rec_value(struct rec_ctx *c, const char *table, int ncols, const cha
         if (strcmp(owner[k].t, table) == 0)
             form = owner[k].form;
     f = form && c->r->srv->forms ? forms_registry_get(c->r->srv->forms, form, 0) : NULL;
-    for (size_t k = 0; f != NULL && k < f->n_fields; k++) {
-        const struct forms_field *fld = &f->fields[k];
+    const struct forms_field *any = option_field(c->r, col);
+    for (size_t k = 0; (f != NULL && k < f->n_fields) || any; k++) {
+        const struct forms_field *fld = f != NULL && k < f->n_fields ? &f->fields[k] : any;
         const char *dot = fld->column ? strchr(fld->column, '.') : NULL;
-        if (dot == NULL || strcmp(dot + 1, col) != 0 ||
-            (fld->kind != FORMS_CHOICE && fld->kind != FORMS_MULTI))
+        if (fld != any && (dot == NULL || strcmp(dot + 1, col) != 0 ||
+                           (fld->kind != FORMS_CHOICE && fld->kind != FORMS_MULTI)))
             continue;
         /* each of a comma-separated list by its label */
         for (const char *p = v; *p;) {

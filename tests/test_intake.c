@@ -631,8 +631,15 @@ START_TEST(todoke_mynumber_never_kept)
     const char *mn = NULL;
     size_t i;
 
-    RUN_OK("demo", "scan", "--store", "--forms", "ninshin_todoke", "--pages", "2", "--seed", "3",
-           "--profile", "clean", "-o", sim);
+    char *pdf = tl_path(dir, "blank.pdf"), *issues = tl_path(dir, "blank.csv"), row[160];
+    RUN_OK("forms", "print", "ninshin_todoke", "--blank", "--copies", "1", "-o", pdf);
+    snprintf(row, sizeof(row), "form,subject,issue,name,kana,birth\nninshin_todoke,,I%08ld,,,\n",
+             sql_long("SELECT id FROM issues_printed WHERE kind = 'blank'"));
+    tl_write_file(issues, row, strlen(row));
+    RUN_OK("demo", "scan", "--store", "--from-issues", issues, "--forms", "ninshin_todoke", "--pages",
+           "2", "--seed", "3", "--profile", "clean", "-o", sim);
+    free(pdf);
+    free(issues);
     t = json_load_file(truth, 0, NULL);
     ck_assert_ptr_nonnull(t);
     json_array_foreach(json_object_get(t, "fields"), i, f)
@@ -704,6 +711,126 @@ START_TEST(todoke_mynumber_never_kept)
 }
 END_TEST
 
+/*
+ * A 妊娠届出書 as the definition names it: the handwriting the master holds
+ * (from_master: 氏名, 住所) is never sent to review; every page stores how
+ * the scanner saw it; no suggestion is offered that its field refuses; a
+ * form without a 発行番号 lands once every item is settled.
+ */
+START_TEST(todoke_follows_its_definition)
+{
+    struct tl_result r;
+    char *sim = tl_path(dir, "todoke"), id[24];
+
+    RUN_OK("demo", "scan", "--store", "--forms", "ninshin_todoke", "--pages", "2", "--seed", "8",
+           "--profile", "office", "-o", sim);
+    RUN_OK("intake", "--name", "todoke", sim);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status <> 'rejected'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE field IN "
+                              "('address', 'mother_name')"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM readings WHERE field IN ('address', "
+                              "'mother_name') AND decision = 'empty'"), 2);
+    /* geometry: what a clerk needs to fix a scanner */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE dpi = 300 AND skew IS NOT NULL AND "
+                              "scale BETWEEN 0.9 AND 1.1 AND residual IS NOT NULL AND "
+                              "rotation IS NOT NULL"), 2);
+    /* nothing offered that the field refuses: no text "1", no 445 cm */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items r JOIN readings g ON "
+                              "g.id = r.reading_id WHERE r.suggested IS NOT NULL AND ("
+                              "r.field IN ('address', 'mother_name', 'occupation_other') OR "
+                              "(r.field = 'height' AND CAST(r.suggested AS REAL) NOT BETWEEN 120 AND 200) OR "
+                              "(r.field = 'weight' AND CAST(r.suggested AS REAL) NOT BETWEEN 25 AND 150) OR "
+                              "(r.field = 'weeks' AND CAST(r.suggested AS INTEGER) NOT BETWEEN 1 AND 45))"), 0);
+    /* reasons are true: two readers that differ say what each read; no "mismatch" on its own */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason = '読み取り不一致'"), 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason = '手書き日付の確認' AND "
+                              "suggested IS NULL"), 0);
+    /* a reading missing digits (桁数不足) is never offered to accept */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason LIKE '桁数不足%' AND "
+                              "suggested IS NOT NULL"), 0);
+    /* the mother is made up: a nurse registers her, then settles every item */
+    long item = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
+                         "r.kind = 'identity' AND p.page_no = 1");
+    ck_assert_int_gt(item, 0);
+    snprintf(id, sizeof(id), "%ld", item);
+    RUN_OK("review", "register", "--name", "架空　花子", "--kana", "カクウ　ハナコ", "--birth",
+           "1995-04-01", "--reason", "住民票は他市", id);
+    /* nothing ties page 2 to page 1 without a 発行番号: it is settled on its own, never "(発行番号 )" */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason LIKE '%発行番号 )%'"), 0);
+    item = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
+                    "r.kind = 'identity' AND r.status = 'open' AND p.page_no = 2");
+    ck_assert_int_gt(item, 0);
+    snprintf(id, sizeof(id), "%ld", item);
+    RUN_OK("review", "correct", id, "U000000001");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE status = 'open' AND field = "
+                              "'(発行)'"), 2);          /* no 発行番号 on either page */
+    for (int guard = 0; guard < 60; guard++) {
+        long open = sql_long("SELECT id FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1");
+        if (open <= 0)
+            break;
+        snprintf(id, sizeof(id), "%ld", open);
+        char q[160];
+        snprintf(q, sizeof(q), "SELECT kind = 'issue' FROM review_items WHERE id = %ld", open);
+        tl_boshi_run(&r, db, NULL, "review", sql_long(q) ? "accept" : "reject", id, NULL);
+        ck_assert_msg(r.status == 0, "item %ld: %s", open, r.err);
+        tl_result_free(&r);
+    }
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pregnancies WHERE mother = 'U000000001' AND "
+                              "issue_id IS NULL"), 1);
+
+    /*
+     * Undo: 喫煙 and 1日の本数 landed blank.  あり alone breaks a rule (本数
+     * needed) and changes nothing; 本数 alone breaks the other (only with あり).
+     * Reopening 喫煙 puts the page back in the queue; then 本数 is changed, and
+     * answering 喫煙 lands the record again with both.
+     */
+    char page2[24], q[300];
+    snprintf(page2, sizeof(page2), "%ld", sql_long("SELECT id FROM pages WHERE page_no = 2"));
+    tl_boshi_run(&r, db, NULL, "review", "reopen", "--page", page2, "--field", "smoking", "--value",
+                 "ari", "--reason", "本人に電話で確認", NULL);
+    ck_assert_int_ne(r.status, 0);
+    ck_assert_msg(strstr(r.err, "本数") != NULL, "%s", r.err);     /* names the other field */
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log WHERE action = 'reopened'"), 0);
+    tl_boshi_run(&r, db, NULL, "review", "reopen", "--page", page2, "--field", "smoking", NULL);
+    ck_assert_int_ne(r.status, 0);                 /* a reason is required */
+    tl_result_free(&r);
+    RUN_OK("review", "reopen", "--page", page2, "--field", "smoking", "--reason", "本人に電話で確認");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'queued' AND page_no = 2"), 1);
+    RUN_OK("review", "reopen", "--page", page2, "--field", "smoking_count", "--value", "10",
+           "--reason", "本人に電話で確認");
+    long smoking = sql_long("SELECT r.id FROM review_items r JOIN pages p ON p.id = r.page_id WHERE "
+                            "p.page_no = 2 AND r.field = 'smoking' AND r.status = 'open'");
+    ck_assert_int_gt(smoking, 0);
+    snprintf(id, sizeof(id), "%ld", smoking);
+    RUN_OK("review", "correct", id, "吸う");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM answers WHERE owner = 'pregnancy' AND field = 'smoking' AND "
+                              "value = 'ari'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM answers WHERE owner = 'pregnancy' AND field = 'smoking_count' "
+                              "AND value = '10'"), 1);
+    /* logged: before, after, why, who; audited */
+    snprintf(q, sizeof(q), "SELECT count(*) FROM review_log l JOIN review_items i ON i.id = l.item_id "
+             "WHERE i.field = 'smoking_count' AND l.reason = '本人に電話で確認' AND "
+             "(l.action = 'reopened' OR (l.action = 'corrected' AND l.after = '10'))");
+    ck_assert_int_eq(sql_long(q), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'review.reopen' AND "
+                              "detail LIKE '%電話で確認%'"), 2);
+    /* a value the field refuses changes nothing */
+    tl_boshi_run(&r, db, NULL, "review", "reopen", "--page", page2, "--field", "smoking_count",
+                 "--value", "900", "--reason", "誤入力", NULL);
+    ck_assert_int_ne(r.status, 0);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM answers WHERE owner = 'pregnancy' AND field = 'smoking_count' "
+                              "AND value = '10'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 2);
+    RUN_OK("audit", "verify");
+    free(sim);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("intake");
@@ -721,6 +848,12 @@ int main(void)
     tcase_add_test(tc, simulated_batch_matches_truth);
     tcase_add_test(tc, unregistered_only_by_a_nurse);
     tcase_add_test(tc, todoke_mynumber_never_kept);
+    suite_add_tcase(s, tc);
+    /* what a 妊娠届出書 needs (CK_RUN_CASE=todoke runs these alone) */
+    tc = tcase_create("todoke");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, todoke_follows_its_definition);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -12,6 +12,7 @@
 #include "tests/lib/testlib.h"
 
 #include <check.h>
+#include <jansson.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,61 @@ static char *page_with(const char *name, int marks, const char *form, int versio
     return png;
 }
 
+/*
+ * Reasons are true: a clear tick drawn mostly beside its box (the
+ * simulator's "stray") is never called faint (「印が薄い」), and a date the
+ * reader cannot make a date of is never 「手書き日付の確認」.
+ */
+START_TEST(reasons_say_what_is_wrong)
+{
+    int stray = 0, stray_faint = 0, not_date = 0;
+
+    simulate("tricky", 6, SIM_CLEAN, 300, 100, 31);
+    for (int i = 1; i <= 6; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "tricky/page-%04d.png", i);
+        char *png = tl_path(dir, name), *tp = xasprintf("%.*s.truth.json", (int)strlen(png) - 4, png);
+        json_t *t = json_load_file(tp, 0, NULL);
+        struct ocr_loaded l;
+        struct ocr_reader *rd = NULL;
+        struct page_result res;
+        struct berr e;
+        ck_assert_ptr_nonnull(t);
+        ck_assert_int_eq(ocr_load(png, &l, &e), 0);
+        ck_assert_int_eq(ocr_reader_open(&rd, &e), 0);
+        ck_assert_msg(intake_read_page(rd, l.pages[0], forms, key, &res, &e) == 0, "%s", e.msg);
+        for (size_t k = 0; k < res.n_fields; k++) {
+            const struct field_result *f = &res.fields[k];
+            size_t j;
+            json_t *tf;
+            json_array_foreach(json_object_get(t, "fields"), j, tf) {
+                const char *how = json_string_value(json_object_get(tf, "how"));
+                if (strcmp(json_string_value(json_object_get(tf, "name")), f->fld->name) != 0 || !how)
+                    continue;
+                if (strcmp(how, "stray") == 0) {
+                    stray++;
+                    stray_faint += strcmp(f->reason, "印が薄い") == 0;
+                }
+            }
+            if (f->fld->kind == FORMS_DATE && strcmp(f->reason, "手書き日付の確認") == 0 &&
+                !forms_value_suggestible(f->fld, f->read))
+                not_date++;
+        }
+        intake_page_result_release(&res);
+        ocr_reader_free(&rd);
+        ocr_loaded_release(&l);
+        json_decref(t);
+        free(tp);
+        free(png);
+    }
+    fprintf(stderr, "reasons: %d stray marks, %d called faint; %d non-dates as 手書き日付の確認\n", stray,
+            stray_faint, not_date);
+    ck_assert_int_gt(stray, 5);
+    ck_assert_msg(stray_faint * 4 <= stray, "%d of %d stray ticks called faint", stray_faint, stray);
+    ck_assert_int_eq(not_date, 0);
+}
+END_TEST
+
 START_TEST(every_rejection_has_its_reason)
 {
     char why[256];
@@ -258,6 +314,11 @@ int main(void)
     tcase_add_test(tc, clean_pages_every_kind);
     tcase_add_test(tc, damaged_and_tricky_pages);
     tcase_add_test(tc, every_rejection_has_its_reason);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("reasons");     /* CK_RUN_CASE=reasons runs it alone */
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, reasons_say_what_is_wrong);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -8,6 +8,7 @@
  * Not for: the web screen (test_review_web) or OCR (test_intake).
  */
 #include "records/records-internal.h"
+#include "intake/intake.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>
@@ -334,14 +335,21 @@ START_TEST(old_store_gets_the_indexes)
 {
     struct berr e;
 
+    long current = tl_sql_long(db, "PRAGMA user_version");
+
     store_close(&st);
-    raw_sql("DROP INDEX pages_read; DROP INDEX review_resolved; PRAGMA user_version = 5");
+    /* as before migration 6: also without what later migrations add (columns) */
+    raw_sql("DROP INDEX pages_read; DROP INDEX review_resolved; ALTER TABLE review_log DROP COLUMN "
+            "reason; ALTER TABLE pages DROP COLUMN map; ALTER TABLE pages DROP COLUMN width_px; "
+            "ALTER TABLE pages DROP COLUMN height_px; PRAGMA user_version = 5");
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 0);
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 2);
-    ck_assert_int_eq(tl_sql_long(db, "PRAGMA user_version"), 6);
+    ck_assert_int_eq(tl_sql_long(db, "PRAGMA user_version"), current);
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM pragma_table_info('review_log') WHERE "
+                                     "name = 'reason'"), 1);
 }
 END_TEST
 
@@ -411,6 +419,63 @@ START_TEST(cli_from_to)
 }
 END_TEST
 
+/*
+ * A 妊娠届出書 whose page 2 was stored before page 1 (two workers): when
+ * page 1 gets its person at intake, page 2's 「1ページ目で確定すると自動で
+ * 確定します」 is settled with the same person by intake_identity_follow
+ * (below review/, so intake runs it too), and page 2 lands.
+ */
+START_TEST(later_page_follows_the_first)
+{
+    struct forms_registry *forms = NULL;
+    struct berr e;
+    int64_t batch = 0, p1 = 0, p2 = 0;
+    int resumed;
+    char *fdir = tl_path(tl_src(), "forms/defs");
+    struct review_in later = { "(本人)", "identity", "同じ届出の1ページ目 (発行番号 I00000099) の本人が未確定 "
+                               "(1ページ目で確定すると自動で確定します)", 95, NULL, -1 };
+    struct page_in p;
+
+    ck_assert_int_ge(forms_registry_load_dir(fdir, &forms, &e), 0);
+    ck_assert_int_eq(batch_open(st, &me, "b3", "/scans/b3", &batch, &resumed, &e), 0);
+    ck_assert_int_eq(scan_file_add(st, "f3", "b3.pdf", 100, batch, &e), 0);
+    memset(&p, 0, sizeof(p));
+    p.sha = "todoke-2";
+    p.file_sha = "f3";
+    p.source = "b3.pdf";
+    p.file_page = 1;
+    p.batch_id = batch;
+    p.form = "ninshin_todoke";
+    p.version = 1;
+    p.page_no = 2;
+    p.pages = 2;
+    p.issue_id = "I00000099";
+    p.items = &later;
+    p.n_items = 1;
+    ck_assert_msg(page_store(st, &me, &p, &p2, &e) == 0, "%s", e.msg);
+    /* page 1: its mother was found at once (a 住登外 id needs no master row here) */
+    p.sha = "todoke-1";
+    p.file_page = 0;
+    p.page_no = 1;
+    p.subject = "U000000007";
+    p.items = NULL;
+    p.n_items = 0;
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_msg(page_store(st, &me, &p, &p1, &e) == 0, "%s", e.msg);
+    ck_assert_msg(intake_identity_follow(st, &me, forms, p1, "U000000007", &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    char q[200];
+    snprintf(q, sizeof(q), "SELECT count(*) FROM pages WHERE id = %lld AND subject = 'U000000007' AND "
+             "status = 'landed'", (long long)p2);
+    ck_assert_int_eq(tl_sql_long(db, q), 1);
+    snprintf(q, sizeof(q), "SELECT count(*) FROM review_items WHERE page_id = %lld AND status = "
+             "'corrected' AND value = 'U000000007'", (long long)p2);
+    ck_assert_int_eq(tl_sql_long(db, q), 1);
+    forms_registry_free(&forms);
+    free(fdir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("review_queue");
@@ -425,6 +490,7 @@ int main(void)
     tcase_add_test(tc, queue_queries_use_indexes);
     tcase_add_test(tc, old_store_gets_the_indexes);
     tcase_add_test(tc, cli_from_to);
+    tcase_add_test(tc, later_page_follows_the_first);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

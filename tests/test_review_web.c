@@ -1148,6 +1148,197 @@ START_TEST(page_resolved_on_the_web_lands)
 }
 END_TEST
 
+/*
+ * Undo and real choices (issue 12): a landed value changed on the page
+ * screen with a reason (refused without one), the record landed again and
+ * the change logged; the person screen in labels and Japan time with a
+ * link to the pages; an 「(発行)」 item is a choice (text refused); an
+ * impossible suggestion is never offered; the queue's days are text in 和暦.
+ */
+START_TEST(undo_and_choices)
+{
+    struct client c;
+    struct resp r;
+    char path[96], loc[256], atena[16] = "";
+    long page = sql_long("SELECT page_id FROM review_items WHERE field = 'weight' LIMIT 1");
+    static const struct { const char *field, *value; } v[] = {
+        { "jisshi_date", "R8.11.20" }, { "height", "64.5" }, { "weight", "6.54" },
+        { "head", "41.0" }, { "chest", "42.5" }, { "shoken", "nashi" },
+        { "sogo_hantei", "ijonashi" }, { "ishi", "1" },
+    };
+
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    for (;;) {
+        long id = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND status = 'open' "
+                           "ORDER BY id LIMIT 1", page);
+        if (id <= 0)
+            break;
+        const char *value = NULL;
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+            if (sql_long("SELECT count(*) FROM review_items WHERE id = %ld AND field = '%s'", id,
+                         v[k].field) == 1)
+                value = v[k].value;
+        char fields[128];
+        snprintf(fields, sizeof(fields), value ? "value=%s" : "act=reject", value);
+        snprintf(path, sizeof(path), "/item/%ld", id);
+        ck_assert_int_eq(status_of(post(&c, path, fields)), 303);
+    }
+    ck_assert_int_eq(sql_long("SELECT status = 'landed' FROM pages WHERE id = %ld", page), 1);
+    /* the page screen: how the scanner saw it, and outlines through the page's registration */
+    snprintf(path, sizeof(path), "/page/%ld", page);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "読取条件: 200 dpi") != NULL, "%s", r.body);
+    ck_assert(strstr(r.body, "<polygon class=\"d-") != NULL);
+    ck_assert(strstr(r.body, "viewBox=\"0 0 210 297\"") == NULL);
+    resp_free(&r);
+    /* the page screen offers to change a settled value */
+    snprintf(path, sizeof(path), "/page/%ld?edit=weight", page);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "id=\"edit\"") != NULL && strstr(r.body, "理由") != NULL);
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/page/%ld", page);
+    ck_assert_int_eq(status_of(post(&c, path, "edit=weight&how=set&value=7.01&reason=")), 422);
+    ck_assert_int_eq(status_of(post(&c, path, "edit=weight&how=set&value=99.99&reason=x")), 422);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE weight_kg = 6.54"), 1);
+    ck_assert_int_eq(sql_long("SELECT status = 'landed' FROM pages WHERE id = %ld", page), 1);
+    r = post(&c, path, "edit=weight&how=set&value=7.01&reason="
+                       "%E6%9C%AC%E4%BA%BA%E3%81%AB%E9%9B%BB%E8%A9%B1%E3%81%A7%E7%A2%BA%E8%AA%8D");
+    ck_assert_int_eq(r.status, 303);
+    header(&r, "Location", loc, sizeof(loc));
+    ck_assert_msg(strstr(loc, "edited=weight") != NULL && strstr(loc, "landed=1") != NULL, "%s", loc);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE weight_kg = 7.01"), 1);
+    ck_assert_int_eq(sql_long("SELECT status = 'landed' FROM pages WHERE id = %ld", page), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_log WHERE reason = '本人に電話で確認' AND "
+                              "((action = 'reopened' AND before = '6.54') OR (action = 'corrected' "
+                              "AND after = '7.01'))"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse1' AND function = "
+                              "'review.reopen'"), 1);
+    /* the person screen: labels, Japan time, and the page the record came from */
+    {
+        sqlite3 *h;
+        sqlite3_stmt *st;
+        sqlite3_open(db, &h);
+        char *q = xasprintf("SELECT subject FROM pages WHERE id = %ld", page);
+        sqlite3_prepare_v2(h, q, -1, &st, NULL);
+        free(q);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(atena, sizeof(atena), "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(h);
+    }
+    char *ins = xasprintf("INSERT INTO referrals(checkup_id, person, targets, created_at) SELECT id, "
+                          "person, 'mimi,sonota', '2026-12-02T19:31:46.968Z' FROM checkups WHERE "
+                          "person = '%s'", atena);
+    sql_exec(ins);
+    free(ins);
+    snprintf(path, sizeof(path), "/person/%s", atena);
+    r = post(&c, path, "act=view&reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D%E3%81%AE%E3%81%9F%E3%82%81");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "mimi") == NULL && strstr(r.body, "T19:31") == NULL, "%s", r.body);
+    ck_assert(strstr(r.body, "令和8年12月3日 4:31") != NULL);
+    snprintf(loc, sizeof(loc), "href=\"/page/%ld\"", page);
+    ck_assert(strstr(r.body, loc) != NULL);
+    resp_free(&r);
+
+    /* an 「(発行)」 item: two choices, never free text */
+    long other = sql_long("SELECT page_id FROM review_items WHERE status = 'open' AND page_id <> %ld "
+                          "LIMIT 1", page);
+    char *iss = xasprintf("INSERT INTO review_items(page_id, field, kind, reason, risk, created_at) "
+                          "VALUES (%ld, '(発行)', 'issue', '発行番号のない用紙', 60, "
+                          "'2026-12-01T00:00:00.000Z')", other);
+    sql_exec(iss);
+    free(iss);
+    long issue = sql_long("SELECT max(id) FROM review_items");
+    snprintf(path, sizeof(path), "/item/%ld", issue);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "id=\"use\"") != NULL && strstr(r.body, "id=\"drop\"") != NULL);
+    ck_assert(strstr(r.body, "id=\"value\"") == NULL);
+    resp_free(&r);
+    ck_assert_int_eq(status_of(post(&c, path, "value=123")), 422);
+    ck_assert_int_eq(status_of(post(&c, path, "")), 422);
+    ck_assert_int_eq(sql_long("SELECT status = 'open' FROM review_items WHERE id = %ld", issue), 1);
+    /* an impossible suggestion is not offered, and Enter cannot store it */
+    long h445 = sql_long("SELECT id FROM review_items WHERE status = 'open' AND field = 'height' LIMIT 1");
+    if (h445 > 0) {
+        char *u = xasprintf("UPDATE review_items SET suggested = '445' WHERE id = %ld", h445);
+        sql_exec(u);
+        free(u);
+        snprintf(path, sizeof(path), "/item/%ld", h445);
+        r = get(&c, path);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert(strstr(r.body, "placeholder=\"445\"") == NULL);
+        ck_assert(strstr(r.body, "id=\"accept\">登録 ") == NULL);
+        resp_free(&r);
+        ck_assert_int_eq(status_of(post(&c, path, "value=")), 422);
+        ck_assert_int_eq(sql_long("SELECT status = 'open' FROM review_items WHERE id = %ld", h445), 1);
+    }
+    snprintf(path, sizeof(path), "/item/%ld", issue);
+    ck_assert_int_eq(status_of(post(&c, path, "value=drop")), 303);
+    ck_assert_int_eq(sql_long("SELECT status = 'rejected' FROM pages WHERE id = %ld", other), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE page_id = %ld AND status = "
+                              "'open'", other), 0);
+    /* a 住登外 mother registered from the identity screen (a 妊娠届出書's first page) */
+    long third = sql_long("SELECT page_id FROM review_items WHERE status = 'open' AND page_id NOT IN "
+                          "(%ld, %ld) LIMIT 1", page, other);
+    ck_assert_int_gt(third, 0);
+    char *mk = xasprintf("UPDATE pages SET form = 'ninshin_todoke', page_no = 1, subject = NULL WHERE id = %ld; "
+                         "INSERT INTO review_items(page_id, field, kind, reason, risk, created_at) VALUES "
+                         "(%ld, '(本人)', 'identity', '住民記録に該当する候補がありません', 100, "
+                         "'2026-12-01T00:00:00.000Z')", third, third);
+    sql_exec(mk);
+    free(mk);
+    long ident = sql_long("SELECT max(id) FROM review_items");
+    /* the sheet says 平成7年4月1日; the first candidate was born on another day: never the default */
+    char *cand = xasprintf("INSERT INTO readings(page_id, field, read_value, confidence, decision) VALUES "
+                           "(%ld, 'birth_date', 'H7.4.1', 0.5, 'review'); UPDATE review_items SET suggested = "
+                           "(SELECT atena FROM residents WHERE birth <> '1995-04-01' AND sex = 2 AND birth < "
+                           "'2000-01-01' ORDER BY atena LIMIT 1) WHERE id = %ld", third, ident);
+    sql_exec(cand);
+    free(cand);
+    snprintf(path, sizeof(path), "/item/%ld", ident);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "平成7年4月1日") != NULL);             /* the sheet's reading shown */
+    ck_assert(strstr(r.body, "id=\"accept\">登録 ") == NULL);        /* not offered by Enter */
+    resp_free(&r);
+    r = post(&c, path, "value=");
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(strstr(r.body, "生年月日が用紙と違います") != NULL);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT status = 'open' FROM review_items WHERE id = %ld", ident), 1);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "id=\"register\"") != NULL);
+    ck_assert(strstr(r.body, "id=\"sheet-readings\"") != NULL);     /* the sheet's カナ and 生年月日 */
+    resp_free(&r);
+    /* 架空　花子 / カクウ　ハナコ / H7.4.1 / 住民票は他市 */
+    ck_assert_int_eq(status_of(post(&c, path, "act=register&u_name=%E6%9E%B6%E7%A9%BA%E3%80%80%E8%8A%B1%E5%AD%90"
+                                              "&u_kana=%E3%82%AB%E3%82%AF%E3%82%A6%E3%80%80%E3%83%8F%E3%83%8A%E3%82%B3"
+                                              "&u_birth=H7.4.1&u_reason=")), 422);   /* a reason is needed */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered"), 0);
+    ck_assert_int_eq(status_of(post(&c, path, "act=register&u_name=%E6%9E%B6%E7%A9%BA%E3%80%80%E8%8A%B1%E5%AD%90"
+                                              "&u_kana=%E3%82%AB%E3%82%AF%E3%82%A6%E3%80%80%E3%83%8F%E3%83%8A%E3%82%B3"
+                                              "&u_birth=H7.4.1&u_reason=%E4%BD%8F%E6%B0%91%E7%A5%A8%E3%81%AF%E4%BB%96%E5%B8%82")), 303);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM persons_unregistered WHERE birth = '1995-04-01'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND subject LIKE 'U%%'", third), 1);
+    ck_assert_int_eq(sql_long("SELECT status = 'corrected' FROM review_items WHERE id = %ld", ident), 1);
+    /* the queue's days: text in 和暦, not a browser date picker */
+    r = get(&c, "/queue?from=2026-12-01&to=2026-12-31");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "type=\"date\"") == NULL);
+    ck_assert(strstr(r.body, "value=\"令和8年12月1日\"") != NULL);
+    resp_free(&r);
+    struct tl_result t;
+    tl_boshi_run(&t, db, NULL, "audit", "verify", NULL);
+    ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+    tl_result_free(&t);
+}
+END_TEST
+
 START_TEST(grid_resolves_many)
 {
     struct client c;
@@ -1262,7 +1453,7 @@ START_TEST(queue_by_day)
     ck_assert_int_eq(chip_sum(r.body), all);
     ck_assert_int_eq(status_num(r.body, "left-all"), all);
     ck_assert_int_eq(status_num(r.body, "left-filter"), -1);     /* no filter, no second number */
-    ck_assert(strstr(r.body, "type=\"date\" name=\"from\"") != NULL);
+    ck_assert(strstr(r.body, "class=\"day\" name=\"from\"") != NULL);   /* 和暦 or ISO typed */
     resp_free(&r);
 
     /* one day: only that day's items, counted under the filter, the day in 和暦 */
@@ -1273,7 +1464,7 @@ START_TEST(queue_by_day)
     ck_assert_int_eq(status_num(r.body, "left-filter"), n1);
     ck_assert_int_eq(status_num(r.body, "left-all"), all);
     ck_assert(strstr(r.body, "取込日 令和8年4月1日") != NULL);
-    ck_assert(strstr(r.body, "value=\"2026-04-01\"") != NULL);
+    ck_assert(strstr(r.body, "value=\"令和8年4月1日\"") != NULL);
     ck_assert(strstr(r.body, "from=2026-04-01&amp;to=2026-04-01") != NULL);   /* chips keep the days */
     snprintf(path, sizeof(path), "href=\"/item/%ld?", other_item);   /* the link keeps the filters */
     ck_assert(strstr(r.body, path) == NULL);
@@ -1644,6 +1835,7 @@ int main(void)
     tcase_add_test(tc, audit_of_person_views);
     tcase_add_test(tc, two_nurses_one_item);
     tcase_add_test(tc, page_resolved_on_the_web_lands);
+    tcase_add_test(tc, undo_and_choices);
     tcase_add_test(tc, grid_resolves_many);
     tcase_add_test(tc, queue_by_day);
     tcase_add_test(tc, done_today);

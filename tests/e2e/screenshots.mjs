@@ -63,6 +63,18 @@ try {
   const pg = one(`SELECT p.id FROM pages p JOIN review_items r ON r.page_id = p.id WHERE r.status = 'open' AND p.form = 'nyuyoji_4m' GROUP BY p.id ORDER BY count(*) DESC LIMIT 1`);
   await page.goto(`${server.url}/page/${pg}`);
   await shot('page');
+  /* changing a settled reading of the page, with a reason */
+  const settled = one(`SELECT field FROM readings WHERE page_id = ${pg} AND decision = 'accepted' AND field NOT LIKE 'staff_%' ORDER BY field = 'sogo_hantei' DESC LIMIT 1`);
+  if (settled) {
+    await page.goto(`${server.url}/page/${pg}?edit=${settled}#edit`);
+    await shot('page-edit');
+  }
+  /* a sheet taken in twice: both side by side, two choices */
+  const dup = one(`SELECT id FROM review_items WHERE status = 'open' AND kind = 'issue' AND reason LIKE '二重提出%' LIMIT 1`);
+  if (dup) {
+    await page.goto(`${server.url}/item/${dup}`);
+    await shot('item-duplicate');
+  }
   /* a year of synthetic records, so that a person has a history to show */
   const fy = new Date().getMonth() < 3 ? new Date().getFullYear() - 1 : new Date().getFullYear();
   execFileSync(process.env.BOSHI_BIN || new URL('../../boshi', import.meta.url).pathname,
