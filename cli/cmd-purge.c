@@ -45,6 +45,9 @@ static int cmd_purge(struct cli_ctx *c, int argc, char **argv)
         cli_col(c->out, purge_kind_label(k), 44);
         fprintf(c->out, "%ld\n", rep.n[k]);
     }
+    fputs("  ", c->out);
+    cli_col(c->out, "統計を確定した年度 (以後この値を表示)", 44);
+    fprintf(c->out, "%d\n", rep.stats_frozen);
     return EXIT_OK;
 }
 

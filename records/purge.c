@@ -18,6 +18,9 @@
  * the file and its WAL.
  * The access log keeps its entries (it is chained and kept for its own
  * retention, see audit.c): they hold a 宛名番号 but no name or 個人番号.
+ * Before anything goes, every complete fiscal year before the as-of date is
+ * frozen (stats.c, table stats_frozen), so the statistics of earlier years
+ * do not change.
  * One audit entry "purge" with counts only.  A dry run does the same deletes
  * and rolls back, so its counts are exactly what the real run removes.
  */
@@ -211,6 +214,9 @@ int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry
     if (rc == 0)
         rc = collect(st, "SELECT id FROM review_items WHERE page_id IN (SELECT id FROM temp.purge_pg)",
                      &items, &nitems, e);
+    /* the figures of complete fiscal years stay what they were (stats.c) */
+    if (rc == 0)
+        rc = stats_freeze_before(st, a, as_of, &out->stats_frozen, e);
     for (size_t i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
         rc = db_exec(st, steps[i].sql, e);
         if (rc == 0 && steps[i].slot >= 0)
@@ -231,12 +237,13 @@ int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry
         goto cleanup;
     snprintf(detail, sizeof(detail),
              "%s: 基準日 %04d-%02d-%02d 保存年限 %ld年 (%s より前の転出・死亡): 対象者 %ld人 履歴 %ld "
-             "記録 %ld 読取 %ld 確認待ち %ld 訂正 %ld ページ %ld 発行 %ld 原本削除 %ld 原本保持 %ld",
+             "記録 %ld 読取 %ld 確認待ち %ld 訂正 %ld ページ %ld 発行 %ld 原本削除 %ld 原本保持 %ld "
+             "統計確定 %d年度分",
              dry_run ? "試行" : "消去", as_of.y, as_of.m, as_of.d, years, cutoff,
              out->n[PURGE_PEOPLE], out->n[PURGE_HISTORY], out->n[PURGE_RECORDS],
              out->n[PURGE_READINGS], out->n[PURGE_REVIEW_ITEMS], out->n[PURGE_CORRECTIONS],
              out->n[PURGE_PAGES], out->n[PURGE_ISSUES], out->n[PURGE_SCANS],
-             out->n[PURGE_SCANS_KEPT]);
+             out->n[PURGE_SCANS_KEPT], out->stats_frozen);
     if (dry_run) {
         store_rollback(st);
         began = 0;

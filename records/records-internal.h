@@ -58,4 +58,12 @@ struct target;
 int targets_audit(struct store *st, const struct actor *a, const char *function,
                   const struct target *t, size_t n, const char *detail, struct berr *e);
 
+/*
+ * Freezes every complete fiscal year before as_of that holds records and is
+ * not frozen yet (stats.c; called by purge in its transaction): from then on
+ * stats_count gives the figures of that moment.  *frozen gets how many.
+ */
+int stats_freeze_before(struct store *st, const struct actor *a, struct ymd as_of, int *frozen,
+                        struct berr *e);
+
 #endif

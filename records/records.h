@@ -573,6 +573,7 @@ struct purge_report {
     int retention_years;     /* setting purge.retention_years (never < 5) */
     struct ymd cutoff;       /* 転出・死亡 strictly before this date are purged */
     long n[PURGE_NKINDS];    /* counts per kind; no names anywhere */
+    int stats_frozen;        /* fiscal years whose statistics this run froze */
 };
 const char *purge_kind_label(int kind);
 /*

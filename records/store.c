@@ -294,6 +294,12 @@ static const char *const migrations[] = {
     "CREATE INDEX pages_read ON pages(read_at);\n"
     "CREATE INDEX review_resolved ON review_items(resolved_at, resolved_by)\n"
     "  WHERE resolved_at IS NOT NULL;\n",
+    /* statistics of fiscal years frozen before a purge (records/stats.c, purge.c) */
+    "CREATE TABLE stats_frozen(\n"
+    "  fiscal_year INTEGER PRIMARY KEY,\n"
+    "  cells TEXT NOT NULL,\n"              /* every cell, in stats.c's cells_each order */
+    "  frozen_by TEXT NOT NULL,\n"
+    "  frozen_at TEXT NOT NULL);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -12,6 +12,7 @@
  */
 #include "demo/town.h"
 #include "records/records.h"
+#include "records/stats.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>
@@ -253,6 +254,11 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     char *gone_scan = xasprintf("%s.scans/aa/aa11.png", db);
     char *mixed_scan = xasprintf("%s.scans/cc/cc33.png", db);
     residents_before = tl_sql_long(db, "SELECT count(*) FROM residents");
+    struct stats_period fy2020;
+    struct stats_tables before, after;
+    ck_assert_int_eq(stats_period_fiscal(2020, &fy2020, &e), 0);
+    ck_assert_msg(stats_count(st, &admin, &fy2020, &before, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(before.checkup[STATS_4M].jushin, 2);   /* the gone and the kept, June 2020 */
     ck_assert(anywhere(gone.name, where, sizeof(where)));
     ck_assert(anywhere(gone.kana, where, sizeof(where)));
 
@@ -278,6 +284,13 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     ck_assert_int_eq(rep.n[PURGE_ISSUES], 2);
     ck_assert_int_eq(rep.n[PURGE_RECORDS], 2);
     ck_assert_int_eq(rep.n[PURGE_REVIEW_DIRS], 2);
+    ck_assert_int_eq(rep.stats_frozen, 6);                 /* fiscal 2020 .. 2025 */
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM stats_frozen"), 6);
+    /* earlier years' statistics are what they were: frozen, not recounted */
+    ck_assert_msg(stats_count(st, &admin, &fy2020, &after, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(after.checkup[STATS_4M].jushin, 2);
+    ck_assert_int_eq(memcmp(&before, &after, sizeof(before)), 0);
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM checkups"), 2);
     /* nobody gone 5 years or less is touched, nor anyone still living here */
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM residents WHERE status IN (2, 3) AND "
                                      "idou_date < '2021-04-01'"), 0);
