@@ -16,6 +16,9 @@
  * (<db>.review/<item>/) of purged items are overwritten and deleted.  With
  * secure_delete on, a VACUUM and a WAL checkpoint(TRUNCATE), the bytes leave
  * the file and its WAL.
+ * Each purged person leaves a keyed hash of the 宛名番号 (residents_purged),
+ * so that a later master, which still lists them as 転出・死亡, does not bring
+ * them back (residents.c skips such rows; a person who returns is imported).
  * The access log keeps its entries (it is chained and kept for its own
  * retention, see audit.c): they hold a 宛名番号 but no name or 個人番号.
  * Before anything goes, every complete fiscal year before the as-of date is
@@ -142,6 +145,31 @@ static int collect(struct store *st, const char *sql, struct buf *b, long *n, st
     return 0;
 }
 
+/* The mark each purged person leaves, so that the next master import skips them. */
+static int tombstones(struct store *st, struct berr *e)
+{
+    sqlite3_stmt *s = NULL, *ins = NULL;
+    char now[32];
+    int rc = db_prepare(st, &s, "SELECT atena FROM temp.purge_p", e);
+
+    if (rc == 0)
+        rc = db_prepare(st, &ins, "INSERT OR REPLACE INTO residents_purged(atena_mac, purged_at) "
+                                  "VALUES (?, ?)", e);
+    store_now_iso(now);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        unsigned char t[16];
+        atena_tombstone(st, db_col(s, 0), t);
+        sqlite3_reset(ins);
+        sqlite3_bind_blob(ins, 1, t, sizeof(t), SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, now, -1, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            rc = db_fail(st, "消去済みの印", e);
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
 int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry_run,
               struct purge_report *out, struct berr *e)
 {
@@ -217,6 +245,8 @@ int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry
     /* the figures of complete fiscal years stay what they were (stats.c) */
     if (rc == 0)
         rc = stats_freeze_before(st, a, as_of, &out->stats_frozen, e);
+    if (rc == 0)
+        rc = tombstones(st, e);
     for (size_t i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
         rc = db_exec(st, steps[i].sql, e);
         if (rc == 0 && steps[i].slot >= 0)

@@ -38,6 +38,8 @@ void mynumber_index(const struct store *st, const char *mynumber, unsigned char 
 #define MYNUMBER_ENC_LEN 52
 void mynumber_encrypt(const struct store *st, const char *mynumber, unsigned char out[MYNUMBER_ENC_LEN]);
 int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13]);
+/* Keyed hash (16 bytes) of a 宛名番号, the mark a purged person leaves (residents_purged). */
+void atena_tombstone(const struct store *st, const char *atena, unsigned char out[16]);
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
 

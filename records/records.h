@@ -215,6 +215,7 @@ struct import_report {
     long rows;               /* data rows in the file */
     long inserted, updated, unchanged;
     long absent;             /* full load: residents in the store not in the file */
+    long purged;             /* rows skipped: people purged (boshi purge), still 転出・死亡 */
     const char *encoding;    /* "UTF-8", "UTF-8 (BOM)", "CP932" */
     double seconds;          /* total */
     double t_read, t_write, t_index, t_commit;   /* phases, seconds */

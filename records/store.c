@@ -300,6 +300,10 @@ static const char *const migrations[] = {
     "  cells TEXT NOT NULL,\n"              /* every cell, in stats.c's cells_each order */
     "  frozen_by TEXT NOT NULL,\n"
     "  frozen_at TEXT NOT NULL);\n",
+    /* purged people, as a keyed hash of the 宛名番号, so a later master does not bring them back */
+    "CREATE TABLE residents_purged(\n"
+    "  atena_mac BLOB PRIMARY KEY,\n"
+    "  purged_at TEXT NOT NULL);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -321,6 +321,17 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
         ck_assert_int_eq(residents_reveal_mynumber(st, &admin, kept.atena, "テスト", mn, &e), 0);
         ck_assert_str_eq(mn, kept.mynumber);
     }
+    /* the next master still lists them as 転出・死亡: they stay gone */
+    {
+        struct import_report ir;
+        char *csv = tl_path(dir, "town.csv");
+        ck_assert_msg(residents_import(st, &admin, csv, 0, &ir, &e) == 0, "%s", e.msg);
+        ck_assert_int_eq(ir.purged, rep.n[PURGE_PEOPLE]);
+        ck_assert_int_eq(ir.inserted, 0);
+        ck_assert_int_eq(rows_of(gone.atena), 0);
+        ck_assert_msg(!anywhere(gone.name, where, sizeof(where)), "氏名 back in %s", where);
+        free(csv);
+    }
     /* one audit entry with counts, no name; the chain still verifies */
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM audit_log WHERE function = 'purge' "
                                      "AND person IS NULL"), 1);
