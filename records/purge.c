@@ -145,6 +145,27 @@ static int collect(struct store *st, const char *sql, struct buf *b, long *n, st
     return 0;
 }
 
+/*
+ * Copies the WAL into the file and truncates it to 0 bytes.  A reader that
+ * keeps an old snapshot (another process) blocks that past the busy
+ * timeout: then it fails rather than leaving the bytes silently.
+ */
+static int wal_truncate(struct store *st, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "PRAGMA wal_checkpoint(TRUNCATE)", e);
+
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(s) != SQLITE_ROW)
+        rc = db_fail(st, "WAL の整理", e);
+    else if (sqlite3_column_int(s, 0) != 0)
+        rc = berr_set(e, BERR_CONFLICT, "%s-wal: 他の処理が記録ストアを読んでいるため WAL を空にできません",
+                      st->path);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 /* The mark each purged person leaves, so that the next master import skips them. */
 static int tombstones(struct store *st, struct berr *e)
 {
@@ -315,9 +336,10 @@ int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry
     /* Freed pages are zeroed (secure_delete); VACUUM rewrites the file; the WAL is emptied. */
     rc = db_exec(st, "VACUUM", e);
     if (rc == 0)
-        rc = db_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", e);
+        rc = wal_truncate(st, e);
     if (rc < 0)
-        berr_prefix(e, "消去は完了しましたが、ファイルの整理に失敗しました: ");
+        berr_prefix(e, "消去は完了しましたが、ファイルの整理に失敗しました (もう一度 boshi purge を"
+                       "実行すると整理だけをやり直します): ");
 cleanup:
     sqlite3_finalize(s);
     if (began)
