@@ -206,6 +206,12 @@ int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry
     buf_init(&items);
     if (rc < 0)
         goto cleanup;
+    /* a later as-of would delete people before their time */
+    if (ymd_cmp(as_of, store_today(st)) > 0) {
+        rc = berr_set(e, BERR_INVALID, "基準日 %04d-%02d-%02d は今日より後です。消去は今日までの日付で"
+                      "しか行えません", as_of.y, as_of.m, as_of.d);
+        goto cleanup;
+    }
     rc = settings_get(st, "purge.retention_years", &ret, e);
     if (rc < 0)
         goto cleanup;

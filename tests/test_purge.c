@@ -360,6 +360,13 @@ START_TEST(retention_below_five_years_refused_and_permission_needed)
     /* a store edited by hand below the floor is refused, not obeyed */
     tl_sql_exec(db, "UPDATE settings SET value = '1' WHERE key = 'purge.retention_years'");
     ck_assert_int_eq(purge_run(st, &admin, (struct ymd){ 2026, 4, 1 }, 0, &rep, &e), BERR_INVALID);
+    /* an as-of after today would purge people early */
+    tl_sql_exec(db, "UPDATE settings SET value = '5' WHERE key = 'purge.retention_years'");
+    store_set_today(st, (struct ymd){ 2026, 3, 31 });
+    ck_assert_int_eq(purge_run(st, &admin, (struct ymd){ 2026, 4, 1 }, 1, &rep, &e), BERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(e.msg, "今日より後"));
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM audit_log WHERE function LIKE 'purge%'"),
+                     1);
     weak.perms &= ~(1u << PERM_PURGE);
     ck_assert_int_eq(purge_run(st, &weak, (struct ymd){ 2026, 4, 1 }, 1, &rep, &e), BERR_DENIED);
 }
