@@ -295,13 +295,13 @@ static const char *const migrations[] = {
     "CREATE INDEX review_resolved ON review_items(resolved_at, resolved_by)\n"
     "  WHERE resolved_at IS NOT NULL;\n",
     /* statistics of fiscal years frozen before a purge (records/stats.c, purge.c) */
-    "CREATE TABLE stats_frozen(\n"
+    "CREATE TABLE IF NOT EXISTS stats_frozen(\n"
     "  fiscal_year INTEGER PRIMARY KEY,\n"
     "  cells TEXT NOT NULL,\n"              /* every cell, in stats.c's cells_each order */
     "  frozen_by TEXT NOT NULL,\n"
     "  frozen_at TEXT NOT NULL);\n",
     /* purged people, as a keyed hash of the 宛名番号, so a later master does not bring them back */
-    "CREATE TABLE residents_purged(\n"
+    "CREATE TABLE IF NOT EXISTS residents_purged(\n"
     "  atena_mac BLOB PRIMARY KEY,\n"
     "  purged_at TEXT NOT NULL);\n",
 };

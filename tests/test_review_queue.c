@@ -334,6 +334,8 @@ START_TEST(old_store_gets_the_indexes)
 {
     struct berr e;
 
+    long latest = tl_sql_long(db, "PRAGMA user_version");
+
     store_close(&st);
     raw_sql("DROP INDEX pages_read; DROP INDEX review_resolved; PRAGMA user_version = 5");
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
@@ -341,7 +343,7 @@ START_TEST(old_store_gets_the_indexes)
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 2);
-    ck_assert_int_eq(tl_sql_long(db, "PRAGMA user_version"), 6);
+    ck_assert_int_eq(tl_sql_long(db, "PRAGMA user_version"), latest);
 }
 END_TEST
 
