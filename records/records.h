@@ -23,6 +23,7 @@
  *              review_resolve, review_close_page, review_open_identity, review_open_count
  *   landing:   record_kind_name, record_for_issue, record_set
  *   住登外:     unregistered_add, unregistered_exists
+ *   purge:     purge_run, purge_kind_label
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
