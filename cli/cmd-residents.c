@@ -53,6 +53,8 @@ static int cmd_residents_import(struct cli_ctx *c, int argc, char **argv)
             rep.updated, rep.unchanged);
     if (flags & IMPORT_FULL)
         fprintf(c->out, " / ファイルにない既存住民 %ld", rep.absent);
+    if (rep.purged)
+        fprintf(c->out, " / 消去済みのため取り込まない転出・死亡者 %ld", rep.purged);
     fprintf(c->out, "  (%.2f 秒: 検査 %.2f / 書込 %.2f / 索引 %.2f / 確定 %.2f)\n", rep.seconds,
             rep.t_read, rep.t_write, rep.t_index, rep.t_commit);
     return EXIT_OK;

@@ -39,6 +39,8 @@ void mynumber_index(const struct store *st, const char *mynumber, unsigned char 
 #define MYNUMBER_ENC_LEN 52
 void mynumber_encrypt(const struct store *st, const char *mynumber, unsigned char out[MYNUMBER_ENC_LEN]);
 int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13]);
+/* Keyed hash (16 bytes) of a 宛名番号, the mark a purged person leaves (residents_purged). */
+void atena_tombstone(const struct store *st, const char *atena, unsigned char out[16]);
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
 
@@ -58,5 +60,13 @@ void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident
 struct target;
 int targets_audit(struct store *st, const struct actor *a, const char *function,
                   const struct target *t, size_t n, const char *detail, struct berr *e);
+
+/*
+ * Freezes every complete fiscal year before as_of that holds records and is
+ * not frozen yet (stats.c; called by purge in its transaction): from then on
+ * stats_count gives the figures of that moment.  *frozen gets how many.
+ */
+int stats_freeze_before(struct store *st, const struct actor *a, struct ymd as_of, int *frozen,
+                        struct berr *e);
 
 #endif

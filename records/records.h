@@ -25,6 +25,7 @@
  *              review_follow_identity, review_reopen, review_log_reason
  *   landing:   record_kind_name, record_for_issue, record_loose_find, record_set
  *   住登外:     unregistered_add, unregistered_exists
+ *   purge:     purge_run, purge_kind_label
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
@@ -236,6 +237,7 @@ struct import_report {
     long rows;               /* data rows in the file */
     long inserted, updated, unchanged;
     long absent;             /* full load: residents in the store not in the file */
+    long purged;             /* rows skipped: people purged (boshi purge), still 転出・死亡 */
     const char *encoding;    /* "UTF-8", "UTF-8 (BOM)", "CP932" */
     double seconds;          /* total */
     double t_read, t_write, t_index, t_commit;   /* phases, seconds */
@@ -632,5 +634,30 @@ int record_loose_find(struct store *st, enum record_kind kind, const char *perso
  */
 int record_set(struct store *st, enum record_kind kind, int64_t id, const char *column,
                const char *value, struct berr *e);
+
+/* ---- retention deletion (purge.c) ------------------------------------------ */
+
+/* What a purge removes, by kind (purge_kind_label gives the Japanese name). */
+enum purge_kind {
+    PURGE_PEOPLE, PURGE_HISTORY, PURGE_RECORDS, PURGE_READINGS, PURGE_REVIEW_ITEMS,
+    PURGE_CORRECTIONS, PURGE_PAGES, PURGE_ISSUES, PURGE_SCANS, PURGE_SCANS_KEPT,
+    PURGE_REVIEW_DIRS, PURGE_NKINDS
+};
+struct purge_report {
+    int retention_years;     /* setting purge.retention_years (never < 5) */
+    struct ymd cutoff;       /* 転出・死亡 strictly before this date are purged */
+    long n[PURGE_NKINDS];    /* counts per kind; no names anywhere */
+    int stats_frozen;        /* fiscal years whose statistics this run froze */
+};
+const char *purge_kind_label(int kind);
+/*
+ * Deletes everything about people whose 転出 or 死亡 is more than the
+ * retention before as_of (see purge.c for what goes and what a mixed scan
+ * file does), then VACUUMs and truncates the WAL.  Needs PERM_PURGE.  One
+ * audit entry with counts only.  dry_run: counts only, nothing changes
+ * (audited as purge.dry_run).  Must be called outside a transaction.
+ */
+int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry_run,
+              struct purge_report *out, struct berr *e);
 
 #endif

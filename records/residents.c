@@ -346,10 +346,49 @@ static int table_empty(struct store *st, int *empty, struct berr *e)
     return 0;
 }
 
+void atena_tombstone(const struct store *st, const char *atena, unsigned char out[16])
+{
+    unsigned char key[32];
+    char in[16];
+
+    /* a separate input space from the 個人番号 index under the same subkey */
+    snprintf(in, sizeof(in), "P%.10s", atena);
+    store_key(st, KEY_MYNUMBER_IDX, key);
+    crypto_generichash(out, 16, (const unsigned char *)in, strlen(in), key, sizeof(key));
+    sodium_memzero(key, sizeof(key));
+}
+
+/*
+ * A person purged (purge.c) is still 転出 or 死亡 in every later master the
+ * 住基 system sends: such a row is skipped, not brought back.  Someone who
+ * comes back (住民状態 1) is a resident again and the tombstone goes.
+ * 1 = skip the row, 0 = apply it, < 0 error.
+ */
+static int purged_row(struct store *st, sqlite3_stmt *tomb, sqlite3_stmt *untomb,
+                      const struct csvtable *r, const struct csvtable_row *w, struct berr *e)
+{
+    unsigned char t[16];
+    int status = atoi(fld(r, w, C_STATUS)), found;
+
+    atena_tombstone(st, fld(r, w, C_ATENA), t);
+    sqlite3_reset(tomb);
+    sqlite3_bind_blob(tomb, 1, t, sizeof(t), SQLITE_TRANSIENT);
+    found = sqlite3_step(tomb) == SQLITE_ROW;
+    if (!found)
+        return 0;
+    if (status == 2 || status == 3)
+        return 1;
+    sqlite3_reset(untomb);
+    sqlite3_bind_blob(untomb, 1, t, sizeof(t), SQLITE_TRANSIENT);
+    if (sqlite3_step(untomb) != SQLITE_DONE)
+        return db_fail(st, "消去済みの印の削除", e);
+    return 0;
+}
+
 static int apply_rows(struct store *st, const struct csvtable *r, int64_t import_id, int bulk,
                       struct import_report *rep, struct berr *e)
 {
-    sqlite3_stmt *ins = NULL, *cur = NULL, *hist = NULL, *del = NULL;
+    sqlite3_stmt *ins = NULL, *cur = NULL, *hist = NULL, *del = NULL, *tomb = NULL, *untomb = NULL;
     struct buf sql;
     int rc = 0;
 
@@ -357,6 +396,10 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
     buf_addf(&sql, "INSERT INTO residents(%s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
                    "?13,?14,?15,?16,?17,?18,?19,?20)", resident_cols);
     rc = db_prepare(st, &ins, sql.s, e);
+    if (rc == 0)
+        rc = db_prepare(st, &tomb, "SELECT 1 FROM residents_purged WHERE atena_mac = ?", e);
+    if (rc == 0)
+        rc = db_prepare(st, &untomb, "DELETE FROM residents_purged WHERE atena_mac = ?", e);
     if (rc < 0)
         goto cleanup;
     if (!bulk) {
@@ -381,6 +424,13 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
     for (size_t i = 0; i < r->nrows && rc == 0; i++) {
         const struct csvtable_row *w = &r->rows[i];
         int exists = 0;
+        rc = purged_row(st, tomb, untomb, r, w, e);
+        if (rc != 0) {
+            rc = rc > 0 ? 0 : rc;
+            if (rc == 0)
+                rep->purged++;
+            continue;
+        }
         if (!bulk) {
             sqlite3_reset(cur);
             sqlite3_bind_text(cur, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
@@ -425,6 +475,8 @@ cleanup:
     sqlite3_finalize(cur);
     sqlite3_finalize(hist);
     sqlite3_finalize(del);
+    sqlite3_finalize(tomb);
+    sqlite3_finalize(untomb);
     buf_release(&sql);
     return rc;
 }

@@ -517,11 +517,164 @@ static int count_pending(struct store *st, const struct stats_period *p, long *o
     return rc;
 }
 
+/*
+ * Frozen fiscal years (table stats_frozen): a purge (records/purge.c) first
+ * freezes every complete fiscal year before its as-of date, so deleting the
+ * records of people gone 5 years does not change the figures of years
+ * already reported.  A frozen year is stored as its cells in the fixed order
+ * of cells_each, and stats_count gives those figures from then on.
+ */
+typedef void (*cell_fn)(long *cell, void *ctx);
+
+static void cells_each(struct stats_tables *t, cell_fn fn, void *ctx)
+{
+    for (int i = 0; i < STATS_WEEKS_COUNT; i++)
+        fn(&t->todoke[i], ctx);
+    fn(&t->todoke_total, ctx);
+    fn(&t->todoke_undated, ctx);
+    fn(&t->ninpu_jitsu, ctx);
+    fn(&t->ninpu_nobe, ctx);
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+        struct stats_checkup_row *r = &t->checkup[c];
+        fn(&r->taisho, ctx);
+        fn(&r->jushin, ctx);
+        for (int i = 0; i < STATS_RESULT_COUNT; i++)
+            fn(&r->result[i], ctx);
+        fn(&r->seimitsu_jushin, ctx);
+        for (int i = 0; i < STATS_SEIMITSU_COUNT; i++)
+            fn(&r->seimitsu[i], ctx);
+        fn(&r->seimitsu_pending, ctx);
+        for (int i = 0; i < STATS_IND_COUNT; i++) {
+            fn(&t->ind[c][i].num, ctx);
+            fn(&t->ind[c][i].den, ctx);
+        }
+    }
+}
+
+static void cell_put(long *cell, void *ctx)
+{
+    struct buf *b = ctx;
+
+    buf_addf(b, "%s%ld", b->len ? "," : "", *cell);
+}
+
+struct cell_reader {
+    const char *p;
+    int bad;
+};
+
+static void cell_get(long *cell, void *ctx)
+{
+    struct cell_reader *r = ctx;
+    char *end;
+
+    if (r->bad)
+        return;
+    *cell = strtol(r->p, &end, 10);
+    if (end == r->p || (*end != ',' && *end != '\0'))
+        r->bad = 1;
+    r->p = *end == ',' ? end + 1 : end;
+}
+
+static int count_all(struct store *st, const struct stats_period *p, struct stats_tables *out,
+                     struct berr *e)
+{
+    char from[11], to[11];
+    int rc;
+
+    ymd_iso(p->from, from);
+    ymd_iso(p->to, to);
+    rc = count_todoke(st, from, to, out, e);
+    if (rc == 0)
+        rc = count_ninpu(st, from, to, out, e);
+    for (int c = 0; rc == 0 && c < STATS_CHECKUP_COUNT; c++)
+        rc = count_checkup(st, p, (enum stats_checkup)c, out, e);
+    return rc;
+}
+
+/* 1 and out filled when fiscal year fy is frozen, 0 when not, < 0 on error. */
+static int frozen_get(struct store *st, int fy, struct stats_tables *out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT cells FROM stats_frozen WHERE fiscal_year = ?", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int(s, 1, fy);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        struct cell_reader r = { db_col(s, 0), 0 };
+        cells_each(out, cell_get, &r);
+        rc = r.bad || *r.p != '\0' ? berr_set(e, BERR_FAIL, "%d年度の確定統計が壊れています", fy) : 1;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int stats_freeze_before(struct store *st, const struct actor *a, struct ymd as_of, int *frozen,
+                        struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = 0, first = 0, last = as_of.m >= 4 ? as_of.y - 1 : as_of.y - 2;
+    char now[32];
+
+    *frozen = 0;
+    rc = db_prepare(st, &s,
+        "SELECT min(d) FROM (SELECT min(exam_date) AS d FROM checkups UNION ALL "
+        "SELECT min(todoke_date) FROM pregnancies UNION ALL SELECT min(used_date) FROM vouchers) "
+        "WHERE d IS NOT NULL AND d <> ''", e);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        struct ymd d;
+        if (ymd_parse_iso(db_col(s, 0), &d) == 0)
+            first = d.m >= 4 ? d.y : d.y - 1;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (first == 0 || first < 2000)
+        first = first == 0 ? last + 1 : 2000;
+    store_now_iso(now);
+    for (int fy = first; rc == 0 && fy <= last; fy++) {
+        struct stats_tables t;
+        struct stats_period p;
+        struct buf b;
+        memset(&t, 0, sizeof(t));
+        rc = frozen_get(st, fy, &t, e);
+        if (rc != 0) {
+            rc = rc > 0 ? 0 : rc;
+            continue;
+        }
+        rc = stats_period_fiscal(fy, &p, e);
+        if (rc == 0)
+            rc = count_all(st, &p, &t, e);
+        if (rc < 0)
+            break;
+        buf_init(&b);
+        cells_each(&t, cell_put, &b);
+        rc = db_prepare(st, &s, "INSERT INTO stats_frozen(fiscal_year, cells, frozen_by, frozen_at) "
+                                "VALUES (?, ?, ?, ?)", e);
+        if (rc == 0) {
+            sqlite3_bind_int(s, 1, fy);
+            sqlite3_bind_text(s, 2, b.s, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, 3, a->login, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = db_fail(st, "確定統計の保存", e);
+            else
+                (*frozen)++;
+        }
+        sqlite3_finalize(s);
+        s = NULL;
+        buf_release(&b);
+    }
+    return rc;
+}
+
 int stats_count(struct store *st, const struct actor *a, const struct stats_period *p,
                 struct stats_tables *out, struct berr *e)
 {
     char from[11], to[11], detail[160];
-    int rc = actor_require(a, PERM_REPORTS, e);
+    int rc = actor_require(a, PERM_REPORTS, e), frozen = 0;
 
     memset(out, 0, sizeof(*out));
     if (rc < 0)
@@ -539,15 +692,17 @@ int stats_count(struct store *st, const struct actor *a, const struct stats_peri
     if (rc < 0)
         return rc;
     rc = count_pending(st, p, &out->pending_pages, e);
-    if (rc == 0)
-        rc = count_todoke(st, from, to, out, e);
-    if (rc == 0)
-        rc = count_ninpu(st, from, to, out, e);
-    for (int c = 0; rc == 0 && c < STATS_CHECKUP_COUNT; c++)
-        rc = count_checkup(st, p, (enum stats_checkup)c, out, e);
+    if (rc == 0 && p->fiscal_year) {
+        rc = frozen = frozen_get(st, p->fiscal_year, out, e);
+        if (rc > 0)
+            rc = 0;
+    }
+    if (rc == 0 && !frozen)
+        rc = count_all(st, p, out, e);
     if (rc == 0) {
         if (p->fiscal_year)
-            snprintf(detail, sizeof(detail), "母子保健統計 %d年度 (%s〜%s)", p->fiscal_year, from, to);
+            snprintf(detail, sizeof(detail), "母子保健統計 %d年度 (%s〜%s)%s", p->fiscal_year, from, to,
+                     frozen ? " 確定値" : "");
         else
             snprintf(detail, sizeof(detail), "母子保健統計 %04d-%02d (%s〜%s)", p->year, p->month,
                      from, to);

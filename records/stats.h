@@ -126,7 +126,8 @@ int stats_indicator_asked(enum stats_checkup c, enum stats_indicator i);
  * Counts every cell for period p into out (zeroed first).  Needs the
  * `reports` permission; reads in one transaction (a consistent snapshot)
  * and writes one audit entry (function reports.stats, no person, the
- * period as detail).
+ * period as detail).  A fiscal year frozen before a purge (stats_frozen)
+ * gives its frozen figures, not a recount.
  */
 int stats_count(struct store *st, const struct actor *a, const struct stats_period *p,
                 struct stats_tables *out, struct berr *e);

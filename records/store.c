@@ -309,6 +309,16 @@ static const char *const migrations[] = {
     "ALTER TABLE pages ADD COLUMN map TEXT;\n"
     "ALTER TABLE pages ADD COLUMN width_px INTEGER;\n"
     "ALTER TABLE pages ADD COLUMN height_px INTEGER;\n",
+    /* statistics of fiscal years frozen before a purge (records/stats.c, purge.c) */
+    "CREATE TABLE IF NOT EXISTS stats_frozen(\n"
+    "  fiscal_year INTEGER PRIMARY KEY,\n"
+    "  cells TEXT NOT NULL,\n"              /* every cell, in stats.c's cells_each order */
+    "  frozen_by TEXT NOT NULL,\n"
+    "  frozen_at TEXT NOT NULL);\n",
+    /* purged people, as a keyed hash of the 宛名番号, so a later master does not bring them back */
+    "CREATE TABLE IF NOT EXISTS residents_purged(\n"
+    "  atena_mac BLOB PRIMARY KEY,\n"
+    "  purged_at TEXT NOT NULL);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
