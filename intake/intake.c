@@ -449,6 +449,34 @@ static struct field_result *field_named(struct page_result *res, const char *nam
     return NULL;
 }
 
+/*
+ * 実施日 (checkups.date) written by hand, both readings agreeing, is
+ * accepted when it is the checkup date boshi printed on the form: the
+ * issue's date confirms it independently.  Any other date stays for a
+ * nurse (a checkup moved to another day is possible, and a person says so).
+ */
+static void confirm_checkup_date(struct page_result *res, const struct intake_expect *x)
+{
+    for (size_t i = 0; x->checkup_date.y && i < res->n_fields; i++) {
+        struct field_result *f = &res->fields[i];
+        struct forms_value v;
+        struct berr ve;
+        if (f->fld->kind != FORMS_DATE || f->fld->column == NULL ||
+            strcmp(f->fld->column, "checkups.date") != 0 || f->decision != DEC_REVIEW ||
+            strcmp(f->reason, INTAKE_DATE_AGREED) != 0)
+            continue;
+        forms_value_init(&v);
+        if (forms_value_parse(f->fld, f->read, &v, &ve) == 0 && v.present &&
+            ymd_cmp(v.date, x->checkup_date) == 0) {
+            f->decision = DEC_ACCEPTED;
+            snprintf(f->value, sizeof(f->value), "%s", v.text);
+            f->reason[0] = '\0';
+            f->risk = 0;
+        }
+        forms_value_release(&v);
+    }
+}
+
 /* A pre-filled page: its QR names the person; the issue history must agree. */
 static int settle_prefilled(struct run *r, struct page_result *res, struct items *it,
                             char subject[40], struct berr *e)
@@ -495,6 +523,7 @@ static int settle_prefilled(struct run *r, struct page_result *res, struct items
     x.birth = who.birth;
     ymd_parse_iso(iss.checkup_date, &x.checkup_date);
     intake_check_printed(res, &x);
+    confirm_checkup_date(res, &x);
     resident_release(&who);
     return 0;
 }

@@ -27,6 +27,7 @@ static const char *const model_lang[M_COUNT] = { "jpn", "Japanese", "eng" };
 struct ocr_reader {
     TessBaseAPI *api[M_COUNT];
     char *kana_whitelist;
+    struct ocr_hand *hand;      /* handwritten digits; NULL without models */
 };
 
 static const char DIGITS[] = "0123456789";
@@ -47,6 +48,7 @@ void ocr_reader_free(struct ocr_reader **r)
     for (int i = 0; i < M_COUNT; i++)
         api_free(&(*r)->api[i]);
     free((*r)->kana_whitelist);
+    ocr_hand_free(&(*r)->hand);
     free(*r);
     *r = NULL;
 }
@@ -88,7 +90,7 @@ int ocr_reader_open(struct ocr_reader **out, struct berr *e)
 {
     struct ocr_reader *r = xcalloc(1, sizeof(*r));
     const char *cur = setlocale(LC_ALL, NULL);
-    char *saved = xstrdup(cur != NULL ? cur : "C");
+    char *saved = xstrdup(cur != NULL ? cur : "C"), *hand_dir = NULL;
     int rc = 0;
 
     ocr_lib_init();
@@ -107,11 +109,19 @@ int ocr_reader_open(struct ocr_reader **out, struct berr *e)
         }
     }
     r->kana_whitelist = kana_whitelist_make();
+    hand_dir = ocr_hand_find_dir();
+    if (hand_dir != NULL) {
+        /* models found but unreadable is an error, not a silent fallback */
+        rc = ocr_hand_open(hand_dir, &r->hand, e);
+        if (rc < 0)
+            goto cleanup;
+    }
     *out = r;
     r = NULL;
 cleanup:
     setlocale(LC_ALL, saved);
     free(saved);
+    free(hand_dir);
     ocr_reader_free(&r);
     return rc;
 }
@@ -422,4 +432,101 @@ cleanup:
     pixDestroy(&img);
     ocr_field_release(&f);
     return rc;
+}
+
+int ocr_reader_has_hand(const struct ocr_reader *r)
+{
+    return r != NULL && r->hand != NULL;
+}
+
+/*
+ * 1 if ink from outside reaches into the cell: a piece touching its edge
+ * that does not reach its middle half (a stamp's ring, the neighbour's
+ * stroke over the divider; measured: a stamp's arc in the corner of a "0"
+ * read as a sure "6").  The writing itself reaches the middle, even where
+ * it runs over the line.
+ */
+static int stray_piece(PIX *in)
+{
+    BOXA *boxa = pixConnComp(in, NULL, 8);
+    int w = pixGetWidth(in), h = pixGetHeight(in), stray = 0;
+
+    for (int i = 0; boxa != NULL && i < boxaGetCount(boxa) && !stray; i++) {
+        l_int32 bx, by, bw, bh;
+
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        int edge = bx <= 0 || by <= 0 || bx + bw >= w || by + bh >= h;
+        int middle = bx < 3 * w / 4 && bx + bw > w / 4 && by < 3 * h / 4 && by + bh > h / 4;
+        stray = edge && !middle;
+    }
+    boxaDestroy(&boxa);
+    return stray;
+}
+
+/*
+ * 1 if there is more than a pen tip of ink just above or below the comb
+ * over columns [x0, x1): writing that ran over the line and is cut off
+ * there (a 7 whose bar lies on the line reads as a sure "1"), or a stamp.
+ * The models see only the interior, so a person decides.  A tail's tip
+ * over the line (under 1.5 mm² of ink) is let through.
+ */
+static int ink_beyond(const struct ocr_field *f, int x0, int x1)
+{
+    int clear = (int)lround(0.7 * f->k), h = pixGetHeight(f->bin), n = 0;
+    l_uint32 v;
+
+    for (int y = 0; y < h; y++) {
+        if (y >= f->iy0 - clear && y < f->iy1 + clear)
+            continue;
+        for (int x = x0; x < x1; x++) {
+            pixGetPixel(f->bin, x, y, &v);
+            n += v != 0;
+        }
+    }
+    return n >= 1.5 * f->k * f->k;
+}
+
+int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
+                         const struct ocr_box *box, struct ocr_hand_text *out, struct berr *e)
+{
+    struct ocr_field f;
+    int rc, n = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (r->hand == NULL)
+        return berr_set(e, BERR_NOTFOUND, "%s: 手書き数字のモデルがありません", p->name);
+    rc = ocr_field_prep(p, box, 1, &f, e);
+    if (rc < 0)
+        return rc;
+    out->ncells = f.ncells;
+    out->all_sure = 1;
+    for (int i = 0; i < f.ncells; i++) {
+        PIX *in = ocr_field_interior(&f, f.cx0[i], f.cx1[i]);
+        struct ocr_hand_cell *c = &out->cell[i];
+        float pix[OCR_HAND_NPIX], dir[OCR_HAND_NDIR];
+
+        c->digit_agreed = -1;
+        out->cells[i] = ' ';
+        if (in != NULL && has_stroke(in, f.k) && ocr_hand_features(in, pix, dir) == 0) {
+            c->inked = 1;
+            ocr_hand_classify(r->hand, pix, dir, c);
+            c->stray = stray_piece(in) || ink_beyond(&f, f.cx0[i], f.cx1[i]);
+            if (c->stray) {
+                c->sure = 0;
+                c->digit_agreed = -1;
+            }
+            out->cells[i] = c->sure ? (char)('0' + c->digit_agreed) : '?';
+            out->value[n++] = out->cells[i];
+            out->cells_inked++;
+            out->all_sure &= c->sure;
+        }
+        pixDestroy(&in);
+    }
+    out->cells[f.ncells] = '\0';
+    out->value[n] = '\0';
+    out->empty = out->cells_inked == 0;
+    if (out->empty)
+        out->all_sure = 0;
+    ocr_field_release(&f);
+    return 0;
 }
