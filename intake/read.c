@@ -284,6 +284,15 @@ static int read_hand_digits(struct ocr_reader *rd, struct ocr_page *p,
         if (h.cell[i].inked)
             conf = fmin(conf, fmin(h.cell[i].score[0], h.cell[i].score[1]));
     r->confidence = conf;
+    /* the writing must fill the comb from the right without a gap: "65 4"
+     * or a number that stops short of the last cell (the decimals are the
+     * last cells) means something only the writer knows */
+    int last = -1, gap = 0;
+    for (int i = 0; i < h.ncells; i++)
+        if (h.cell[i].inked) {
+            gap |= last >= 0 && last != i - 1;
+            last = i;
+        }
     if (!h.all_sure) {
         /* the cells read, '?' where the two disagree or lack margin:
          * the nurse types only those */
@@ -292,6 +301,10 @@ static int read_hand_digits(struct ocr_reader *rd, struct ocr_page *p,
         return 0;
     }
     suggest(r, h.value);
+    if (gap || (f->kind == FORMS_NUMBER && last != h.ncells - 1)) {
+        review(r, risk_of(f), "空欄の升がある (位置を確認)");
+        return 0;
+    }
     if (f->kind == FORMS_MYNUMBER) {
         if (!mynumber_valid(h.value))
             review(r, RISK_IDENTITY, "チェックデジット不一致");
