@@ -12,7 +12,8 @@
  * only when both name the same digit, each with its margin
  * (OCR_HAND_MLP_* and OCR_HAND_SVM_* in ocr.h, calibrated in ocr/MODEL.md).
  *
- * Not for: segmentation of the comb (reader.c), acceptance (intake/).
+ * Not for: segmentation of the comb and following the writing across the
+ * cell lines (reader.c), acceptance (intake/).
  */
 #include "ocr/ocr-internal.h"
 #include "boshi-config.h"

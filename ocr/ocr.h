@@ -257,7 +257,7 @@ struct ocr_hand_cell {
     double score[2];            /* its output / probability */
     double margin[2];           /* best minus second best */
     int stray;                  /* ink from outside reaches in (a stamp, the next cell's
-                                   stroke) or the writing runs on beyond the line above or
+                                   stroke) or the writing runs on past the crop above or
                                    below (cut off there): never sure */
     int sure;                   /* both agree, each with its floor and margin, no stray */
     int digit_agreed;           /* the digit when sure, else -1 */

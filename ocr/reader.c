@@ -440,50 +440,79 @@ int ocr_reader_has_hand(const struct ocr_reader *r)
 }
 
 /*
- * 1 if ink from outside reaches into the cell: a piece touching its edge
- * that does not reach its middle half (a stamp's ring, the neighbour's
- * stroke over the divider; measured: a stamp's arc in the corner of a "0"
- * read as a sure "6").  The writing itself reaches the middle, even where
- * it runs over the line.
+ * The writing of cell columns [x0, x1) followed across the top and bottom
+ * lines: the interior (in, slivers cleared), the crop's ink above and below
+ * it, and the line bands in between bridged only where a stroke crosses
+ * them (ink just above and just below the band in that column).  Ink that
+ * does not meet the interior is dropped (labels, the field above).  *cut is
+ * set when the kept writing reaches the crop's top or bottom (cut off
+ * there), *stray when a kept piece reaches in from an edge without getting
+ * to the interior's middle half (a stamp, the neighbour's stroke).
+ * Caller destroys; NULL on failure.
  */
-static int stray_piece(PIX *in)
+static PIX *cell_writing(const struct ocr_field *f, PIX *in, int x0, int x1, int *cut,
+                         int *stray)
 {
-    BOXA *boxa = pixConnComp(in, NULL, 8);
-    int w = pixGetWidth(in), h = pixGetHeight(in), stray = 0;
+    int w = x1 - x0, h = pixGetHeight(f->bin), band = (int)lround(0.7 * f->k);
+    int t0 = f->iy0 - band > 0 ? f->iy0 - band : 0;
+    int b1 = f->iy1 + band < h ? f->iy1 + band : h;
+    PIX *ext = pixCreate(w, h, 1), *keep = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_uint32 v, a, b;
 
-    for (int i = 0; boxa != NULL && i < boxaGetCount(boxa) && !stray; i++) {
-        l_int32 bx, by, bw, bh;
-
-        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-        int edge = bx <= 0 || by <= 0 || bx + bw >= w || by + bh >= h;
-        int middle = bx < 3 * w / 4 && bx + bw > w / 4 && by < 3 * h / 4 && by + bh > h / 4;
-        stray = edge && !middle;
-    }
-    boxaDestroy(&boxa);
-    return stray;
-}
-
-/*
- * 1 if there is more than a pen tip of ink just above or below the comb
- * over columns [x0, x1): writing that ran over the line and is cut off
- * there (a 7 whose bar lies on the line reads as a sure "1"), or a stamp.
- * The models see only the interior, so a person decides.  A tail's tip
- * over the line (under 1.5 mm² of ink) is let through.
- */
-static int ink_beyond(const struct ocr_field *f, int x0, int x1)
-{
-    int clear = (int)lround(0.7 * f->k), h = pixGetHeight(f->bin), n = 0;
-    l_uint32 v;
-
+    *cut = *stray = 0;
+    if (ext == NULL)
+        return NULL;
     for (int y = 0; y < h; y++) {
-        if (y >= f->iy0 - clear && y < f->iy1 + clear)
+        if (y >= t0 && y < b1)
             continue;
-        for (int x = x0; x < x1; x++) {
-            pixGetPixel(f->bin, x, y, &v);
-            n += v != 0;
+        for (int x = 0; x < w; x++) {
+            pixGetPixel(f->bin, x0 + x, y, &v);
+            if (v)
+                pixSetPixel(ext, x, y, 1);
         }
     }
-    return n >= 1.5 * f->k * f->k;
+    pixRasterop(ext, 0, f->iy0, w, f->iy1 - f->iy0, PIX_SRC, in, 0, 0);
+    for (int x = 0; x < w; x++) {
+        a = b = 0;
+        if (t0 > 0)
+            pixGetPixel(f->bin, x0 + x, t0 - 1, &a);
+        pixGetPixel(in, x, 0, &b);
+        for (int y = t0; a && b && y < f->iy0; y++)
+            pixSetPixel(ext, x, y, 1);
+        a = b = 0;
+        pixGetPixel(in, x, f->iy1 - f->iy0 - 1, &a);
+        if (b1 < h)
+            pixGetPixel(f->bin, x0 + x, b1, &b);
+        for (int y = f->iy1; a && b && y < b1; y++)
+            pixSetPixel(ext, x, y, 1);
+    }
+    keep = pixCreate(w, h, 1);
+    boxa = pixConnComp(ext, &pixa, 8);
+    for (int i = 0; keep != NULL && boxa != NULL && i < boxaGetCount(boxa); i++) {
+        l_int32 bx, by, bw, bh;
+        PIX *comp;
+
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (by + bh <= f->iy0 || by >= f->iy1)
+            continue;
+        comp = pixaGetPix(pixa, i, L_CLONE);
+        pixRasterop(keep, bx, by, bw, bh, PIX_SRC | PIX_DST, comp, 0, 0);
+        pixDestroy(&comp);
+        if (by <= 0 || by + bh >= h)
+            *cut = 1;
+        int ih = f->iy1 - f->iy0;
+        int edge = bx <= 0 || bx + bw >= w || by <= f->iy0 || by + bh >= f->iy1;
+        int middle = bx < 3 * w / 4 && bx + bw > w / 4 && by < f->iy0 + 3 * ih / 4
+                  && by + bh > f->iy0 + ih / 4;
+        if (edge && !middle)
+            *stray = 1;
+    }
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    pixDestroy(&ext);
+    return keep;
 }
 
 int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
@@ -507,10 +536,13 @@ int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
 
         c->digit_agreed = -1;
         out->cells[i] = ' ';
-        if (in != NULL && has_stroke(in, f.k) && ocr_hand_features(in, pix, dir) == 0) {
+        int cut = 0, stray = 0;
+        PIX *wr = in != NULL && has_stroke(in, f.k)
+                ? cell_writing(&f, in, f.cx0[i], f.cx1[i], &cut, &stray) : NULL;
+        if (wr != NULL && ocr_hand_features(wr, pix, dir) == 0) {
             c->inked = 1;
             ocr_hand_classify(r->hand, pix, dir, c);
-            c->stray = stray_piece(in) || ink_beyond(&f, f.cx0[i], f.cx1[i]);
+            c->stray = cut || stray;
             if (c->stray) {
                 c->sure = 0;
                 c->digit_agreed = -1;
@@ -520,6 +552,7 @@ int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
             out->cells_inked++;
             out->all_sure &= c->sure;
         }
+        pixDestroy(&wr);
         pixDestroy(&in);
     }
     out->cells[f.ncells] = '\0';
