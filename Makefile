@@ -5,7 +5,9 @@
 #   make demo         run the main job on built-in synthetic data
 #   make deps         install the Debian packages boshi needs
 #   make bench        run the benchmarks in bench/
-#   make install      install boshi and its man pages under $(DESTDIR)$(PREFIX)
+#   make model        retrain the handwritten-digit models in ocr/models from nothing
+#                     (tools/train_digits.c, fixed seeds; make check never trains)
+#   make install      install boshi, its man pages and the models under $(DESTDIR)$(PREFIX)
 #
 # Every module folder is compiled into one static library; the command, the
 # tests and the benchmarks link against it.
@@ -24,7 +26,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -I. -I$(BUILD) $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -lpthread
+LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lfann -lsvm -lm -lpthread
 
 ifeq ($(SAN),1)
   BUILD  := build/san
@@ -48,7 +50,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libboshi.a
 
-.PHONY: all check demo deps bench install clean FORCE
+.PHONY: all check demo deps bench install clean model FORCE
 all: $(BIN)
 
 # Where the installed binary finds its form definitions; rewritten (and
@@ -57,7 +59,7 @@ $(BUILD)/boshi-config.h: FORCE
 	@mkdir -p $(BUILD)
 	@echo '#define BOSHI_DATADIR "$(PREFIX)/share/boshi"' > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
-$(CLI_OBJ): $(BUILD)/boshi-config.h
+$(CLI_OBJ) $(BUILD)/ocr/hand.o: $(BUILD)/boshi-config.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,6 +83,15 @@ $(BUILD)/tests/%: tests/%.c $(TEST_LIB_OBJ) $(LIB)
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tools/%: tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags freetype2) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs freetype2)
+
+# The handwritten-digit models and their report (ocr/MODEL.md quotes it).
+model: $(BUILD)/tools/train_digits
+	@mkdir -p ocr/models
+	nice -n 19 $(BUILD)/tools/train_digits ocr/models ocr/models/REPORT.md
 
 deps:
 	@scripts/deps.sh --tests
@@ -117,6 +128,8 @@ install: $(BIN)
 	install -m 0644 $(MAN_JA) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 $(MAN_EN) $(DESTDIR)$(PREFIX)/share/man/en/man1/
 	if [ -d forms/defs ]; then cp -r forms/defs $(DESTDIR)$(PREFIX)/share/boshi/; fi
+	install -d $(DESTDIR)$(PREFIX)/share/boshi/models
+	install -m 0644 ocr/models/digits-mlp.net ocr/models/digits-svm.model $(DESTDIR)$(PREFIX)/share/boshi/models/
 
 clean:
 	rm -rf build boshi

@@ -471,6 +471,69 @@ static struct field_result *field_named(struct page_result *res, const char *nam
     return NULL;
 }
 
+/*
+ * 実施日 (checkups.date) written by hand, both readings agreeing, is
+ * accepted when it is the checkup date boshi printed on the form: the
+ * issue's date confirms it independently.  Any other date stays for a
+ * nurse (a checkup moved to another day is possible, and a person says so).
+ */
+static void confirm_checkup_date(struct page_result *res, const struct intake_expect *x)
+{
+    for (size_t i = 0; x->checkup_date.y && i < res->n_fields; i++) {
+        struct field_result *f = &res->fields[i];
+        struct forms_value v;
+        struct berr ve;
+        if (f->fld->kind != FORMS_DATE || f->fld->column == NULL ||
+            strcmp(f->fld->column, "checkups.date") != 0 || f->decision != DEC_REVIEW ||
+            strcmp(f->reason, INTAKE_DATE_AGREED) != 0)
+            continue;
+        forms_value_init(&v);
+        if (forms_value_parse(f->fld, f->read, &v, &ve) == 0 && v.present &&
+            ymd_cmp(v.date, x->checkup_date) == 0) {
+            f->decision = DEC_ACCEPTED;
+            snprintf(f->value, sizeof(f->value), "%s", v.text);
+            f->reason[0] = '\0';
+            f->risk = 0;
+        }
+        forms_value_release(&v);
+    }
+}
+
+/*
+ * A 届出's first page was settled to subject during intake: a later page of
+ * the same issue already stored in this batch (the workers finish in any
+ * order) waits with "the first page is not settled"; it takes the same
+ * person and lands when nothing else of it is open, as when a nurse settles
+ * the first page (review/resolve.c).
+ */
+static int follow_first_page(struct run *r, const char *issue, int pages, const char *subject,
+                             struct berr *e)
+{
+    struct page_row later;
+    int64_t item, pid;
+    int rc = 0, done;
+
+    for (int no = 2; rc == 0 && no <= pages; no++) {
+        rc = page_find_issue(r->st, issue, no, &later, e);
+        if (rc <= 0)
+            break;
+        rc = review_open_identity(r->st, later.id, &item, e);
+        if (rc <= 0)
+            break;
+        rc = store_begin(r->st, e);
+        if (rc < 0)
+            break;
+        rc = review_resolve(r->st, r->a, item, REVIEW_CORRECT, subject, &done, &pid, e);
+        if (rc == 0 && done)
+            rc = intake_land_page(r->st, r->a, r->forms, pid, e);
+        if (rc == 0)
+            rc = store_commit(r->st, e);
+        else
+            store_rollback(r->st);
+    }
+    return rc < 0 ? rc : 0;
+}
+
 /* A pre-filled page: its QR names the person; the issue history must agree. */
 static int settle_prefilled(struct run *r, struct page_result *res, struct items *it,
                             char subject[40], struct berr *e)
@@ -517,6 +580,7 @@ static int settle_prefilled(struct run *r, struct page_result *res, struct items
     x.birth = who.birth;
     ymd_parse_iso(iss.checkup_date, &x.checkup_date);
     intake_check_printed(res, &x);
+    confirm_checkup_date(res, &x);
     resident_release(&who);
     return 0;
 }
@@ -800,6 +864,8 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         txn = 0;
         rc = store_commit(r->st, e);
     }
+    if (rc == 0 && !reject[0] && p.page_no == 1 && subject[0] && p.issue_id && p.issue_id[0])
+        rc = follow_first_page(r, p.issue_id, p.pages, subject, e);
     if (rc == 0) {
         if (reject[0]) {
             r->sum->rejected++;

@@ -61,6 +61,14 @@ struct field_result {
     size_t crop_len;
 };
 
+/*
+ * The review reason of a handwritten date whose readings agree (every cell
+ * sure with the handwriting models) but that nothing has confirmed yet;
+ * intake.c accepts it when it equals what boshi knows (the printed checkup
+ * date, the resident's birth date).
+ */
+#define INTAKE_DATE_AGREED "手書き日付の確認"
+
 /* What a pre-filled page should say in its printed fields. */
 struct intake_expect {
     int have;                     /* 0: nothing known (blank form) */
@@ -95,6 +103,17 @@ int intake_read_page(struct ocr_reader *r, struct ocr_page *p, const struct form
                      const unsigned char key[32], struct page_result *out, struct berr *e);
 /* Accepts the printed fields whose two readings both match what was printed. */
 void intake_check_printed(struct page_result *res, const struct intake_expect *x);
+
+/*
+ * Is a measurement plausible for the checkup of form_id (plausible.c)?
+ * column names the measure (checkups.weight_kg, .height_cm, .head_cm);
+ * value is its canonical text; sex 1 boy, 2 girl, 0 not known.
+ * PLAUS_UNKNOWN when nothing is known for it; PLAUS_NO with why (Japanese,
+ * may be NULL) when it lies outside the table's band for that age.
+ */
+enum intake_plaus { PLAUS_UNKNOWN, PLAUS_OK, PLAUS_NO };
+enum intake_plaus intake_plausible(const char *form_id, const char *column, const char *value,
+                                   int sex, char *why, size_t n);
 
 /*
  * Lands a page whose readings are all settled (accepted or empty) and whose

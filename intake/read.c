@@ -7,9 +7,17 @@
  *                       nothing in a required choice go to review
  *   printed             what boshi printed, read by two models: accepted only
  *                       when both agree with what was printed
- *   digits, number,     handwriting: accepted only when an independent check
- *   mynumber, date,     confirms it (the 個人番号 check digit with both models
- *   kana                agreeing; a date or kana equal to the resident master);
+ *   digits, number,     handwritten digits, with the handwriting models
+ *   mynumber            (ocr/hand.c): accepted only when both recognisers
+ *                       agree on every inked cell with their margins, the
+ *                       value validates, the 個人番号 check digit holds and a
+ *                       measurement is plausible for the checkup's age
+ *                       (plausible.c); otherwise review with the cells read
+ *                       and '?' where in doubt.  Without the models: as
+ *                       kana (Tesseract's two models, the check digit only)
+ *   date, kana          accepted only when an independent check confirms
+ *                       it (a date or kana equal to the resident master,
+ *                       実施日 equal to the checkup date printed, intake.c);
  *                       otherwise review, with the reading as a suggestion
  *   text                handwritten kanji: never accepted; ink goes to review
  *   presence            ink or not
@@ -240,6 +248,9 @@ cleanup:
 
 /* ---- handwriting -------------------------------------------------------- */
 
+/* A date read in agreement, waiting for intake to confirm it (intake.h). */
+#define READ_DATE_AGREED INTAKE_DATE_AGREED
+
 static int read_comb(struct ocr_reader *rd, struct ocr_page *p, const struct forms_box *fb,
                      int cells, enum ocr_kind kind, struct ocr_text *t, struct berr *e)
 {
@@ -248,13 +259,88 @@ static int read_comb(struct ocr_reader *rd, struct ocr_page *p, const struct for
     return ocr_read_text(rd, p, &b, kind, t, e);
 }
 
-static int read_digits(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
-                       struct berr *e)
+/*
+ * Handwritten digits read by the two handwriting models: accepted only
+ * when every inked cell is sure (both agree with margin), the value
+ * validates, and it is plausible (check digit, age table).
+ */
+static int read_hand_digits(struct ocr_reader *rd, struct ocr_page *p,
+                            const struct forms_form *form, struct field_result *r,
+                            struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    struct ocr_box b = obox(&f->box, f->cells);
+    struct ocr_hand_text h;
+    struct forms_value v;
+    struct berr ve;
+    char why[160];
+    double conf = 1.0;
+    int rc = ocr_read_hand_digits(rd, p, &b, &h, e);
+
+    if (rc < 0)
+        return rc;
+    if (h.empty) {
+        r->confidence = 0.9;
+        if (f->required)
+            review(r, risk_of(f), "未記入");
+        else
+            r->decision = DEC_EMPTY;
+        return 0;
+    }
+    for (int i = 0; i < h.ncells; i++)
+        if (h.cell[i].inked)
+            conf = fmin(conf, fmin(h.cell[i].score[0], h.cell[i].score[1]));
+    r->confidence = conf;
+    /* the writing must fill the comb from the right without a gap: "65 4"
+     * or a number that stops short of the last cell (the decimals are the
+     * last cells) means something only the writer knows */
+    int last = -1, gap = 0;
+    for (int i = 0; i < h.ncells; i++)
+        if (h.cell[i].inked) {
+            gap |= last >= 0 && last != i - 1;
+            last = i;
+        }
+    if (!h.all_sure) {
+        /* the cells read, '?' where the two disagree or lack margin:
+         * the nurse types only those */
+        snprintf(r->read, sizeof(r->read), "%s", h.value);
+        review(r, risk_of(f), "読み取り不一致");
+        return 0;
+    }
+    suggest(r, h.value);
+    if (gap || (f->kind == FORMS_NUMBER && last != h.ncells - 1)) {
+        review(r, risk_of(f), "空欄の升がある (位置を確認)");
+        return 0;
+    }
+    if (f->kind == FORMS_MYNUMBER) {
+        if (!mynumber_valid(h.value))
+            review(r, RISK_IDENTITY, "チェックデジット不一致");
+        else if (accept(r, h.value) < 0)
+            review(r, RISK_IDENTITY, "個人番号の形式エラー");
+        return 0;
+    }
+    forms_value_init(&v);
+    if (forms_value_parse(f, h.value, &v, &ve) < 0 || !v.present)
+        review(r, risk_of(f), "範囲外・形式エラー");
+    else if (intake_plausible(form ? form->id : NULL, f->column, v.text, 0, why, sizeof(why))
+             == PLAUS_NO)
+        review(r, risk_of(f), why);
+    else
+        accept(r, h.value);
+    forms_value_release(&v);
+    return 0;
+}
+
+static int read_digits(struct ocr_reader *rd, struct ocr_page *p, const struct forms_form *form,
+                       struct field_result *r, struct berr *e)
 {
     const struct forms_field *f = r->fld;
     struct ocr_text t;
-    int rc = read_comb(rd, p, &f->box, f->cells, f->kind == FORMS_KANA ? OCR_KANA : OCR_DIGITS,
-                       &t, e);
+    int rc;
+
+    if (f->kind != FORMS_KANA && ocr_reader_has_hand(rd))
+        return read_hand_digits(rd, p, form, r, e);
+    rc = read_comb(rd, p, &f->box, f->cells, f->kind == FORMS_KANA ? OCR_KANA : OCR_DIGITS, &t, e);
 
     if (rc < 0)
         return rc;
@@ -334,6 +420,21 @@ static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_res
     for (int k = 0; k < 3; k++) {
         struct ocr_text t;
         extend(r->box, &parts[k]->box);
+        if (ocr_reader_has_hand(rd)) {
+            /* the handwriting models: every cell sure, or '?' where not */
+            struct ocr_box b = obox(&parts[k]->box, parts[k]->cells);
+            struct ocr_hand_text h;
+            rc = ocr_read_hand_digits(rd, p, &b, &h, e);
+            if (rc < 0)
+                goto cleanup;
+            empty += h.empty;
+            agree &= h.all_sure;
+            for (int i = 0; i < h.ncells; i++)
+                if (h.cell[i].inked)
+                    conf = fmin(conf, fmin(h.cell[i].score[0], h.cell[i].score[1]));
+            snprintf(got[k], sizeof(got[k]), "%s", h.value);
+            continue;
+        }
         rc = read_comb(rd, p, &parts[k]->box, parts[k]->cells, OCR_DIGITS, &t, e);
         if (rc < 0)
             goto cleanup;
@@ -352,6 +453,8 @@ static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_res
     }
     if (forms_date_raw(f, era, got[0], got[1], got[2], &raw, e) == 0)
         suggest(r, raw.s);
+    else if (ocr_reader_has_hand(rd))
+        snprintf(r->read, sizeof(r->read), "%.32s.%.32s.%.32s", got[0], got[1], got[2]);
     struct forms_value dv;
     struct berr de;
     forms_value_init(&dv);
@@ -366,7 +469,7 @@ static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_res
     else if (!is_date)
         review(r, risk_of(f), "日付として読めない (画像で確認)");   /* "R0.0.15" is no date */
     else
-        review(r, risk_of(f), "手書き日付の確認");   /* intake may confirm it */
+        review(r, risk_of(f), READ_DATE_AGREED);   /* intake may confirm it */
 cleanup:
     buf_release(&raw);
     return rc;
@@ -485,8 +588,8 @@ void intake_check_printed(struct page_result *res, const struct intake_expect *x
 
 /* ---- the page -------------------------------------------------------------- */
 
-static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
-                      struct berr *e)
+static int read_field(struct ocr_reader *rd, struct ocr_page *p, const struct forms_form *form,
+                      struct field_result *r, struct berr *e)
 {
     const struct forms_field *f = r->fld;
     int rc;
@@ -500,7 +603,7 @@ static int read_field(struct ocr_reader *rd, struct ocr_page *p, struct field_re
     case FORMS_DIGITS:
     case FORMS_NUMBER:
     case FORMS_MYNUMBER:
-    case FORMS_KANA: rc = read_digits(rd, p, r, e); break;
+    case FORMS_KANA: rc = read_digits(rd, p, form, r, e); break;
     case FORMS_DATE: rc = read_date(rd, p, r, e); break;
     case FORMS_TEXT:
     case FORMS_PRESENCE: rc = read_ink(p, r, e); break;
@@ -591,7 +694,7 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
             continue;
         struct field_result *r = &out->fields[out->n_fields++];
         r->fld = f;
-        rc = read_field(rd, p, r, e);
+        rc = read_field(rd, p, out->form, r, e);
         if (rc < 0) {
             berr_prefix(e, "%s: 項目「%s」: ", ocr_page_name(p), f->label);
             return rc;

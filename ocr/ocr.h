@@ -231,4 +231,80 @@ int ocr_read_cell_digit(struct ocr_reader *r, const struct ocr_page *p,
                         const struct ocr_box *box, int cell, struct ocr_digit *out,
                         struct berr *e);
 
+/* ---- handwritten digits (hand.c) ------------------------------------ */
+
+/*
+ * Two recognisers of one handwritten digit per comb cell, trained by
+ * `make model` (tools/train_digits.c) and loaded at run time: a FANN MLP
+ * on normalised pixels and a libsvm SVM on gradient directions.  A cell is
+ * read (sure) only when both name the same digit, each above its floor
+ * and ahead of its runner-up by its margin.
+ */
+#define OCR_HAND_NPIX 256          /* 16 x 16 coverage grid: the MLP's input */
+#define OCR_HAND_NDIR 128          /* 4 x 4 zones x 8 directions: the SVM's input */
+#define OCR_HAND_MLP_FILE "digits-mlp.net"
+#define OCR_HAND_SVM_FILE "digits-svm.model"
+#define OCR_HAND_MLP_MIN 0.80      /* MLP output of the winner */
+#define OCR_HAND_MLP_MARGIN 0.60   /* ... minus the runner-up's */
+#define OCR_HAND_SVM_MIN 0.85      /* SVM probability of the winner */
+#define OCR_HAND_SVM_MARGIN 0.75   /* ... minus the runner-up's */
+
+struct ocr_hand;
+
+struct ocr_hand_cell {
+    int inked;                  /* the cell has a stroke (else nothing below is set) */
+    int digit[2];               /* each model's best digit: [0] MLP, [1] SVM */
+    double score[2];            /* its output / probability */
+    double margin[2];           /* best minus second best */
+    int stray;                  /* ink from outside reaches in (a stamp, the next cell's
+                                   stroke) or the writing runs on past the crop above or
+                                   below (cut off there): never sure */
+    int sure;                   /* both agree, each with its floor and margin, no stray */
+    int digit_agreed;           /* the digit when sure, else -1 */
+};
+
+/*
+ * Loads both models from dir (OCR_HAND_MLP_FILE, OCR_HAND_SVM_FILE).
+ * BERR_NOTFOUND when they are not there.  Call under the C locale (FANN
+ * parses numbers with fscanf).  One per thread (FANN keeps its activations
+ * in the model).  Caller frees with ocr_hand_free().
+ */
+int ocr_hand_open(const char *dir, struct ocr_hand **out, struct berr *e);
+void ocr_hand_free(struct ocr_hand **h);
+/*
+ * The models' inputs from one cell's ink mask (1 bpp, 1 = ink): -1 when
+ * there is no ink.  Shared by the reader and the training program.
+ */
+struct Pix;                     /* Leptonica's PIX */
+int ocr_hand_features(struct Pix *bin, float pix[OCR_HAND_NPIX], float dir[OCR_HAND_NDIR]);
+/* Both models on one cell's features (out->inked is left alone). */
+void ocr_hand_classify(struct ocr_hand *h, const float pix[OCR_HAND_NPIX],
+                       const float dir[OCR_HAND_NDIR], struct ocr_hand_cell *out);
+/*
+ * Where the models are: $BOSHI_MODEL_DIR ("off": nowhere, the reader
+ * then reads digits with Tesseract alone, as before the models), else ocr/models beside the
+ * program or up to three folders above it (a source tree: ./boshi,
+ * build/rel/tests/...), else BOSHI_DATADIR/models as installed.  Returns a
+ * new string (caller frees), or NULL when none holds the models.
+ */
+char *ocr_hand_find_dir(void);
+
+struct ocr_hand_text {
+    int empty;                  /* no cell has ink */
+    int ncells, cells_inked;
+    int all_sure;               /* every inked cell is sure */
+    struct ocr_hand_cell cell[OCR_MAX_CELLS];
+    char value[OCR_MAX_CELLS + 1];  /* the inked cells' digits in order, '?' where not sure */
+    char cells[OCR_MAX_CELLS + 1];  /* one char per cell: digit, '?' not sure, ' ' empty */
+};
+
+/* 1 when the reader has the handwriting models (ocr_reader_open found them). */
+int ocr_reader_has_hand(const struct ocr_reader *r);
+/*
+ * Reads every cell of a comb with both handwriting models.  BERR_NOTFOUND
+ * when the reader has no models.  An empty comb is not an error (empty).
+ */
+int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
+                         const struct ocr_box *box, struct ocr_hand_text *out, struct berr *e);
+
 #endif

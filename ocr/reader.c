@@ -27,6 +27,7 @@ static const char *const model_lang[M_COUNT] = { "jpn", "Japanese", "eng" };
 struct ocr_reader {
     TessBaseAPI *api[M_COUNT];
     char *kana_whitelist;
+    struct ocr_hand *hand;      /* handwritten digits; NULL without models */
 };
 
 static const char DIGITS[] = "0123456789";
@@ -47,6 +48,7 @@ void ocr_reader_free(struct ocr_reader **r)
     for (int i = 0; i < M_COUNT; i++)
         api_free(&(*r)->api[i]);
     free((*r)->kana_whitelist);
+    ocr_hand_free(&(*r)->hand);
     free(*r);
     *r = NULL;
 }
@@ -88,7 +90,7 @@ int ocr_reader_open(struct ocr_reader **out, struct berr *e)
 {
     struct ocr_reader *r = xcalloc(1, sizeof(*r));
     const char *cur = setlocale(LC_ALL, NULL);
-    char *saved = xstrdup(cur != NULL ? cur : "C");
+    char *saved = xstrdup(cur != NULL ? cur : "C"), *hand_dir = NULL;
     int rc = 0;
 
     ocr_lib_init();
@@ -107,11 +109,19 @@ int ocr_reader_open(struct ocr_reader **out, struct berr *e)
         }
     }
     r->kana_whitelist = kana_whitelist_make();
+    hand_dir = ocr_hand_find_dir();
+    if (hand_dir != NULL) {
+        /* models found but unreadable is an error, not a silent fallback */
+        rc = ocr_hand_open(hand_dir, &r->hand, e);
+        if (rc < 0)
+            goto cleanup;
+    }
     *out = r;
     r = NULL;
 cleanup:
     setlocale(LC_ALL, saved);
     free(saved);
+    free(hand_dir);
     ocr_reader_free(&r);
     return rc;
 }
@@ -422,4 +432,134 @@ cleanup:
     pixDestroy(&img);
     ocr_field_release(&f);
     return rc;
+}
+
+int ocr_reader_has_hand(const struct ocr_reader *r)
+{
+    return r != NULL && r->hand != NULL;
+}
+
+/*
+ * The writing of cell columns [x0, x1) followed across the top and bottom
+ * lines: the interior (in, slivers cleared), the crop's ink above and below
+ * it, and the line bands in between bridged only where a stroke crosses
+ * them (ink just above and just below the band in that column).  Ink that
+ * does not meet the interior is dropped (labels, the field above).  *cut is
+ * set when the kept writing reaches the crop's top or bottom (cut off
+ * there), *stray when a kept piece reaches in from an edge without getting
+ * to the interior's middle half (a stamp, the neighbour's stroke).
+ * Caller destroys; NULL on failure.
+ */
+static PIX *cell_writing(const struct ocr_field *f, PIX *in, int x0, int x1, int *cut,
+                         int *stray)
+{
+    int w = x1 - x0, h = pixGetHeight(f->bin), band = (int)lround(0.7 * f->k);
+    int t0 = f->iy0 - band > 0 ? f->iy0 - band : 0;
+    int b1 = f->iy1 + band < h ? f->iy1 + band : h;
+    PIX *ext = pixCreate(w, h, 1), *keep = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_uint32 v, a, b;
+
+    *cut = *stray = 0;
+    if (ext == NULL)
+        return NULL;
+    for (int y = 0; y < h; y++) {
+        if (y >= t0 && y < b1)
+            continue;
+        for (int x = 0; x < w; x++) {
+            pixGetPixel(f->bin, x0 + x, y, &v);
+            if (v)
+                pixSetPixel(ext, x, y, 1);
+        }
+    }
+    pixRasterop(ext, 0, f->iy0, w, f->iy1 - f->iy0, PIX_SRC, in, 0, 0);
+    for (int x = 0; x < w; x++) {
+        a = b = 0;
+        if (t0 > 0)
+            pixGetPixel(f->bin, x0 + x, t0 - 1, &a);
+        pixGetPixel(in, x, 0, &b);
+        for (int y = t0; a && b && y < f->iy0; y++)
+            pixSetPixel(ext, x, y, 1);
+        a = b = 0;
+        pixGetPixel(in, x, f->iy1 - f->iy0 - 1, &a);
+        if (b1 < h)
+            pixGetPixel(f->bin, x0 + x, b1, &b);
+        for (int y = f->iy1; a && b && y < b1; y++)
+            pixSetPixel(ext, x, y, 1);
+    }
+    keep = pixCreate(w, h, 1);
+    boxa = pixConnComp(ext, &pixa, 8);
+    for (int i = 0; keep != NULL && boxa != NULL && i < boxaGetCount(boxa); i++) {
+        l_int32 bx, by, bw, bh;
+        PIX *comp;
+
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (by + bh <= f->iy0 || by >= f->iy1)
+            continue;
+        comp = pixaGetPix(pixa, i, L_CLONE);
+        pixRasterop(keep, bx, by, bw, bh, PIX_SRC | PIX_DST, comp, 0, 0);
+        pixDestroy(&comp);
+        if (by <= 0 || by + bh >= h)
+            *cut = 1;
+        int ih = f->iy1 - f->iy0;
+        int edge = bx <= 0 || bx + bw >= w || by <= f->iy0 || by + bh >= f->iy1;
+        int middle = bx < 3 * w / 4 && bx + bw > w / 4 && by < f->iy0 + 3 * ih / 4
+                  && by + bh > f->iy0 + ih / 4;
+        if (edge && !middle)
+            *stray = 1;
+    }
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    pixDestroy(&ext);
+    return keep;
+}
+
+int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
+                         const struct ocr_box *box, struct ocr_hand_text *out, struct berr *e)
+{
+    struct ocr_field f;
+    int rc, n = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (r->hand == NULL)
+        return berr_set(e, BERR_NOTFOUND, "%s: 手書き数字のモデルがありません", p->name);
+    rc = ocr_field_prep(p, box, 1, &f, e);
+    if (rc < 0)
+        return rc;
+    out->ncells = f.ncells;
+    out->all_sure = 1;
+    for (int i = 0; i < f.ncells; i++) {
+        PIX *in = ocr_field_interior(&f, f.cx0[i], f.cx1[i]);
+        struct ocr_hand_cell *c = &out->cell[i];
+        float pix[OCR_HAND_NPIX], dir[OCR_HAND_NDIR];
+
+        c->digit_agreed = -1;
+        out->cells[i] = ' ';
+        int cut = 0, stray = 0;
+        PIX *wr = in != NULL && has_stroke(in, f.k)
+                ? cell_writing(&f, in, f.cx0[i], f.cx1[i], &cut, &stray) : NULL;
+        if (wr != NULL && ocr_hand_features(wr, pix, dir) == 0) {
+            c->inked = 1;
+            ocr_hand_classify(r->hand, pix, dir, c);
+            c->stray = cut || stray;
+            if (c->stray) {
+                c->sure = 0;
+                c->digit_agreed = -1;
+            }
+            out->cells[i] = c->sure ? (char)('0' + c->digit_agreed) : '?';
+            out->value[n++] = out->cells[i];
+            out->cells_inked++;
+            out->all_sure &= c->sure;
+        }
+        pixDestroy(&wr);
+        pixDestroy(&in);
+    }
+    out->cells[f.ncells] = '\0';
+    out->value[n] = '\0';
+    out->empty = out->cells_inked == 0;
+    if (out->empty)
+        out->all_sure = 0;
+    ocr_field_release(&f);
+    return 0;
 }

@@ -246,14 +246,15 @@ async function settle(id) {
 test('the page screen fixes several readings of one sheet in one place', async () => {
   const pg = sql(`SELECT p.id, p.source FROM pages p JOIN review_items r ON r.page_id = p.id
                   WHERE r.status = 'open' AND r.kind = 'field' AND p.form = 'nyuyoji_4m'
-                  GROUP BY p.id HAVING count(*) >= 4 ORDER BY p.id LIMIT 1`)[0];
+                  GROUP BY p.id HAVING count(*) >= 3 ORDER BY p.id LIMIT 1`)[0];
   assert.ok(pg, 'a checkup page with several open readings');
   await page.goto(`${server.url}/page/${pg.id}`);
   assert.equal(await screen(), 'page');
   /* the page has more open readings than she will fix here */
   const items = sql(`SELECT id, field FROM review_items WHERE page_id = ${pg.id} AND status = 'open' AND kind = 'field'`);
   const want = new Map();
-  for (const it of items.slice(0, 3)) {
+  /* (the handwriting models settle most measurements: 3 open readings a page is many) */
+  for (const it of items.slice(0, 2)) {
     const truth = truthOf(pg.source, it.field);
     const control = page.locator(`[name="v_${it.id}"]`);
     if (truth.value === null) {
@@ -272,7 +273,7 @@ test('the page screen fixes several readings of one sheet in one place', async (
     assert.ok(same(row.value, v), `item ${id}: stored ${row.value}, written ${v}`);
   }
   /* what she did not touch is still waiting for her, not accepted as read */
-  for (const it of items.slice(3))
+  for (const it of items.slice(2))
     assert.equal(sql(`SELECT status FROM review_items WHERE id = ${it.id}`)[0].status, 'open', `item ${it.id} untouched`);
 });
 
@@ -398,7 +399,8 @@ test('the queue worked with the keyboard only lands the checkups as written', as
       settled++;
     }
   }
-  assert.ok(settled >= 20, `${settled} fields settled by the nurse landed as written`);
+  /* (fewer since the handwriting models settle most measurements and 実施日) */
+  assert.ok(settled >= 10, `${settled} fields settled by the nurse landed as written`);
   /* the 個人番号 a nurse typed from a 妊娠届出書 was checked, never kept */
   for (const f of readdirSync(store.truth).filter((x) => x.startsWith('todoke-'))) {
     const mn = JSON.parse(readFileSync(join(store.truth, f), 'utf8')).fields.find((x) => x.name === 'mynumber');
