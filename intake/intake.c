@@ -622,7 +622,7 @@ static int settle_notification(struct run *r, struct page_result *res, struct it
         else
             item(it, "(本人)", "identity", RISK_IDENTITY_LATER, NULL, -1,
                  "同じ届出の1ページ目 (発行番号 %s) の本人が未確定 (1ページ目で確定すると自動で確定します)",
-                 res->qr.issue);
+                 res->qr.issue[0] ? res->qr.issue : "なし");
         return 0;
     }
     memset(&q, 0, sizeof(q));

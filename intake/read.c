@@ -304,7 +304,7 @@ static int read_hand_digits(struct ocr_reader *rd, struct ocr_page *p,
         /* the cells read, '?' where the two disagree or lack margin:
          * the nurse types only those */
         snprintf(r->read, sizeof(r->read), "%s", h.value);
-        review(r, risk_of(f), "読み取り不一致");
+        review(r, risk_of(f), "読取が二通りの升がある (「?」の升を画像で確認)");
         return 0;
     }
     suggest(r, h.value);

@@ -278,14 +278,14 @@ START_TEST(checkup_date_confirmed_by_the_issue)
     char *pdf = tl_path(dir, "k.pdf"), *csv = tl_path(dir, "k.csv");
     char *scans = tl_path(dir, "scans");
 
-    boshi(db, "init", NULL);
+    boshi(db, "init", "--demo", NULL);
     boshi(db, "settings", "set", "site.name", "みどり市 保健センター", NULL);
     boshi(db, "settings", "set", "site.address", "みどり市本町1-1-1", NULL);
     boshi(db, "settings", "set", "site.contact", "電話 0120-000-000", NULL);
     boshi(db, "settings", "set", "checkup.venue", "保健センター", NULL);
     boshi(db, "demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town, NULL);
     boshi(db, "residents", "import", "--full", town, NULL);
-    boshi(db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf,
+    boshi(db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf,
           NULL);
     boshi(db, "demo", "scan", "--store", "--from-issues", csv, "--forms", "nyuyoji_4m",
           "--pages", "12", "--profile", "office", "--seed", "9", "--as-of", "2026-12-09", "-o",

@@ -70,7 +70,7 @@ static void setup(void)
     RUN_OK("settings", "set", "checkup.venue", "保健センター");
     RUN_OK("demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
     RUN_OK("residents", "import", "--full", town);
-    RUN_OK("targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf);
+    RUN_OK("targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
     mkdir(scans, 0700);
     /* letter and 問診票 (the families' PDF), 健診票 (the staff's) of the first two children:
      * 6 pages */

@@ -89,14 +89,14 @@ static void build_template(void)
     scans = tl_path(tmpl_dir, "scans");
     town = tl_path(tmpl_dir, "town.csv");
     pdf = tl_path(tmpl_dir, "k.pdf");
-    RUN(tmpl_db, "init");
+    RUN(tmpl_db, "init", "--demo");
     RUN(tmpl_db, "settings", "set", "site.name", "みどり市 保健センター");
     RUN(tmpl_db, "settings", "set", "site.contact", "電話 0120-000-000");
     RUN(tmpl_db, "settings", "set", "site.address", "みどり市本町1-1-1");
     RUN(tmpl_db, "settings", "set", "checkup.venue", "保健センター");
     RUN(tmpl_db, "demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
     RUN(tmpl_db, "residents", "import", "--full", town);
-    RUN(tmpl_db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "-o", pdf);
+    RUN(tmpl_db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
     mkdir(scans, 0700);
     prefix = tl_path(scans, "p");
     /* the families' PDF (letter, 問診票) and the staff's 健診票 of the first two children */

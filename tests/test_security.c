@@ -532,10 +532,10 @@ START_TEST(targets_csv_neutralises_names)
         size_t len;
         if (enc)
             RUN(&r, db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09",
-                "--reissue", "--encoding", "cp932", "-o", pdf);
+                "--as-of", "2026-11-01", "--reissue", "--encoding", "cp932", "-o", pdf);
         else
             RUN(&r, db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09",
-                "-o", pdf);
+                "--as-of", "2026-11-01", "-o", pdf);
         ck_assert_msg(r.status == 0, "%s", r.err);
         tl_result_free(&r);
         char *text = tl_read_file(list, &len);
