@@ -169,6 +169,20 @@ static int write_file(const char *path, const void *data, size_t n, int shared)
     return ok ? 0 : -1;
 }
 
+/*
+ * Writes an image of a person's page for the nurse, logged first like a record
+ * view (review.image, with detail): 0 written, 1 not written (said on stderr
+ * by the caller's line), < 0 when the access log refused (nothing written).
+ */
+static int save_view(struct cli_ctx *c, const struct page_row *pg, const char *path,
+                     const void *png, size_t len, int shared, const char *detail, struct berr *e)
+{
+    if (audit_append(c->st, &c->actor, "review.image", pg->subject[0] ? pg->subject : NULL, detail,
+                     e) < 0)
+        return -1;
+    return write_file(path, png, len, shared) == 0 ? 0 : 1;
+}
+
 static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
 {
     struct review_item x;
@@ -212,24 +226,19 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     /* the images are views of the person's page, logged like a record view; a
      * 個人番号 is blacked out on both (it is never written to a file) */
     struct page_row cp;
-    int mynumber = 0;
+    int mynumber = 0, saved;
     char detail[160];
     if (x.r.reading_id > 0 && cli_forms(c) != NULL &&
         intake_crop_png(c->st, cli_forms(c), x.r.reading_id, 0, &cp, &mynumber, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/field.png", sub);
         snprintf(detail, sizeof(detail), "切り出し画像を保存 (ページ %lld 読取 %lld%s)", (long long)pg.id,
                  (long long)x.r.reading_id, mynumber ? " 個人番号は黒塗り" : "");
-        if (audit_append(c->st, &c->actor, "review.image", pg.subject[0] ? pg.subject : NULL, detail,
-                         &e) < 0) {
-            free(p);
-            free(png);
-            free(dir);
-            free(sub);
-            return cli_fail(c, &e);
-        }
-        if (write_file(p, png, len, shared) == 0)
+        saved = save_view(c, &pg, p, png, len, shared, detail, &e);
+        if (saved == 0)
             fprintf(c->out, "  切り出し  %s%s\n", p, mynumber ? " (個人番号は黒塗り)" : "");
         free(p);
+        if (saved < 0)
+            goto fail;
     }
     free(png);
     png = NULL;
@@ -237,20 +246,19 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
         intake_page_png(c->db_path, cli_forms(c), &pg, x.r.reading_id, c->st, &png, &len, &e) == 0) {
         char *p = xasprintf("%s/page.png", sub);
         snprintf(detail, sizeof(detail), "ページ %lld の画像を保存 (個人番号は黒塗り)", (long long)pg.id);
-        if (audit_append(c->st, &c->actor, "review.image", pg.subject[0] ? pg.subject : NULL, detail,
-                         &e) < 0) {
-            free(p);
-            free(png);
-            free(dir);
-            free(sub);
-            return cli_fail(c, &e);
-        }
-        if (write_file(p, png, len, shared) == 0)
+        saved = save_view(c, &pg, p, png, len, shared, detail, &e);
+        if (saved == 0)
             fprintf(c->out, "  ページ    %s (項目を赤枠で表示)\n", p);
         free(p);
+        if (saved < 0)
+            goto fail;
     } else {
         fprintf(c->out, "  ページ    (画像を用意できません: %s)\n", e.msg);
     }
+    goto cleanup;
+fail:
+    rc = cli_fail(c, &e);
+cleanup:
     free(png);
     free(dir);
     free(sub);

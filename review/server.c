@@ -888,26 +888,20 @@ int review_server_start(const struct review_server_opts *o, struct review_server
         unsigned hard_addr = 4 * (unsigned)s->max_per_address;
         unsigned idle = s->request_timeout > 10 ? 3 * (unsigned)s->request_timeout : 30;
 
-        if (s->tls)
-            s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                    MHD_OPTION_CONNECTION_TIMEOUT, idle,
-                                    MHD_OPTION_CONNECTION_LIMIT, hard_total,
-                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_addr,
-                                    MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
-                                    MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)s,
-                                    MHD_OPTION_HTTPS_MEM_CERT, s->cert,
-                                    MHD_OPTION_HTTPS_MEM_KEY, s->key,
-                                    MHD_OPTION_END);
-        else
-            s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                    MHD_OPTION_CONNECTION_TIMEOUT, idle,
-                                    MHD_OPTION_CONNECTION_LIMIT, hard_total,
-                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_addr,
-                                    MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
-                                    MHD_OPTION_NOTIFY_COMPLETED, request_completed, (void *)s,
-                                    MHD_OPTION_END);
+        /* one option list; TLS adds its certificate and key at the end */
+        struct MHD_OptionItem opt[] = {
+            { MHD_OPTION_SOCK_ADDR, 0, &sa },
+            { MHD_OPTION_CONNECTION_TIMEOUT, idle, NULL },
+            { MHD_OPTION_CONNECTION_LIMIT, hard_total, NULL },
+            { MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_addr, NULL },
+            { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
+            { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, s },
+            { s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)s->cert },
+            { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)s->key },
+            { MHD_OPTION_END, 0, NULL },
+        };
+        s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opt,
+                                MHD_OPTION_END);
     }
     if (s->d == NULL) {
         rc = berr_set(e, BERR_FAIL, "%s で待ち受けられません (使用中のポート、または証明書・鍵が正しくありません)",
