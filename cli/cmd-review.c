@@ -201,11 +201,20 @@ static int cmd_review_show(struct cli_ctx *c, int argc, char **argv)
     if (review_item_get(c->st, &c->actor, id, &x, &e) < 0 ||
         page_get(c->st, x.r.page_id, &pg, &e) < 0)
         return cli_fail(c, &e);
-    fprintf(c->out, "確認待ち %lld  [%s]  重要度 %d\n", (long long)id, x.status, x.r.risk);
-    fprintf(c->out, "  様式      %s (%dページ目)  発行番号 %s\n", x.form, pg.page_no,
-            pg.issue_id[0] ? pg.issue_id : "-");
+    {
+        /* what a nurse reads: the form's title and the state in Japanese, no codes */
+        const struct forms_registry *reg = cli_forms(c);
+        const struct forms_form *ff = reg ? forms_registry_get(reg, x.form, 0) : NULL;
+        const char *state = strcmp(x.status, "open") == 0        ? "未処理"
+                            : strcmp(x.status, "accepted") == 0  ? "承認済み"
+                            : strcmp(x.status, "corrected") == 0 ? "訂正済み"
+                                                                 : "却下済み";
+        fprintf(c->out, "確認待ち %lld  [%s]  重要度 %d\n", (long long)id, state, x.r.risk);
+        fprintf(c->out, "  様式      %s (%dページ目)  発行番号 %s\n", ff ? ff->title : x.form,
+                pg.page_no, pg.issue_id[0] ? pg.issue_id : "-");
+    }
     fprintf(c->out, "  宛名番号  %s\n", x.subject[0] ? x.subject : "(未確定)");
-    fprintf(c->out, "  項目      %s (%s)\n", field_label(c, x.form, x.field), x.field);
+    fprintf(c->out, "  項目      %s\n", field_label(c, x.form, x.field));
     fprintf(c->out, "  理由      %s\n", x.reason);
     struct buf shown;
     buf_init(&shown);
