@@ -107,7 +107,7 @@ static int kind_of(const char *form, enum record_kind *k)
         *k = REC_CHECKUP;
     else if (strcmp(form, "ninshin_todoke") == 0)
         *k = REC_PREGNANCY;
-    else if (strcmp(form, "ninpu_jushinken") == 0)
+    else if (strcmp(form, "ninpu_jushinken") == 0 || strcmp(form, "sanpu_jushinken") == 0)
         *k = REC_VOUCHER;
     else if (strcmp(form, "seimitsu_houkoku") == 0)
         *k = REC_REFERRAL;
