@@ -1,0 +1,27 @@
+/*
+ * workday.h: the office calendar - which days a 保健センター works.  Not a
+ * working day: Saturday, Sunday, a national holiday (国民の祝日: the fixed
+ * days, the Happy Monday days, 春分・秋分 by the usual formula for
+ * 1980-2099, 振替休日 and 国民の休日) and 年末年始 (12/29 to 1/3).
+ * And Japan time for people (JST is UTC+9 all year).  Pure functions.
+ */
+#ifndef BOSHI_BASE_WORKDAY_H
+#define BOSHI_BASE_WORKDAY_H
+
+#include "base/base.h"
+
+/* 0 Sunday .. 6 Saturday. */
+int ymd_weekday(struct ymd d);
+/* 1 if d is a 国民の祝日, 振替休日 or 国民の休日 (law of 2020 onwards). */
+int jp_holiday(struct ymd d);
+/* 1 if the office works on d. */
+int workday_is(struct ymd d);
+/* The first working day after d. */
+struct ymd workday_next(struct ymd d);
+/*
+ * A stored UTC instant ("2026-12-02T19:31:46.968Z") as Japan time for
+ * people: "令和8年12月3日 4:31"; 0 (out untouched) if it is not one.
+ */
+int jptime_format(const char *iso_utc, char *out, size_t n);
+
+#endif
