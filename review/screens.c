@@ -642,6 +642,8 @@ static void h_queue(struct req *r)
         buf_adds(b, "</span>");
     }
     buf_adds(b, "</h1>");
+    /* the safety signal first: EPDS alerts above every review item */
+    review_alerts_box(r);
     queue_status(r, &q, filtered, loaded);
     /* one line per field that could not be read */
     for (char *line = msg.s, *next; msg.len && line != NULL; line = next) {
@@ -2484,6 +2486,8 @@ const struct route review_routes[] = {
     { "POST", "/page/", ROUTE_PREFIX, PERM_REVIEW, h_page_post },
     { "GET", "/img/crop/", ROUTE_PREFIX, PERM_REVIEW, h_img_crop },
     { "GET", "/img/page/", ROUTE_PREFIX, PERM_REVIEW, h_img_page },
+    { "GET", "/alert/", ROUTE_PREFIX, PERM_REVIEW, review_h_alert },
+    { "POST", "/alert/", ROUTE_PREFIX, PERM_REVIEW, review_h_alert_post },
     { "GET", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person_ask },
     { "POST", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person },
     { NULL, NULL, 0, -1, NULL },

@@ -558,6 +558,8 @@ START_TEST(role_matrix)
         { "POST", "/page/", "/page/99999999", "" },
         { "GET", "/img/crop/", crop_p, NULL },
         { "GET", "/img/page/", img_p, NULL },
+        { "GET", "/alert/", "/alert/99999999", NULL },          /* 404 when allowed */
+        { "POST", "/alert/", "/alert/99999999", "contacted_at=2026-12-01&contacted_by=x&plan=y" },
         { "GET", "/person/", person_p, NULL },
         { "POST", "/person/", person_p, "act=view&reason=%E5%81%A5%E8%A8%BA%E7%B5%90%E6%9E%9C%E3%81%AE%E7%A2%BA%E8%AA%8D" },
     };
