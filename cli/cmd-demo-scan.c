@@ -184,6 +184,7 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         { "from-issues", required_argument, NULL, 'i' },
         { "output", required_argument, NULL, 'o' },
         { "as-of", required_argument, NULL, 'a' },
+        { "set", required_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 },
     };
     struct sim_batch_opts bo;
@@ -195,7 +196,8 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
     unsigned char key[32];
     struct store *store = NULL;
     struct csv_rows rows;
-    int opt, use_store = 0, rc = EXIT_OK, n;
+    int opt, use_store = 0, rc = EXIT_OK, n, n_set = 0;
+    const char *set[33];
     struct berr e;
 
     berr_clear(&e);
@@ -237,11 +239,19 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
             if (cli_parse_date(c, "--as-of", optarg, &bo.as_of) < 0)
                 return EXIT_FAIL;
             break;
+        case 'S':
+            if (n_set == 32)
+                return cli_errorf(c, "--set は 32 個までです");
+            set[n_set++] = optarg;
+            set[n_set] = NULL;
+            break;
         default: return cli_usage(c);
         }
     }
     if (optind != argc || bo.dir == NULL)
         return cli_usage(c);
+    if (n_set > 0)
+        bo.set = set;
     if (bo.multipage && bo.format != SIM_TIFF)
         return cli_errorf(c, "--multipage は --format tiff のときだけ使えます");
     reg = cli_forms(c);
@@ -327,7 +337,7 @@ cleanup:
 const struct cmd_entry cmd_demo_scan_entry = {
     .name = "demo scan",
     .usage = "[--forms f1,f2] [--from-issues FILE.csv] [--pages N] [--profile clean|office|harsh] "
-             "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] [--as-of DATE] -o DIR",
+             "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] [--as-of DATE] [--set FIELD=VALUE[:how]]... -o DIR",
     .summary = "記入済み様式の模擬スキャンを生成 / write simulated scans with their truth",
     .help = "架空の記入をした様式を描き、スキャナの劣化を加えた画像と正解 (JSON) を DIR に書きます。\n"
             "page-0001.png + page-0001.truth.json ...  同じ seed なら同じ内容。\n"
@@ -341,6 +351,8 @@ const struct cmd_entry cmd_demo_scan_entry = {
             "  --store             --db のストアの QR 鍵で署名 (既定: 試験用の鍵)。boshi init --demo で作った\n"
             "                      ストアだけ、様式の印刷 (forms.print) ができる利用者だけ\n"
             "  --as-of DATE        記入した日 (健診の実施日はこの日、ほかの日付はその前; 既定 2025-04-01)\n"
+            "  --set F=V[:how]     項目 F の値を V に (空で未記入)。how: tick, cross, fill, faint, stray\n"
+            "                      (例: --set epds_10=1 --set epds_total=3, --set epds_10=0:faint)\n"
             "Kana and kanji are drawn with IPAex (print-like), digits with handwriting-style fonts.\n",
     .needs = 0,
     .perm = -1,

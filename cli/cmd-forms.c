@@ -13,6 +13,17 @@
 #include <unistd.h>
 
 #define VOUCHERS_PER_PREGNANCY 14
+#define SANPU_VOUCHERS 2          /* 産婦健診: 産後2週間 (第1回) and 産後1か月 (第2回) */
+
+/* Numbered copies of a voucher form, one issue each; 1 for any other form. */
+static int form_copies(const struct forms_form *f)
+{
+    if (strcmp(f->id, "ninpu_jushinken") == 0)
+        return VOUCHERS_PER_PREGNANCY;
+    if (strcmp(f->id, "sanpu_jushinken") == 0)
+        return SANPU_VOUCHERS;
+    return 1;
+}
 
 static int cmd_forms_list(struct cli_ctx *c, int argc, char **argv)
 {
@@ -40,7 +51,10 @@ static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_f
     struct resident r;
     struct form_fill fill;
     char issue[24];
-    int rc, copies = strcmp(f->id, "ninpu_jushinken") == 0 ? VOUCHERS_PER_PREGNANCY : 1;
+    int rc, copies = form_copies(f);
+    /* the 産婦 vouchers are printed with the 妊婦 ones, after them */
+    const struct forms_form *sanpu =
+        strcmp(f->id, "ninpu_jushinken") == 0 ? cli_form(c, "sanpu_jushinken") : NULL;
 
     rc = residents_get(c->st, &c->actor, atena, "forms.print", &r, e);
     if (rc < 0)
@@ -75,6 +89,13 @@ static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_f
         fill.voucher_kai = copies > 1 ? k : 0;
         rc = formprint_form(pdf, f, &fill, key, e);
         (*docs)++;
+        if (rc == 0 && k == copies && sanpu != NULL) {
+            /* then the 産婦 vouchers, numbered on their own */
+            f = sanpu;
+            sanpu = NULL;
+            copies = form_copies(f);
+            k = 0;
+        }
     }
 cleanup:
     resident_release(&r);
@@ -200,11 +221,13 @@ const struct cmd_entry cmd_forms_print_entry = {
     .usage = "様式 (--blank [--copies N] | --person 宛名番号 ...) -o FILE.pdf",
     .summary = "様式を印刷 (白紙または個人あて) / print a form, blank or pre-filled",
     .help = "個人あての様式には氏名・カナ・生年月日を印字し、QR に宛名番号と発行番号を署名付きで入れ、\n"
-            "発行履歴に記録します。妊婦健康診査受診券 (ninpu_jushinken) は1人14枚を番号付きで印刷します。\n"
+            "発行履歴に記録します。妊婦健康診査受診券 (ninpu_jushinken) は1人14枚を番号付きで印刷し、\n"
+            "続けて産婦健康診査受診券 (sanpu_jushinken、産後2週間・産後1か月) 2枚を印刷します。\n"
             "白紙 (--blank) も1部ごとに発行番号を QR に入れて記録します (--copies で部数)。\n"
             "個人番号は印字しません。\n"
             "Pre-filled forms carry the subject in a signed QR and are recorded in the issue history;\n"
-            "ninpu_jushinken prints the 14 numbered vouchers of a pregnancy. Never prints a 個人番号.\n",
+            "ninpu_jushinken prints the 14 numbered vouchers of a pregnancy,\n"
+            "then the 2 postpartum vouchers (sanpu_jushinken). Never prints a 個人番号.\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_FORMS_PRINT,
     .run = cmd_forms_print,

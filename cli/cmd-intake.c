@@ -129,6 +129,8 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
     buf_release(&unfinished);
     fprintf(c->out, "  ファイル %d  ページ %d  登録 %d  確認待ち %d (項目 %d)  却下 %d\n", s.files,
             s.pages, s.landed, s.queued, s.review_items, s.rejected);
+    if (s.alerts)
+        fprintf(c->out, "  ★ EPDS アラート %d 件 (本日中に対応: boshi alerts)\n", s.alerts);
     if (s.duplicates)
         fprintf(c->out, "  重複 (取込済みのページ) %d\n", s.duplicates);
     if (s.already)

@@ -31,7 +31,11 @@ static int collect_row(const struct voucher_row *v, void *p)
         c->l = xrealloc(c->l, c->alloc * sizeof(*c->l));
     }
     buf_init(&tests);
-    reports_option_labels(c->jushinken, "vouchers.tests", v->tests, "・", &tests);
+    if (v->sanpu)
+        buf_adds(&tests, v->kai == 1 ? "産婦健康診査 (産後2週間)" : v->kai == 2 ? "産婦健康診査 (産後1か月)"
+                                                                   : "産婦健康診査");
+    else
+        reports_option_labels(c->jushinken, "vouchers.tests", v->tests, "・", &tests);
     struct vouchers_line *l = &c->l[c->n++];
     l->issue_id = xstrdup(v->issue_id);
     l->used_date = xstrdup(v->used_date);

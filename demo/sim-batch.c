@@ -175,6 +175,7 @@ int sim_batch(const struct sim_batch_opts *o, struct sim_batch_stats *st, struct
             fo.blank_pct = o->blank_pct;
         if (o->tricky_pct >= 0)
             fo.tricky_pct = o->tricky_pct;
+        fo.set = o->set;
         t0 = now_ms();
         rc = sim_fill(f, item ? &item->fill : NULL, o->key, &fo, &sheet, e);
         st->ms_fill += now_ms() - t0;

@@ -747,7 +747,7 @@ static void draw_date(const struct pen *p, struct sim_field_truth *ft, const str
 
 /* Draws field ft (value v) on the current handwriting page; fills how/review/cells. */
 static void draw_field(const struct pen *p, struct sim_field_truth *ft, const struct forms_value *v,
-                       struct sim_rng *r, int tricky_pct)
+                       struct sim_rng *r, int tricky_pct, enum sim_how force)
 {
     const struct forms_field *fld = ft->field;
 
@@ -757,7 +757,7 @@ static void draw_field(const struct pen *p, struct sim_field_truth *ft, const st
             ft->how = SIM_HOW_BLANK;
             break;
         }
-        ft->how = choose_mark(r, tricky_pct, 0);
+        ft->how = force != SIM_HOW_COUNT ? force : choose_mark(r, tricky_pct, 0);
         mark(p, &fld->box, ft->how);
         break;
     case FORMS_CHOICE:
@@ -767,7 +767,9 @@ static void draw_field(const struct pen *p, struct sim_field_truth *ft, const st
             ft->how = SIM_HOW_BLANK;
             break;
         }
-        ft->how = choose_mark(r, tricky_pct, fld->kind == FORMS_CHOICE && fld->n_options > 1);
+        ft->how = force != SIM_HOW_COUNT
+                      ? force
+                      : choose_mark(r, tricky_pct, fld->kind == FORMS_CHOICE && fld->n_options > 1);
         for (size_t i = 0; i < fld->n_options; i++)
             if (v->options & (1ull << i)) {
                 meant = (int)i;
@@ -878,6 +880,54 @@ static int hand_font(struct pdf *pdf, int k, int *ids, int *id,
     return 0;
 }
 
+/* The caller's "field=value[:how]" over the generated values (sim_fill_opts.set). */
+static int apply_set(const struct forms_form *f, const char *const *set, char **raw,
+                     struct forms_value *vals, enum sim_how *force, struct berr *e)
+{
+    static const struct { const char *name; enum sim_how how; } hows[] = {
+        { "tick", SIM_HOW_TICK }, { "cross", SIM_HOW_CROSS }, { "fill", SIM_HOW_FILL },
+        { "faint", SIM_HOW_FAINT }, { "stray", SIM_HOW_STRAY },
+    };
+
+    for (const char *const *p = set; *p; p++) {
+        const char *eq = strchr(*p, '=');
+        if (eq == NULL)
+            return berr_set(e, BERR_INVALID, "「%s」: 項目=値 の形で指定します", *p);
+        char *name = xstrndup(*p, (size_t)(eq - *p));
+        char *value = xstrdup(eq + 1), *colon = strrchr(value, ':');
+        int i = forms_field_index(f, name);
+        enum sim_how how = SIM_HOW_COUNT;
+        if (colon) {
+            *colon = '\0';
+            for (size_t k = 0; k < COUNT(hows); k++)
+                if (strcmp(colon + 1, hows[k].name) == 0)
+                    how = hows[k].how;
+            if (how == SIM_HOW_COUNT) {
+                berr_set(e, BERR_INVALID, "「%s」: 書き方は tick, cross, fill, faint, stray です", *p);
+                free(name);
+                free(value);
+                return BERR_INVALID;
+            }
+        }
+        if (i >= 0 && f->fields[i].kind != FORMS_PRINTED) {
+            set_raw(raw, (size_t)i, *value ? xstrdup(value) : NULL);
+            force[i] = how;
+        }
+        free(name);
+        free(value);
+    }
+    /* a blank given for a required field is drawn blank (what intake must catch) */
+    for (size_t i = 0; i < f->n_fields; i++) {
+        if (raw[i] == NULL) {
+            forms_value_release(&vals[i]);
+            forms_value_init(&vals[i]);
+        } else if (forms_value_parse(&f->fields[i], raw[i], &vals[i], e) < 0) {
+            return berr_prefix(e, "%s (%s): ", f->id, f->fields[i].name);
+        }
+    }
+    return 0;
+}
+
 int sim_fill(const struct forms_form *f, const struct form_fill *fill,
              const unsigned char key[32], const struct sim_fill_opts *o,
              struct sim_sheet **out, struct berr *e)
@@ -887,9 +937,12 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
     struct sim_rng rv, rd;
     char **raw = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*raw));
     struct forms_value *vals = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*vals));
+    enum sim_how *force = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*force));
     int installed[COUNT(hand_fonts)], ids[COUNT(hand_fonts)], ninstalled, rc = 0;
 
     *out = NULL;
+    for (size_t i = 0; i < f->n_fields; i++)
+        force[i] = SIM_HOW_COUNT;     /* none: the style is drawn at random */
     if (o == NULL) {
         sim_fill_opts_init(&def);
         o = &def;
@@ -919,6 +972,8 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
         rc = parse_all(f, raw, vals, e);
     } else {
         rc = gen_values(f, fill, o, &rv, raw, vals, e);
+        if (rc == 0 && o->set != NULL)
+            rc = apply_set(f, o->set, raw, vals, force, e);
     }
     if (rc < 0)
         goto cleanup;
@@ -954,7 +1009,7 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
             s->truth.fields[i].field = &f->fields[i];
             if (vals[i].text)
                 s->truth.fields[i].value = xstrdup(vals[i].text);
-            draw_field(&pen, &s->truth.fields[i], &vals[i], &rd, o->tricky_pct);
+            draw_field(&pen, &s->truth.fields[i], &vals[i], &rd, o->tricky_pct, force[i]);
         }
     }
     if (rc == 0)
@@ -970,6 +1025,7 @@ cleanup:
     }
     free(raw);
     free(vals);
+    free(force);
     sim_sheet_free(&s);
     return rc;
 }

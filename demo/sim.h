@@ -129,6 +129,14 @@ struct sim_fill_opts {
     const char *const *values;
     int blank_pct;             /* optional fields left blank, % (default 25) */
     int tricky_pct;            /* marks drawn faint/stray/corrected, % (default 10) */
+    /*
+     * Over the generated values (values == NULL): "field=value" or
+     * "field=value:how" (how: tick, cross, fill, faint, stray) - the value
+     * as forms_value_parse() takes it ("" = blank), how the mark is drawn.
+     * NULL-terminated; a field the form lacks is ignored (a batch mixes
+     * forms); a value that does not parse is BERR_INVALID.
+     */
+    const char *const *set;
 };
 /* Defaults above; seed 1. */
 void sim_fill_opts_init(struct sim_fill_opts *o);
@@ -233,6 +241,7 @@ struct sim_batch_opts {
     int multipage;             /* TIFF only: also write every page into batch.tif */
     const unsigned char *key;  /* 32-byte QR key */
     int blank_pct, tricky_pct; /* as sim_fill_opts (-1: default) */
+    const char *const *set;    /* as sim_fill_opts */
     struct ymd as_of;          /* as sim_fill_opts (y == 0: default) */
 };
 void sim_batch_opts_init(struct sim_batch_opts *o);

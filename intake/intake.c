@@ -832,6 +832,9 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         rc = 0;
         goto cleanup;
     }
+    /* the safety signal first: an EPDS alert the day the page is read, whatever waits for review */
+    if (rc == 0 && !reject[0] && intake_epds_check(r->st, r->a, r->forms, page_id, e) > 0)
+        r->sum->alerts++;
     if (rc == 0 && !reject[0] && it->n == 0) {
         /*
          * Landing may find what reading could not (a return slip for a

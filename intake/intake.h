@@ -124,6 +124,14 @@ enum intake_plaus intake_plausible(const char *form_id, const char *column, cons
 int intake_land_page(struct store *st, const struct actor *a, const struct forms_registry *forms,
                      int64_t page_id, struct berr *e);
 /*
+ * The EPDS safety alert of a stored page (intake/alerts.c): raised when the
+ * total is 9 or more or item 10 is anything but a clean 0 (unreadable
+ * alerts).  1 when the page alerts, 0 when not.  In the caller's
+ * transaction; run at intake and again when the page lands.
+ */
+int intake_epds_check(struct store *st, const struct actor *a, const struct forms_registry *forms,
+                      int64_t page_id, struct berr *e);
+/*
  * A 届出's first page (first_id) now has its person, found by intake or by
  * a nurse: its later pages (same issue id), waiting with "the first page
  * is not settled", take the same person (review_follow_identity), and land
@@ -182,6 +190,7 @@ struct intake_summary {
     struct intake_tally review[INTAKE_TALLY], reject[INTAKE_TALLY];
     int n_review, n_reject;
     int review_items;
+    int alerts;                     /* pages whose EPDS raised a safety alert */
     double seconds;
     double ms_median, ms_p95;       /* reading time per page */
 };

@@ -107,7 +107,7 @@ static int kind_of(const char *form, enum record_kind *k)
         *k = REC_CHECKUP;
     else if (strcmp(form, "ninshin_todoke") == 0)
         *k = REC_PREGNANCY;
-    else if (strcmp(form, "ninpu_jushinken") == 0)
+    else if (strcmp(form, "ninpu_jushinken") == 0 || strcmp(form, "sanpu_jushinken") == 0)
         *k = REC_VOUCHER;
     else if (strcmp(form, "seimitsu_houkoku") == 0)
         *k = REC_REFERRAL;
@@ -160,6 +160,9 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
         rc = page_set_landed(st, page_id, record_kind_name(c.kind), c.id, NULL, e);
     if (rc == 0 && p.issue_id[0])
         rc = issue_mark_returned(st, p.issue_id, &already, e);
+    /* the values as settled (a nurse's, the person now known): an EPDS alert if they say so */
+    if (rc == 0 && (rc = intake_epds_check(st, a, forms, page_id, e)) > 0)
+        rc = 0;
     return rc;
 }
 

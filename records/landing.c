@@ -24,7 +24,11 @@ static const struct {
       (const char *const[]){ "todoke_date", "weeks_at_todoke", "due_date", "diagnosed_by",
                              "std_tb_check", "parity", "occupation", "mother_birth", NULL } },
     { REC_VOUCHER, "vouchers", NULL, NULL,
-      (const char *const[]){ "used_date", "weeks", "clinic_code", "tests", "amount_yen", NULL } },
+      (const char *const[]){ "used_date", "weeks", "clinic_code", "tests", "amount_yen",
+                             /* 産婦健康診査受診券 */
+                             "findings", "epds_1", "epds_2", "epds_3", "epds_4", "epds_5",
+                             "epds_6", "epds_7", "epds_8", "epds_9", "epds_10", "epds_total",
+                             NULL } },
     { REC_REFERRAL, "referrals", NULL, NULL,
       (const char *const[]){ "result", "result_date", NULL } },
 };
@@ -108,8 +112,8 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         "INSERT INTO pregnancies(issue_id, mother, page_id, created_at) VALUES (?1, ?2, ?4, ?6)",
         /* the 回数 is printed by boshi: it comes from the issue history, not the scan */
-        "INSERT INTO vouchers(issue_id, mother, kai, page_id, created_at) VALUES (?1, ?2, "
-        "(SELECT seq FROM issues_printed WHERE issue_id = ?1), ?4, ?6)",
+        "INSERT INTO vouchers(issue_id, mother, kai, page_id, created_at, form) VALUES (?1, ?2, "
+        "(SELECT seq FROM issues_printed WHERE issue_id = ?1), ?4, ?6, ?3)",
         NULL,
     };
     sqlite3_stmt *s = NULL;

@@ -24,6 +24,8 @@ static const struct setting_info known[] = {
     { "referral.valid_months", "精密検査依頼書の有効期間 (月数、発行日から)", "3" },
     { "voucher.fees", "妊婦健康診査の公費負担額 (円、第1回〜第14回をカンマ区切り)",
       "13000,5000,5000,9000,5000,5000,5000,5000,9000,5000,5000,5000,5000,5000" },
+    { "voucher.sanpu_fees", "産婦健康診査の公費負担額 (円、第1回 産後2週間・第2回 産後1か月をカンマ区切り)",
+      "5000,5000" },
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 

@@ -319,6 +319,37 @@ static const char *const migrations[] = {
     "CREATE TABLE IF NOT EXISTS residents_purged(\n"
     "  atena_mac BLOB PRIMARY KEY,\n"
     "  purged_at TEXT NOT NULL);\n",
+    /* 産婦健康診査受診券: the voucher's form (妊婦 or 産婦, paid apart), its 所見, and the
+     * EPDS - every item (0-3) and the total as the clinic wrote it */
+    "ALTER TABLE vouchers ADD COLUMN form TEXT NOT NULL DEFAULT 'ninpu_jushinken';\n"
+    "ALTER TABLE vouchers ADD COLUMN findings TEXT;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_1 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_2 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_3 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_4 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_5 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_6 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_7 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_8 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_9 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_10 INTEGER;\n"
+    "ALTER TABLE vouchers ADD COLUMN epds_total INTEGER;\n",
+    /* EPDS safety alerts (intake/alerts.c): raised the day a page is read, listed apart
+     * from the review queue, open until a nurse records the follow-up */
+    "CREATE TABLE alerts(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  page_id INTEGER NOT NULL UNIQUE REFERENCES pages(id),\n"
+    "  form TEXT NOT NULL,\n"
+    "  person TEXT,\n"                      /* the page's subject once known */
+    "  reason TEXT NOT NULL,\n"
+    "  epds_total INTEGER,\n"               /* as read or settled; NULL unknown */
+    "  item10 TEXT,\n"                      /* as read ('?' unreadable) */
+    "  clinic_code TEXT,\n"
+    "  reading_id INTEGER REFERENCES readings(id),\n"   /* the scanned item's crop */
+    "  created_at TEXT NOT NULL,\n"
+    "  contacted_at TEXT, contacted_by TEXT, plan TEXT,\n"   /* the follow-up (支援方針) */
+    "  closed_by TEXT, closed_at TEXT);\n"
+    "CREATE INDEX alerts_open ON alerts(created_at) WHERE closed_at IS NULL;\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

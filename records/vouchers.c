@@ -6,6 +6,9 @@
  * 回数 used twice in one pregnancy, a use after the delivery, a use by
  * someone no longer resident.  The rules are written once, in the SQL
  * below and in records/referrals.h, so the report can be recomputed.
+ * 産婦健康診査受診券 (form sanpu_jushinken, 第1回 産後2週間 and 第2回 産後1か月) are
+ * paid the same way, with their own fees (voucher.sanpu_fees) and 回数, and
+ * a use after the delivery is what they are for.
  * Not for: the layout of the payment list (reports/vouchers_report.c).
  */
 #include "records/records-internal.h"
@@ -54,6 +57,29 @@ int voucher_fees(struct store *st, long fees[14], struct berr *e)
     return rc;
 }
 
+int voucher_sanpu_fees(struct store *st, long fees[2], struct berr *e)
+{
+    char *v = NULL, *end;
+    int rc = settings_get(st, "voucher.sanpu_fees", &v, e);
+
+    if (rc < 0)
+        return rc;
+    fees[0] = strtol(v, &end, 10);
+    if (end != v && *end == ',') {
+        char *p = end + 1;
+        fees[1] = strtol(p, &end, 10);
+        if (end != p && *end == '\0' && fees[0] >= 0 && fees[1] >= 0 && fees[0] <= 1000000 &&
+            fees[1] <= 1000000) {
+            free(v);
+            return 0;
+        }
+    }
+    rc = berr_set(e, BERR_INVALID, "設定 voucher.sanpu_fees は産婦健康診査 第1回 (産後2週間)・"
+                  "第2回 (産後1か月) の公費負担額 (円) を2個カンマ区切りで指定します「%s」", v);
+    free(v);
+    return rc;
+}
+
 /*
  * One row per voucher used in the month, with what decides its payment:
  * the first earlier record of the same issue id, the first earlier use of
@@ -67,13 +93,14 @@ static const char *const month_sql =
     "  coalesce(v.amount_yen, -1), "
     "  (SELECT min(d.id) FROM vouchers d WHERE d.issue_id = v.issue_id AND d.id < v.id), "
     "  (SELECT d.issue_id || ' ' || d.used_date FROM vouchers d WHERE d.mother = v.mother AND "
-    "     d.kai = v.kai AND d.issue_id <> v.issue_id AND d.used_date IS NOT NULL AND "
+    "     d.kai = v.kai AND d.form = v.form AND d.issue_id <> v.issue_id AND d.used_date IS NOT NULL AND "
     "     abs(julianday(d.used_date) - julianday(v.used_date)) < 300 AND "
     "     (d.used_date < v.used_date OR (d.used_date = v.used_date AND d.id < v.id)) "
     "     ORDER BY d.used_date, d.id LIMIT 1), "
     "  (SELECT min(c.birth) FROM residents c WHERE r.setai IS NOT NULL AND c.setai = r.setai AND "
     "     c.zokugara = '子' AND c.birth >= coalesce(substr(i.printed_at, 1, 10), v.used_date)), "
-    "  r.atena IS NULL, coalesce(r.status, 0), coalesce(r.idou_date, '') "
+    "  r.atena IS NULL, coalesce(r.status, 0), coalesce(r.idou_date, ''), "
+    "  v.form = 'sanpu_jushinken' "
     "FROM vouchers v LEFT JOIN residents r ON r.atena = v.mother "
     "LEFT JOIN issues_printed i ON i.issue_id = v.issue_id "
     "LEFT JOIN hospitals h ON h.code = v.clinic_code "
@@ -85,7 +112,7 @@ int vouchers_month(struct store *st, const struct actor *a, int year, int month,
 {
     sqlite3_stmt *s = NULL;
     char lo[11], hi[11], detail[128];
-    long fees[14];
+    long fees[14], sanpu_fees[2];
     struct ymd first = { year, month, 1 };
     int rc = actor_require(a, PERM_REPORTS, e), txn = 0;
 
@@ -94,6 +121,8 @@ int vouchers_month(struct store *st, const struct actor *a, int year, int month,
     if (month < 1 || month > 12 || year < 2000 || year > 2100)
         return berr_set(e, BERR_INVALID, "対象月が正しくありません (YYYY-MM)");
     rc = voucher_fees(st, fees, e);
+    if (rc == 0)
+        rc = voucher_sanpu_fees(st, sanpu_fees, e);
     if (rc < 0)
         return rc;
     ymd_iso(first, lo);
@@ -120,7 +149,9 @@ int vouchers_month(struct store *st, const struct actor *a, int year, int month,
         v.clinic_name = db_col(s, 7);
         v.tests = db_col(s, 8);
         v.claimed = (long)sqlite3_column_int64(s, 9);
-        v.fee = v.kai >= 1 && v.kai <= 14 ? fees[v.kai - 1] : 0;
+        v.sanpu = sqlite3_column_int(s, 16);
+        v.fee = v.sanpu ? (v.kai >= 1 && v.kai <= 2 ? sanpu_fees[v.kai - 1] : 0)
+                        : (v.kai >= 1 && v.kai <= 14 ? fees[v.kai - 1] : 0);
         const char *delivery = db_col(s, 12);
         int absent = sqlite3_column_int(s, 13), status = sqlite3_column_int(s, 14);
         const char *idou = db_col(s, 15);
@@ -128,7 +159,7 @@ int vouchers_month(struct store *st, const struct actor *a, int year, int month,
             v.exception = VOUCHER_DUP_ISSUE;
             snprintf(v.detail, sizeof(v.detail), "同じ受診券の記録 %lld が先にあります",
                      (long long)sqlite3_column_int64(s, 10));
-        } else if (v.kai < 1 || v.kai > 14) {
+        } else if (v.kai < 1 || v.kai > (v.sanpu ? 2 : 14)) {
             v.exception = VOUCHER_NO_KAI;
             snprintf(v.detail, sizeof(v.detail), "発行履歴に回数がありません");
         } else if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
@@ -140,7 +171,8 @@ int vouchers_month(struct store *st, const struct actor *a, int year, int month,
         } else if (status != RS_RESIDENT && strcmp(idou, v.used_date) <= 0) {
             v.exception = VOUCHER_NOT_RESIDENT;
             snprintf(v.detail, sizeof(v.detail), "%s %s の後の使用", resident_status_label(status), idou);
-        } else if (*delivery && strcmp(v.used_date, delivery) > 0) {
+        } else if (!v.sanpu && *delivery && strcmp(v.used_date, delivery) > 0) {
+            /* a 産婦 voucher is used after the delivery: that is what it is for */
             v.exception = VOUCHER_AFTER_DELIVERY;
             snprintf(v.detail, sizeof(v.detail), "出産 (子の生年月日 %s) の後の使用", delivery);
         }

@@ -272,6 +272,9 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
     }
     if (rc == 0 && out->page_done)
         rc = intake_land_page(st, a, forms, out->page_id, e);
+    else if (rc == 0 && strncmp(x->field, "epds", 4) == 0 && (rc = intake_epds_check(st, a, forms,
+                                                                                     out->page_id, e)) > 0)
+        rc = 0;   /* an EPDS value a nurse settled alerts at once, not when the page lands */
     if (rc == 0 && act != REVIEW_REJECT && strcmp(x->kind, "identity") == 0)
         rc = intake_identity_follow(st, a, forms, pg.id, out->value, e);
     if (rc == 0 && found[0]) {

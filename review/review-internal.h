@@ -173,6 +173,11 @@ void page_error(struct req *r, int status, const char *title, const char *msg);
 /* <input type=hidden name=csrf ...> of the session. */
 void html_csrf(struct req *r);
 
+/* alerts.c: the EPDS alerts box on top of the queue, one alert and its follow-up form */
+void review_alerts_box(struct req *r);
+void review_h_alert(struct req *r);
+void review_h_alert_post(struct req *r);
+
 /* assets.c */
 extern const char review_css[];
 extern const char review_js[];

@@ -11,6 +11,7 @@
  */
 #include "review/review-internal.h"
 #include "records/web.h"
+#include "base/workday.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -639,6 +640,8 @@ static void h_queue(struct req *r)
         buf_adds(b, "</span>");
     }
     buf_adds(b, "</h1>");
+    /* the safety signal first: EPDS alerts above every review item */
+    review_alerts_box(r);
     queue_status(r, &q, filtered, loaded);
     /* one line per field that could not be read */
     for (char *line = msg.s, *next; msg.len && line != NULL; line = next) {
@@ -2289,26 +2292,6 @@ static const char *col_label(const char *c)
  * option codes as their printed labels (through the form field that lands
  * in this column); anything else as stored.
  */
-/* "2026-12-02T19:31:46.968Z" (the store's UTC) as Japan time: "令和8年12月3日 4:31"; 0 if not one. */
-static int instant_jst(const char *v, char *out, size_t n)
-{
-    struct ymd d;
-    int hh, mm, ss, used = 0;
-    char w[40];
-
-    if (sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%n", &d.y, &d.m, &d.d, &hh, &mm, &ss, &used) != 6 ||
-        used < 19 || !ymd_valid(d))
-        return 0;
-    hh += 9;                      /* JST is UTC+9 all year */
-    if (hh >= 24) {
-        hh -= 24;
-        d = ymd_from_days(ymd_to_days(d) + 1);
-    }
-    jpdate_format(d, w, sizeof(w));
-    snprintf(out, n, "%s %d:%02d", w, hh, mm);
-    return 1;
-}
-
 /* The choice/multi field some form defines for a column (e.g. checkups.referral_targets). */
 static const struct forms_field *option_field(struct req *r, const char *col)
 {
@@ -2367,7 +2350,7 @@ static void rec_value(struct rec_ctx *c, const char *table, int ncols, const cha
     }
     if (n >= 3 && strcmp(col + n - 3, "_at") == 0) {
         char w[64];
-        if (instant_jst(v, w, sizeof(w))) {
+        if (jptime_format(v, w, sizeof(w))) {
             html_esc(c->b, w);
             return;
         }
@@ -2551,6 +2534,8 @@ const struct route review_routes[] = {
     { "GET", "/img/crop/", ROUTE_PREFIX, PERM_REVIEW, h_img_crop },
     { "POST", "/img/crop/", ROUTE_PREFIX, PERM_MYNUMBER_REVEAL, h_img_crop_reveal },
     { "GET", "/img/page/", ROUTE_PREFIX, PERM_REVIEW, h_img_page },
+    { "GET", "/alert/", ROUTE_PREFIX, PERM_REVIEW, review_h_alert },
+    { "POST", "/alert/", ROUTE_PREFIX, PERM_REVIEW, review_h_alert_post },
     { "GET", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person_ask },
     { "POST", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person },
     { NULL, NULL, 0, -1, NULL },

@@ -920,6 +920,8 @@ START_TEST(role_matrix)
         { "GET", "/img/crop/", crop_p, NULL },
         { "POST", "/img/crop/", crop_p, "reason=%E8%AA%AD%E5%8F%96%E7%A2%BA%E8%AA%8D" },
         { "GET", "/img/page/", img_p, NULL },
+        { "GET", "/alert/", "/alert/99999999", NULL },          /* 404 when allowed */
+        { "POST", "/alert/", "/alert/99999999", "contacted_at=2026-12-01&contacted_by=x&plan=y" },
         { "GET", "/person/", person_p, NULL },
         { "POST", "/person/", person_p, "act=view&reason=%E5%81%A5%E8%A8%BA%E7%B5%90%E6%9E%9C%E3%81%AE%E7%A2%BA%E8%AA%8D" },
     };
