@@ -101,6 +101,13 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "  前回の実行で取込済み %d\n", s.already);
     if (s.skipped_files)
         fprintf(c->out, "  対象外のファイル %d\n", s.skipped_files);
+    if (s.ignored) {
+        fprintf(c->out, "  取り込まなかったファイル %d:\n", s.ignored);
+        for (int i = 0; i < s.n_ignored; i++)
+            fprintf(c->out, "    %s  %s\n", s.ign[i].path, s.ign[i].reason);
+        if (s.ignored > s.n_ignored)
+            fprintf(c->out, "    ほか %d (boshi batches show %s)\n", s.ignored - s.n_ignored, s.batch);
+    }
     if (s.n_review) {
         fprintf(c->out, "  確認待ちの理由:\n");
         for (int i = 0; i < s.n_review; i++)
@@ -175,6 +182,24 @@ static int print_finding(const char *kind, const char *person, const char *form,
     return 0;
 }
 
+static int print_refused(const char *path, int file_page, const char *reason, void *ctx)
+{
+    struct show_ctx *s = ctx;
+
+    if (file_page < 0) {
+        if (s->n++ == 0)
+            fprintf(s->c->out, "取り込まなかったファイル:\n");
+        fprintf(s->c->out, "  %s  %s\n", path, reason);
+        return 0;
+    }
+    if (s->n >= 0) {
+        s->n = -1;
+        fprintf(s->c->out, "却下したページ:\n");
+    }
+    fprintf(s->c->out, "  %s %dページ目  %s\n", path, file_page + 1, reason);
+    return 0;
+}
+
 static int cmd_batches_show(struct cli_ctx *c, int argc, char **argv)
 {
     struct show_ctx s = { c, 0, 0 };
@@ -188,6 +213,9 @@ static int cmd_batches_show(struct cli_ctx *c, int argc, char **argv)
         return cli_fail(c, &e);
     if (s.n == 0)
         fprintf(c->out, "発行履歴との照合: 未提出・二重提出・想定外の用紙はありません\n");
+    s.n = 0;
+    if (batch_refused(c->st, &c->actor, s.id, print_refused, &s, &e) < 0)
+        return cli_fail(c, &e);
     return EXIT_OK;
 }
 

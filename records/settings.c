@@ -23,6 +23,8 @@ static const struct setting_info known[] = {
     { "referral.valid_months", "精密検査依頼書の有効期間 (月数、発行日から)", "3" },
     { "voucher.fees", "妊婦健康診査の公費負担額 (円、第1回〜第14回をカンマ区切り)",
       "13000,5000,5000,9000,5000,5000,5000,5000,9000,5000,5000,5000,5000,5000" },
+    { "intake.max_file_mb", "取込: 1ファイルの大きさの上限 (MB。超えるファイルは保管も読取もせず却下)", "200" },
+    { "intake.max_pages", "取込: 1ファイルのページ数の上限 (超えるファイルは読取せず却下)", "500" },
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 

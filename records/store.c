@@ -294,6 +294,13 @@ static const char *const migrations[] = {
     "CREATE INDEX pages_read ON pages(read_at);\n"
     "CREATE INDEX review_resolved ON review_items(resolved_at, resolved_by)\n"
     "  WHERE resolved_at IS NOT NULL;\n",
+    /* intake: entries of a scan folder not taken in (symlinks, FIFOs, unreadable), with why */
+    "CREATE TABLE ignored_files(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),\n"
+    "  path TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  UNIQUE(batch_id, path));\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
