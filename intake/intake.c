@@ -814,6 +814,18 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         if (res->qr.issue[0] == '\0')
             item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1,
                  "発行番号のない用紙 (boshi の発行履歴と照合できません)");
+        if (res->other_qr > 0) {
+            /*
+             * A second code may be a harmless sticker, or a code cut from
+             * another person's form: a person decides, the page never lands
+             * on its own.  The text is shown only in part (it may be long).
+             */
+            int ours = strncmp(res->other_qr_text, "BOSHI", 5) == 0;
+            item(it, "(発行)", "issue", RISK_IDENTITY, NULL, -1,
+                 "ページに別のQRコードがあります (%d個%s「%.40s」): 貼り付けや差し替えがないか用紙を"
+                 "確認してください", res->other_qr, ours ? "、boshi の別の用紙のもの" : "",
+                 res->other_qr_text);
+        }
         if (res->qr.subject[0])
             rc = settle_prefilled(r, res, it, subject, e);
         else if (strcmp(res->form->id, "ninshin_todoke") == 0)

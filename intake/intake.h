@@ -73,6 +73,8 @@ struct page_result {
     struct qrpayload qr;
     struct ocr_registration reg;
     char reject[512];                 /* non-empty: the page is rejected, why */
+    int other_qr;                     /* QR codes on the page besides its own */
+    char other_qr_text[OCR_TEXT_MAX]; /* the first of them */
     struct field_result *fields;      /* the fields of this page, owned */
     size_t n_fields;
     double ms;                        /* time to read */

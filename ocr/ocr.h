@@ -201,6 +201,14 @@ int ocr_register(struct ocr_page *p, const struct ocr_template *t, struct ocr_re
 int ocr_qr(struct ocr_page *p, const unsigned char key[QRPAYLOAD_KEY_BYTES],
            struct qrpayload *out, char *raw, struct berr *e);
 
+/*
+ * How many QR codes on the whole registered page are not the page's own
+ * (a sticker, a code cut from another form); the first one's text into
+ * first.  Searched at half size (about 0.1 s a page at 200 dpi): a code with
+ * modules under 0.25 mm may go unseen.
+ */
+int ocr_qr_others(struct ocr_page *p, char first[OCR_TEXT_MAX]);
+
 /* ---- fields -------------------------------------------------------- */
 
 enum ocr_omr_class { OCR_OMR_EMPTY, OCR_OMR_MARGINAL, OCR_OMR_MARKED };
