@@ -7,6 +7,7 @@
 #   make bench        run the benchmarks in bench/
 #   make model        retrain the handwritten-digit models in ocr/models from nothing
 #                     (tools/train_digits.c, fixed seeds; make check never trains)
+#   make fuzz         build the libFuzzer harnesses of fuzz/ with clang (build/fuzz/fuzz/*-libfuzzer)
 #   make install      install boshi, its man pages and the models under $(DESTDIR)$(PREFIX)
 #
 # Every module folder is compiled into one static library; the command, the
@@ -18,9 +19,9 @@ CC       ?= cc
 SAN      ?= 0
 
 MODULES  := base forms ocr intake records reports review demo
-PKGS     := sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libmicrohttpd check
+PKGS     := sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libtiff-4 libmicrohttpd check
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libmicrohttpd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libtiff-4 libmicrohttpd 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
@@ -28,7 +29,14 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-proto
             -Wmissing-prototypes -Wno-unused-parameter -I. -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lfann -lsvm -lm -lpthread
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+  # clang's coverage for libFuzzer on every object; the harnesses link -fsanitize=fuzzer
+  CC     := clang
+  BUILD  := build/fuzz
+  CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+  BIN    := $(BUILD)/boshi
+else ifeq ($(SAN),1)
   BUILD  := build/san
   CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   LDFLAGS += -fsanitize=address,undefined
@@ -49,8 +57,13 @@ TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libboshi.a
+# fuzz/fuzz_NAME.c runs over fuzz/corpus/NAME/: once per file in `make check`
+# (built with $(CC) and fuzz/driver.c), for as long as asked with libFuzzer
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_CHECK_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%-libfuzzer)
 
-.PHONY: all check demo deps bench install clean model FORCE
+.PHONY: all check demo deps bench install clean model fuzz fuzz-bins FORCE
 all: $(BIN)
 
 # Where the installed binary finds its form definitions; rewritten (and
@@ -80,6 +93,21 @@ $(BUILD)/tests/%: tests/%.c $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TEST_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
 
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/driver.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_CORPUS='"$(CURDIR)/fuzz/corpus/$*"' -MMD -MP -o $@ $< fuzz/driver.c $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%-libfuzzer: fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# clang is needed here only
+fuzz:
+	@scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
@@ -99,8 +127,8 @@ deps:
 # The suite runs every test program; each prints Check's own summary line.
 check:
 	@scripts/deps.sh --tests
-	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
-	@BOSHI_BIN=$(abspath $(BIN)) BOSHI_SRC=$(CURDIR) scripts/run-tests.sh $(TEST_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(FUZZ_CHECK_BIN)
+	@BOSHI_BIN=$(abspath $(BIN)) BOSHI_SRC=$(CURDIR) scripts/run-tests.sh $(TEST_BIN) $(FUZZ_CHECK_BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
@@ -134,4 +162,4 @@ install: $(BIN)
 clean:
 	rm -rf build boshi
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_CHECK_BIN:=.d)

@@ -137,6 +137,13 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "  前回の実行で取込済み %d\n", s.already);
     if (s.skipped_files)
         fprintf(c->out, "  対象外のファイル %d\n", s.skipped_files);
+    if (s.ignored) {
+        fprintf(c->out, "  取り込まなかったファイル %d:\n", s.ignored);
+        for (int i = 0; i < s.n_ignored; i++)
+            fprintf(c->out, "    %s  %s\n", s.ign[i].path, s.ign[i].reason);
+        if (s.ignored > s.n_ignored)
+            fprintf(c->out, "    ほか %d (boshi batches show %s)\n", s.ignored - s.n_ignored, s.batch);
+    }
     /* counts first, right-aligned: the reasons (any length, Japanese) line up after them */
     if (s.n_review) {
         fprintf(c->out, "  確認待ちの理由 (件数):\n");
@@ -233,6 +240,19 @@ static int print_finding(const struct reconcile_row *r, void *ctx)
     return 0;
 }
 
+/* The entries of the scan folders not taken in (rejected pages are the reconciliation's). */
+static int print_refused(const char *path, int file_page, const char *reason, void *ctx)
+{
+    struct show_ctx *s = ctx;
+
+    if (file_page >= 0)
+        return 0;
+    if (s->n++ == 0)
+        fprintf(s->c->out, "取り込まなかったファイル:\n");
+    fprintf(s->c->out, "  %s  %s\n", path, reason);
+    return 0;
+}
+
 static int cmd_batches_show(struct cli_ctx *c, int argc, char **argv)
 {
     struct show_ctx s = { c, 0, 0 };
@@ -246,6 +266,9 @@ static int cmd_batches_show(struct cli_ctx *c, int argc, char **argv)
         return cli_fail(c, &e);
     if (s.n == 0)
         fprintf(c->out, "発行履歴との照合: 未提出・確認待ち・二重提出・想定外・却下の用紙はありません\n");
+    s.n = 0;
+    if (batch_refused(c->st, &c->actor, s.id, print_refused, &s, &e) < 0)
+        return cli_fail(c, &e);
     return EXIT_OK;
 }
 

@@ -1,8 +1,16 @@
 /*
  * intake.c: a batch of scans into the store.  The state machine of a page
  * is in intake.h; this file drives it:
- *   collect     files and folders -> a sorted list of files; each file's
- *               bytes hashed and kept content-addressed in <store>.scans/
+ *   collect     files and folders -> a sorted list of files.  Inside a
+ *               folder no symlink is followed and only regular files are
+ *               taken; any other entry (symlink, FIFO, device, socket,
+ *               unreadable) is ignored with its reason, the rest go on
+ *   check       each file opened once (O_NOFOLLOW inside folders) and checked
+ *               before it is kept: size, format, every page's header
+ *               (ocr_open_fd); a file refused here is never copied and gets
+ *               one rejected page with the reason
+ *   keep        the checked file's bytes hashed and kept content-addressed
+ *               in <store>.scans/, streamed (never wholly in memory)
  *   skip        pages of those files already stored (a resumed batch, or a
  *               file taken in before: a duplicate) are not read again
  *   read        worker threads: load, register, QR, every field (read.c);
@@ -18,6 +26,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -30,11 +39,16 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 16
+#define MAX_DEPTH 32            /* folders below a folder given */
 
 struct task {
     char *path;
+    char *kept;                /* the checked copy in <store>.scans/ the workers read */
     char sha[65];
     int is_pdf;
+    int in_folder;             /* found inside a folder given: never through a symlink */
+    int skip;                  /* ignored at the check (unreadable, not a regular file) */
+    char refused[512];         /* refused as a whole before keeping: one rejected page */
     int same_as_earlier;       /* the same bytes as an earlier file of this run: skipped */
     int *done_pages;           /* page indexes stored before */
     int n_done;
@@ -52,8 +66,15 @@ struct result {
     struct result *next;
 };
 
+struct ignored {
+    char *path, *reason;
+};
+
 struct run {
     struct store *st;
+    struct ocr_limits lim;
+    struct ignored *ign;
+    size_t n_ign, a_ign;
     const struct actor *a;
     const struct forms_registry *forms;
     unsigned char key[32];
@@ -92,7 +113,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void add_task(struct run *r, size_t *alloc, const char *path, int is_pdf)
+static void add_task(struct run *r, size_t *alloc, const char *path, int is_pdf, int in_folder)
 {
     if (r->n_tasks == *alloc) {
         *alloc = *alloc ? *alloc * 2 : 64;
@@ -101,28 +122,74 @@ static void add_task(struct run *r, size_t *alloc, const char *path, int is_pdf)
     memset(&r->tasks[r->n_tasks], 0, sizeof(r->tasks[0]));
     r->tasks[r->n_tasks].path = xstrdup(path);
     r->tasks[r->n_tasks].is_pdf = is_pdf;
+    r->tasks[r->n_tasks].in_folder = in_folder;
     r->n_tasks++;
 }
 
-static int collect(struct run *r, const char *path, size_t *alloc, struct berr *e)
+/* An entry not taken in, and why (summary and `batches show`). */
+static void ignore(struct run *r, const char *path, const char *reason)
+{
+    if (r->n_ign == r->a_ign) {
+        r->a_ign = r->a_ign ? r->a_ign * 2 : 16;
+        r->ign = xrealloc(r->ign, r->a_ign * sizeof(*r->ign));
+    }
+    r->ign[r->n_ign].path = xstrdup(path);
+    r->ign[r->n_ign].reason = xstrdup(reason);
+    r->n_ign++;
+}
+
+static const char *kind_of(mode_t m)
+{
+    return S_ISLNK(m) ? "シンボリックリンク" : S_ISFIFO(m) ? "FIFO (名前付きパイプ)" :
+           S_ISSOCK(m) ? "ソケット" : S_ISCHR(m) ? "キャラクタデバイス" :
+           S_ISBLK(m) ? "ブロックデバイス" : "特殊なファイル";
+}
+
+/*
+ * A path given by the operator is followed wherever it points (stat); an
+ * entry found inside a folder is looked at itself (lstat): a symlink is
+ * never followed, whether it points inside the folder, outside it, nowhere
+ * or round in a loop, and anything but a regular file or a folder is
+ * ignored with its reason.  Only a path given that cannot be found or
+ * opened stops the batch.
+ */
+static int collect(struct run *r, const char *path, int depth, size_t *alloc, struct berr *e)
 {
     struct stat sb;
     int is_pdf = 0;
 
-    if (stat(path, &sb) < 0)
-        return berr_set(e, BERR_INVALID, "%s: 見つかりません (%s)", path, strerror(errno));
+    if (depth == 0 ? stat(path, &sb) < 0 : lstat(path, &sb) < 0) {
+        if (depth == 0)
+            return berr_set(e, BERR_INVALID, "%s: 見つかりません (%s)", path, strerror(errno));
+        ignore(r, path, strerror(errno));
+        return 0;
+    }
     if (S_ISREG(sb.st_mode)) {
         if (wanted(path, &is_pdf))
-            add_task(r, alloc, path, is_pdf);
+            add_task(r, alloc, path, is_pdf, depth > 0);
         else
             r->sum->skipped_files++;
         return 0;
     }
-    if (!S_ISDIR(sb.st_mode))
+    if (!S_ISDIR(sb.st_mode)) {
+        char why[160];
+        snprintf(why, sizeof(why), "%sは取り込みません", kind_of(sb.st_mode));
+        ignore(r, path, why);
         return 0;
+    }
+    if (depth > MAX_DEPTH) {
+        ignore(r, path, "フォルダの階層が深すぎます");
+        return 0;
+    }
     DIR *d = opendir(path);
-    if (d == NULL)
-        return berr_set(e, BERR_INVALID, "%s: フォルダを開けません (%s)", path, strerror(errno));
+    if (d == NULL) {
+        if (depth == 0)
+            return berr_set(e, BERR_INVALID, "%s: フォルダを開けません (%s)", path, strerror(errno));
+        char why[200];
+        snprintf(why, sizeof(why), "フォルダを開けません (%s)", strerror(errno));
+        ignore(r, path, why);
+        return 0;
+    }
     char **names = NULL;
     size_t n = 0, an = 0;
     struct dirent *de;
@@ -141,7 +208,7 @@ static int collect(struct run *r, const char *path, size_t *alloc, struct berr *
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)
-            rc = collect(r, names[i], alloc, e);
+            rc = collect(r, names[i], depth + 1, alloc, e);
         free(names[i]);
     }
     free(names);
@@ -156,7 +223,6 @@ static void hex_sha(const unsigned char *data, size_t n, char out[65])
     sodium_bin2hex(out, 65, h, 32);
 }
 
-/* Keeps the original beside the store, readable only by the service account. */
 /*
  * Modes of what intake keeps: owner-only, or readable by the boshi group in
  * a multi-user installation (the key file 0640 in that group, README
@@ -173,18 +239,49 @@ static int store_is_shared(const char *store_path)
     return shared;
 }
 
-static int keep_original(const char *store_path, const char *sha, const char *path,
-                         const char *data, size_t n, struct berr *e)
+/* The sha256 of what fd holds, read in pieces. */
+static int hash_fd(int fd, const char *path, char out[65], long long *size, struct berr *e)
+{
+    crypto_hash_sha256_state h;
+    unsigned char *chunk = xmalloc(1 << 20), sum[32];
+    long long off = 0;
+    ssize_t k;
+    int rc = 0;
+
+    crypto_hash_sha256_init(&h);
+    while ((k = pread(fd, chunk, 1 << 20, off)) > 0) {
+        crypto_hash_sha256_update(&h, chunk, (unsigned long long)k);
+        off += k;
+    }
+    if (k < 0)
+        rc = berr_set(e, BERR_FAIL, "%s: 読めません (%s)", path, strerror(errno));
+    crypto_hash_sha256_final(&h, sum);
+    sodium_bin2hex(out, 65, sum, 32);
+    *size = off;
+    free(chunk);
+    return rc;
+}
+
+/*
+ * Keeps the original beside the store, readable only by the service
+ * account (and the boshi group when shared), copied from fd in pieces;
+ * *kept gets its path (caller frees).
+ */
+static int keep_original(const char *store_path, const char *sha, const char *path, int fd,
+                         char **kept, struct berr *e)
 {
     int shared = store_is_shared(store_path);
     const char *dot = strrchr(path, '.');
     char *dir = xasprintf("%s.scans/%.2s", store_path, sha);
     char *top = xasprintf("%s.scans", store_path);
-    char *dst = xasprintf("%s/%s%s", dir, sha, dot ? dot : "");
+    char *dst = xasprintf("%s/%s%s", dir, sha, dot && !strchr(dot, '/') ? dot : "");
     char *tmp = xasprintf("%s.tmp", dst);
-    FILE *f = NULL;
-    int rc = 0;
+    unsigned char *chunk = NULL;
+    int out = -1, rc = 0;
+    long long off = 0;
+    ssize_t k;
 
+    *kept = NULL;
     if (access(dst, F_OK) == 0)
         goto cleanup;
     if ((mkdir(top, 0700) < 0 && errno != EEXIST) || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
@@ -196,21 +293,40 @@ static int keep_original(const char *store_path, const char *sha, const char *pa
         chmod(top, 02770);
         chmod(dir, 02770);
     }
-    f = fopen(tmp, "wb");
-    if (f == NULL || fwrite(data, 1, n, f) != n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (out < 0) {
         rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
         goto cleanup;
     }
-    fchmod(fileno(f), shared ? 0640 : 0600);
-    fclose(f);
-    f = NULL;
+    chunk = xmalloc(1 << 20);
+    while ((k = pread(fd, chunk, 1 << 20, off)) > 0) {
+        for (ssize_t w = 0; w < k;) {
+            ssize_t n = write(out, chunk + w, (size_t)(k - w));
+            if (n < 0) {
+                rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
+                goto cleanup;
+            }
+            w += n;
+        }
+        off += k;
+    }
+    if (k < 0 || fsync(out) != 0) {
+        rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
+        goto cleanup;
+    }
+    fchmod(out, shared ? 0640 : 0600);
+    close(out);
+    out = -1;
     if (rename(tmp, dst) < 0)
         rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
 cleanup:
-    if (f != NULL)
-        fclose(f);
+    if (out >= 0)
+        close(out);
     if (rc < 0)
         unlink(tmp);
+    else
+        *kept = xstrdup(dst);
+    free(chunk);
     free(dir);
     free(top);
     free(dst);
@@ -255,7 +371,7 @@ static void push(struct run *r, struct result *x)
 }
 
 /* A scanner PDF holds one image per page: pdfimages takes them out as they are. */
-static int pdf_pages(const char *path, char **dir, struct berr *e)
+static int pdf_pages(const char *path, const char *name, char **dir, struct berr *e)
 {
     char tmpl[] = "/tmp/boshi-pdf-XXXXXX";
     pid_t pid;
@@ -272,7 +388,7 @@ static int pdf_pages(const char *path, char **dir, struct berr *e)
     }
     free(prefix);
     if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return berr_set(e, BERR_INVALID, "%s: PDF から画像を取り出せません (pdfimages)", path);
+        return berr_set(e, BERR_INVALID, "%s: PDF から画像を取り出せません (pdfimages)", name);
     return 0;
 }
 
@@ -293,27 +409,44 @@ static void rm_dir(const char *dir)
     rmdir(dir);
 }
 
-static void read_loaded(struct run *r, struct ocr_reader *rd, size_t ti, struct ocr_loaded *l,
+static struct result *new_result(struct run *r, size_t ti, int fp)
+{
+    struct result *x = xcalloc(1, sizeof(*x));
+    char key[96];
+
+    x->task = ti;
+    x->file_page = fp;
+    snprintf(key, sizeof(key), "%s:%d", r->tasks[ti].sha, fp);
+    hex_sha((const unsigned char *)key, strlen(key), x->sha);
+    return x;
+}
+
+/*
+ * The pages of a checked file, one at a time: each is decoded, read and
+ * freed before the next is decoded, so a worker holds one page image.
+ */
+static void read_source(struct run *r, struct ocr_reader *rd, size_t ti, struct ocr_source *src,
                         int base_page)
 {
     struct task *t = &r->tasks[ti];
+    int n = ocr_source_npages(src);
 
-    for (int i = 0; i < l->npages; i++) {
+    for (int i = 0; i < n; i++) {
         int fp = base_page + i;
         int64_t b;
         if (page_done_before(t, fp, &b))
             continue;
-        struct result *x = xcalloc(1, sizeof(*x));
-        char key[96];
-        x->task = ti;
-        x->file_page = fp;
-        snprintf(key, sizeof(key), "%s:%d", t->sha, fp);
-        hex_sha((const unsigned char *)key, strlen(key), x->sha);
-        if (l->pages[i] == NULL) {
-            snprintf(x->reject, sizeof(x->reject), "%.500s", l->reasons[i] ? l->reasons[i] : "読めないページ");
-        } else if (intake_read_page(rd, l->pages[i], r->forms, r->key, &x->res, &x->e) < 0) {
+        struct result *x = new_result(r, ti, fp);
+        struct ocr_page *pg = NULL;
+        char *reason = NULL;
+        if (ocr_source_page(src, i, &pg, &reason, &x->e) < 0)
             x->failed = 1;
-        }
+        else if (pg == NULL)
+            snprintf(x->reject, sizeof(x->reject), "%.500s", reason ? reason : "読めないページ");
+        else if (intake_read_page(rd, pg, r->forms, r->key, &x->res, &x->e) < 0)
+            x->failed = 1;
+        ocr_page_free(&pg);
+        free(reason);
         push(r, x);
     }
 }
@@ -323,16 +456,11 @@ static void push_reject(struct run *r, size_t ti, int page, const char *file, co
 {
     struct task *t = &r->tasks[ti];
     struct result *x;
-    char key[96];
     int64_t b;
 
     if (page_done_before(t, page, &b))
         return;
-    x = xcalloc(1, sizeof(*x));
-    x->task = ti;
-    x->file_page = page;
-    snprintf(key, sizeof(key), "%s:%d", t->sha, page);
-    hex_sha((const unsigned char *)key, strlen(key), x->sha);
+    x = new_result(r, ti, page);
     if (strstr(why, file) != NULL)
         snprintf(x->reject, sizeof(x->reject), "%.500s", why);
     else
@@ -343,21 +471,25 @@ static void push_reject(struct run *r, size_t ti, int page, const char *file, co
 static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
 {
     struct task *t = &r->tasks[ti];
-    struct ocr_loaded l;
+    struct ocr_source *src = NULL;
     struct berr e;
 
-    memset(&l, 0, sizeof(l));
+    if (t->refused[0]) {
+        push_reject(r, ti, 0, t->path, t->refused);
+        return;
+    }
+    /* the kept copy is read, not the scan folder's file: it is what was checked and hashed */
     if (!t->is_pdf) {
-        if (ocr_load(t->path, &l, &e) < 0) {
+        if (ocr_open(t->kept, t->path, &r->lim, &src, &e) < 0) {
             push_reject(r, ti, 0, t->path, e.msg);
             return;
         }
-        read_loaded(r, rd, ti, &l, 0);
-        ocr_loaded_release(&l);
+        read_source(r, rd, ti, src, 0);
+        ocr_source_close(&src);
         return;
     }
     char *dir = NULL;
-    if (pdf_pages(t->path, &dir, &e) == 0) {
+    if (pdf_pages(t->kept, t->path, &dir, &e) == 0) {
         DIR *d = opendir(dir);
         char **names = NULL;
         size_t n = 0;
@@ -374,13 +506,24 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
             qsort(names, n, sizeof(*names), cmp_str);
         if (n == 0)
             push_reject(r, ti, 0, t->path, "PDF に画像がありません (スキャナの PDF ではありません)");
+        else if (n > (size_t)r->lim.max_pages) {
+            char why[160];
+            snprintf(why, sizeof(why), "ページが多すぎます（1ファイル%dページまで。"
+                     "ファイルを分けてスキャンしてください）", r->lim.max_pages);
+            push_reject(r, ti, 0, t->path, why);
+        }
         for (size_t i = 0; i < n; i++) {
-            if (ocr_load(names[i], &l, &e) == 0) {
-                read_loaded(r, rd, ti, &l, (int)i);
-                ocr_loaded_release(&l);
+            /* named by the PDF and its page, never by the temporary file */
+            char *name = xasprintf("%s %zuページ目", t->path, i + 1);
+            if (n > (size_t)r->lim.max_pages)
+                ;
+            else if (ocr_open(names[i], name, &r->lim, &src, &e) == 0) {
+                read_source(r, rd, ti, src, (int)i);
+                ocr_source_close(&src);
             } else {
-                push_reject(r, ti, (int)i, t->path, e.msg);
+                push_reject(r, ti, (int)i, name, e.msg);
             }
+            free(name);
             free(names[i]);
         }
         free(names);
@@ -409,7 +552,7 @@ static void *worker(void *p)
         pthread_mutex_unlock(&r->mu);
         if (ti >= r->n_tasks)
             break;
-        if (!r->tasks[ti].same_as_earlier)
+        if (!r->tasks[ti].same_as_earlier && !r->tasks[ti].skip)
             read_task(r, r->readers[w->id], ti);
     }
     pthread_mutex_lock(&r->mu);
@@ -774,6 +917,18 @@ static int store_result(struct run *r, struct result *x, struct berr *e)
         if (res->qr.issue[0] == '\0')
             item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1,
                  "発行番号のない用紙 (boshi の発行履歴と照合できません)");
+        if (res->other_qr > 0) {
+            /*
+             * A second code may be a harmless sticker, or a code cut from
+             * another person's form: a person decides, the page never lands
+             * on its own.  The text is shown only in part (it may be long).
+             */
+            int ours = strncmp(res->other_qr_text, "BOSHI", 5) == 0;
+            item(it, "(発行)", "issue", RISK_IDENTITY, NULL, -1,
+                 "ページに別のQRコードがあります (%d個%s「%.40s」): 貼り付けや差し替えがないか用紙を"
+                 "確認してください", res->other_qr, ours ? "、boshi の別の用紙のもの" : "",
+                 res->other_qr_text);
+        }
         if (res->qr.subject[0])
             rc = settle_prefilled(r, res, it, subject, e);
         else if (strcmp(res->form->id, "ninshin_todoke") == 0)
@@ -904,6 +1059,101 @@ cleanup:
 
 /* ---- the batch --------------------------------------------------------------- */
 
+/* intake.max_file_mb and intake.max_pages, the site's or the defaults. */
+static int intake_limits(struct store *st, struct ocr_limits *lim, struct berr *e)
+{
+    static const char *const keys[] = { "intake.max_file_mb", "intake.max_pages" };
+
+    ocr_limits_default(lim);
+    for (int i = 0; i < 2; i++) {
+        char *v = NULL, *end = NULL;
+        int rc = settings_get(st, keys[i], &v, e);
+        if (rc < 0)
+            return rc;
+        long n = strtol(v, &end, 10);
+        if (end == v || *end != '\0' || n < 1 || n > 100000) {
+            rc = berr_set(e, BERR_INVALID, "設定 %s の値「%s」が正しくありません (1〜100000 の整数)",
+                          keys[i], v);
+            free(v);
+            return rc;
+        }
+        free(v);
+        if (i == 0)
+            lim->max_file_bytes = (long long)n << 20;
+        else
+            lim->max_pages = (int)n;
+    }
+    return 0;
+}
+
+/*
+ * Opens one file of the batch (never through a symlink when it was found
+ * in a folder), checks it before anything is kept and, if it passes,
+ * hashes and keeps it.  An entry that cannot be opened or is not a regular
+ * file is ignored (t->skip); a file refused by its check is not kept and
+ * gets a pseudo identity from its name, size and time (t->refused).  *size
+ * gets its size.  A negative code only for failures of the machinery.
+ */
+static int check_and_keep(struct run *r, struct task *t, const char *store_path, long long *size,
+                          struct berr *e)
+{
+    struct ocr_source *src = NULL;
+    struct stat sb;
+    struct berr ce;
+    int fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (t->in_folder ? O_NOFOLLOW : 0));
+    int rc = 0;
+
+    berr_clear(&ce);
+    if (fd < 0) {
+        char why[200];
+        if (errno == ELOOP)
+            snprintf(why, sizeof(why), "シンボリックリンクは取り込みません");
+        else
+            snprintf(why, sizeof(why), "読めません (%s)", strerror(errno));
+        ignore(r, t->path, why);
+        t->skip = 1;
+        return batch_ignore(r->st, r->batch, t->path, why, e);
+    }
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        char why[160];
+        snprintf(why, sizeof(why), "%sは取り込みません", kind_of(sb.st_mode));
+        ignore(r, t->path, why);
+        t->skip = 1;
+        rc = batch_ignore(r->st, r->batch, t->path, why, e);
+        goto cleanup;
+    }
+    *size = sb.st_size;
+    if (t->is_pdf) {
+        unsigned char head[5] = { 0 };
+        if ((long long)sb.st_size > r->lim.max_file_bytes)
+            berr_set(&ce, BERR_INVALID, "%s: ファイルが大きすぎます（%lld MB。1ファイル%lld MBまで）",
+                     t->path, (long long)(sb.st_size >> 20), r->lim.max_file_bytes >> 20);
+        else if (pread(fd, head, 5, 0) != 5 || memcmp(head, "%PDF-", 5) != 0)
+            berr_set(&ce, BERR_INVALID, "%s: PDF ではありません (壊れているか、別の形式です)", t->path);
+    } else if (ocr_open_fd(fd, t->path, &r->lim, &src, &ce) == 0) {
+        ocr_source_close(&src);
+    }
+    if (ce.code == BERR_FAIL) {
+        rc = berr_set(e, BERR_FAIL, "%s", ce.msg);
+        goto cleanup;
+    }
+    if (ce.code != 0) {
+        /* refused before keeping: nothing is copied into <store>.scans/ */
+        char id[1100];
+        snprintf(t->refused, sizeof(t->refused), "%.500s", ce.msg);
+        snprintf(id, sizeof(id), "refused\n%s\n%lld\n%lld\n%ld", t->path, (long long)sb.st_size,
+                 (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+        hex_sha((const unsigned char *)id, strlen(id), t->sha);
+        goto cleanup;
+    }
+    rc = hash_fd(fd, t->path, t->sha, size, e);
+    if (rc == 0)
+        rc = keep_original(store_path, t->sha, t->path, fd, &t->kept, e);
+cleanup:
+    close(fd);
+    return rc;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -948,13 +1198,14 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
     store_key(st, KEY_QR_MAC, r.key);
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
+    rc = intake_limits(st, &r.lim, e);
     for (size_t i = 0; i < o->n_paths && rc == 0; i++) {
-        rc = collect(&r, o->paths[i], &alloc, e);
+        rc = collect(&r, o->paths[i], 0, &alloc, e);
         buf_addf(&paths, "%s%s", i ? " " : "", o->paths[i]);
     }
     if (rc < 0)
         goto cleanup;
-    if (r.n_tasks == 0) {
+    if (r.n_tasks == 0 && r.n_ign == 0) {
         rc = berr_set(e, BERR_INVALID, "取り込む画像 (TIFF, PNG, JPEG, PDF) がありません: %s", paths.s);
         goto cleanup;
     }
@@ -968,21 +1219,19 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
     rc = batch_open(st, a, sum->batch, paths.s, &r.batch, &sum->resumed, e);
     if (rc < 0)
         goto cleanup;
-    /* hash, keep and look up every file before reading anything */
+    for (size_t i = 0; i < r.n_ign && rc == 0; i++)
+        rc = batch_ignore(st, r.batch, r.ign[i].path, r.ign[i].reason, e);
+    /* check, hash, keep and look up every file before reading anything */
     for (size_t i = 0; i < r.n_tasks && rc == 0; i++) {
         struct task *t = &r.tasks[i];
-        char *data = NULL;
-        size_t n = 0;
-        rc = file_read_all(t->path, &data, &n, e);
-        if (rc < 0)
-            break;
-        hex_sha((const unsigned char *)data, n, t->sha);
-        rc = keep_original(o->store_path, t->sha, t->path, data, n, e);
-        free(data);
-        if (rc == 0)
-            rc = scan_file_add(st, t->sha, t->path, (long)n, r.batch, e);
+        long long n = 0;
+        rc = check_and_keep(&r, t, o->store_path, &n, e);
+        if (rc < 0 || t->skip)
+            continue;
+        sum->files++;
+        rc = scan_file_add(st, t->sha, t->path, (long)n, r.batch, e);
         for (size_t j = 0; j < i && rc == 0; j++) {
-            if (strcmp(r.tasks[j].sha, t->sha) == 0) {
+            if (!r.tasks[j].skip && strcmp(r.tasks[j].sha, t->sha) == 0) {
                 /* a sheet scanned twice into two files: the first one counts */
                 t->same_as_earlier = 1;
                 sum->duplicates++;
@@ -998,9 +1247,17 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
                 sum->duplicates++;
         }
     }
+    for (size_t i = 0; i < r.n_ign; i++) {
+        sum->ignored++;
+        if (sum->n_ignored < INTAKE_TALLY) {
+            snprintf(sum->ign[sum->n_ignored].path, sizeof(sum->ign[0].path), "%s", r.ign[i].path);
+            snprintf(sum->ign[sum->n_ignored].reason, sizeof(sum->ign[0].reason), "%s",
+                     r.ign[i].reason);
+            sum->n_ignored++;
+        }
+    }
     if (rc < 0)
         goto cleanup;
-    sum->files = (int)r.n_tasks;
     /* readers are opened here, before the threads (Tesseract init is not thread-safe) */
     for (int i = 0; i < nw && rc == 0; i++)
         rc = ocr_reader_open(&r.readers[i], e);
@@ -1073,7 +1330,13 @@ cleanup:
         sum->ms_p95 = r.ms[(r.n_ms * 95) / 100];
     }
     free(r.ms);
+    for (size_t i = 0; i < r.n_ign; i++) {
+        free(r.ign[i].path);
+        free(r.ign[i].reason);
+    }
+    free(r.ign);
     for (size_t i = 0; i < r.n_tasks; i++) {
+        free(r.tasks[i].kept);
         free(r.tasks[i].path);
         free(r.tasks[i].done_pages);
         free(r.tasks[i].done_batch);
@@ -1152,28 +1415,31 @@ int intake_page_png(const char *store_path, const struct forms_registry *forms,
     const char *dot = strrchr(pg->source, '.');
     char *orig = xasprintf("%s.scans/%.2s/%s%s", store_path, pg->file_sha, pg->file_sha,
                            dot ? dot : "");
-    struct ocr_loaded l;
+    struct ocr_source *src = NULL;
+    struct ocr_page *page = NULL;
     struct ocr_template t;
     struct box_ctx b = { reading_id, { 0, 0, 0, 0 }, 0 };
-    char *dir = NULL, *one = NULL;
+    char *dir = NULL, *one = NULL, *reason = NULL;
     int rc = 0, idx = pg->file_page;
 
-    memset(&l, 0, sizeof(l));
     *png = NULL;
     *len = 0;
     if (dot && strcasecmp(dot, ".pdf") == 0) {
-        rc = pdf_pages(orig, &dir, e);
+        rc = pdf_pages(orig, pg->source, &dir, e);
         if (rc == 0) {
             one = xasprintf("%s/p-%03d.png", dir, idx);
             idx = 0;
-            rc = ocr_load(one, &l, e);
+            rc = ocr_open(one, pg->source, NULL, &src, e);
         }
     } else {
-        rc = ocr_load(orig, &l, e);
+        rc = ocr_open(orig, pg->source, NULL, &src, e);
     }
+    /* only the page asked for is decoded */
+    if (rc == 0 && idx < ocr_source_npages(src))
+        rc = ocr_source_page(src, idx, &page, &reason, e);
     if (rc < 0)
         goto cleanup;
-    if (idx >= l.npages || l.pages[idx] == NULL) {
+    if (page == NULL) {
         rc = berr_set(e, BERR_NOTFOUND, "%s: %dページ目を読めません", pg->source, pg->file_page + 1);
         goto cleanup;
     }
@@ -1191,12 +1457,14 @@ int intake_page_png(const char *store_path, const struct forms_registry *forms,
         }
     }
     intake_template(forms, &t);
-    rc = ocr_register(l.pages[idx], &t, NULL, e);
+    rc = ocr_register(page, &t, NULL, e);
     if (rc == 0)
-        rc = ocr_page_png(l.pages[idx], b.found ? b.box : NULL, (const double (*)[4])masks, nmask,
+        rc = ocr_page_png(page, b.found ? b.box : NULL, (const double (*)[4])masks, nmask,
                           1200, (unsigned char **)png, len, e);
 cleanup:
-    ocr_loaded_release(&l);
+    ocr_page_free(&page);
+    ocr_source_close(&src);
+    free(reason);
     if (dir) {
         rm_dir(dir);
         free(dir);

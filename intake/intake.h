@@ -83,6 +83,8 @@ struct page_result {
     int dpi;                          /* of the scan as loaded (its header, else estimated) */
     int width_px, height_px;          /* of the scan as loaded */
     char reject[512];                 /* non-empty: the page is rejected, why */
+    int other_qr;                     /* QR codes on the page besides its own */
+    char other_qr_text[OCR_TEXT_MAX]; /* the first of them */
     struct field_result *fields;      /* the fields of this page, owned */
     size_t n_fields;
     double ms;                        /* time to read */
@@ -180,10 +182,18 @@ struct intake_tally {
     int n;
 };
 
+struct intake_ignored {
+    char path[256];
+    char reason[160];
+};
+
 struct intake_summary {
     char batch[96];
     int resumed;
     int files, skipped_files, pages;
+    int ignored;                    /* entries not taken in: symlinks, FIFOs, unreadable */
+    struct intake_ignored ign[INTAKE_TALLY];   /* the first of them, with why */
+    int n_ignored;
     int landed, queued, rejected;
     int duplicates;                 /* taken in before, by another batch */
     int already;                    /* done before in this batch (a resumed run) */
@@ -200,7 +210,14 @@ typedef void (*intake_progress_fn)(int done, int total, void *ctx);
 
 /*
  * Takes in a batch: every TIFF, PNG, JPEG and scanner PDF under paths.
- * Each file is kept content-addressed beside the store; each page is read
+ * Inside a folder no symlink is followed and only regular files are taken:
+ * every other entry is ignored with its reason (sum->ign, batch_refused).
+ * Each file is checked before it is kept (size and pages within the
+ * settings intake.max_file_mb and intake.max_pages, its format by content,
+ * every page's header: ocr_open_fd); a refused file is not kept and gets
+ * one rejected page with the reason.  A file that passes is kept
+ * content-addressed beside the store; its pages are decoded one at a time
+ * from that copy; each page is read
  * by a pool of workers (one Tesseract reader each), then settled and stored
  * by this thread, one transaction per page (landed, queued for review, or
  * rejected with its reason).  Pages stored before (by image hash) are not

@@ -674,6 +674,8 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
     }
     if (rc < 0)
         return berr_set(e, rc, "%s", pe.msg);
+    /* a code beside the page's own is never passed over in silence (store_result queues it) */
+    out->other_qr = ocr_qr_others(p, out->other_qr_text);
     out->form = forms_registry_get(forms, out->qr.form, out->qr.version);
     if (out->form == NULL) {
         snprintf(out->reject, sizeof(out->reject), "%s: 様式 %s 第%d版 は登録されていません",

@@ -130,3 +130,52 @@ cleanup:
     free(packed);
     return len;
 }
+
+int ocr_zbar_qr_others(PIX *grey8, const char *own, char first[OCR_TEXT_MAX])
+{
+    int w = pixGetWidth(grey8), h = pixGetHeight(grey8), wpl = pixGetWpl(grey8), n_other = 0;
+    l_uint32 *data = pixGetData(grey8);
+    unsigned char *packed = xmalloc((size_t)w * (size_t)h);
+    zbar_image_scanner_t *scanner = zbar_image_scanner_create();
+    zbar_image_t *img = zbar_image_create();
+
+    first[0] = '\0';
+    for (int y = 0; y < h; y++) {
+        const l_uint32 *row = data + (size_t)y * (size_t)wpl;
+
+        for (int x = 0; x < w; x++)
+            packed[(size_t)y * (size_t)w + (size_t)x] = (unsigned char)GET_DATA_BYTE(row, x);
+    }
+    if (scanner == NULL || img == NULL)
+        goto cleanup;
+    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(img, (unsigned)w, (unsigned)h);
+    zbar_image_set_data(img, packed, (unsigned long)w * (unsigned long)h, NULL);
+    if (zbar_scan_image(scanner, img) <= 0)
+        goto cleanup;
+    for (const zbar_symbol_t *sym = zbar_image_first_symbol(img); sym != NULL;
+         sym = zbar_symbol_next(sym)) {
+        unsigned n = zbar_symbol_get_data_length(sym);
+        const char *d = zbar_symbol_get_data(sym);
+
+        if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
+            continue;
+        if (own != NULL && strlen(own) == n && memcmp(own, d, n) == 0)
+            continue;
+        if (n_other++ == 0) {
+            if (n > OCR_TEXT_MAX - 1)
+                n = OCR_TEXT_MAX - 1;
+            memcpy(first, d, n);
+            first[n] = '\0';
+        }
+    }
+cleanup:
+    if (img != NULL)
+        zbar_image_destroy(img);
+    if (scanner != NULL)
+        zbar_image_scanner_destroy(scanner);
+    free(packed);
+    return n_other;
+}

@@ -48,6 +48,8 @@ PIX *ocr_despeckle(PIX *bin, int min_px);
  * and its centre into *cx, *cy (may be NULL); returns its length, or -1.
  */
 int ocr_zbar_qr(PIX *grey8, char out[OCR_TEXT_MAX], double *cx, double *cy);
+/* QR codes on grey8 other than one with the text own (NULL: none); the first into first. */
+int ocr_zbar_qr_others(PIX *grey8, const char *own, char first[OCR_TEXT_MAX]);
 
 double ocr_now_ms(void);
 

@@ -4,8 +4,13 @@
  * knows nothing about form definitions, records or review.
  *
  * Public functions, in the order a worker calls them:
- *   ocr_load() / ocr_load_mem()   file bytes -> pages (8-bit grey + dpi), or a
- *                                 rejection reason per page; ocr_loaded_release()
+ *   ocr_open() / ocr_open_fd() / ocr_open_mem()
+ *                                 a file checked before any decoding (size,
+ *                                 format by content, every page's header);
+ *   ocr_source_page()             then one page at a time: page or reason;
+ *                                 ocr_source_close()
+ *   ocr_load() / ocr_load_mem()   every page at once (small files: tests,
+ *                                 the evaluator); ocr_loaded_release()
  *   ocr_register()                skew, orientation, marks, affine mm -> px map
  *   ocr_qr()                      the signed QR payload (base/qrpayload.h)
  *   ocr_omr(), ocr_ink()          checkbox score/class, ink presence
@@ -48,6 +53,17 @@
 
 #define OCR_MIN_LONG_SIDE_PX 1000  /* smaller images are not pages */
 #define OCR_MAX_SIDE_PX 12000      /* larger is not a scanned A4 page (600 dpi: 4961 x 7016) */
+/* A4 at 600 dpi is 34.8 Mpx; a page promising more is refused before decoding. */
+#define OCR_MAX_PAGE_PIXELS 40000000LL
+/*
+ * Memory to decode one page and make it grey (colour is 32 bits a pixel,
+ * twice for a colour TIFF): grey A4 at 600 dpi needs 70 MB, colour A4 at
+ * 400 dpi 139 MB; colour at 600 dpi (313 MB) is refused.
+ */
+#define OCR_MAX_DECODED_BYTES (150LL * 1024 * 1024)
+/* Defaults of the settings intake.max_file_mb and intake.max_pages. */
+#define OCR_DEFAULT_MAX_FILE_BYTES (200LL * 1024 * 1024)
+#define OCR_DEFAULT_MAX_PAGES 500
 #define OCR_MAX_CELLS 32           /* cells in one comb */
 #define OCR_TEXT_MAX 256           /* bytes of one reading, NUL included */
 /* OMR classes: score <= EMPTY is empty, >= MARKED is marked, between is review. */
@@ -70,6 +86,47 @@ struct ocr_box {
 struct ocr_page;                /* opaque: image, dpi, and once registered the map */
 
 /* ---- load ---------------------------------------------------------- */
+
+/* What one file may be; ocr_limits_default() gives the defaults above. */
+struct ocr_limits {
+    long long max_file_bytes;
+    int max_pages;
+};
+void ocr_limits_default(struct ocr_limits *lim);
+
+struct ocr_source;              /* opaque: a checked file, its pages not yet decoded */
+
+/*
+ * Opens and checks a file before anything is decoded: its size against
+ * lim (NULL: the defaults), its format by its first bytes (TIFF, PNG and
+ * JPEG are read; GIF, WebP, BMP, PDF ... are refused by name, whatever the
+ * file is called), and the header of every page (a TIFF's directories are
+ * walked with libtiff, at most lim->max_pages of them).  A page whose
+ * header promises more than a scanned A4 page (OCR_MAX_SIDE_PX,
+ * OCR_MAX_PAGE_PIXELS, OCR_MAX_DECODED_BYTES), or whose directory is
+ * damaged, keeps its reason and is never decoded.  BERR_INVALID with the
+ * reason when the file as a whole is refused (too big, too many pages, not
+ * an image we read); *out is then NULL.  name is used in every message.
+ * ocr_open_fd() maps fd (dup'ed; the caller keeps and closes its own);
+ * only the bytes of a page being decoded are read in.  ocr_open_mem()
+ * borrows data until ocr_source_close().
+ */
+int ocr_open(const char *path, const char *name, const struct ocr_limits *lim,
+             struct ocr_source **out, struct berr *e);
+int ocr_open_fd(int fd, const char *name, const struct ocr_limits *lim, struct ocr_source **out,
+                struct berr *e);
+int ocr_open_mem(const void *data, size_t len, const char *name, const struct ocr_limits *lim,
+                 struct ocr_source **out, struct berr *e);
+/* Pages of the file (a damaged directory counts as one page, the last). */
+int ocr_source_npages(const struct ocr_source *s);
+/*
+ * Decodes page i (0-based) alone: *page (caller frees with ocr_page_free)
+ * or, when the page is refused, *reason (Japanese, naming file and page;
+ * caller frees).  Returns 0 either way; BERR_NOTFOUND for i out of range.
+ */
+int ocr_source_page(struct ocr_source *s, int i, struct ocr_page **page, char **reason,
+                    struct berr *e);
+void ocr_source_close(struct ocr_source **s);
 
 struct ocr_loaded {
     int npages;
@@ -143,6 +200,14 @@ int ocr_register(struct ocr_page *p, const struct ocr_template *t, struct ocr_re
  */
 int ocr_qr(struct ocr_page *p, const unsigned char key[QRPAYLOAD_KEY_BYTES],
            struct qrpayload *out, char *raw, struct berr *e);
+
+/*
+ * How many QR codes on the whole registered page are not the page's own
+ * (a sticker, a code cut from another form); the first one's text into
+ * first.  Searched at half size (about 0.1 s a page at 200 dpi): a code with
+ * modules under 0.25 mm may go unseen.
+ */
+int ocr_qr_others(struct ocr_page *p, char first[OCR_TEXT_MAX]);
 
 /* ---- fields -------------------------------------------------------- */
 

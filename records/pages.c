@@ -97,6 +97,45 @@ int scan_file_add(struct store *st, const char *sha, const char *name, long byte
     return rc;
 }
 
+int batch_ignore(struct store *st, int64_t batch_id, const char *path, const char *reason,
+                 struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "INSERT OR IGNORE INTO ignored_files(batch_id, path, reason) "
+                                "VALUES (?, ?, ?)", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, batch_id);
+    sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "取り込まなかったファイルの記録", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int batch_refused(struct store *st, const struct actor *a, int64_t batch_id, batch_entry_fn fn,
+                  void *ctx, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (!actor_can(a, PERM_INTAKE) && !actor_can(a, PERM_REVIEW))
+        return actor_require(a, PERM_INTAKE, e);
+    rc = db_prepare(st, &s,
+        "SELECT path, -1, reason, 0 AS k, id FROM ignored_files WHERE batch_id = ?1 "
+        "UNION ALL SELECT source, file_page, coalesce(reason, ''), 1 AS k, id FROM pages "
+        "WHERE batch_id = ?1 AND status = 'rejected' ORDER BY k, 1, 2", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, batch_id);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+        rc = fn(db_col(s, 0), sqlite3_column_int(s, 1), db_col(s, 2), ctx);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static const char *const page_cols =
     "id, batch_id, status, coalesce(form, ''), coalesce(subject, ''), coalesce(issue_id, ''), "
     "coalesce(version, 0), coalesce(page_no, 0), coalesce(pages, 0), source, file_page, file_sha, "

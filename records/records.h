@@ -439,6 +439,17 @@ typedef int (*reconcile_fn)(const struct reconcile_row *r, void *ctx);
 int batch_reconcile(struct store *st, const struct actor *a, int64_t batch_id, reconcile_fn fn,
                     void *ctx, struct berr *e);
 
+/*
+ * An entry of a scan folder that was not taken in (a symlink, a FIFO, an
+ * unreadable file) and why; once per batch and path.  Needs intake.
+ */
+int batch_ignore(struct store *st, int64_t batch_id, const char *path, const char *reason,
+                 struct berr *e);
+typedef int (*batch_entry_fn)(const char *path, int file_page, const char *reason, void *ctx);
+/* The ignored entries of a batch (file_page -1), then its rejected pages. Needs intake or review. */
+int batch_refused(struct store *st, const struct actor *a, int64_t batch_id, batch_entry_fn fn,
+                  void *ctx, struct berr *e);
+
 /* Calls fn for each page index of file_sha already stored (resuming a batch). */
 int pages_of_file(struct store *st, const char *file_sha, void (*fn)(int file_page, int64_t batch,
                   void *ctx), void *ctx, struct berr *e);

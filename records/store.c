@@ -350,6 +350,13 @@ static const char *const migrations[] = {
     "  contacted_at TEXT, contacted_by TEXT, plan TEXT,\n"   /* the follow-up (支援方針) */
     "  closed_by TEXT, closed_at TEXT);\n"
     "CREATE INDEX alerts_open ON alerts(created_at) WHERE closed_at IS NULL;\n",
+    /* intake: entries of a scan folder not taken in (symlinks, FIFOs, unreadable), with why */
+    "CREATE TABLE ignored_files(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),\n"
+    "  path TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  UNIQUE(batch_id, path));\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

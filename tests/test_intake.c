@@ -11,8 +11,10 @@
 #include "tests/lib/testlib.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <leptonica/allheaders.h>
+#include <qrencode.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -484,6 +486,68 @@ START_TEST(hostile_files_are_rejected_by_name)
 }
 END_TEST
 
+/* Pastes a QR code of text, 1 mm a module at 200 dpi, at (x, y) px of the page in path. */
+static void paste_qr(const char *path, const char *text, int x, int y)
+{
+    PIX *page = pixRead(path), *grey = page ? pixConvertTo8(page, 0) : NULL;
+    QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    int m = 8;
+
+    ck_assert(grey != NULL && q != NULL);
+    pixRasterop(grey, x - 4 * m, y - 4 * m, (q->width + 8) * m, (q->width + 8) * m, PIX_SET, NULL, 0, 0);
+    for (int r = 0; r < q->width; r++)
+        for (int c = 0; c < q->width; c++)
+            if (q->data[r * q->width + c] & 1)
+                pixRasterop(grey, x + c * m, y + r * m, m, m, PIX_CLR, NULL, 0, 0);
+    ck_assert_int_eq(pixWrite(path, grey, IFF_PNG), 0);
+    QRcode_free(q);
+    pixDestroy(&grey);
+    pixDestroy(&page);
+}
+
+/* A page with its own QR and someone else's is queued with the reason, never landed in silence. */
+START_TEST(foreign_qr_is_queued)
+{
+    struct tl_result r;
+    char *folder = tl_path(dir, "qr2");
+
+    mkdir(folder, 0700);
+    DIR *d = opendir(scans);
+    struct dirent *de;
+    int n = 0;
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *src = tl_path(scans, de->d_name), *dst = tl_path(folder, de->d_name);
+        size_t len = 0;
+        char *bytes = tl_read_file(src, &len);
+        ck_assert(bytes != NULL);
+        tl_write_file(dst, bytes, len);
+        free(bytes);
+        paste_qr(dst, "https://coupon.example.invalid/a?id=42", 700, 1150);
+        free(src);
+        free(dst);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    ck_assert_int_eq(n, 6);
+    boshi_ok(&r, NULL, "intake", "--workers", "2", "--name", "qr2", folder, NULL);
+    tl_result_free(&r);
+    /* the four form pages (the two letters have no QR and are rejected) */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items WHERE reason LIKE "
+                              "'ページに別のQRコードがあります (1個「https://coupon.example%'"), 4);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE status = 'landed'"), 0);
+    /* the same pages without the sticker: no such item */
+    boshi_ok(&r, NULL, "intake", "--workers", "2", "--name", "plain", scans, NULL);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM review_items i JOIN pages p ON p.id = i.page_id "
+                              "JOIN batches b ON b.id = p.batch_id WHERE b.name = 'plain' AND "
+                              "i.reason LIKE '%別のQRコード%'"), 0);
+    free(folder);
+}
+END_TEST
+
 /* kill -9 at several moments; every run picks up; every page stored once. */
 START_TEST(killed_again_and_again)
 {
@@ -844,6 +908,7 @@ int main(void)
     tcase_add_test(tc, reconciliation_and_bad_input);
     tcase_add_test(tc, returned_pages_in_review_are_not_missing);
     tcase_add_test(tc, hostile_files_are_rejected_by_name);
+    tcase_add_test(tc, foreign_qr_is_queued);
     tcase_add_test(tc, killed_again_and_again);
     tcase_add_test(tc, simulated_batch_matches_truth);
     tcase_add_test(tc, unregistered_only_by_a_nurse);
