@@ -19,9 +19,9 @@ CC       ?= cc
 SAN      ?= 0
 
 MODULES  := base forms ocr intake records reports review demo
-PKGS     := sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libtiff-4 libmicrohttpd check
+PKGS     := sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libtiff-4 libmicrohttpd libarchive check
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libtiff-4 libmicrohttpd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 libsodium jansson libutf8proc libqrencode zbar tesseract lept libtiff-4 libmicrohttpd libarchive 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS   ?= -O2 -g

@@ -6,8 +6,9 @@
  * fields, and audit_head holds the last (seq, mac).  Editing, deleting or
  * inserting an entry through SQLite directly breaks the chain at that entry
  * and `audit_verify` reports the first broken link; cutting entries off the
- * end is caught by the head.  Entries are kept at least 3 years; purge
- * (a later issue) is the only thing that may remove them.
+ * end is caught by the head.  Entries are kept at least audit.retention_years
+ * (3 or more); only `audit archive` (audit-archive.c) removes older ones, into
+ * a signed file, leaving a checkpoint (audit_archives) the chain goes on from.
  * Not for: application logging.  Never put a 個人番号 in `detail`.
  */
 #include "records/records-internal.h"
@@ -20,9 +21,9 @@
 static int audit_append_masked(struct store *st, const struct actor *a, const char *function,
                                const char *person, const char *detail, struct berr *e);
 
-static void entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
-                      const char *user, const char *function, const char *person,
-                      const char *detail, char out[65])
+void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
+                     const char *user, const char *function, const char *person,
+                     const char *detail, char out[65])
 {
     unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state h;
@@ -100,7 +101,7 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
     }
     seq++;
     store_now_iso(at);
-    entry_mac(st, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
+    audit_entry_mac(st, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
     rc = db_prepare(st, &ins, "INSERT INTO audit_log(seq, at, user, function, person, detail, mac) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)", e);
     if (rc < 0)
@@ -202,6 +203,18 @@ int audit_verify(struct store *st, const struct actor *a, struct audit_verify_re
     rc = store_begin(st, e);
     if (rc < 0)
         return rc;
+    /* after an archive, the chain goes on from its checkpoint (the last archived entry) */
+    rc = db_prepare(st, &h, "SELECT last_seq, last_mac FROM audit_archives ORDER BY last_seq DESC "
+                            "LIMIT 1", e);
+    if (rc < 0)
+        goto cleanup;
+    if (sqlite3_step(h) == SQLITE_ROW) {
+        out->archived = sqlite3_column_int64(h, 0);
+        expect = out->archived + 1;
+        snprintf(prev, sizeof(prev), "%s", db_col(h, 1));
+    }
+    sqlite3_finalize(h);
+    h = NULL;
     rc = db_prepare(st, &s, "SELECT seq, at, user, function, person, detail, mac FROM audit_log "
                             "ORDER BY seq", e);
     if (rc < 0)
@@ -211,11 +224,18 @@ int audit_verify(struct store *st, const struct actor *a, struct audit_verify_re
         const char *person = sqlite3_column_type(s, 4) == SQLITE_NULL ? NULL : db_col(s, 4);
         if (seq != expect) {
             out->first_bad = expect;
-            snprintf(out->reason, sizeof(out->reason),
-                     "記録 %lld が欠けています (削除された可能性があります)", (long long)expect);
+            if (seq == expect + 1)
+                snprintf(out->reason, sizeof(out->reason),
+                         "記録 %lld が欠けています (削除された可能性があります)", (long long)expect);
+            else if (seq > expect)
+                snprintf(out->reason, sizeof(out->reason),
+                         "記録 %lld〜%lld が欠けています (削除された可能性があります)", (long long)expect,
+                         (long long)(seq - 1));
+            else
+                snprintf(out->reason, sizeof(out->reason), "記録 %lld が重複しています", (long long)seq);
             goto cleanup;
         }
-        entry_mac(st, prev, seq, db_col(s, 1), db_col(s, 2), db_col(s, 3), person, db_col(s, 5),
+        audit_entry_mac(st, prev, seq, db_col(s, 1), db_col(s, 2), db_col(s, 3), person, db_col(s, 5),
                   mac);
         if (sodium_memcmp(mac, db_col(s, 6), 64) != 0 || strlen(db_col(s, 6)) != 64) {
             out->first_bad = seq;

@@ -44,6 +44,11 @@ void atena_tombstone(const struct store *st, const char *atena, unsigned char ou
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
 
+/* The HMAC linking one access-log entry to the previous one's mac (audit.c). */
+void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
+                     const char *user, const char *function, const char *person,
+                     const char *detail, char out[65]);
+
 /* The first account, holding every role (users.c; called by store_create). */
 int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
 /* Index DDL for residents, rebuilt after a bulk first load (store.c). */

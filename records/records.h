@@ -11,7 +11,8 @@
  *   accounts:  actor_for_os_user, actor_for_login, actor_can, actor_require,
  *              perm_name, perm_label, role_lookup, users_add, users_grant,
  *              users_revoke, users_disable, users_enable, users_list
- *   audit:     audit_append, audit_list, audit_verify
+ *   audit:     audit_append, audit_list, audit_verify, audit_archive,
+ *              audit_verify_archive
  *   residents: residents_import, residents_get, residents_reveal_mynumber,
  *              residents_find, resident_release, candidates_free
  *   settings:  settings_get, settings_set, settings_each
@@ -190,11 +191,39 @@ int audit_list(struct store *st, const struct actor *a, const struct audit_filte
 
 struct audit_verify_result {
     int64_t checked;         /* entries whose link verified */
+    int64_t archived;        /* entries before them moved to archives (the last checkpoint) */
     int64_t first_bad;       /* seq of the first broken link, 0 if none */
     char reason[256];        /* Japanese, empty if intact */
 };
 int audit_verify(struct store *st, const struct actor *a, struct audit_verify_result *out,
                  struct berr *e);
+
+/*
+ * Moves the entries made before 00:00 JST of `before` into a signed,
+ * gzip-compressed archive file at path (JSON lines; Ed25519 signature by a
+ * key derived from the site key), then removes them from the store and
+ * records a checkpoint, so that audit_verify goes on from it.  `before` may
+ * be at most today minus audit.retention_years (>= 3).  The file is written
+ * whole (tmp, fsync, rename) before anything is removed; an existing path
+ * is refused.  Needs audit.read and purge; audited (audit.archive).
+ */
+struct audit_archive_result {
+    int64_t first_seq, last_seq, entries;
+    char sha256[65];         /* of the file */
+};
+int audit_archive(struct store *st, const struct actor *a, struct ymd before, const char *path,
+                  struct audit_archive_result *out, struct berr *e);
+
+/*
+ * Verifies an archive file: its signature, and the chain of its entries
+ * from the checkpoint before them.  out->first_bad names the first entry
+ * that fails; out->reason says why (a signature that fails with every
+ * entry linking is named too).  linked: 1 if the store holds this archive's
+ * checkpoint (the file is the one `audit archive` wrote).  Needs audit.read;
+ * audited.
+ */
+int audit_verify_archive(struct store *st, const struct actor *a, const char *path,
+                         struct audit_verify_result *out, int *linked, struct berr *e);
 
 /* ---- residents (住民記録) --------------------------------------------- */
 

@@ -20,6 +20,7 @@ static const struct setting_info known[] = {
     { "checkup.nyuyoji_4m.age_months", "3〜4か月児健診: 生後何か月の月に対象とするか", "4" },
     { "checkup.nyuyoji_1y6m.age_months", "1歳6か月児健診: 生後何か月の月に対象とするか", "18" },
     { "checkup.nyuyoji_3y.age_months", "3歳児健診: 生後何か月の月に対象とするか", "36" },
+    { "audit.retention_years", "アクセス記録を記録ストアに残す年数 (3 以上。それより古い記録だけ保管庫ファイルへ移せます)", "3" },
     { "purge.retention_years", "転出・死亡から記録を消去するまでの年数 (5 以上)", "5" },
     { "referral.valid_months", "精密検査依頼書の有効期間 (月数、発行日から)", "3" },
     { "voucher.fees", "妊婦健康診査の公費負担額 (円、第1回〜第14回をカンマ区切り)",
@@ -108,6 +109,13 @@ int settings_set(struct store *st, const struct actor *a, const char *key, const
         }
         if (n != 14)
             return berr_set(e, BERR_INVALID, "%s: 14回分の金額が必要です (%d 回分あります)", key, n);
+    }
+    if (strcmp(key, "audit.retention_years") == 0) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        if (*value == '\0' || *end != '\0' || v < 3 || v > 100)
+            return berr_set(e, BERR_INVALID, "%s: 3 年未満にはできません (3〜100 の年数)「%s」", key,
+                            value);
     }
     if (strcmp(key, "purge.retention_years") == 0) {
         char *end;

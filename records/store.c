@@ -357,6 +357,19 @@ static const char *const migrations[] = {
     "  path TEXT NOT NULL,\n"
     "  reason TEXT NOT NULL,\n"
     "  UNIQUE(batch_id, path));\n",
+    /* access-log entries moved to signed archive files (audit-archive.c): each archive's
+     * range and the mac of its last entry, the checkpoint the chain in the store goes on from */
+    "CREATE TABLE audit_archives(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  first_seq INTEGER NOT NULL,\n"
+    "  last_seq INTEGER NOT NULL UNIQUE,\n"
+    "  prev_mac TEXT NOT NULL,\n"          /* the mac before first_seq ('' from the start) */
+    "  last_mac TEXT NOT NULL,\n"
+    "  entries INTEGER NOT NULL,\n"
+    "  before_date TEXT NOT NULL,\n"
+    "  file_sha256 TEXT NOT NULL,\n"
+    "  archived_at TEXT NOT NULL,\n"
+    "  archived_by TEXT NOT NULL);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

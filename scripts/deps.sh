@@ -8,7 +8,7 @@
 set -e
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libsodium-dev libcsv-dev
 libutf8proc-dev libjansson-dev check libsubunit-dev libhpdf-dev libqrencode-dev
-libzbar-dev zbar-tools libtesseract-dev libleptonica-dev libtiff-dev tesseract-ocr-jpn
+libzbar-dev zbar-tools libtesseract-dev libleptonica-dev libtiff-dev libarchive-dev tesseract-ocr-jpn
 tesseract-ocr-script-jpan tesseract-ocr-eng poppler-utils fonts-ipaexfont
 libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans time
 libfann-dev libsvm-dev libfreetype-dev"
