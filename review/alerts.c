@@ -198,8 +198,7 @@ static int render(const struct alert_row *a, void *p)
         buf_adds(b, "\"></label><label>連絡した職員<input type=\"text\" name=\"contacted_by\" "
                     "required value=\"");
         field_value(r, b, "contacted_by", r->actor.display_name[0] ? r->actor.display_name : r->actor.login);
-        buf_adds(b, "\"></label><label>支援方針<textarea name=\"plan\" rows=\"4\" required "
-                    "style=\"width:100%;font:inherit\">");
+        buf_adds(b, "\"></label><label>支援方針<textarea class=\"plan\" name=\"plan\" rows=\"4\" required>");
         field_value(r, b, "plan", "");
         buf_adds(b, "</textarea></label><div class=\"actions\"><button class=\"primary\" type=\"submit\">"
                     "対応を記録して閉じる</button> <a href=\"/queue\">確認待ちに戻る</a></div></form>");

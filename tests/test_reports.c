@@ -239,18 +239,23 @@ START_TEST(prefilled_vouchers_and_no_mynumber)
     run_ok(NULL, "forms", "print", "ninpu_jushinken", "--person", atena, "-o", pdf, NULL);
     const char *info[] = { "pdfinfo", pdf, NULL };
     tl_run(&r, NULL, NULL, info);
-    ck_assert(strstr(r.out, "Pages:           14") != NULL);
+    /* the 14 妊婦 vouchers, then the 2 産婦 ones (産後2週間・産後1か月) */
+    ck_assert_msg(strstr(r.out, "Pages:           16") != NULL, "%s", r.out);
     tl_result_free(&r);
     char *text = pdftotext(pdf);
     ck_assert(strstr(text, "第1回") != NULL);
     ck_assert(strstr(text, "第14回") != NULL);
+    ck_assert(strstr(text, "産婦健康診査") != NULL);
     ck_assert(strstr(text, mn) == NULL);
     ck_assert(strstr(text, mn + 4) == NULL);     /* not even its tail */
     free(text);
     ck_assert(!tl_file_contains(pdf, mn, 12));
     ck_assert_int_eq(sql_long("SELECT count(DISTINCT issue_id) FROM issues_printed WHERE "
-                              "kind = 'voucher'"), 14);
-    ck_assert_int_eq(sql_long("SELECT count(DISTINCT seq) FROM issues_printed WHERE kind = 'voucher'"), 14);
+                              "kind = 'voucher'"), 16);
+    ck_assert_int_eq(sql_long("SELECT count(DISTINCT seq) FROM issues_printed WHERE kind = 'voucher' AND "
+                              "form = 'ninpu_jushinken'"), 14);
+    ck_assert_int_eq(sql_long("SELECT count(DISTINCT seq) FROM issues_printed WHERE kind = 'voucher' AND "
+                              "form = 'sanpu_jushinken'"), 2);
     /* 妊娠届出書 has no subject: refused for a person */
     tl_boshi_run(&r, db, NULL, "forms", "print", "ninshin_todoke", "--person", atena, "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);

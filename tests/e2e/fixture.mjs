@@ -102,6 +102,24 @@ export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
         writeFileSync(join(truth, `${d === scans ? '' : 'todoke-'}${f}`), JSON.stringify(t));
         unlinkSync(join(d, f));
       }
+  /* a clinic returns a mother's 産婦健康診査受診券 (産後2週間) with EPDS item 10
+   * (自分自身を傷つけるという考え) marked 2: the same-day alert */
+  const mother = execFileSync('sqlite3', [db, "SELECT atena FROM residents WHERE sex = 2 AND status = 1 " +
+    "AND zokugara IN ('妻', '世帯主') AND birth BETWEEN '1985-01-01' AND '2000-12-31' ORDER BY atena LIMIT 1"],
+  { encoding: 'utf8' }).trim();
+  boshi(db, ['forms', 'print', 'ninpu_jushinken', '--person', mother, '-o', join(dir, 'vouchers.pdf')]);
+  const sanpu = execFileSync('sqlite3', ['-csv', db, "SELECT i.form, i.person, i.issue_id, r.name, r.kana, " +
+    "r.birth FROM issues_printed i JOIN residents r ON r.atena = i.person WHERE i.form = 'sanpu_jushinken' " +
+    'AND i.seq = 1'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(dir, 'sanpu.csv'), `form,subject,issue,name,kana,birth\n${sanpu}\n`);
+  const sets = [];
+  for (let i = 1; i <= 9; i++) sets.push('--set', `epds_${i}=0:tick`);
+  sets.push('--set', 'epds_10=2:tick', '--set', 'epds_total=2', '--set', 'shoken=ijonashi:tick');
+  boshi(db, ['demo', 'scan', '--store', '--from-issues', join(dir, 'sanpu.csv'), '--pages', '1',
+    '--profile', 'clean', '--seed', String(seed + 2), '--as-of', yesterday, ...sets,
+    '-o', join(scans, 'sanpu')]);
+  for (const f of readdirSync(join(scans, 'sanpu')))
+    if (f.endsWith('.truth.json')) unlinkSync(join(scans, 'sanpu', f));
   const batch = `e2e-${month}`;
   boshi(db, ['intake', '--workers', '2', '--name', batch, scans]);
 
@@ -115,7 +133,7 @@ export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
   boshi(db, ['users', 'add', '--name', '山田 洋子 (保健師・係長)', '--role', '保健師', 'yamada']);
   boshi(db, ['users', 'grant', 'yamada', 'mynumber.reveal']);
   boshi(db, ['users', 'passwd', 'yamada'], `${PASSWORD}\n`);
-  return { dir, db, month, batch, scans, truth };
+  return { dir, db, month, batch, scans, truth, mother };
 }
 
 export function removeStore(store) {

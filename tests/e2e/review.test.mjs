@@ -114,6 +114,50 @@ test('login: a wrong password is refused, the right one opens the queue', async 
   assert.ok(sid && sid.httpOnly && sid.sameSite === 'Strict');
 });
 
+test('an EPDS item-10 mark on a scanned 産婦健診 voucher heads the queue; the follow-up closes it, logged', async () => {
+  /* the 4か月 forms carry the EPDS too: their alerts are there as well */
+  const all = sql("SELECT id FROM alerts WHERE closed_at IS NULL").length;
+  const open = sql("SELECT id, person, reason FROM alerts WHERE closed_at IS NULL AND form = 'sanpu_jushinken'");
+  assert.equal(open.length, 1, `one alert from the voucher: ${JSON.stringify(open)}`);
+  assert.equal(open[0].person, store.mother);
+  assert.match(open[0].reason, /項目10/);
+  await page.goto(`${server.url}/queue`);
+  const box = page.locator('section.alerts');
+  assert.equal(await box.count(), 1, 'the alert box on top of the queue');
+  /* above every review item */
+  const above = await page.evaluate(() => {
+    const a = document.querySelector('section.alerts'), t = document.querySelector('tr[data-href^="/item/"]');
+    return !t || (a.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  });
+  assert.ok(above, 'alerts come before the review items');
+  const text = await box.innerText();
+  assert.match(text, new RegExp(`未対応 ${all} 件`));
+  const mine = box.locator(`tr:has(a[href="/alert/${open[0].id}"])`);
+  assert.match(await mine.innerText(), /項目10/);
+  assert.equal(await mine.locator('img.acrop').count(), 1, 'the scanned item is shown');
+  await box.locator(`a[href="/alert/${open[0].id}"]`).click();
+  await page.waitForFunction(() => document.querySelector('main')?.dataset.screen === 'alert');
+  /* all three are required: without the plan nothing closes */
+  await page.fill('input[name=contacted_by]', '佐藤 花子');
+  await page.fill('textarea[name=plan]', '');
+  await page.locator('button.primary').click();
+  assert.equal(sql(`SELECT closed_at FROM alerts WHERE id = ${open[0].id}`)[0].closed_at, null);
+  await page.fill('textarea[name=plan]', '本人と電話で話した。明日 家庭訪問し、産後ケア事業を案内する');
+  await Promise.all([page.waitForLoadState(), page.locator('button.primary').click()]);
+  await page.waitForFunction((id) => document.querySelector('main')?.dataset.screen !== 'alert' ||
+    /対応済み/.test(document.querySelector('h1')?.textContent || ''), open[0].id);
+  const row = sql(`SELECT closed_at, contacted_by, plan FROM alerts WHERE id = ${open[0].id}`)[0];
+  assert.ok(row.closed_at, 'closed');
+  assert.equal(row.contacted_by, '佐藤 花子');
+  assert.match(row.plan, /家庭訪問/);
+  await page.goto(`${server.url}/queue`);
+  assert.equal(await page.locator(`section.alerts a[href="/alert/${open[0].id}"]`).count(), 0,
+    'gone from the open list');
+  if (all > 1) assert.match(await page.locator('section.alerts').innerText(), new RegExp(`未対応 ${all - 1} 件`));
+  const log = sql(`SELECT user FROM audit_log WHERE function = 'alerts.close' AND person = '${store.mother}'`);
+  assert.deepEqual(log.map((x) => x.user), ['sato']);
+});
+
 test('by question: one field across the sheets settled with a few keys', async () => {
   /* the question with the most open sheets */
   const g = sql(`SELECT p.form, r.field, count(*) AS n FROM review_items r JOIN pages p ON p.id = r.page_id
@@ -309,7 +353,9 @@ test('two nurses on one item: the second is told, nothing of hers is stored', as
 async function workQueue(url) {
   await page.goto(url);
   assert.equal(await screen(), 'queue');
-  await page.keyboard.press('ArrowDown');
+  /* EPDS alerts head the list (their own screen); the review items follow in risk order */
+  const alerts = await page.$$eval('tr.alert[data-href]', (x) => x.length);
+  for (let k = 0; k <= alerts; k++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');                 /* the first item in risk order */
   await page.waitForFunction(() => document.querySelector('main')?.dataset.screen === 'item');
