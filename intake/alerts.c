@@ -54,7 +54,7 @@ static int collect(const struct reading_row *r, void *p)
     } else if (strcmp(r->field, "epds_10") == 0) {
         c->has_item10 = 1;
         c->item10_reading = r->id;
-        if (accepted && digits_value(r->value, &v) == 0 && v <= 3) {
+        if (accepted && digits_value(r->value, &v) == 0 && v >= 0 && v <= 3) {
             snprintf(c->item10, sizeof(c->item10), "%d", v);
             c->sum += v;
             c->n_items++;
