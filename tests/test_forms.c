@@ -194,7 +194,7 @@ START_TEST(checkup_10m_and_dental_defs)
         ck_assert_str_eq(f->column, measured[i][1]);
     }
     ok("nyuyoji_10m", "weight", "0875", "8.75");
-    bad("nyuyoji_10m", "weight", "1450", "5.00〜13.00kg");
+    bad("nyuyoji_10m", "weight", "1450", "5.50〜12.50kg");
     f = field("nyuyoji_10m", "sogo_hantei");
     ck_assert_uint_eq(f->n_options, 4);
     ck_assert_str_eq(forms_option_label(f, "ijonashi"), "異常なし");
