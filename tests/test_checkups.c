@@ -91,7 +91,10 @@ static char *pdftotext(const char *pdf)
     return r.out;
 }
 
-/* The issued forms of a form as the CSV `demo scan --from-issues` takes (person NULL: all). */
+/*
+ * The issued forms of a form as the CSV `demo scan --from-issues` takes
+ * (person NULL: all), with the version each was printed in.
+ */
 static void issues_csv(const char *path, const char *form, const char *person)
 {
     sqlite3 *h;
@@ -99,10 +102,10 @@ static void issues_csv(const char *path, const char *form, const char *person)
     FILE *f = fopen(path, "w");
 
     ck_assert_ptr_nonnull(f);
-    fputs("form,subject,issue,name,kana,birth\n", f);
+    fputs("form,subject,issue,name,kana,birth,version\n", f);
     ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
     ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT i.form, i.person, i.issue_id, r.name, r.kana, "
-                                           "r.birth FROM issues_printed i JOIN residents r ON "
+                                           "r.birth, i.version FROM issues_printed i JOIN residents r ON "
                                            "r.atena = i.person WHERE i.form = ?1 AND i.kind = 'form' "
                                            "AND (?2 IS NULL OR i.person = ?2) ORDER BY i.issue_id",
                                         -1, &s, NULL), SQLITE_OK);
@@ -110,9 +113,9 @@ static void issues_csv(const char *path, const char *form, const char *person)
     if (person)
         sqlite3_bind_text(s, 2, person, -1, SQLITE_STATIC);
     while (sqlite3_step(s) == SQLITE_ROW)
-        fprintf(f, "%s,%s,%s,\"%s\",\"%s\",%s\n", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
-                sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4),
-                sqlite3_column_text(s, 5));
+        fprintf(f, "%s,%s,%s,\"%s\",\"%s\",%s,%d\n", sqlite3_column_text(s, 0),
+                sqlite3_column_text(s, 1), sqlite3_column_text(s, 2), sqlite3_column_text(s, 3),
+                sqlite3_column_text(s, 4), sqlite3_column_text(s, 5), sqlite3_column_int(s, 6));
     sqlite3_finalize(s);
     sqlite3_close(h);
     fclose(f);
@@ -475,6 +478,33 @@ START_TEST(dental_3y)
 }
 END_TEST
 
+/*
+ * Paper printed before version 2 (version 1: the count, 汚れ, フッ化物塗布
+ * only) is still read with version 1, and its checkup gets a dental row too.
+ */
+START_TEST(dental_version1_paper)
+{
+    char *pdf = tl_path(dir, "f.pdf"), *csv = tl_path(dir, "f.csv"), q[256];
+    static const char *const sets[] = { "mushiba=1", "ha_yogore=ooi:tick", "fusso=shita:tick", NULL };
+
+    RUN(db, "forms", "print", "nyuyoji_1y6m", "--person", child18, "-o", pdf);
+    snprintf(q, sizeof(q), "UPDATE issues_printed SET version = 1 WHERE person = '%s' AND form = "
+                           "'nyuyoji_1y6m'", child18);
+    tl_sql_exec(db, q);
+    issues_csv(csv, "nyuyoji_1y6m", child18);
+    scan_and_settle(csv, "nyuyoji_1y6m", "v1", 2, "2026-11-20", sets);
+    long page2 = sql_long("SELECT id FROM pages WHERE source LIKE '%%/v1/page-0002.png'");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND version = 1", page2), 1);
+    long ck = sql_long("SELECT id FROM checkups WHERE person = '%s' AND form = 'nyuyoji_1y6m'", child18);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM dental WHERE checkup_id = %ld AND page_id = %ld AND "
+                              "exam_date = '2026-11-20' AND caries = 1 AND plaque = 'ooi' AND fluoride = "
+                              "'shita' AND caries_type IS NULL AND soft_tissue IS NULL AND occlusion IS "
+                              "NULL AND guidance IS NULL", ck, page2), 1);
+    free(pdf);
+    free(csv);
+}
+END_TEST
+
 /* The simulator's 歯科: mostly no caries, and the type follows the count. */
 START_TEST(dental_simulated_plausible)
 {
@@ -537,6 +567,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(dental, setup, teardown);
     tcase_add_test(dental, dental_1y6m);
     tcase_add_test(dental, dental_3y);
+    tcase_add_test(dental, dental_version1_paper);
     tcase_add_test(dental, dental_simulated_plausible);
     suite_add_tcase(s, dental);
     return s;
