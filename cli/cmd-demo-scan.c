@@ -102,20 +102,21 @@ static const char *cell(const struct csv_rows *r, size_t row, int col)
  * The issued forms to fill: a CSV with a header naming its columns, in
  * English (form,subject,issue,name,kana,birth) or as `boshi targets` writes
  * its list (宛名番号,氏名,カナ,生年月日,受診番号,発行番号,状態; the form is then the
- * first of --forms).  Rows without an issue id (exceptions, not issued) are
- * skipped.
+ * first of --forms).  An optional column version (版) fills that version of
+ * the form (paper printed before a newer one); else the latest.  Rows
+ * without an issue id (exceptions, not issued) are skipped.
  */
 static int load_issues(struct cli_ctx *c, const char *path, const char *default_form,
                        struct csv_rows *rows)
 {
-    static const char *const cols[7][2] = {
+    static const char *const cols[8][2] = {
         { "form", "様式" }, { "subject", "宛名番号" }, { "issue", "発行番号" }, { "name", "氏名" },
-        { "kana", "カナ" }, { "birth", "生年月日" }, { "jushin_no", "受診番号" },
+        { "kana", "カナ" }, { "birth", "生年月日" }, { "jushin_no", "受診番号" }, { "version", "版" },
     };
     struct csv_parser p;
     char *text = NULL;
     size_t len = 0;
-    int idx[7];
+    int idx[8];
     struct berr e;
 
     berr_clear(&e);
@@ -134,7 +135,7 @@ static int load_issues(struct cli_ctx *c, const char *path, const char *default_
     free(text);
     if (rows->n_rows < 2)
         return cli_errorf(c, "%s: 発行された様式の行がありません", path);
-    for (int k = 0; k < 7; k++) {
+    for (int k = 0; k < 8; k++) {
         idx[k] = -1;
         for (int i = 0; idx[k] < 0 && *cell(rows, 0, i); i++)
             if (strcmp(cell(rows, 0, i), cols[k][0]) == 0 || strcmp(cell(rows, 0, i), cols[k][1]) == 0)
@@ -148,9 +149,16 @@ static int load_issues(struct cli_ctx *c, const char *path, const char *default_
         struct sim_item *it = &rows->items[rows->n];
         if (*cell(rows, row, idx[2]) == '\0')
             continue;
-        it->form = cli_form(c, idx[0] >= 0 ? cell(rows, row, idx[0]) : default_form);
+        const char *id = idx[0] >= 0 ? cell(rows, row, idx[0]) : default_form;
+        it->form = cli_form(c, id);
         if (it->form == NULL)
             return EXIT_FAIL;
+        if (idx[7] >= 0 && *cell(rows, row, idx[7])) {
+            it->form = forms_registry_get(cli_forms(c), id, atoi(cell(rows, row, idx[7])));
+            if (it->form == NULL)
+                return cli_errorf(c, "%s: %zu 行目: 様式 %s 第%s版 はありません", path, row + 1, id,
+                                  cell(rows, row, idx[7]));
+        }
         /* no subject: a blank copy boshi printed (its issue id only) */
         it->fill.subject = *cell(rows, row, idx[1]) ? cell(rows, row, idx[1]) : NULL;
         it->fill.issue_id = cell(rows, row, idx[2]);

@@ -342,8 +342,8 @@ const struct cmd_entry cmd_targets_entry = {
     .usage = "様式 --month YYYY-MM [--date 健診日] [--time 受付時間] [--venue 会場] [--dry-run] "
              "[--reissue] [--force] [--as-of 日付] [--encoding utf-8|cp932] [-o FILE.pdf]",
     .summary = "健診対象者を抽出し案内と問診票を印刷 / checkup targets, letters and forms",
-    .help = "様式: nyuyoji_4m (3〜4か月), nyuyoji_1y6m (1歳6か月), nyuyoji_3y (3歳)\n"
-            "対象: その月に所定の月齢になる子 (既定: 生後4・18・36か月の月。boshi settings で変更可)、\n"
+    .help = "様式: nyuyoji_4m (3〜4か月), nyuyoji_10m (9〜10か月), nyuyoji_1y6m (1歳6か月), nyuyoji_3y (3歳)\n"
+            "対象: その月に所定の月齢になる子 (既定: 生後4・10・18・36か月の月。boshi settings で変更可)、\n"
             "住民で未受診の子。町名順・生年月日順。世帯に保護者 (世帯主・妻・夫) がいない子は例外一覧へ。\n"
             "同じ月の2回目の実行では発行済の子を印刷しません (--reissue で再発行)。\n"
             "出力: ご家庭あての PDF (1人2ページ: 健診案内・問診票)、健診当日用の健診票 PDF\n"

@@ -417,6 +417,31 @@ static int date_era_ok(const struct forms_field *fld, struct ymd d)
 }
 
 /*
+ * The 歯科 items as a dentist writes them (a field named mushiba, the
+ * count, and mushiba_type, the 罹患型): most children of 1歳6か月 and 3歳
+ * have no caries, a few have one to six; the type follows the count - a
+ * caries-free type (value starting with "o": O1/O2, O) with none, a type
+ * with caries (A, B, C...) with some.  A blank count stays blank.
+ */
+static void dental_values(const struct forms_form *f, char **raw, struct sim_rng *r)
+{
+    int count = forms_field_index(f, "mushiba"), type = forms_field_index(f, "mushiba_type");
+    int n, opts[FORMS_MAX_OPTIONS], k = 0;
+
+    if (count < 0 || raw[count] == NULL)
+        return;
+    n = sim_rng_pct(r, 75) ? 0 : sim_rng_int(r, 1, 6);
+    set_raw(raw, count, xasprintf("%d", n));
+    if (type < 0 || raw[type] == NULL || f->fields[type].kind != FORMS_CHOICE)
+        return;
+    for (size_t i = 0; i < f->fields[type].n_options; i++)
+        if ((f->fields[type].options[i].value[0] == 'o') == (n == 0))
+            opts[k++] = (int)i;
+    if (k > 0)
+        set_raw(raw, type, xstrdup(f->fields[type].options[opts[sim_rng_int(r, 0, k - 1)]].value));
+}
+
+/*
  * Generated values: raw[] (parallel to fields) that parse and pass the
  * form's rules.  vals[] holds the parsed values.
  */
@@ -437,6 +462,10 @@ static int gen_values(const struct forms_form *f, const struct form_fill *fill,
             else
                 set_raw(raw, i, gen_value(fld, fill, o->as_of, &who, r));
         }
+        /* a stream of its own: the other fields come out as they always did for a seed */
+        struct sim_rng rdent;
+        sim_rng_seed(&rdent, o->seed + (uint64_t)attempt, 3);
+        dental_values(f, raw, &rdent);
         for (int pass = 0; pass < RULE_PASSES; pass++) {
             int bad = 0;
             rc = parse_all(f, raw, vals, e);

@@ -2,7 +2,8 @@
  * land.c: a page whose readings are all settled becomes records.  The
  * record is found or created by the issue id the page's QR carries (both
  * pages of one 問診票・健診票 share it), and each settled value goes to the
- * column its definition names, through records' whitelist.  Runs inside the
+ * column its definition names, through records' whitelist; a page with
+ * the dental items (歯科) also makes the checkup's dental row.  Runs inside the
  * caller's transaction: at intake for a page with nothing to review, or
  * when a nurse resolves a page's last review item.
  */
@@ -101,6 +102,18 @@ static int check_rules(struct store *st, const struct forms_form *f, int64_t pag
     return rc;
 }
 
+/* Does this page of the form ask the dental items (歯科: a dental row of its own)? */
+static int page_has_dental(const struct forms_form *f, int page_no)
+{
+    for (size_t i = 0; i < f->n_fields; i++) {
+        const char *col = f->fields[i].column;
+        if (f->fields[i].page == page_no && col != NULL &&
+            (strncmp(col, "dental.", 7) == 0 || strncmp(col, "checkups.dental_", 16) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 static int kind_of(const char *form, enum record_kind *k)
 {
     if (strncmp(form, "nyuyoji_", 8) == 0)
@@ -121,7 +134,7 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
 {
     struct page_row p;
     struct land_ctx c;
-    int created = 0, already = 0, rc;
+    int created = 0, already = 0, dental, rc;
 
     rc = page_get(st, page_id, &p, e);
     if (rc < 0)
@@ -154,8 +167,13 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
         rc = record_for_issue(st, a, c.kind, p.issue_id, p.subject, p.form, page_id, &c.id, &created, e);
     if (rc == 1)
         rc = 0;
+    dental = rc == 0 && c.kind == REC_CHECKUP && page_has_dental(c.form, p.page_no);
+    if (dental)
+        rc = record_dental_begin(st, c.id, page_id, e);
     if (rc == 0)
         rc = page_readings(st, page_id, land_reading, &c, e);
+    if (rc == 0 && dental)
+        rc = record_dental_finish(st, c.id, e);
     if (rc == 0)
         rc = page_set_landed(st, page_id, record_kind_name(c.kind), c.id, NULL, e);
     if (rc == 0 && p.issue_id[0])

@@ -33,6 +33,15 @@ static const struct {
       (const char *const[]){ "result", "result_date", NULL } },
 };
 
+/*
+ * The dental row of a checkup (dental.<col>, REC_CHECKUP only): what a
+ * definition may set.  むし歯の本数, 歯の汚れ and フッ化物塗布 land in the
+ * checkup row (checkups.dental_*) and are copied (record_dental_finish).
+ */
+static const char *const dental_cols[] = {
+    "caries_type", "soft_tissue", "occlusion", "guidance", NULL,
+};
+
 /* Form columns that name a person: the master holds them (record_set skips them). */
 static const char *const identity_columns[] = {
     "pregnancies.mother_name", "pregnancies.mother_kana", "pregnancies.mother_address",
@@ -198,6 +207,21 @@ int record_set(struct store *st, enum record_kind kind, int64_t id, const char *
     for (const char *const *c = identity_columns; *c; c++)
         if (strcmp(*c, column) == 0)
             return 0;
+    if (kind == REC_CHECKUP && strcmp(table, "dental") == 0) {
+        for (const char *const *c = dental_cols; *c; c++) {
+            if (strcmp(*c, col) != 0)
+                continue;
+            /* the name comes from the whitelist above, never from the definition */
+            snprintf(sql, sizeof(sql), "UPDATE dental SET %s = ? WHERE checkup_id = ?", *c);
+            rc = db_prepare(st, &s, sql, e);
+            if (rc < 0)
+                return rc;
+            db_bind_text(s, 1, value);
+            sqlite3_bind_int64(s, 2, id);
+            goto run;
+        }
+        return berr_set(e, BERR_INVALID, "記録先「%s」は歯科の記録にはありません", column);
+    }
     for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         if (kinds[k].kind != kind)
             continue;
@@ -235,6 +259,49 @@ run:
     rc = 0;
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = db_fail(st, "記録の更新", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int record_dental_begin(struct store *st, int64_t checkup_id, int64_t page_id, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int rc;
+
+    rc = db_prepare(st, &s, "INSERT INTO dental(checkup_id, page_id, person, form, created_at) "
+                            "SELECT id, ?2, person, form, ?3 FROM checkups WHERE id = ?1 "
+                            "ON CONFLICT(checkup_id) DO UPDATE SET page_id = excluded.page_id", e);
+    if (rc < 0)
+        return rc;
+    store_now_iso(now);
+    sqlite3_bind_int64(s, 1, checkup_id);
+    if (page_id > 0)
+        sqlite3_bind_int64(s, 2, page_id);
+    else
+        sqlite3_bind_null(s, 2);
+    sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "歯科の記録の作成", e);
+    else if (sqlite3_changes(st->db) == 0)
+        rc = berr_set(e, BERR_NOTFOUND, "健診の記録 %lld がありません", (long long)checkup_id);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int record_dental_finish(struct store *st, int64_t checkup_id, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    rc = db_prepare(st, &s, "UPDATE dental SET (exam_date, caries, plaque, fluoride) = (SELECT "
+                            "exam_date, dental_caries, dental_plaque, dental_fluoride FROM checkups "
+                            "WHERE id = ?1) WHERE checkup_id = ?1", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, checkup_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "歯科の記録の更新", e);
     sqlite3_finalize(s);
     return rc;
 }

@@ -4,7 +4,7 @@
  * is more than purge.retention_years (never under 5) before the as-of date
  * loses everything boshi holds about them, in one transaction:
  *   resident row and residents_history (個人番号 ciphertext and index hash
- *   overwritten before the delete), checkups, pregnancies, vouchers,
+ *   overwritten before the delete), checkups (and their dental rows), pregnancies, vouchers,
  *   referrals, their answers, issue history (issues_printed), the pages
  *   whose subject they are with their readings (crops), review items and
  *   review_log (corrections).
@@ -51,6 +51,9 @@ static const struct {
                      "'pregnancy' AND owner_id IN (SELECT id FROM pregnancies WHERE mother IN "
                      "(SELECT atena FROM temp.purge_p)))" },
     { PURGE_RECORDS, "DELETE FROM referrals WHERE person IN (SELECT atena FROM temp.purge_p) OR "
+                     "checkup_id IN (SELECT id FROM checkups WHERE person IN "
+                     "(SELECT atena FROM temp.purge_p))" },
+    { PURGE_RECORDS, "DELETE FROM dental WHERE person IN (SELECT atena FROM temp.purge_p) OR "
                      "checkup_id IN (SELECT id FROM checkups WHERE person IN "
                      "(SELECT atena FROM temp.purge_p))" },
     { PURGE_RECORDS, "DELETE FROM checkups WHERE person IN (SELECT atena FROM temp.purge_p)" },

@@ -24,7 +24,8 @@
  *   review:    review_list, review_count, review_resolved_count, review_get,
  *              review_resolve, review_close_page, review_open_identity, review_open_count,
  *              review_follow_identity, review_reopen, review_log_reason
- *   landing:   record_kind_name, record_for_issue, record_loose_find, record_set
+ *   landing:   record_kind_name, record_for_issue, record_loose_find, record_set,
+ *              record_dental_begin, record_dental_finish
  *   住登外:     unregistered_add, unregistered_exists
  *   purge:     purge_run, purge_kind_label
  *
@@ -674,6 +675,19 @@ int record_loose_find(struct store *st, enum record_kind kind, const char *perso
  */
 int record_set(struct store *st, enum record_kind kind, int64_t id, const char *column,
                const char *value, struct berr *e);
+/*
+ * The dental row (table dental) of checkup checkup_id, read from page_id:
+ * created with the checkup's person and form, or, when the 健診票 is read
+ * again, moved to this page.  Call before the page's values are set: the
+ * "dental.*" columns of a definition land in it (record_set).
+ */
+int record_dental_begin(struct store *st, int64_t checkup_id, int64_t page_id, struct berr *e);
+/*
+ * After the page's values are set: the checkup's 実施日 and the dental
+ * items kept in the checkup row too (むし歯の本数, 歯の汚れ, フッ化物塗布:
+ * checkups.dental_*, which the statistics count) copied into the dental row.
+ */
+int record_dental_finish(struct store *st, int64_t checkup_id, struct berr *e);
 
 /* ---- retention deletion (purge.c) ------------------------------------------ */
 

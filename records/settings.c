@@ -18,6 +18,8 @@ static const struct setting_info known[] = {
     { "checkup.venue", "健診会場の既定値", NULL },
     { "checkup.time", "受付時間の既定値", "13:00〜14:00 受付" },
     { "checkup.nyuyoji_4m.age_months", "3〜4か月児健診: 生後何か月の月に対象とするか", "4" },
+    /* born in the month 10 months before the checkup month: 9か月 to under 11か月 on any day of it */
+    { "checkup.nyuyoji_10m.age_months", "9〜10か月児健診: 生後何か月の月に対象とするか (10: 健診日に9か月〜11か月未満)", "10" },
     { "checkup.nyuyoji_1y6m.age_months", "1歳6か月児健診: 生後何か月の月に対象とするか", "18" },
     { "checkup.nyuyoji_3y.age_months", "3歳児健診: 生後何か月の月に対象とするか", "36" },
     { "audit.retention_years", "アクセス記録を記録ストアに残す年数 (3 以上。それより古い記録だけ保管庫ファイルへ移せます)", "3" },

@@ -370,6 +370,24 @@ static const char *const migrations[] = {
     "  file_sha256 TEXT NOT NULL,\n"
     "  archived_at TEXT NOT NULL,\n"
     "  archived_by TEXT NOT NULL);\n",
+    /* 歯科健診 (1歳6か月・3歳): one row per checkup's 健診票 page with the dental items,
+     * apart from the checkup row (intake/land.c fills it as the page lands) */
+    "CREATE TABLE dental(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  checkup_id INTEGER NOT NULL UNIQUE REFERENCES checkups(id),\n"
+    "  page_id INTEGER REFERENCES pages(id),\n"   /* the 健診票 page it was read from */
+    "  person TEXT NOT NULL,\n"
+    "  form TEXT NOT NULL,\n"                     /* nyuyoji_1y6m / nyuyoji_3y */
+    "  exam_date TEXT,\n"
+    "  caries INTEGER,\n"                         /* むし歯の本数 */
+    "  caries_type TEXT,\n"                       /* o1 o2 a b c (1歳6か月) / o a b c1 c2 (3歳) */
+    "  plaque TEXT,\n"                            /* 歯の汚れ */
+    "  soft_tissue TEXT,\n"                       /* 軟組織異常 nashi / ari */
+    "  occlusion TEXT,\n"                         /* 咬合異常 nashi / ari */
+    "  fluoride TEXT,\n"                          /* フッ化物塗布 shita / shinai */
+    "  guidance TEXT,\n"                          /* 要指導 nashi / ari */
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX dental_person ON dental(person, form);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -37,7 +37,7 @@ int targets_age_months(struct store *st, const char *form, int *months, struct b
     if (rc < 0) {
         if (rc == BERR_INVALID)
             return berr_set(e, BERR_INVALID, "「%s」は乳幼児健診の様式ではありません "
-                            "(nyuyoji_4m, nyuyoji_1y6m, nyuyoji_3y)", form);
+                            "(nyuyoji_4m, nyuyoji_10m, nyuyoji_1y6m, nyuyoji_3y)", form);
         return rc;
     }
     *months = atoi(v);

@@ -22,7 +22,7 @@ static void load_registry(void)
     char *dir = xasprintf("%s/forms/defs", tl_src());
     int n = forms_registry_load_dir(dir, &reg, &e);
 
-    ck_assert_msg(n == 7, "loading %s: %d: %s", dir, n, e.msg);
+    ck_assert_msg(n == 10, "loading %s: %d: %s", dir, n, e.msg);
     free(dir);
 }
 
@@ -89,12 +89,12 @@ START_TEST(shipped_defs_load)
 {
     static const char *const ids[] = {
         "ninshin_todoke", "nyuyoji_4m", "nyuyoji_1y6m", "nyuyoji_3y", "ninpu_jushinken",
-        "seimitsu_houkoku", "sanpu_jushinken",
+        "seimitsu_houkoku", "sanpu_jushinken", "nyuyoji_10m",
     };
-    static const int pages[] = { 2, 2, 2, 2, 1, 1, 1 };
+    static const int pages[] = { 2, 2, 2, 2, 1, 1, 1, 2 };
 
-    ck_assert_uint_eq(forms_registry_count(reg), 7);
-    for (size_t i = 0; i < 7; i++) {
+    ck_assert_uint_eq(forms_registry_count(reg), 10);
+    for (size_t i = 0; i < 8; i++) {
         const struct forms_form *f = form(ids[i]);
         int on_page[9] = { 0 };
 
@@ -117,6 +117,10 @@ START_TEST(shipped_defs_load)
     /* the latest version and lookups */
     ck_assert_ptr_eq(forms_registry_get(reg, "nyuyoji_4m", 0), form("nyuyoji_4m"));
     ck_assert_ptr_null(forms_registry_get(reg, "nyuyoji_4m", 2));
+    /* the 歯科 items are a new layout: version 2, the latest; version 1 stays for old paper */
+    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_1y6m", 0)->version, 2);
+    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_3y", 0)->version, 2);
+    ck_assert_ptr_null(forms_field_find(form("nyuyoji_3y"), "mushiba_type"));
     ck_assert_ptr_null(forms_registry_get(reg, "nothing", 0));
     ck_assert_int_lt(forms_field_index(form("nyuyoji_3y"), "nope"), 0);
     ck_assert_str_eq(forms_kind_name(FORMS_MYNUMBER), "mynumber");
@@ -159,6 +163,74 @@ START_TEST(shipped_defs_shape)
     ck_assert_str_eq(f->column, "checkups.weight_kg");
     f = field("seimitsu_houkoku", "shindan");
     ck_assert_str_eq(forms_option_label(f, "keika"), "要経過観察");
+}
+END_TEST
+
+/* 9〜10か月児健診 and the 歯科 items of 1歳6か月・3歳 (version 2) */
+START_TEST(checkup_10m_and_dental_defs)
+{
+    const struct forms_form *m10 = form("nyuyoji_10m");
+    const struct forms_form *y16 = forms_registry_get(reg, "nyuyoji_1y6m", 2);
+    const struct forms_form *y3 = forms_registry_get(reg, "nyuyoji_3y", 2);
+    static const char *const dev[] = { "haihai", "tsukamaridachi", "tsumamu", "hitomishiri" };
+    const struct forms_field *f;
+
+    ck_assert_str_eq(m10->title, "乳児健康診査（9〜10か月児）");
+    for (size_t i = 0; i < 4; i++) {
+        f = field("nyuyoji_10m", dev[i]);
+        ck_assert_int_eq(f->kind, FORMS_CHOICE);
+        ck_assert_int_eq(f->page, 1);
+        ck_assert_ptr_nonnull(strstr(f->column, "checkup_answers."));
+    }
+    f = field("nyuyoji_10m", "rinyushoku");
+    ck_assert_str_eq(f->column, "checkup_answers.rinyushoku");
+    ck_assert_str_eq(forms_option_label(f, "sankai"), "3回");
+    static const char *const measured[][2] = { { "height", "checkups.height_cm" },
+        { "weight", "checkups.weight_kg" }, { "head", "checkups.head_cm" },
+        { "chest", "checkups.chest_cm" } };
+    for (size_t i = 0; i < 4; i++) {
+        f = field("nyuyoji_10m", measured[i][0]);
+        ck_assert_int_eq(f->page, 2);
+        ck_assert_str_eq(f->column, measured[i][1]);
+    }
+    ok("nyuyoji_10m", "weight", "0875", "8.75");
+    bad("nyuyoji_10m", "weight", "1450", "5.50〜12.50kg");
+    f = field("nyuyoji_10m", "sogo_hantei");
+    ck_assert_uint_eq(f->n_options, 4);
+    ck_assert_str_eq(forms_option_label(f, "ijonashi"), "異常なし");
+    ck_assert_str_eq(forms_option_label(f, "yokansatsu"), "要観察");
+    ck_assert_str_eq(forms_option_label(f, "yoseimitsu"), "要精密");
+    ck_assert_str_eq(forms_option_label(f, "yochiryo"), "要治療");
+    ck_assert_str_eq(field("nyuyoji_10m", "seimitsu_target")->column, "checkups.referral_targets");
+    ck_assert_ptr_null(forms_field_find(m10, "epds"));
+    ck_assert_ptr_null(forms_field_find(m10, "mushiba"));
+
+    /* 歯科: 罹患型 of each checkup, the other items, where they land */
+    static const char *const t16[] = { "o1", "o2", "a", "b", "c" }, *const t3[] = { "o", "a", "b", "c1", "c2" };
+    const struct forms_field *a = forms_field_find(y16, "mushiba_type"), *b = forms_field_find(y3, "mushiba_type");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(a->n_options, 5);
+    ck_assert_uint_eq(b->n_options, 5);
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_str_eq(a->options[i].value, t16[i]);
+        ck_assert_str_eq(b->options[i].value, t3[i]);
+    }
+    ck_assert_str_eq(forms_option_label(a, "o1"), "O1");
+    ck_assert_str_eq(forms_option_label(b, "c2"), "C2");
+    ck_assert_str_eq(a->column, "dental.caries_type");
+    static const char *const cols[][2] = { { "nanso", "dental.soft_tissue" },
+        { "kogo", "dental.occlusion" }, { "yoshido", "dental.guidance" },
+        { "fusso", "checkups.dental_fluoride" }, { "mushiba", "checkups.dental_caries" } };
+    for (size_t i = 0; i < 5; i++) {
+        const struct forms_form *both[] = { y16, y3 };
+        for (size_t k = 0; k < 2; k++) {
+            f = forms_field_find(both[k], cols[i][0]);
+            ck_assert_msg(f != NULL && f->page == 2, "%s v2: %s", both[k]->id, cols[i][0]);
+            ck_assert_str_eq(f->column, cols[i][1]);
+        }
+    }
+    ck_assert_str_eq(forms_option_label(forms_field_find(y3, "kogo"), "ari"), "あり");
 }
 END_TEST
 
@@ -735,6 +807,7 @@ int main(void)
     tcase_add_unchecked_fixture(defs, load_registry, free_registry);
     tcase_add_test(defs, shipped_defs_load);
     tcase_add_test(defs, shipped_defs_shape);
+    tcase_add_test(defs, checkup_10m_and_dental_defs);
     tcase_add_test(defs, bad_defs_rejected);
     tcase_add_test(defs, bad_defs_paired);
     tcase_add_test(defs, registry_checks_file_names);

@@ -132,6 +132,9 @@ static void give_pages(const char *sha, const struct who *const *ps, int n)
             "INSERT INTO checkups(person, form, exam_date, issue_id, created_by, created_at, "
             "findings, page_id) SELECT '%s', 'nyuyoji_4m', '2020-06-01', '%s', 'tester', "
             "'2020-06-02', '%s', id FROM pages WHERE sha256 = '%s-%d';"
+            "INSERT INTO dental(checkup_id, page_id, person, form, exam_date, caries, created_at) "
+            "SELECT id, page_id, person, form, exam_date, 0, '2020-06-02' FROM checkups WHERE id = "
+            "last_insert_rowid();"
             "INSERT INTO issues_printed(issue_id, form, version, person, kind, pages, printed_by, "
             "printed_at) VALUES ('%s', 'nyuyoji_4m', 1, '%s', 'form', 1, 'tester', '2020-05-01')",
             sha, i, sha, i, w->atena, issue, w->name, w->kana, w->kana, w->kana, w->name, w->atena,
@@ -225,6 +228,7 @@ static long rows_of(const char *atena)
                        "(SELECT count(*) FROM residents_history WHERE atena = '%s')", atena) +
            count_where("SELECT (SELECT count(*) FROM pages WHERE subject = '%s') + "
                        "(SELECT count(*) FROM checkups WHERE person = '%s')", atena) +
+           count_where("SELECT (SELECT count(*) FROM dental WHERE person = '%s') + 0", atena) +
            count_where("SELECT (SELECT count(*) FROM issues_printed WHERE person = '%s') + "
                        "(SELECT count(*) FROM referrals WHERE person = '%s')", atena);
 }
@@ -270,7 +274,8 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     ck_assert_int_eq(rep.n[PURGE_SCANS_KEPT], 1);
     ck_assert_int_eq(rep.n[PURGE_REVIEW_DIRS], 2);
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM residents"), residents_before);
-    ck_assert_int_eq(rows_of(gone.atena), 8);   /* row, history, 2 pages, 2 checkups, 2 issues */
+    /* row, history, 2 pages, 2 checkups, their 2 dental rows, 2 issues */
+    ck_assert_int_eq(rows_of(gone.atena), 10);
     ck_assert(found_in(gone_scan, gone.name));
 
     ck_assert_msg(purge_run(st, &admin, (struct ymd){ 2026, 4, 1 }, 0, &rep, &e) == 0, "%s", e.msg);
@@ -282,7 +287,7 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     ck_assert_int_eq(rep.n[PURGE_REVIEW_ITEMS], 2);
     ck_assert_int_eq(rep.n[PURGE_CORRECTIONS], 2);
     ck_assert_int_eq(rep.n[PURGE_ISSUES], 2);
-    ck_assert_int_eq(rep.n[PURGE_RECORDS], 2);
+    ck_assert_int_eq(rep.n[PURGE_RECORDS], 4);   /* 2 checkups, their 2 dental rows */
     ck_assert_int_eq(rep.n[PURGE_REVIEW_DIRS], 2);
     ck_assert_int_eq(rep.stats_frozen, 6);                 /* fiscal 2020 .. 2025 */
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM stats_frozen"), 6);
@@ -291,13 +296,15 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     ck_assert_int_eq(after.checkup[STATS_4M].jushin, 2);
     ck_assert_int_eq(memcmp(&before, &after, sizeof(before)), 0);
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM checkups"), 2);
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM dental d JOIN checkups c ON c.id = "
+                                     "d.checkup_id AND c.person = d.person"), 2);
     /* nobody gone 5 years or less is touched, nor anyone still living here */
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM residents WHERE status IN (2, 3) AND "
                                      "idou_date < '2021-04-01'"), 0);
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM residents WHERE status IN (2, 3) AND "
                                      "idou_date >= '2021-04-01'") > 0, 1);
     ck_assert_int_eq(rows_of(gone.atena), 0);
-    ck_assert_int_eq(rows_of(kept.atena), 8);
+    ck_assert_int_eq(rows_of(kept.atena), 10);
     kept_pages = count_where("SELECT count(*) FROM pages WHERE subject = '%s' OR subject = '%s'",
                              kept.atena);
     ck_assert_int_eq(kept_pages, 2);

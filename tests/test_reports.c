@@ -146,7 +146,8 @@ START_TEST(blank_form_text_geometry_and_qr)
 
     /* issue 12: every form, blank, is a PDF poppler and qpdf accept without a warning */
     static const char *const every[] = { "ninpu_jushinken", "ninshin_todoke", "nyuyoji_4m",
-                                         "nyuyoji_1y6m", "nyuyoji_3y", "seimitsu_houkoku" };
+                                         "nyuyoji_1y6m", "nyuyoji_3y", "seimitsu_houkoku",
+                                         "nyuyoji_10m" };
     for (size_t i = 0; i < sizeof(every) / sizeof(every[0]); i++) {
         run_ok(NULL, "forms", "print", every[i], "--blank", "-o", pdf, NULL);
         tl_pdf_clean(pdf);
@@ -195,6 +196,7 @@ START_TEST(blank_form_text_geometry_and_qr)
     store_close(&st);
     ck_assert_msg(qrpayload_parse(r.out, strlen(r.out), key, &qp, &e) == 0, "%s: %s", r.out, e.msg);
     ck_assert_str_eq(qp.form, "nyuyoji_1y6m");
+    ck_assert_int_eq(qp.version, 2);         /* the latest: with the 歯科 items of version 2 */
     ck_assert_int_eq(qp.page, 2);
     ck_assert_int_eq(qp.pages, 2);
     ck_assert_str_eq(qp.subject, "");
