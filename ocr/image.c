@@ -72,110 +72,114 @@ PIX *ocr_despeckle(PIX *bin, int min_px)
     return pixSelectBySize(bin, min_px, min_px, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
 }
 
-int ocr_zbar_qr(PIX *grey8, char out[OCR_TEXT_MAX], double *cx, double *cy)
-{
-    int w = pixGetWidth(grey8), h = pixGetHeight(grey8), wpl = pixGetWpl(grey8), len = -1;
-    l_uint32 *data = pixGetData(grey8);
-    unsigned char *packed = NULL;
-    zbar_image_scanner_t *scanner = NULL;
-    zbar_image_t *img = NULL;
-    const zbar_symbol_t *sym;
+/* zbar over one grey page: the scanner, the image and the packed rows it reads. */
+struct qrscan {
+    zbar_image_scanner_t *scanner;
+    zbar_image_t *img;
+    unsigned char *packed;
+    int w, h;
+};
 
+/* Scans grey8 for QR codes only; the number of symbols found (0 none, -1 failure). */
+static int qrscan_run(struct qrscan *q, PIX *grey8)
+{
+    int wpl = pixGetWpl(grey8);
+    l_uint32 *data = pixGetData(grey8);
+
+    q->w = pixGetWidth(grey8);
+    q->h = pixGetHeight(grey8);
     /* zbar wants packed Y800 rows; Leptonica rows are padded words. */
-    packed = xmalloc((size_t)w * (size_t)h);
-    for (int y = 0; y < h; y++) {
+    q->packed = xmalloc((size_t)q->w * (size_t)q->h);
+    for (int y = 0; y < q->h; y++) {
         const l_uint32 *row = data + (size_t)y * (size_t)wpl;
 
-        for (int x = 0; x < w; x++)
-            packed[(size_t)y * (size_t)w + (size_t)x] = (unsigned char)GET_DATA_BYTE(row, x);
+        for (int x = 0; x < q->w; x++)
+            q->packed[(size_t)y * (size_t)q->w + (size_t)x] = (unsigned char)GET_DATA_BYTE(row, x);
     }
-    scanner = zbar_image_scanner_create();
-    img = zbar_image_create();
-    if (scanner == NULL || img == NULL)
-        goto cleanup;
+    q->scanner = zbar_image_scanner_create();
+    q->img = zbar_image_create();
+    if (q->scanner == NULL || q->img == NULL)
+        return -1;
     /* Only QR: with every symbology on, zbar saw a false EAN-2 on a noisy page. */
-    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(img, (unsigned)w, (unsigned)h);
-    zbar_image_set_data(img, packed, (unsigned long)w * (unsigned long)h, NULL);
-    if (zbar_scan_image(scanner, img) <= 0)
+    zbar_image_scanner_set_config(q->scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(q->scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    zbar_image_set_format(q->img, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(q->img, (unsigned)q->w, (unsigned)q->h);
+    zbar_image_set_data(q->img, q->packed, (unsigned long)q->w * (unsigned long)q->h, NULL);
+    return zbar_scan_image(q->scanner, q->img);
+}
+
+static void qrscan_release(struct qrscan *q)
+{
+    if (q->img != NULL)
+        zbar_image_destroy(q->img);
+    if (q->scanner != NULL)
+        zbar_image_scanner_destroy(q->scanner);
+    free(q->packed);
+}
+
+/* A symbol's text into out (cut to OCR_TEXT_MAX - 1 bytes); its length. */
+static int symbol_text(const zbar_symbol_t *sym, char out[OCR_TEXT_MAX])
+{
+    unsigned n = zbar_symbol_get_data_length(sym);
+
+    if (n > OCR_TEXT_MAX - 1)
+        n = OCR_TEXT_MAX - 1;
+    memcpy(out, zbar_symbol_get_data(sym), n);
+    out[n] = '\0';
+    return (int)n;
+}
+
+int ocr_zbar_qr(PIX *grey8, char out[OCR_TEXT_MAX], double *cx, double *cy)
+{
+    struct qrscan q = { NULL, NULL, NULL, 0, 0 };
+    int len = -1;
+
+    if (qrscan_run(&q, grey8) <= 0)
         goto cleanup;
-    for (sym = zbar_image_first_symbol(img); sym != NULL; sym = zbar_symbol_next(sym)) {
-        unsigned n = zbar_symbol_get_data_length(sym), locs = zbar_symbol_get_loc_size(sym);
+    for (const zbar_symbol_t *sym = zbar_image_first_symbol(q.img); sym != NULL;
+         sym = zbar_symbol_next(sym)) {
+        unsigned locs = zbar_symbol_get_loc_size(sym);
         double sx = 0, sy = 0;
 
         if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
             continue;
-        if (n > OCR_TEXT_MAX - 1)
-            n = OCR_TEXT_MAX - 1;
-        memcpy(out, zbar_symbol_get_data(sym), n);
-        out[n] = '\0';
-        len = (int)n;
+        len = symbol_text(sym, out);
         for (unsigned i = 0; i < locs; i++) {
             sx += zbar_symbol_get_loc_x(sym, i);
             sy += zbar_symbol_get_loc_y(sym, i);
         }
         if (cx != NULL)
-            *cx = locs > 0 ? sx / locs : w / 2.0;
+            *cx = locs > 0 ? sx / locs : q.w / 2.0;
         if (cy != NULL)
-            *cy = locs > 0 ? sy / locs : h / 2.0;
+            *cy = locs > 0 ? sy / locs : q.h / 2.0;
         break;
     }
 cleanup:
-    if (img != NULL)
-        zbar_image_destroy(img);
-    if (scanner != NULL)
-        zbar_image_scanner_destroy(scanner);
-    free(packed);
+    qrscan_release(&q);
     return len;
 }
 
 int ocr_zbar_qr_others(PIX *grey8, const char *own, char first[OCR_TEXT_MAX])
 {
-    int w = pixGetWidth(grey8), h = pixGetHeight(grey8), wpl = pixGetWpl(grey8), n_other = 0;
-    l_uint32 *data = pixGetData(grey8);
-    unsigned char *packed = xmalloc((size_t)w * (size_t)h);
-    zbar_image_scanner_t *scanner = zbar_image_scanner_create();
-    zbar_image_t *img = zbar_image_create();
+    struct qrscan q = { NULL, NULL, NULL, 0, 0 };
+    int n_other = 0;
 
     first[0] = '\0';
-    for (int y = 0; y < h; y++) {
-        const l_uint32 *row = data + (size_t)y * (size_t)wpl;
-
-        for (int x = 0; x < w; x++)
-            packed[(size_t)y * (size_t)w + (size_t)x] = (unsigned char)GET_DATA_BYTE(row, x);
-    }
-    if (scanner == NULL || img == NULL)
+    if (qrscan_run(&q, grey8) <= 0)
         goto cleanup;
-    zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(img, (unsigned)w, (unsigned)h);
-    zbar_image_set_data(img, packed, (unsigned long)w * (unsigned long)h, NULL);
-    if (zbar_scan_image(scanner, img) <= 0)
-        goto cleanup;
-    for (const zbar_symbol_t *sym = zbar_image_first_symbol(img); sym != NULL;
+    for (const zbar_symbol_t *sym = zbar_image_first_symbol(q.img); sym != NULL;
          sym = zbar_symbol_next(sym)) {
         unsigned n = zbar_symbol_get_data_length(sym);
-        const char *d = zbar_symbol_get_data(sym);
 
         if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
             continue;
-        if (own != NULL && strlen(own) == n && memcmp(own, d, n) == 0)
+        if (own != NULL && strlen(own) == n && memcmp(own, zbar_symbol_get_data(sym), n) == 0)
             continue;
-        if (n_other++ == 0) {
-            if (n > OCR_TEXT_MAX - 1)
-                n = OCR_TEXT_MAX - 1;
-            memcpy(first, d, n);
-            first[n] = '\0';
-        }
+        if (n_other++ == 0)
+            symbol_text(sym, first);
     }
 cleanup:
-    if (img != NULL)
-        zbar_image_destroy(img);
-    if (scanner != NULL)
-        zbar_image_scanner_destroy(scanner);
-    free(packed);
+    qrscan_release(&q);
     return n_other;
 }
