@@ -10,13 +10,13 @@
  *     intake_page_result_release()
  *   landing (land.c)
  *     intake_land_page()       a page whose readings are all settled -> records
- *   batches (intake.c)
+ *   batches (batch.c, settle.c, rules.c, writer.c)
  *     intake_run()             files and folders -> pages stored, landed or queued
  *
  * A page goes received -> read -> validated -> landed | queued | rejected:
  *   received   a page image from a file (ocr_load), hashed
  *   read       registered, QR verified, every field of its form read (read.c)
- *   validated  values typed and checked (forms), identity settled (intake.c)
+ *   validated  values typed and checked (forms), identity settled (settle.c)
  *   landed     stored with its record, in one transaction   (land.c)
  *   queued     stored with review items; lands when the last is resolved
  *   rejected   stored with the reason (no marks, bad QR, not a page ...)
@@ -64,7 +64,7 @@ struct field_result {
 /*
  * The review reason of a handwritten date whose readings agree (every cell
  * sure with the handwriting models) but that nothing has confirmed yet;
- * intake.c accepts it when it equals what boshi knows (the printed checkup
+ * settle.c accepts it when it equals what boshi knows (the printed checkup
  * date, the resident's birth date).
  */
 #define INTAKE_DATE_AGREED "手書き日付の確認"

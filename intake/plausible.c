@@ -20,7 +20,7 @@
  * the same way and are to be checked against the table with the others.
  *
  * Not for: birth weight and gestation (the form's range checks them), the
- * child's previous checkup (not yet: intake.c would have to pass it).
+ * child's previous checkup (not yet: writer.c would have to pass it).
  */
 #include "intake/intake.h"
 

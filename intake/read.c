@@ -17,7 +17,7 @@
  *                       kana (Tesseract's two models, the check digit only)
  *   date, kana          accepted only when an independent check confirms
  *                       it (a date or kana equal to the resident master,
- *                       実施日 equal to the checkup date printed, intake.c);
+ *                       実施日 equal to the checkup date printed, settle.c);
  *                       otherwise review, with the reading as a suggestion
  *   text                handwritten kanji: never accepted; ink goes to review
  *   presence            ink or not

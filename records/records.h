@@ -401,7 +401,7 @@ int issues_current(struct store *st, const char *form, const char *person, const
 
 /*
  * A page goes received -> read -> validated -> landed | queued | rejected
- * (intake/intake.c drives it).  The store sees only the end states, each
+ * (intake/batch.c and writer.c drive it).  The store sees only the end states, each
  * written in one transaction with the page's readings and review items,
  * so a page is either wholly in the store or not at all.
  */

@@ -10,7 +10,7 @@
  *   - a simulated batch: no silent error, and handwritten digits settled
  *     automatically far more often than with Tesseract alone;
  *   - 実施日 on returned pre-filled 健診票: accepted when both readings agree
- *     and it is the checkup date boshi printed (intake.c), through the CLI.
+ *     and it is the checkup date boshi printed (intake/settle.c), through the CLI.
  */
 #include "demo/eval.h"
 #include "demo/handdigit.h"

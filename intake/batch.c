@@ -1,5 +1,5 @@
 /*
- * intake.c: a batch of scans into the store.  The state machine of a page
+ * batch.c: a batch of scans into the store.  The state machine of a page
  * is in intake.h; this file drives it:
  *   collect     files and folders -> a sorted list of files.  Inside a
  *               folder no symlink is followed and only regular files are
@@ -19,77 +19,22 @@
  *               decide who the page is about, printed fields are checked
  *               against what was printed, cross-field rules run
  *   store       one transaction per page: page, readings, review items,
- *               and the record when nothing is left to review (land.c)
+ *               and the record when nothing is left to review (writer.c,
+ *               land.c)
+ * This file is the runner: files, checks, the worker pool, resume and the
+ * summary; it decides nothing about a page (settle.c, rules.c, writer.c).
  */
-#include "intake/intake.h"
-#include "ocr/render.h"
+#include "intake/intake-internal.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sodium.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#define MAX_WORKERS 16
 #define MAX_DEPTH 32            /* folders below a folder given */
-
-struct task {
-    char *path;
-    char *kept;                /* the checked copy in <store>.scans/ the workers read */
-    char sha[65];
-    int is_pdf;
-    int in_folder;             /* found inside a folder given: never through a symlink */
-    int skip;                  /* ignored at the check (unreadable, not a regular file) */
-    char refused[512];         /* refused as a whole before keeping: one rejected page */
-    int same_as_earlier;       /* the same bytes as an earlier file of this run: skipped */
-    int *done_pages;           /* page indexes stored before */
-    int n_done;
-    int64_t *done_batch;
-};
-
-struct result {
-    size_t task;
-    int file_page;
-    char sha[65];
-    char reject[512];          /* load-level rejection */
-    struct page_result res;
-    int failed;                /* machinery failure: e holds why */
-    struct berr e;
-    struct result *next;
-};
-
-struct ignored {
-    char *path, *reason;
-};
-
-struct run {
-    struct store *st;
-    struct ocr_limits lim;
-    struct ignored *ign;
-    size_t n_ign, a_ign;
-    const struct actor *a;
-    const struct forms_registry *forms;
-    unsigned char key[32];
-    struct task *tasks;
-    size_t n_tasks, next_task;
-    int workers_left;
-    struct result *head, *tail;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct ocr_reader *readers[MAX_WORKERS];
-    int64_t batch;
-    struct intake_summary *sum;
-    double *ms;
-    size_t n_ms, a_ms;
-};
 
 /* ---- collect --------------------------------------------------------------- */
 
@@ -371,7 +316,7 @@ static void push(struct run *r, struct result *x)
 }
 
 /* A scanner PDF holds one image per page: pdfimages takes them out as they are. */
-static int pdf_pages(const char *path, const char *name, char **dir, struct berr *e)
+int intake_pdf_pages(const char *path, const char *name, char **dir, struct berr *e)
 {
     char tmpl[] = "/tmp/boshi-pdf-XXXXXX";
     pid_t pid;
@@ -392,7 +337,7 @@ static int pdf_pages(const char *path, const char *name, char **dir, struct berr
     return 0;
 }
 
-static void rm_dir(const char *dir)
+void intake_rm_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -489,7 +434,7 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
         return;
     }
     char *dir = NULL;
-    if (pdf_pages(t->kept, t->path, &dir, &e) == 0) {
+    if (intake_pdf_pages(t->kept, t->path, &dir, &e) == 0) {
         DIR *d = opendir(dir);
         char **names = NULL;
         size_t n = 0;
@@ -531,7 +476,7 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
         push_reject(r, ti, 0, t->path, e.msg);
     }
     if (dir) {
-        rm_dir(dir);
+        intake_rm_dir(dir);
         free(dir);
     }
 }
@@ -560,501 +505,6 @@ static void *worker(void *p)
     pthread_cond_signal(&r->cv);
     pthread_mutex_unlock(&r->mu);
     return NULL;
-}
-
-/* ---- settle and store (this thread) ------------------------------------------ */
-
-struct items {
-    struct review_in v[128];
-    char reasons[128][256];
-    char suggested[128][OCR_TEXT_MAX];
-    size_t n;
-};
-
-static void item(struct items *it, const char *field, const char *kind, int risk,
-                 const char *suggested, int reading, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-
-static void item(struct items *it, const char *field, const char *kind, int risk,
-                 const char *suggested, int reading, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (it->n >= 128)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(it->reasons[it->n], sizeof(it->reasons[0]), fmt, ap);
-    va_end(ap);
-    snprintf(it->suggested[it->n], sizeof(it->suggested[0]), "%s", suggested ? suggested : "");
-    it->v[it->n] = (struct review_in){ field, kind, it->reasons[it->n], risk,
-                                       suggested ? it->suggested[it->n] : NULL, reading };
-    it->n++;
-}
-
-static void tally(struct intake_tally *t, int *n, const char *reason)
-{
-    for (int i = 0; i < *n; i++) {
-        if (strcmp(t[i].reason, reason) == 0) {
-            t[i].n++;
-            return;
-        }
-    }
-    if (*n < INTAKE_TALLY) {
-        snprintf(t[*n].reason, sizeof(t[0].reason), "%s", reason);
-        t[*n].n = 1;
-        (*n)++;
-    }
-}
-
-static struct field_result *field_named(struct page_result *res, const char *name)
-{
-    for (size_t i = 0; i < res->n_fields; i++)
-        if (strcmp(res->fields[i].fld->name, name) == 0)
-            return &res->fields[i];
-    return NULL;
-}
-
-/*
- * 実施日 (checkups.date) written by hand, both readings agreeing, is
- * accepted when it is the checkup date boshi printed on the form: the
- * issue's date confirms it independently.  Any other date stays for a
- * nurse (a checkup moved to another day is possible, and a person says so).
- */
-static void confirm_checkup_date(struct page_result *res, const struct intake_expect *x)
-{
-    for (size_t i = 0; x->checkup_date.y && i < res->n_fields; i++) {
-        struct field_result *f = &res->fields[i];
-        struct forms_value v;
-        struct berr ve;
-        if (f->fld->kind != FORMS_DATE || f->fld->column == NULL ||
-            strcmp(f->fld->column, "checkups.date") != 0 || f->decision != DEC_REVIEW ||
-            strcmp(f->reason, INTAKE_DATE_AGREED) != 0)
-            continue;
-        forms_value_init(&v);
-        if (forms_value_parse(f->fld, f->read, &v, &ve) == 0 && v.present &&
-            ymd_cmp(v.date, x->checkup_date) == 0) {
-            f->decision = DEC_ACCEPTED;
-            snprintf(f->value, sizeof(f->value), "%s", v.text);
-            f->reason[0] = '\0';
-            f->risk = 0;
-        }
-        forms_value_release(&v);
-    }
-}
-
-/*
- * A 届出's first page was settled to subject during intake: a later page of
- * the same issue already stored in this batch (the workers finish in any
- * order) waits with "the first page is not settled"; it takes the same
- * person and lands when nothing else of it is open, as when a nurse settles
- * the first page (review/resolve.c).
- */
-static int follow_first_page(struct run *r, const char *issue, int pages, const char *subject,
-                             struct berr *e)
-{
-    struct page_row later;
-    int64_t item, pid;
-    int rc = 0, done;
-
-    for (int no = 2; rc == 0 && no <= pages; no++) {
-        rc = page_find_issue(r->st, issue, no, &later, e);
-        if (rc <= 0)
-            break;
-        rc = review_open_identity(r->st, later.id, &item, e);
-        if (rc <= 0)
-            break;
-        rc = store_begin(r->st, e);
-        if (rc < 0)
-            break;
-        rc = review_resolve(r->st, r->a, item, REVIEW_CORRECT, subject, &done, &pid, e);
-        if (rc == 0 && done)
-            rc = intake_land_page(r->st, r->a, r->forms, pid, e);
-        if (rc == 0)
-            rc = store_commit(r->st, e);
-        else
-            store_rollback(r->st);
-    }
-    return rc < 0 ? rc : 0;
-}
-
-/* A pre-filled page: its QR names the person; the issue history must agree. */
-static int settle_prefilled(struct run *r, struct page_result *res, struct items *it,
-                            char subject[40], struct berr *e)
-{
-    struct issue_info iss;
-    struct resident who;
-    struct intake_expect x;
-    struct page_row prev;
-    int rc;
-
-    snprintf(subject, 40, "%s", res->qr.subject);
-    rc = issue_lookup(r->st, res->qr.issue, &iss, e);
-    if (rc == BERR_NOTFOUND || (rc == 0 && (strcmp(iss.person, res->qr.subject) != 0 ||
-                                            strcmp(iss.form, res->qr.form) != 0))) {
-        item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1, "発行履歴と一致しない用紙 (発行番号 %s)",
-             res->qr.issue[0] ? res->qr.issue : "-");
-        return 0;
-    }
-    if (rc < 0)
-        return rc;
-    rc = page_find_issue(r->st, res->qr.issue, res->qr.page, &prev, e);
-    if (rc < 0)
-        return rc;
-    if (rc == 1)
-        item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1, "二重提出 (同じ用紙の%dページ目はページ番号 %lld "
-             "として取込済み)", res->qr.page, (long long)prev.id);
-    rc = residents_get(r->st, r->a, res->qr.subject, "intake.read", &who, e);
-    if (rc == BERR_NOTFOUND) {
-        item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1, "宛名番号 %s の住民が記録にありません",
-             res->qr.subject);
-        subject[0] = '\0';
-        return 0;
-    }
-    if (rc < 0)
-        return rc;
-    if (who.status != RS_RESIDENT)
-        item(it, "(本人)", "issue", RISK_ISSUE, NULL, -1, "%s の住民の用紙です (%s)",
-             resident_status_label(who.status), who.name);
-    memset(&x, 0, sizeof(x));
-    x.have = 1;
-    snprintf(x.name, sizeof(x.name), "%s", who.name);
-    snprintf(x.kana, sizeof(x.kana), "%s", who.kana);
-    snprintf(x.jushin_no, sizeof(x.jushin_no), "%s", iss.jushin_no);
-    x.birth = who.birth;
-    ymd_parse_iso(iss.checkup_date, &x.checkup_date);
-    intake_check_printed(res, &x);
-    confirm_checkup_date(res, &x);
-    resident_release(&who);
-    return 0;
-}
-
-/*
- * A 妊娠届出書 has no subject in its QR: the mother is matched in the
- * resident master by the カナ and 生年月日 she wrote and, where read and
- * valid, her 個人番号.  Only one strong candidate settles it; anything else
- * is an identity item for a nurse, with the candidates and why.
- */
-static int settle_notification(struct run *r, struct page_result *res, struct items *it,
-                               char subject[40], struct berr *e)
-{
-    struct field_result *kana = field_named(res, "mother_kana");
-    struct field_result *birth = field_named(res, "birth_date");
-    struct field_result *mn = field_named(res, "mynumber");
-    struct find_query q;
-    struct candidate *c = NULL;
-    size_t n = 0;
-    struct forms_value bv;
-    struct berr ve;
-    int rc;
-
-    subject[0] = '\0';
-    if (res->qr.page != 1 && res->qr.issue[0] == '\0') {
-        /* nothing ties it to its first page: who she is is settled on its own */
-        item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1,
-             "発行番号のない用紙の%dページ目 (1ページ目と結び付けられません: 本人を確定してください)",
-             res->qr.page);
-        return 0;
-    }
-    if (res->qr.page != 1) {
-        struct page_row first;
-        rc = page_find_issue(r->st, res->qr.issue, 1, &first, e);
-        if (rc < 0)
-            return rc;
-        if (rc == 1 && first.subject[0])
-            snprintf(subject, 40, "%s", first.subject);
-        else
-            item(it, "(本人)", "identity", RISK_IDENTITY_LATER, NULL, -1,
-                 "同じ届出の1ページ目 (発行番号 %s) の本人が未確定 (1ページ目で確定すると自動で確定します)",
-                 res->qr.issue[0] ? res->qr.issue : "なし");
-        return 0;
-    }
-    memset(&q, 0, sizeof(q));
-    forms_value_init(&bv);
-    if (kana && kana->read[0])
-        q.kana = kana->read;
-    if (birth && birth->read[0] && forms_value_parse(birth->fld, birth->read, &bv, &ve) == 0 &&
-        bv.present)
-        q.birth = bv.date;
-    if (mn && mn->decision == DEC_ACCEPTED)
-        q.mynumber = mn->value;
-    q.limit = 5;
-    if (q.kana || q.birth.y || q.mynumber) {
-        rc = residents_find(r->st, r->a, &q, &c, &n, e);
-        if (rc < 0 && rc != BERR_INVALID)
-            goto cleanup;
-    }
-    rc = 0;
-    int strong = n > 0 && c[0].r.status == RS_RESIDENT &&
-                 (c[0].score >= 100 || (c[0].score >= 70 && (n == 1 || c[1].score <= c[0].score - 30)));
-    if (strong) {
-        snprintf(subject, 40, "%s", c[0].r.atena);
-        /* what she wrote is confirmed by the master: accept it */
-        if (birth && q.birth.y && ymd_cmp(q.birth, c[0].r.birth) == 0) {
-            char iso[11];
-            ymd_iso(q.birth, iso);
-            birth->decision = DEC_ACCEPTED;
-            snprintf(birth->value, sizeof(birth->value), "%s", iso);
-            birth->reason[0] = '\0';
-        }
-        if (kana && q.kana) {
-            char *a = kana_fold(q.kana), *b = kana_fold(c[0].r.kana);
-            if (a && b && strcmp(a, b) == 0) {
-                kana->decision = DEC_ACCEPTED;
-                snprintf(kana->value, sizeof(kana->value), "%s", c[0].r.kana);
-                kana->reason[0] = '\0';
-            }
-            free(a);
-            free(b);
-        }
-    } else {
-        struct buf why;
-        buf_init(&why);
-        buf_adds(&why, n ? "本人候補: " : "住民記録に該当する候補がありません");
-        for (size_t i = 0; i < n && i < 3; i++)
-            buf_addf(&why, "%s%s %s (%d点: %s)", i ? " / " : "", c[i].r.atena, c[i].r.name,
-                     c[i].score, c[i].reasons);
-        /* the first candidate is offered only if her birth date does not contradict the sheet */
-        item(it, "(本人)", "identity", RISK_IDENTITY,
-             n && !(q.birth.y && ymd_cmp(q.birth, c[0].r.birth) != 0) ? c[0].r.atena : NULL, -1, "%s",
-             why.s);
-        buf_release(&why);
-    }
-    /* handwriting the master holds (the definition's from_master): the image is kept */
-    for (size_t i = 0; i < res->n_fields; i++) {
-        struct field_result *f = &res->fields[i];
-        if (f->fld->from_master && f->decision == DEC_REVIEW) {
-            f->decision = DEC_EMPTY;
-            snprintf(f->reason, sizeof(f->reason), "手書き (画像を保存、本人は住民記録で確認)");
-        }
-    }
-cleanup:
-    forms_value_release(&bv);
-    candidates_free(c, n);
-    return rc;
-}
-
-/* Cross-field rules whose fields are all on this page, on the accepted values. */
-static void check_rules(struct page_result *res, struct items *it)
-{
-    const struct forms_form *f = res->form;
-    struct forms_value *v = xcalloc(f->n_fields, sizeof(*v));
-    struct berr e;
-
-    for (size_t i = 0; i < f->n_fields; i++) {
-        forms_value_init(&v[i]);
-        for (size_t k = 0; k < res->n_fields; k++)
-            if (res->fields[k].fld == &f->fields[i] && res->fields[k].decision == DEC_ACCEPTED)
-                forms_value_parse(&f->fields[i], res->fields[k].value, &v[i], &e);
-    }
-    for (size_t r = 0; r < f->n_rules; r++) {
-        int here = 1, pending = 0;
-        const struct forms_rule *rule = &f->rules[r];
-        for (size_t k = 0; k < rule->n_fields; k++)
-            here &= f->fields[rule->fields[k]].page == res->qr.page;
-        /* a rule on a field still in review is checked when the page lands */
-        for (size_t k = 0; k < res->n_fields; k++) {
-            const struct forms_field *fld = res->fields[k].fld;
-            if (res->fields[k].decision != DEC_REVIEW)
-                continue;
-            for (size_t j = 0; j < rule->n_fields; j++)
-                pending |= fld == &f->fields[rule->fields[j]];
-            pending |= rule->has_if && fld == &f->fields[rule->if_field];
-        }
-        if (!here || pending || forms_rule_check(f, r, v, &e) == 0)
-            continue;
-        item(it, f->fields[f->rules[r].fields[0]].name, "rule", RISK_RULE, NULL, -1, "%.240s", e.msg);
-    }
-    for (size_t i = 0; i < f->n_fields; i++)
-        forms_value_release(&v[i]);
-    free(v);
-}
-
-static int store_result(struct run *r, struct result *x, struct berr *e)
-{
-    struct task *t = &r->tasks[x->task];
-    struct page_res_store {
-        struct reading_in rd[256];
-    } *buf = NULL;
-    struct items *it = xcalloc(1, sizeof(*it));
-    struct page_in p;
-    char subject[40] = "", reject[600] = "", detail[256];
-    int64_t page_id = 0;
-    int rc = 0, txn = 0;
-
-    memset(&p, 0, sizeof(p));
-    p.sha = x->sha;
-    p.file_sha = t->sha;
-    p.source = t->path;
-    p.file_page = x->file_page;
-    p.batch_id = r->batch;
-    if (x->reject[0])
-        snprintf(reject, sizeof(reject), "%s", x->reject);
-    else if (x->res.reject[0])
-        snprintf(reject, sizeof(reject), "%s", x->res.reject);
-    if (x->res.reg.marks_found >= 3) {
-        /* how the scanner saw the page: what a clerk needs to fix a scanner */
-        p.has_geometry = 1;
-        p.dpi = x->res.dpi;
-        p.skew = x->res.reg.skew_deg;
-        p.scale = x->res.reg.scale;
-        p.residual = x->res.reg.residual_px;
-        p.rotation = x->res.reg.orientation;
-        memcpy(p.map, x->res.reg.map, sizeof(p.map));
-        p.width_px = x->res.width_px;
-        p.height_px = x->res.height_px;
-    }
-    rc = store_begin(r->st, e);
-    if (rc < 0)
-        goto cleanup;
-    txn = 1;
-    if (!reject[0]) {
-        struct page_result *res = &x->res;
-        p.form = res->form->id;
-        p.version = res->form->version;
-        p.page_no = res->qr.page;
-        p.pages = res->qr.pages;
-        p.issue_id = res->qr.issue;
-        if (res->qr.issue[0] == '\0')
-            item(it, "(発行)", "issue", RISK_ISSUE, NULL, -1,
-                 "発行番号のない用紙 (boshi の発行履歴と照合できません)");
-        if (res->other_qr > 0) {
-            /*
-             * A second code may be a harmless sticker, or a code cut from
-             * another person's form: a person decides, the page never lands
-             * on its own.  The text is shown only in part (it may be long).
-             */
-            int ours = strncmp(res->other_qr_text, "BOSHI", 5) == 0;
-            item(it, "(発行)", "issue", RISK_IDENTITY, NULL, -1,
-                 "ページに別のQRコードがあります (%d個%s「%.40s」): 貼り付けや差し替えがないか用紙を"
-                 "確認してください", res->other_qr, ours ? "、boshi の別の用紙のもの" : "",
-                 res->other_qr_text);
-        }
-        if (res->qr.subject[0])
-            rc = settle_prefilled(r, res, it, subject, e);
-        else if (strcmp(res->form->id, "ninshin_todoke") == 0)
-            rc = settle_notification(r, res, it, subject, e);
-        else
-            item(it, "(本人)", "identity", RISK_IDENTITY, NULL, -1,
-                 "対象者の印字がない用紙 (白紙で印刷された %s)", res->form->title);
-        if (rc < 0)
-            goto cleanup;
-        check_rules(res, it);
-        buf = xcalloc(1, sizeof(*buf));
-        for (size_t i = 0; i < res->n_fields && i < 256; i++) {
-            struct field_result *f = &res->fields[i];
-            if (f->fld->kind == FORMS_MYNUMBER) {
-                /* a 個人番号 was only for finding the person (above): the store
-                 * keeps its last four digits, never the number */
-                char m[13];
-                if (f->value[0]) {
-                    mynumber_mask(f->value, m);
-                    snprintf(f->value, sizeof(f->value), "%s", m);
-                }
-                if (f->read[0]) {
-                    mynumber_mask(f->read, m);
-                    snprintf(f->read, sizeof(f->read), "%s", m);
-                }
-            }
-            buf->rd[i] = (struct reading_in){
-                f->fld->name, f->decision == DEC_ACCEPTED ? f->value : NULL,
-                f->read[0] ? f->read : NULL, f->confidence, intake_decision_name(f->decision),
-                f->reason[0] ? f->reason : NULL, { f->box[0], f->box[1], f->box[2], f->box[3] },
-                f->crop, f->crop_len,
-            };
-            /* only a reading the field accepts is offered (never 445 cm, never the "1"
-             * that says a handwritten box has ink) */
-            if (f->decision == DEC_REVIEW)
-                item(it, f->fld->name, "field", f->risk,
-                     forms_value_suggestible(f->fld, f->read) && strncmp(f->reason, "桁数不足",
-                                                                         strlen("桁数不足")) != 0
-                         ? f->read : NULL, (int)i, "%s",
-                     f->reason);
-        }
-        p.readings = buf->rd;
-        p.n_readings = res->n_fields < 256 ? res->n_fields : 256;
-        p.subject = subject;
-        p.items = it->v;
-        p.n_items = it->n;
-    } else {
-        p.reject_reason = reject;
-    }
-    rc = page_store(r->st, r->a, &p, &page_id, e);
-    if (rc == BERR_CONFLICT) {
-        /* taken in meanwhile (the same image under another name): a duplicate */
-        store_rollback(r->st);
-        txn = 0;
-        r->sum->duplicates++;
-        rc = 0;
-        goto cleanup;
-    }
-    /* the safety signal first: an EPDS alert the day the page is read, whatever waits for review */
-    if (rc == 0 && !reject[0] && intake_epds_check(r->st, r->a, r->forms, page_id, e) > 0)
-        r->sum->alerts++;
-    if (rc == 0 && !reject[0] && it->n == 0) {
-        /*
-         * Landing may find what reading could not (a return slip for a
-         * referral that does not exist): the page then waits for a person,
-         * and the batch goes on.
-         */
-        struct berr le;
-        rc = store_begin(r->st, e);
-        if (rc == 0 && intake_land_page(r->st, r->a, r->forms, page_id, &le) < 0) {
-            store_rollback(r->st);
-            if (le.code == BERR_FAIL) {
-                rc = berr_set(e, BERR_FAIL, "%s", le.msg);
-            } else {
-                item(it, "(登録)", "issue", RISK_ISSUE, NULL, -1, "記録に登録できません: %.200s",
-                     le.msg);
-                rc = page_queue_item(r->st, page_id, &it->v[it->n - 1], e);
-            }
-        } else if (rc == 0) {
-            rc = store_commit(r->st, e);
-        }
-    }
-    if (rc == 0 && !reject[0] && subject[0] && p.page_no == 1)
-        /* its later pages may have been stored first (another worker) and wait for it */
-        rc = intake_identity_follow(r->st, r->a, r->forms, page_id, subject, e);
-    snprintf(detail, sizeof(detail), "スキャン取込 %s %s", p.form ? p.form : "-",
-             reject[0] ? "却下" : it->n ? "確認待ち" : "登録");
-    if (rc == 0)
-        rc = audit_append(r->st, r->a, "intake.page", subject[0] ? subject : NULL, detail, e);
-    if (rc == 0) {
-        txn = 0;
-        rc = store_commit(r->st, e);
-    }
-    if (rc == 0 && !reject[0] && p.page_no == 1 && subject[0] && p.issue_id && p.issue_id[0])
-        rc = follow_first_page(r, p.issue_id, p.pages, subject, e);
-    if (rc == 0) {
-        if (reject[0]) {
-            r->sum->rejected++;
-            /* tally by the reason's kind, without the file name it starts with */
-            const char *why = strstr(reject, ": ");
-            tally(r->sum->reject, &r->sum->n_reject, why ? why + 2 : reject);
-        } else if (it->n) {
-            r->sum->queued++;
-            r->sum->review_items += (int)it->n;
-            for (size_t i = 0; i < it->n; i++) {
-                /* by kind of reason: the detail in parentheses is per page */
-                char kind[160];
-                snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(it->v[i].reason, "("),
-                         it->v[i].reason);
-                size_t kl = strlen(kind);
-                while (kl > 0 && kind[kl - 1] == ' ')
-                    kind[--kl] = '\0';
-                tally(r->sum->review, &r->sum->n_review, kind);
-            }
-        } else {
-            r->sum->landed++;
-        }
-    }
-cleanup:
-    if (txn)
-        store_rollback(r->st);
-    if (rc < 0)
-        berr_prefix(e, "%s %dページ目: ", t->path, x->file_page + 1);
-    free(it);
-    free(buf);
-    return rc;
 }
 
 /* ---- the batch --------------------------------------------------------------- */
@@ -1290,7 +740,7 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
             if (x->failed) {
                 rc = berr_set(e, x->e.code ? x->e.code : BERR_FAIL, "%s", x->e.msg);
             } else {
-                rc = store_result(&r, x, e);
+                rc = intake_store_result(&r, x, e);
                 if (!x->reject[0] && !x->res.reject[0]) {
                     if (r.n_ms == r.a_ms) {
                         r.a_ms = r.a_ms ? r.a_ms * 2 : 256;
@@ -1351,125 +801,3 @@ cleanup:
 }
 
 /* ---- the page picture for review ---------------------------------------------- */
-
-struct box_ctx {
-    int64_t id;
-    double box[4];
-    int found;
-};
-
-static int find_box(const struct reading_row *r, void *p)
-{
-    struct box_ctx *b = p;
-
-    if (r->id == b->id) {
-        memcpy(b->box, r->box, sizeof(b->box));
-        b->found = 1;
-    }
-    return 0;
-}
-
-int intake_crop_png(struct store *st, const struct forms_registry *forms, int64_t reading_id,
-                    int unmasked, struct page_row *pg, int *mynumber, void **png, size_t *len,
-                    struct berr *e)
-{
-    const struct forms_form *f;
-    const struct forms_field *fld;
-    char field[64];
-    int64_t page_id;
-    void *raw = NULL;
-    size_t n = 0;
-    int rc;
-
-    *png = NULL;
-    *len = 0;
-    *mynumber = 0;
-    rc = reading_page(st, reading_id, &page_id, field, sizeof(field), e);
-    if (rc == 0)
-        rc = page_get(st, page_id, pg, e);
-    if (rc == 0)
-        rc = reading_crop(st, reading_id, &raw, &n, e);
-    if (rc < 0)
-        return rc;
-    f = forms_registry_get(forms, pg->form, pg->version);
-    fld = f ? forms_field_find(f, field) : NULL;
-    /* a field the definitions do not know is masked too: it cannot be told apart */
-    *mynumber = fld == NULL || fld->kind == FORMS_MYNUMBER;
-    if (!*mynumber || unmasked) {
-        *png = raw;
-        *len = n;
-        return 0;
-    }
-    rc = ocr_png_blackout(raw, n, png, len, e);
-    free(raw);
-    return rc;
-}
-
-int intake_page_png(const char *store_path, const struct forms_registry *forms,
-                    const struct page_row *pg, int64_t reading_id, struct store *st, void **png,
-                    size_t *len, struct berr *e)
-{
-    const struct forms_form *form = forms_registry_get(forms, pg->form, pg->version);
-    double masks[8][4];
-    size_t nmask = 0;
-    const char *dot = strrchr(pg->source, '.');
-    char *orig = xasprintf("%s.scans/%.2s/%s%s", store_path, pg->file_sha, pg->file_sha,
-                           dot ? dot : "");
-    struct ocr_source *src = NULL;
-    struct ocr_page *page = NULL;
-    struct ocr_template t;
-    struct box_ctx b = { reading_id, { 0, 0, 0, 0 }, 0 };
-    char *dir = NULL, *one = NULL, *reason = NULL;
-    int rc = 0, idx = pg->file_page;
-
-    *png = NULL;
-    *len = 0;
-    if (dot && strcasecmp(dot, ".pdf") == 0) {
-        rc = pdf_pages(orig, pg->source, &dir, e);
-        if (rc == 0) {
-            one = xasprintf("%s/p-%03d.png", dir, idx);
-            idx = 0;
-            rc = ocr_open(one, pg->source, NULL, &src, e);
-        }
-    } else {
-        rc = ocr_open(orig, pg->source, NULL, &src, e);
-    }
-    /* only the page asked for is decoded */
-    if (rc == 0 && idx < ocr_source_npages(src))
-        rc = ocr_source_page(src, idx, &page, &reason, e);
-    if (rc < 0)
-        goto cleanup;
-    if (page == NULL) {
-        rc = berr_set(e, BERR_NOTFOUND, "%s: %dページ目を読めません", pg->source, pg->file_page + 1);
-        goto cleanup;
-    }
-    if (reading_id > 0) {
-        rc = page_readings(st, pg->id, find_box, &b, e);
-        if (rc < 0)
-            goto cleanup;
-    }
-    /* the 個人番号 fields of this page: blacked out */
-    for (size_t i = 0; form != NULL && i < form->n_fields && nmask < 8; i++) {
-        const struct forms_field *fl = &form->fields[i];
-        if (fl->kind == FORMS_MYNUMBER && fl->page == pg->page_no && fl->has_box) {
-            double m[4] = { fl->box.x, fl->box.y, fl->box.w, fl->box.h };
-            memcpy(masks[nmask++], m, sizeof(m));
-        }
-    }
-    intake_template(forms, &t);
-    rc = ocr_register(page, &t, NULL, e);
-    if (rc == 0)
-        rc = ocr_page_png(page, b.found ? b.box : NULL, (const double (*)[4])masks, nmask,
-                          1200, (unsigned char **)png, len, e);
-cleanup:
-    ocr_page_free(&page);
-    ocr_source_close(&src);
-    free(reason);
-    if (dir) {
-        rm_dir(dir);
-        free(dir);
-    }
-    free(one);
-    free(orig);
-    return rc;
-}
