@@ -298,7 +298,7 @@ static int hours_flush(struct run *r, struct hours_run *h, struct berr *e)
 
     if (h->n == 0)
         return 0;
-    snprintf(detail, sizeof(detail), "%s の閲覧 (%ld 件)", h->why, h->n);
+    snprintf(detail, sizeof(detail), "%sの閲覧 (%ld 件)", h->why, h->n);
     rc = upsert(r, AR_HOURS, h->user, h->person, h->day, h->n, h->first, h->last, h->seq, detail, e);
     h->n = 0;
     return rc;
