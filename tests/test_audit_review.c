@@ -390,6 +390,40 @@ START_TEST(pdf_and_csv_list_the_findings)
 }
 END_TEST
 
+START_TEST(users_address_command)
+{
+    struct tl_result t;
+    struct audit_review r;
+    struct berr e;
+
+    store_close(&st);
+    tl_boshi_run(&t, db, NULL, "users", "address", "sato", "みどり市緑町1-1-1", NULL);
+    ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+    tl_result_free(&t);
+    /* the address itself is not in the log */
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM audit_log WHERE function = 'users.address' "
+                                     "AND detail LIKE '%sato%' AND detail NOT LIKE '%緑町%'"), 1);
+    ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
+    review(&r);
+    ck_assert_int_eq(found(&r, AR_ADDRESS, "sato", "0000000002"), 1);
+    ck_assert_int_eq(found(&r, AR_ADDRESS, "sato", "0000000004"), 0);
+    ck_assert_ptr_null(strstr(r.no_address_list, "sato"));
+    audit_review_release(&r);
+    store_close(&st);
+    tl_boshi_run(&t, db, NULL, "users", "address", "sato", NULL);
+    ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+    tl_result_free(&t);
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM users WHERE login = 'sato' AND address IS NULL"), 1);
+    tl_boshi_run(&t, db, NULL, "users", "add", "--name", "林　守", "--address", "みどり市桜町3-2-1",
+                 "--role", "事務", "hayashi", NULL);
+    ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+    tl_result_free(&t);
+    ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM users WHERE login = 'hayashi' AND address = "
+                                     "'みどり市桜町3-2-1'"), 1);
+    ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
+}
+END_TEST
+
 START_TEST(office_hours_setting)
 {
     struct audit_review r;
@@ -417,6 +451,7 @@ int main(void)
     tcase_add_test(tc, volume_needs_fifty_and_a_norm);
     tcase_add_test(tc, marks_are_audited_and_survive_a_rerun);
     tcase_add_test(tc, pdf_and_csv_list_the_findings);
+    tcase_add_test(tc, users_address_command);
     tcase_add_test(tc, office_hours_setting);
     suite_add_tcase(s, tc);
     return tl_main(s);
