@@ -14,6 +14,9 @@
  * by them (referrals.created_by), an EPDS alert of the person closed by
  * them (alerts.closed_by), or the person registered by them as 住登外.
  *
+ * A finding names the person by 宛名番号 only, never by name: like the access
+ * log it is derived from, it is kept through a purge (purge.c leaves it).
+ *
  * Not for: drawing the report (reports/auditreview.c), nor printing.
  */
 #include "records/records-internal.h"
@@ -253,8 +256,10 @@ static int rules_per_pair(struct run *r, struct berr *e)
         if (found == 0 && ac != NULL) {
             char *mine = surname_of(ac->name), *theirs = surname_of(name);
             if (mine && theirs && strcmp(mine, theirs) == 0) {
+                /* the operator's surname as the account writes it: nothing of the resident's
+                 * name goes into the finding (it outlives a purge, as the log does) */
                 char raw[128];
-                surname_raw(name, raw, sizeof(raw));
+                surname_raw(ac->name, raw, sizeof(raw));
                 snprintf(detail, sizeof(detail), "利用者と同じ姓「%s」の住民を閲覧 (%ld 件)", raw, n);
                 rc = upsert(r, AR_SURNAME, user, person, "", n, first, last, seq, detail, e);
             }
