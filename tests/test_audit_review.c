@@ -345,6 +345,8 @@ START_TEST(pdf_and_csv_list_the_findings)
     /* the CSV twin: a header and one row per finding, the same as the store's */
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
     ck_assert_msg(audit_review_mark(st, &admin, 1, "確認した", NULL, &e) == 0, "%s", e.msg);
+    /* a comment a spreadsheet would run is written as text */
+    ck_assert_msg(audit_review_mark(st, &admin, 3, "=1+2", NULL, &e) == 0, "%s", e.msg);
     review(&r);
     store_close(&st);
     raw = tl_read_file(csv, &len);
@@ -374,6 +376,7 @@ START_TEST(pdf_and_csv_list_the_findings)
     ck_assert_msg(strstr(text, "確認済") != NULL, "%s", text);
     raw = tl_read_file(csv, NULL);
     ck_assert_ptr_nonnull(strstr(raw, "\"確認した\""));
+    ck_assert_ptr_nonnull(strstr(raw, "\"'=1+2\""));
     free(raw);
     /* marking from the command line */
     tl_boshi_run(&t, db, NULL, "audit", "review", "mark", "2", "--comment", "業務で確認", NULL);
