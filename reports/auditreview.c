@@ -202,7 +202,8 @@ static void frame(struct pdf *p, const struct audit_review *r, const struct audi
 }
 
 /* The figures and notes of page 1 from y; returns the y below them. */
-static double summary(struct pdf *p, const struct audit_review *r, double y)
+static double summary(struct pdf *p, const struct audit_review *r, const struct audit_review_print *pr,
+                      double y)
 {
     char line[1024], first[64], last[64];
     struct ymd end = ymd_from_days(ymd_to_days(ymd_add_months((struct ymd){ r->year, r->month, 1 }, 1)) - 1);
@@ -217,8 +218,8 @@ static double summary(struct pdf *p, const struct audit_review *r, double y)
         pdf_text_box(p, PDF_GOTHIC, 9.5, MARGIN, y, w, 5.2, PDF_ALIGN_LEFT, line, NULL);           \
         y += 5.6;                                                                                  \
     } while (0)
-    LINE("対象期間：%s〜%s（日本時間）　執務時間：%s（平日のみ。土日・祝日・年末年始は時間外）", first,
-         last, r->office_hours);
+    LINE("対象期間：%s〜%s（日本時間）%s　執務時間：%s（平日のみ。土日・祝日・年末年始は時間外）", first,
+         last, ymd_cmp(pr->made_on, end) <= 0 ? "　月の途中（作成日までの記録）" : "", r->office_hours);
     LINE("アクセス記録 %ld 件（うち個人の閲覧 %ld 件）　閲覧した利用者 %d 人　所見 %zu 件（確認済 %ld 件・未確認 %ld 件）",
          r->entries, r->views, r->accounts, r->nf, r->checked, (long)r->nf - r->checked);
     buf_init(&b);
@@ -261,7 +262,7 @@ int audit_review_write_pdf(const struct audit_review *r, const struct audit_revi
     if (r->nf > per_first)
         pages += (int)((r->nf - per_first + per_page - 1) / per_page);
     frame(p, r, pr, page, pages);
-    y = summary(p, r, top);
+    y = summary(p, r, pr, top);
     if (y < top + 8 * 5.6 + 2)
         y = top + 8 * 5.6 + 2;
     if (r->nf > 0)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *dir, *db;
@@ -378,6 +379,20 @@ START_TEST(pdf_and_csv_list_the_findings)
     ck_assert_ptr_nonnull(strstr(raw, "\"確認した\""));
     ck_assert_ptr_nonnull(strstr(raw, "\"'=1+2\""));
     free(raw);
+    /* the month in progress is labelled so */
+    {
+        struct ymd today = jpdate_day_of(time(NULL));
+        char m[16], *now_pdf = tl_path(dir, "now.pdf"), *now_text;
+        snprintf(m, sizeof(m), "%04d-%02d", today.y % 10000, today.m % 100);
+        tl_boshi_run(&t, db, NULL, "audit", "review", "--month", m, "-o", now_pdf, NULL);
+        ck_assert_msg(t.status == 0, "%s%s", t.out, t.err);
+        tl_result_free(&t);
+        now_text = pdf_text(now_pdf);
+        ck_assert_msg(strstr(now_text, "月の途中") != NULL, "%s", now_text);
+        ck_assert_ptr_null(strstr(text, "月の途中"));
+        free(now_text);
+        free(now_pdf);
+    }
     /* marking from the command line */
     tl_boshi_run(&t, db, NULL, "audit", "review", "mark", "2", "--comment", "業務で確認", NULL);
     ck_assert_msg(t.status == 0 && strstr(t.out, "確認済"), "%s%s", t.out, t.err);
