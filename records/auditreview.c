@@ -83,6 +83,7 @@ struct run {
     const char *month, *from, *to;   /* "2026-11", UTC ISO bounds [from, to) */
     char found_at[32];
     sqlite3_stmt *up;                /* the upsert */
+    sqlite3_stmt *who, *link;        /* person_of, linked: prepared once per run */
     struct account *acc;
     size_t nacc;
 };
@@ -160,31 +161,36 @@ static char *address_key(const char *address)
 /* The person's name and address (resident, else 住登外); 0 found, 1 not. Caller frees both. */
 static int person_of(struct run *r, const char *person, char **name, char **address, struct berr *e)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = db_prepare(r->st, &s, "SELECT name, address FROM residents WHERE atena = ?1 UNION ALL "
-                                   "SELECT name, address FROM persons_unregistered WHERE id = ?1 "
-                                   "LIMIT 1", e);
+    sqlite3_stmt *s = r->who;
+    int rc = 0;
 
     *name = *address = NULL;
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
+    if (s == NULL) {
+        rc = db_prepare(r->st, &r->who, "SELECT name, address FROM residents WHERE atena = ?1 UNION ALL "
+                                        "SELECT name, address FROM persons_unregistered WHERE id = ?1 "
+                                        "LIMIT 1", e);
+        if (rc < 0)
+            return rc;
+        s = r->who;
+    }
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, person, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) == SQLITE_ROW) {
         *name = xstrdup(db_col(s, 0));
         *address = xstrdup(db_col(s, 1));
     } else {
         rc = 1;
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
 /* 1 if a paper of person passed through user's hands before the month's end. */
 static int linked(struct run *r, const char *user, const char *person, int *out, struct berr *e)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = db_prepare(
-        r->st, &s,
+    sqlite3_stmt *s = r->link;
+    int rc = s ? 0 : db_prepare(
+        r->st, &r->link,
         "SELECT EXISTS (SELECT 1 FROM issues_printed WHERE person = ?1 AND printed_by = ?2 AND "
         "  printed_at < ?3) "
         "OR EXISTS (SELECT 1 FROM review_items ri JOIN pages pg ON pg.id = ri.page_id WHERE "
@@ -199,14 +205,16 @@ static int linked(struct run *r, const char *user, const char *person, int *out,
     *out = 0;
     if (rc < 0)
         return rc;
-    sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
+    s = r->link;
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, person, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, user, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, r->to, -1, SQLITE_STATIC);
     if (sqlite3_step(s) == SQLITE_ROW)
         *out = sqlite3_column_int(s, 0);
     else
         rc = db_fail(r->st, "点検 (担当の確認)", e);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -729,6 +737,8 @@ int audit_review_run(struct store *st, const struct actor *a, int year, int mont
         rc = audit_append(st, a, "audit.review", NULL, detail, e);
     }
     sqlite3_finalize(r.up);
+    sqlite3_finalize(r.who);
+    sqlite3_finalize(r.link);
     sqlite3_finalize(c);
     if (rc < 0)
         store_rollback(st);
