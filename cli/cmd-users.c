@@ -14,9 +14,10 @@ static int cmd_users_add(struct cli_ctx *c, int argc, char **argv)
         { "os-user", required_argument, NULL, 'o' },
         { "role", required_argument, NULL, 'r' },
         { "until", required_argument, NULL, 'u' },
+        { "address", required_argument, NULL, 'a' },
         { NULL, 0, NULL, 0 },
     };
-    const char *name = NULL, *os_user = NULL, *roles[8];
+    const char *name = NULL, *os_user = NULL, *address = NULL, *roles[8];
     int nroles = 0, opt;
     struct ymd until, *up = NULL;
     struct berr e;
@@ -27,6 +28,7 @@ static int cmd_users_add(struct cli_ctx *c, int argc, char **argv)
         switch (opt) {
         case 'n': name = optarg; break;
         case 'o': os_user = optarg; break;
+        case 'a': address = optarg; break;
         case 'r':
             if (nroles == 8)
                 return cli_usage(c);
@@ -52,6 +54,8 @@ static int cmd_users_add(struct cli_ctx *c, int argc, char **argv)
     int rc = users_add(c->st, &c->actor, argv[optind], name, os_user, &e);
     for (int i = 0; rc == 0 && i < nroles; i++)
         rc = users_grant(c->st, &c->actor, argv[optind], roles[i], up, &e);
+    if (rc == 0 && address != NULL)
+        rc = users_set_address(c->st, &c->actor, argv[optind], address, &e);
     if (rc < 0) {
         store_rollback(c->st);
         return cli_fail(c, &e);
@@ -146,15 +150,45 @@ static int cmd_users_disable(struct cli_ctx *c, int argc, char **argv)
     return EXIT_OK;
 }
 
+static int cmd_users_address(struct cli_ctx *c, int argc, char **argv)
+{
+    struct berr e;
+
+    berr_clear(&e);
+    if (argc != 2 && argc != 3)
+        return cli_usage(c);
+    if (users_set_address(c->st, &c->actor, argv[1], argc == 3 ? argv[2] : NULL, &e) < 0)
+        return cli_fail(c, &e);
+    fprintf(c->out, argc == 3 ? "利用者「%s」の住所を登録しました\n" : "利用者「%s」の住所を削除しました\n",
+            argv[1]);
+    return EXIT_OK;
+}
+
 #define USERS_NEEDS (NEED_STORE | NEED_ACCOUNT)
+
+const struct cmd_entry cmd_users_address_entry = {
+    .name = "users address",
+    .usage = "利用者名 [住所]",
+    .summary = "利用者本人の住所を登録 (点検用) / set an account's own address",
+    .help = "アクセス記録点検 (boshi audit review) の規則「同じ住所の住民の閲覧」に使う、\n"
+            "利用者本人の住所を登録します。住所を省くと削除します。住所そのものはアクセス記録に\n"
+            "残しません。住所のない利用者には、この規則を適用しません (点検結果にその旨を書きます)。\n"
+            "Sets (or, without ADDRESS, clears) the account's own address, used by the review\n"
+            "rule \"viewed a resident at the operator's own address\".\n",
+    .needs = USERS_NEEDS,
+    .perm = PERM_USERS_ADMIN,
+    .run = cmd_users_address,
+};
 
 const struct cmd_entry cmd_users_add_entry = {
     .name = "users add",
-    .usage = "[--name 氏名] [--os-user OSユーザー] [--role ロール]... [--until 日付] 利用者名",
+    .usage = "[--name 氏名] [--os-user OSユーザー] [--address 住所] [--role ロール]... [--until 日付] 利用者名",
     .summary = "利用者を登録 / add an account",
     .help = "ロール / roles: 事務 (jimu), 保健師 (hokenshi), 管理者 (kanri), システム管理者 (admin)\n"
             "権限名 (例 mynumber.reveal) を個別に付与することもできます。\n"
-            "--until  付与の期限 (既定: 次の3月31日) / grant expiry (default: next 31 March)\n",
+            "--until  付与の期限 (既定: 次の3月31日) / grant expiry (default: next 31 March)\n"
+            "--name   氏名は「姓　名」と空白で区切って (アクセス記録点検の同姓の規則に使います)\n"
+            "--address 本人の住所 (点検用、boshi users address でも) / own address, for the review\n",
     .needs = USERS_NEEDS,
     .perm = PERM_USERS_ADMIN,
     .run = cmd_users_add,

@@ -18,8 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int audit_append_masked(struct store *st, const struct actor *a, const char *function,
-                               const char *person, const char *detail, struct berr *e);
+static int audit_append_masked(struct store *st, const struct actor *a, const char *at_given,
+                               const char *function, const char *person, const char *detail,
+                               struct berr *e);
 
 void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
                      const char *user, const char *function, const char *person,
@@ -72,14 +73,26 @@ int audit_append(struct store *st, const struct actor *a, const char *function,
                  const char *person, const char *detail, struct berr *e)
 {
     char *masked = mask_numbers(detail);
-    int rc = audit_append_masked(st, a, function, person, masked, e);
+    int rc = audit_append_masked(st, a, NULL, function, person, masked, e);
 
     free(masked);
     return rc;
 }
 
-static int audit_append_masked(struct store *st, const struct actor *a, const char *function,
-                               const char *person, const char *detail, struct berr *e)
+int audit_append_at(struct store *st, const struct actor *a, const char *at,
+                    const char *function, const char *person, const char *detail, struct berr *e)
+{
+    char *masked = mask_numbers(detail);
+    int rc = audit_append_masked(st, a, at, function, person, masked, e);
+
+    free(masked);
+    return rc;
+}
+
+/* at_given: the entry's instant (UTC ISO, as store_now_iso writes it), NULL = now. */
+static int audit_append_masked(struct store *st, const struct actor *a, const char *at_given,
+                               const char *function, const char *person, const char *detail,
+                               struct berr *e)
 {
     sqlite3_stmt *h = NULL, *ins = NULL, *up = NULL;
     int own = st->depth == 0;
@@ -100,7 +113,10 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
         snprintf(prev, sizeof(prev), "%s", db_col(h, 1));
     }
     seq++;
-    store_now_iso(at);
+    if (at_given != NULL)
+        snprintf(at, sizeof(at), "%s", at_given);
+    else
+        store_now_iso(at);
     audit_entry_mac(st, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
     rc = db_prepare(st, &ins, "INSERT INTO audit_log(seq, at, user, function, person, detail, mac) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)", e);

@@ -21,6 +21,8 @@
  * them back (residents.c skips such rows; a person who returns is imported).
  * The access log keeps its entries (it is chained and kept for its own
  * retention, see audit.c): they hold a 宛名番号 but no name or 個人番号.
+ * So do the findings of the access-log review (audit_findings, auditreview.c),
+ * which are about those entries and keep their 確認済 marks.
  * Before anything goes, every complete fiscal year before the as-of date is
  * frozen (stats.c, table stats_frozen), so the statistics of earlier years
  * do not change.

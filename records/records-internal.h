@@ -49,6 +49,15 @@ void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, cons
                      const char *user, const char *function, const char *person,
                      const char *detail, char out[65]);
 
+/*
+ * audit_append with a given instant at (UTC ISO "2026-11-02T01:00:00.000Z")
+ * instead of now: the chain links as usual, so `audit verify` passes.  For
+ * tests that need entries at chosen times (tests/test_audit_review.c); no
+ * production path calls it.
+ */
+int audit_append_at(struct store *st, const struct actor *a, const char *at,
+                    const char *function, const char *person, const char *detail, struct berr *e);
+
 /* The first account, holding every role (users.c; called by store_create). */
 int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
 /* Index DDL for residents, rebuilt after a bulk first load (store.c). */

@@ -23,6 +23,7 @@ static const struct setting_info known[] = {
     { "checkup.nyuyoji_1y6m.age_months", "1歳6か月児健診: 生後何か月の月に対象とするか", "18" },
     { "checkup.nyuyoji_3y.age_months", "3歳児健診: 生後何か月の月に対象とするか", "36" },
     { "audit.retention_years", "アクセス記録を記録ストアに残す年数 (3 以上。それより古い記録だけ保管庫ファイルへ移せます)", "3" },
+    { "audit.office_hours", "アクセス記録点検: 執務時間 (平日のみ、日本時間。これ以外の閲覧を時間外として挙げます)", "08:30-17:15" },
     { "purge.retention_years", "転出・死亡から記録を消去するまでの年数 (5 以上)", "5" },
     { "referral.valid_months", "精密検査依頼書の有効期間 (月数、発行日から)", "3" },
     { "voucher.fees", "妊婦健康診査の公費負担額 (円、第1回〜第14回をカンマ区切り)",
@@ -118,6 +119,12 @@ int settings_set(struct store *st, const struct actor *a, const char *key, const
         if (*value == '\0' || *end != '\0' || v < 3 || v > 100)
             return berr_set(e, BERR_INVALID, "%s: 3 年未満にはできません (3〜100 の年数)「%s」", key,
                             value);
+    }
+    if (strcmp(key, "audit.office_hours") == 0) {
+        int from, to;
+        if (audit_office_hours_parse(value, &from, &to) < 0)
+            return berr_set(e, BERR_INVALID, "%s: HH:MM-HH:MM で、始まりを終わりより前に (例: 08:30-17:15)「%s」",
+                            key, value);
     }
     if (strcmp(key, "purge.retention_years") == 0) {
         char *end;

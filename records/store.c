@@ -388,6 +388,24 @@ static const char *const migrations[] = {
     "  guidance TEXT,\n"                          /* 要指導 nashi / ari */
     "  created_at TEXT NOT NULL);\n"
     "CREATE INDEX dental_person ON dental(person, form);\n",
+    /* the monthly access-log review (records/auditreview.c): an account's own address (for
+     * the rule "viewed someone at the operator's address"), and the findings with their
+     * 確認済 marks, one row per (month, rule, operator, person, key) so a re-run keeps them */
+    "ALTER TABLE users ADD COLUMN address TEXT;\n"
+    "CREATE TABLE audit_findings(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  month TEXT NOT NULL,\n"                    /* YYYY-MM, Japan time */
+    "  rule TEXT NOT NULL,\n"                     /* surname / address / reveal / hours ... */
+    "  user TEXT NOT NULL,\n"                     /* the operator's login */
+    "  person TEXT NOT NULL DEFAULT '',\n"        /* 宛名番号 viewed, '' for a per-operator rule */
+    "  key TEXT NOT NULL DEFAULT '',\n"           /* seq of a reveal, JST day of an after-hours view */
+    "  views INTEGER NOT NULL,\n"
+    "  first_at TEXT NOT NULL, last_at TEXT NOT NULL,\n"   /* UTC ISO of the entries */
+    "  first_seq INTEGER NOT NULL,\n"
+    "  detail TEXT NOT NULL,\n"
+    "  found_at TEXT NOT NULL,\n"
+    "  checked_by TEXT, checked_at TEXT, comment TEXT,\n"
+    "  UNIQUE(month, rule, user, person, key));\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -465,3 +465,31 @@ cleanup:
     buf_release(&gb);
     return rc;
 }
+
+int users_set_address(struct store *st, const struct actor *a, const char *login,
+                      const char *address, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char detail[256];
+    int clear = address == NULL || *address == '\0';
+    int rc;
+
+    if (!clear && strlen(address) > 300)
+        return berr_set(e, BERR_INVALID, "住所が長すぎます (300 バイトまで)");
+    rc = admin_begin(st, a, e);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &s, "UPDATE users SET address = ? WHERE login = ?", e);
+    if (rc == 0) {
+        db_bind_text(s, 1, clear ? NULL : address);
+        sqlite3_bind_text(s, 2, login, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = db_fail(st, "利用者の更新", e);
+        else if (sqlite3_changes(st->db) == 0)
+            rc = berr_set(e, BERR_NOTFOUND, "利用者「%s」はいません (no such user)", login);
+    }
+    sqlite3_finalize(s);
+    /* the address itself stays out of the log: it is the operator's own personal data */
+    snprintf(detail, sizeof(detail), "%s %s", clear ? "利用者の住所を削除" : "利用者の住所を設定", login);
+    return admin_end(st, a, rc, "users.address", detail, e);
+}

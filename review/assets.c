@@ -38,6 +38,10 @@ const char review_css[] =
     "section.alerts{background:#fff;border:3px solid var(--warn);border-radius:8px;padding:.3em 1em .8em;"
     "margin:.4em 0 1em}section.alerts h2{color:var(--warn)}.acount{font-weight:bold}\n"
     "table.alerts td{vertical-align:middle}img.acrop{max-height:48px;max-width:260px;background:#fff}\n"
+    /* the access-log review (audit.c) */
+    "span.checked{font-weight:bold}form.mark{display:flex;gap:.4em;align-items:center;margin:0}\n"
+    "form.mark label{margin:0}form.mark input{width:10em}form.mark button{white-space:nowrap}\n"
+    "table.findings th:first-child,table.findings td:nth-child(2){white-space:nowrap}\n"
     "textarea.plan{width:100%;font:inherit}\n"
     ".flash{background:#e5f4ea;border-left:5px solid var(--ok);padding:.5em .8em}\n"
     ".hint,.meta{color:var(--mute);font-size:.9em}\n"

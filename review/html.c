@@ -80,6 +80,8 @@ void page_begin(struct req *r, const char *title, const char *screen)
             if (actor_can(&r->actor, PERM_REVIEW))
                 buf_adds(b, "<a href=\"/queue\" accesskey=\"q\">確認待ち</a>"
                             "<a href=\"/field\" accesskey=\"g\">項目別</a>");
+            if (actor_can(&r->actor, PERM_AUDIT_READ))
+                buf_adds(b, "<a href=\"/audit\">アクセス記録点検</a>");
             buf_adds(b, "</nav><span class=\"who\">");
             html_esc(b, r->actor.display_name[0] ? r->actor.display_name : r->actor.login);
             buf_adds(b, "</span><form method=\"post\" action=\"/logout\" class=\"logout\">");

@@ -178,6 +178,10 @@ void review_alerts_box(struct req *r);
 void review_h_alert(struct req *r);
 void review_h_alert_post(struct req *r);
 
+/* audit.c: the monthly access-log review (点検) and its 確認済 form */
+void review_h_audit(struct req *r);
+void review_h_audit_mark(struct req *r);
+
 /* assets.c */
 extern const char review_css[];
 extern const char review_js[];

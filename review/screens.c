@@ -433,11 +433,13 @@ static void h_home(struct req *r)
         buf_adds(b, "<form method=\"get\" action=\"/person/\" class=\"inline\"><label>宛名番号"
                     "<input name=\"atena\" inputmode=\"numeric\" pattern=\"[0-9]{1,10}\" required>"
                     "</label><button type=\"submit\">記録を開く</button></form>");
-    } else {
+    } else if (!actor_can(&r->actor, PERM_AUDIT_READ)) {
         buf_adds(b, "<p>あなたの権限で使えるこの画面の機能はありません。読取確認には「");
         html_esc(b, perm_label(PERM_REVIEW));
         buf_adds(b, "」の権限が必要です。</p>");
     }
+    if (actor_can(&r->actor, PERM_AUDIT_READ))
+        buf_adds(b, "<p><a href=\"/audit\" id=\"audit-link\">アクセス記録点検 (前月)</a></p>");
     page_end(r);
 }
 
@@ -2538,5 +2540,7 @@ const struct route review_routes[] = {
     { "POST", "/alert/", ROUTE_PREFIX, PERM_REVIEW, review_h_alert_post },
     { "GET", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person_ask },
     { "POST", "/person/", ROUTE_PREFIX, PERM_RECORDS_READ, h_person },
+    { "GET", "/audit", 0, PERM_AUDIT_READ, review_h_audit },
+    { "POST", "/audit/mark", 0, PERM_AUDIT_READ, review_h_audit_mark },
     { NULL, NULL, 0, -1, NULL },
 };

@@ -11,7 +11,7 @@
  * 宛名番号 and 個人番号.
  */
 #include "demo/town.h"
-#include "records/records.h"
+#include "records/records-internal.h"
 #include "records/stats.h"
 #include "tests/lib/testlib.h"
 
@@ -265,6 +265,29 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     ck_assert_int_eq(before.checkup[STATS_4M].jushin, 2);   /* the gone and the kept, June 2020 */
     ck_assert(anywhere(gone.name, where, sizeof(where)));
     ck_assert(anywhere(gone.kana, where, sizeof(where)));
+    /* the access-log review found views of the gone person (an operator of the same surname,
+     * in the evening): its findings name the 宛名番号 only, never the name */
+    {
+        struct actor op;
+        struct audit_review ar;
+        char *surname = xstrdup(gone.name), *sp = strstr(surname, "　"), *opname, at[32];
+        if (sp)
+            *sp = '\0';
+        opname = xasprintf("%s　試験", surname);
+        ck_assert_msg(users_add(st, &admin, "kin", opname, NULL, &e) == 0, "%s", e.msg);
+        ck_assert_msg(users_grant(st, &admin, "kin", "保健師", NULL, &e) == 0, "%s", e.msg);
+        ck_assert_msg(actor_for_login(st, "kin", &op, &e) == 0, "%s", e.msg);
+        store_iso_at(jpdate_day_start((struct ymd){ 2026, 3, 2 }) + 20 * 3600, at);
+        ck_assert_msg(audit_append_at(st, &op, at, "residents.show", gone.atena, "試験", &e) == 0, "%s",
+                      e.msg);
+        ck_assert_msg(audit_review_run(st, &admin, 2026, 3, &ar, &e) == 0, "%s", e.msg);
+        ck_assert_int_ge(ar.n[AR_HOURS], 1);
+        ck_assert_int_ge(ar.n[AR_UNLINKED], 1);
+        ck_assert_int_eq(ar.n[AR_SURNAME], sp ? 1 : 0);
+        audit_review_release(&ar);
+        free(opname);
+        free(surname);
+    }
 
     /* the dry run counts and changes nothing */
     ck_assert_msg(purge_run(st, &admin, (struct ymd){ 2026, 4, 1 }, 1, &rep, &e) == 0, "%s", e.msg);
@@ -317,6 +340,9 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
     ck_assert_msg(!anywhere(gone.kana, where, sizeof(where)), "カナ found in %s", where);
     ck_assert_msg(!anywhere(gone.mynumber, where, sizeof(where)), "個人番号 found in %s", where);
     ck_assert_int_eq(rows_of(gone.atena), 0);
+    /* the review's findings stay, as the access log does (README "Access-log review") */
+    ck_assert_int_ge(count_where("SELECT (SELECT count(*) FROM audit_findings WHERE person = '%s') + 0",
+                                 gone.atena), 2);
     /* the kept person is still all there */
     ck_assert(anywhere(kept.name, where, sizeof(where)));
     {

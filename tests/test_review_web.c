@@ -924,6 +924,8 @@ START_TEST(role_matrix)
         { "POST", "/alert/", "/alert/99999999", "contacted_at=2026-12-01&contacted_by=x&plan=y" },
         { "GET", "/person/", person_p, NULL },
         { "POST", "/person/", person_p, "act=view&reason=%E5%81%A5%E8%A8%BA%E7%B5%90%E6%9E%9C%E3%81%AE%E7%A2%BA%E8%AA%8D" },
+        { "GET", "/audit", "/audit?month=2026-11", NULL },
+        { "POST", "/audit/mark", "/audit/mark", "id=99999999&comment=x&month=2026-11" },   /* 404 */
     };
     const size_t nsamples = sizeof(samples) / sizeof(samples[0]);
     /* every route has a sample: a new route must be added here */
@@ -1033,6 +1035,71 @@ START_TEST(audit_of_person_views)
     /* revealing the 個人番号 needs its permission */
     ck_assert_int_eq(status_of(post(&c, path, "act=reveal&reason=x")), 403);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'mynumber.reveal'"), 0);
+}
+END_TEST
+
+/*
+ * The access-log review screen: a nurse without audit.read is refused; a
+ * 管理者 given audit.read sees the month's findings (a nurse's view of a
+ * person whose papers never passed through her hands) and marks one 確認済
+ * with a comment through the form (CSRF token), which is stored and audited.
+ */
+START_TEST(audit_review_screen)
+{
+    struct client nurse, kanri;
+    struct resp r;
+    char path[96], fields[256], month[16], atena[16];
+    struct ymd today = jpdate_day_of(time(NULL));   /* the log's own clock, not the server's */
+    long id;
+    sqlite3 *h;
+    sqlite3_stmt *s;
+
+    snprintf(month, sizeof(month), "%04d-%02d", today.y % 10000, today.m % 100);
+    sqlite3_open(db, &h);
+    sqlite3_prepare_v2(h, "SELECT subject FROM pages WHERE subject IS NOT NULL AND subject <> '' "
+                          "LIMIT 1", -1, &s, NULL);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    snprintf(atena, sizeof(atena), "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    ck_assert_int_eq(login(&nurse, "nurse1", PW, NULL), 303);
+    snprintf(path, sizeof(path), "/audit?month=%s", month);
+    ck_assert_int_eq(status_of(get(&nurse, path)), 403);
+    ck_assert_int_eq(status_of(post(&nurse, "/audit/mark", "id=1&comment=x")), 403);
+    snprintf(fields, sizeof(fields), "/person/%s", atena);
+    ck_assert_int_eq(status_of(post(&nurse, fields, "act=view&reason=%E8%A8%AA%E5%95%8F&reason_text=%E9%9B%BB%E8%A9%B1")), 200);
+
+    RUN(db, "users", "grant", "kanri1", "audit.read");
+    ck_assert_int_eq(login(&kanri, "kanri1", PW, NULL), 303);
+    r = get(&kanri, "/");
+    ck_assert_msg(strstr(r.body, "href=\"/audit\"") != NULL, "%s", r.body);
+    resp_free(&r);
+    r = get(&kanri, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "担当のない住民の閲覧") && strstr(r.body, "nurse1"), "%s", r.body);
+    ck_assert_ptr_nonnull(strstr(r.body, "確認済にする"));
+    ck_assert_ptr_nonnull(strstr(r.body, "name=\"csrf\""));
+    resp_free(&r);
+    id = sql_long("SELECT id FROM audit_findings WHERE month = '%s' AND user = 'nurse1' AND rule = "
+                  "'unlinked' AND person = '%s'", month, atena);
+    ck_assert_int_gt(id, 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'kanri1' AND function = "
+                              "'audit.review'"), 1);
+    /* a comment is needed; then the mark is kept and audited; twice is a conflict */
+    snprintf(fields, sizeof(fields), "id=%ld&month=%s&comment=", id, month);
+    ck_assert_int_eq(status_of(post(&kanri, "/audit/mark", fields)), 422);
+    snprintf(fields, sizeof(fields), "id=%ld&month=%s&comment=%%E6%%A5%%AD%%E5%%8B%%99", id, month);
+    ck_assert_int_eq(status_of(post(&kanri, "/audit/mark", fields)), 303);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_findings WHERE id = %ld AND checked_by = "
+                              "'kanri1' AND comment = '業務'", id), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE user = 'kanri1' AND function = "
+                              "'audit.review.mark' AND person = '%s'", atena), 1);
+    ck_assert_int_eq(status_of(post(&kanri, "/audit/mark", fields)), 409);
+    r = get(&kanri, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "class=\"checked\">確認済"));
+    resp_free(&r);
+    ck_assert_int_eq(status_of(get(&kanri, "/audit?month=2026-13")), 400);
 }
 END_TEST
 
@@ -1835,6 +1902,7 @@ int main(void)
     tcase_add_test(tc, idle_timeout_and_revocation);
     tcase_add_test(tc, role_matrix);
     tcase_add_test(tc, audit_of_person_views);
+    tcase_add_test(tc, audit_review_screen);
     tcase_add_test(tc, two_nurses_one_item);
     tcase_add_test(tc, page_resolved_on_the_web_lands);
     tcase_add_test(tc, undo_and_choices);

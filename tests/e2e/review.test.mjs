@@ -9,7 +9,9 @@
  *     really wrote (its truth files) as a nurse reads it off the crop;
  *   - check the checkups landed with those values, and the access log;
  *   - a POST without the CSRF token, and after logout, changes nothing;
- *   - a clerk (事務) cannot open the queue.
+ *   - a clerk (事務) cannot open the queue;
+ *   - a 管理者 given audit.read opens the access-log review and marks a finding
+ *     確認済; a nurse without audit.read is refused.
  * No page may raise a script error or break the CSP.
  */
 import { after, before, test } from 'node:test';
@@ -592,6 +594,50 @@ test('a clerk (事務) has no queue', async () => {
   assert.doesNotMatch(await p2.locator('header nav').innerText().catch(() => ''), /確認待ち/);
   const r = await p2.goto(`${server.url}/queue`);
   assert.equal(r.status(), 403);
+  await p2.close();
+});
+
+test('the access-log review: a 管理者 with audit.read sees it and marks a finding; a nurse does not', async () => {
+  /* the 管理者 is given audit.read, as README "Access-log review" says */
+  boshi(store.db, ['users', 'add', '--name', '加藤 久 (管理者)', '--role', '管理者', 'kato']);
+  boshi(store.db, ['users', 'grant', 'kato', 'audit.read']);
+  boshi(store.db, ['users', 'passwd', 'kato'], `${PASSWORD}\n`);
+  /* the month of the views made above, in Japan time (the log's clock) */
+  const month = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 7);
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ja-JP' });
+  const p = await ctx.newPage();
+  watch(p);
+  await login(p, server.url, 'kato', PASSWORD);
+  assert.match(await p.locator('header nav').innerText(), /アクセス記録点検/);
+  const r = await p.goto(`${server.url}/audit?month=${month}`);
+  assert.equal(r.status(), 200);
+  assert.equal(await p.locator('main').getAttribute('data-screen'), 'audit');
+  const main = await p.locator('main').innerText();
+  assert.match(main, /アクセス記録点検/);
+  assert.match(main, /支援措置対象者の閲覧: 未接続/);
+  /* yamada revealed a 個人番号 above: that is a finding, every time */
+  const reveal = sql(`SELECT id FROM audit_findings WHERE month = '${month}' AND rule = 'reveal' AND user = 'yamada'`);
+  assert.ok(reveal.length >= 1, 'the reveal is a finding');
+  const id = reveal[0].id;
+  const row = p.locator(`#finding-${id}`);
+  assert.match(await row.innerText(), /個人番号の表示/);
+  await row.locator('input[name=comment]').fill('係長が本人の届出を確認 (業務)');
+  await Promise.all([p.waitForNavigation(), row.locator('button[type=submit]').click()]);
+  assert.equal(new URL(p.url()).pathname, '/audit');
+  assert.match(await p.locator(`#finding-${id}`).innerText(), /確認済/);
+  assert.deepEqual(sql(`SELECT checked_by, comment FROM audit_findings WHERE id = ${id}`),
+    [{ checked_by: 'kato', comment: '係長が本人の届出を確認 (業務)' }]);
+  const audit = boshi(store.db, ['audit', 'list', '--user', 'kato', '--limit', '100000']);
+  assert.match(audit, /audit\.review\.mark/);
+  await ctx.close();
+  /* a nurse (保健師, no audit.read): no link, and the screen is refused */
+  const p2 = await context.newPage();
+  watch(p2);
+  await login(p2, server.url, 'tanaka', PASSWORD);
+  assert.doesNotMatch(await p2.locator('header nav').innerText(), /アクセス記録点検/);
+  const r2 = await p2.goto(`${server.url}/audit?month=${month}`);
+  assert.equal(r2.status(), 403);
+  assert.doesNotMatch(await p2.locator('main').innerText(), /個人番号の表示/);
   await p2.close();
 });
 
