@@ -44,6 +44,13 @@ void atena_tombstone(const struct store *st, const char *atena, unsigned char ou
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
 
+/*
+ * The checks of audit_verify without its permission, transaction or entry
+ * (audit.c; restore runs it on a store nobody has opened yet).
+ */
+struct audit_verify_result;
+int audit_chain_check(struct store *st, struct audit_verify_result *out, struct berr *e);
+
 /* The first account, holding every role (users.c; called by store_create). */
 int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
 /* Index DDL for residents, rebuilt after a bulk first load (store.c). */
