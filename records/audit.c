@@ -20,7 +20,7 @@
 static int audit_append_masked(struct store *st, const struct actor *a, const char *function,
                                const char *person, const char *detail, struct berr *e);
 
-static void entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
+static void entry_mac(const unsigned char master[32], const char *prev, int64_t seq, const char *at,
                       const char *user, const char *function, const char *person,
                       const char *detail, char out[65])
 {
@@ -33,7 +33,7 @@ static void entry_mac(const struct store *st, const char *prev, int64_t seq, con
     snprintf(num, sizeof(num), "%lld", (long long)seq);
     parts[0] = num; parts[1] = at; parts[2] = user; parts[3] = function;
     parts[4] = person ? person : ""; parts[5] = detail;
-    store_key(st, KEY_AUDIT, key);
+    key_derive(master, KEY_AUDIT, key);
     crypto_auth_hmacsha256_init(&h, key, sizeof(key));
     crypto_auth_hmacsha256_update(&h, (const unsigned char *)prev, strlen(prev));
     for (int i = 0; i < 6; i++) {
@@ -91,6 +91,10 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
         if (rc < 0)
             return rc;
     }
+    /* never an entry under a key the store no longer uses (a rotation since we opened) */
+    rc = store_key_current(st, e);
+    if (rc < 0)
+        goto cleanup;
     rc = db_prepare(st, &h, "SELECT seq, mac FROM audit_head WHERE id = 1", e);
     if (rc < 0)
         goto cleanup;
@@ -100,7 +104,7 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
     }
     seq++;
     store_now_iso(at);
-    entry_mac(st, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
+    entry_mac(st->master, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
     rc = db_prepare(st, &ins, "INSERT INTO audit_log(seq, at, user, function, person, detail, mac) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)", e);
     if (rc < 0)
@@ -186,15 +190,58 @@ cleanup:
     return rc;
 }
 
+/*
+ * The site key each entry is chained under: before the first rotation the
+ * first key (prev_key_id of the first epoch), then each epoch's key from its
+ * from_seq on (records/keys.c).  Without rotations, the store's key.
+ */
+struct epoch {
+    int64_t from;
+    char id[17];
+};
+
+static int epochs_load(struct store *st, struct epoch **out, size_t *n, char first[17],
+                       struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    size_t a = 0;
+    int rc = db_prepare(st, &s, "SELECT from_seq, key_id, prev_key_id FROM key_epochs "
+                                "ORDER BY from_seq", e);
+
+    *out = NULL;
+    *n = 0;
+    snprintf(first, 17, "%s", st->key_id);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        if (*n == a) {
+            a = a ? 2 * a : 8;
+            *out = xrealloc(*out, a * sizeof(**out));
+        }
+        if (*n == 0)
+            snprintf(first, 17, "%s", db_col(s, 2));
+        (*out)[*n].from = sqlite3_column_int64(s, 0);
+        snprintf((*out)[*n].id, sizeof((*out)[*n].id), "%s", db_col(s, 1));
+        (*n)++;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int audit_chain_check(struct store *st, struct audit_verify_result *out, struct berr *e)
 {
     sqlite3_stmt *s = NULL, *h = NULL;
     char prev[65] = "", mac[65];
     int64_t expect = 1, head_seq = 0;
-    char head_mac[65] = "";
+    char head_mac[65] = "", first[17];
+    struct epoch *ep = NULL;
+    size_t n_ep = 0, cur = 0;
+    const char *id;
+    const unsigned char *key;
     int rc;
 
     memset(out, 0, sizeof(*out));
+    rc = epochs_load(st, &ep, &n_ep, first, e);
+    if (rc < 0)
+        return rc;
     rc = db_prepare(st, &s, "SELECT seq, at, user, function, person, detail, mac FROM audit_log "
                             "ORDER BY seq", e);
     if (rc < 0)
@@ -208,7 +255,18 @@ int audit_chain_check(struct store *st, struct audit_verify_result *out, struct 
                      "記録 %lld が欠けています (削除された可能性があります)", (long long)expect);
             goto cleanup;
         }
-        entry_mac(st, prev, seq, db_col(s, 1), db_col(s, 2), db_col(s, 3), person, db_col(s, 5),
+        while (cur < n_ep && ep[cur].from <= seq)
+            cur++;
+        id = cur == 0 ? first : ep[cur - 1].id;
+        key = store_key_by_id(st, id);
+        if (key == NULL) {
+            out->first_bad = seq;
+            snprintf(out->reason, sizeof(out->reason),
+                     "記録 %lld を検証するサイト鍵 (鍵ID %s) がありません (%s.key.old)",
+                     (long long)seq, id, st->path);
+            goto cleanup;
+        }
+        entry_mac(key, prev, seq, db_col(s, 1), db_col(s, 2), db_col(s, 3), person, db_col(s, 5),
                   mac);
         if (sodium_memcmp(mac, db_col(s, 6), 64) != 0 || strlen(db_col(s, 6)) != 64) {
             out->first_bad = seq;
@@ -236,6 +294,7 @@ int audit_chain_check(struct store *st, struct audit_verify_result *out, struct 
 cleanup:
     sqlite3_finalize(s);
     sqlite3_finalize(h);
+    free(ep);
     return rc;
 }
 

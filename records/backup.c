@@ -233,6 +233,10 @@ static int copy_db(struct store *st, const char *copy_path, int64_t *seq, struct
         rc = db_fail(st, "バックアップ開始", e);
         goto cleanup;
     }
+    /* the key the backup carries must be the one this snapshot was written under */
+    rc = store_key_current(st, e);
+    if (rc < 0)
+        goto end;
     rc = db_prepare(st, &s, "SELECT coalesce((SELECT seq FROM audit_head WHERE id = 1), 0)", e);
     if (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
         *seq = sqlite3_column_int64(s, 0);

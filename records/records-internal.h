@@ -17,7 +17,23 @@ struct store {
     int today_set;
     int depth;                 /* open store_begin() levels */
     int shared;                /* key file group-readable by BOSHI_GROUP */
+    char key_id[17];           /* key_fingerprint(master) */
+    unsigned char (*old)[32];  /* earlier site keys (<db>.key.old), oldest first; sodium_malloc */
+    size_t n_old;
 };
+
+/* The subkey for purpose from any site key (store_key uses the store's own). */
+void key_derive(const unsigned char master[32], enum store_key_purpose purpose, unsigned char out[32]);
+/* 16 hex characters naming a site key (public; meta.key_id, key_epochs). */
+void key_fingerprint(const unsigned char master[32], char out[17]);
+/* The site key (current or earlier) with that fingerprint, or NULL. */
+const unsigned char *store_key_by_id(const struct store *st, const char *id);
+/*
+ * BERR_CONFLICT when the store was rotated to another key after this
+ * connection loaded its key (a long-running intake or serve): nothing may be
+ * written under a replaced key.  In the caller's transaction.
+ */
+int store_key_current(struct store *st, struct berr *e);
 
 /* Runs SQL with no results; fills e with the SQLite message on failure. */
 int db_exec(struct store *st, const char *sql, struct berr *e);
@@ -41,6 +57,8 @@ void mynumber_encrypt(const struct store *st, const char *mynumber, unsigned cha
 int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13]);
 /* Keyed hash (16 bytes) of a 宛名番号, the mark a purged person leaves (residents_purged). */
 void atena_tombstone(const struct store *st, const char *atena, unsigned char out[16]);
+/* The same mark under any site key (a mark made before a rotation keeps its key). */
+void atena_tombstone_under(const unsigned char master[32], const char *atena, unsigned char out[16]);
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
 

@@ -721,4 +721,31 @@ struct restore_report {
 int backup_restore(const char *path, const char *target, const char *passphrase, int force,
                    const char *os_user, struct restore_report *rep, struct berr *e);
 
+/* ---- site key rotation (keys.c) ---------------------------------------- */
+
+struct keys_rotate_report {
+    char old_id[17], new_id[17];   /* key fingerprints (public) */
+    long residents, history;       /* 個人番号 ciphertexts re-encrypted */
+    struct ymd old_until;          /* forms signed with the old key taken in until then */
+};
+/*
+ * Replaces the site key: a new key, every 個人番号 re-encrypted and every
+ * keyed index recomputed in one transaction, the old key kept in
+ * <db>.key.old (for the access log chained under it and for purge marks),
+ * forms signed with it accepted by intake until old_until (>= today; the
+ * setting keys.old_qr_until).  Needs PERM_KEYS_ROTATE; one audit entry, the
+ * first under the new key.  Refused if the access log does not verify.
+ * Outside a transaction; other processes holding the old key are refused
+ * their next write and must be restarted.
+ */
+int keys_rotate(struct store *st, const struct actor *a, struct ymd old_until,
+                struct keys_rotate_report *rep, struct berr *e);
+/*
+ * The QR signing keys intake checks: cur (the site key's), and when a
+ * rotation kept one, old (the replaced key's; *has_old) and whether it is
+ * still accepted today (*old_ok: today <= *until, setting keys.old_qr_until).
+ */
+int store_qr_keys(struct store *st, unsigned char cur[32], unsigned char old[32], int *has_old,
+                  int *old_ok, struct ymd *until, struct berr *e);
+
 #endif
