@@ -6,7 +6,10 @@
  * fields, and audit_head holds the last (seq, mac).  Editing, deleting or
  * inserting an entry through SQLite directly breaks the chain at that entry
  * and `audit_verify` reports the first broken link; cutting entries off the
- * end is caught by the head.  Entries are kept at least 3 years; purge
+ * end is caught by the head.  After a site key rotation (keys.c) each entry
+ * is checked under the key of its epoch (key_epochs.from_seq), the earlier
+ * keys coming from <db>.key.old; the first entry under a new key chains the
+ * last one under the old, so no entry before it can change unnoticed.  Entries are kept at least 3 years; purge
  * (a later issue) is the only thing that may remove them.
  * Not for: application logging.  Never put a 個人番号 in `detail`.
  */
