@@ -6,7 +6,8 @@
  * printed after it are taken in; the access log verifies across the key
  * change, in the store and in a restored backup; a rotation killed between
  * its commit and its key rename is finished by the next command; a process
- * still holding the old key cannot write; two rotations still verify.
+ * still holding the old key cannot write; two rotations still verify; the
+ * marks people purged before a rotation leave still keep them out after it.
  */
 #include "records/records.h"
 #include "tests/lib/testlib.h"
@@ -312,6 +313,36 @@ START_TEST(old_key_process_refused_and_two_rotations_verify)
 }
 END_TEST
 
+/* People purged before a rotation are still kept out by the next master after it. */
+START_TEST(purge_marks_survive_rotation)
+{
+    char *town = tl_path(dir, "old-town.csv");
+    struct tl_result r;
+    const char *p;
+    long before;
+
+    RUN_OK("demo", "town", "--residents", "2000", "--seed", "9", "--as-of", "2020-01-01", "-o", town);
+    RUN_OK("residents", "import", "--full", town);
+    RUN_OK("purge");
+    RUN(&r, "residents", "import", "--full", town);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    p = strstr(r.out, "取り込まない転出・死亡者 ");
+    ck_assert_msg(p != NULL, "%s", r.out);
+    before = atol(p + strlen("取り込まない転出・死亡者 "));
+    ck_assert_int_gt(before, 0);
+    tl_result_free(&r);
+    RUN_OK("keys", "rotate");
+    RUN(&r, "residents", "import", "--full", town);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    p = strstr(r.out, "取り込まない転出・死亡者 ");
+    ck_assert_msg(p != NULL, "%s", r.out);
+    ck_assert_int_eq(atol(p + strlen("取り込まない転出・死亡者 ")), before);
+    tl_result_free(&r);
+    audit_ok(db);
+    free(town);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("keys");
@@ -322,6 +353,7 @@ static Suite *suite(void)
     tcase_add_test(tc, rotation_keeps_mynumber_and_takes_old_forms_until_the_date);
     tcase_add_test(tc, interrupted_rotation_is_finished_at_next_open);
     tcase_add_test(tc, old_key_process_refused_and_two_rotations_verify);
+    tcase_add_test(tc, purge_marks_survive_rotation);
     suite_add_tcase(s, tc);
     return s;
 }
