@@ -742,6 +742,13 @@ int backup_restore(const char *path, const char *target, const char *passphrase,
                           "このファイルからは復元しません", path, v.reason);
         }
         rep->audit_checked = v.checked;
+        /* the store names its key: a restored file beside another key is refused at open */
+        if (rc == 0) {
+            char *sql = xasprintf("INSERT OR REPLACE INTO meta(key, value) VALUES ('key_id', '%s')",
+                                  st->key_id);
+            rc = db_exec(st, sql, e);
+            free(sql);
+        }
         if (rc == 0) {
             const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
             restore_actor(st, os_user, &a);

@@ -359,7 +359,7 @@ static const char *const migrations[] = {
     "  UNIQUE(batch_id, path));\n",
     /* site key rotations (records/keys.c): from which access-log entry each key chains, the
      * key it replaced, and until when printed forms signed with that one are still taken in */
-    "CREATE TABLE key_epochs(\n"
+    "CREATE TABLE IF NOT EXISTS key_epochs(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  key_id TEXT NOT NULL UNIQUE,\n"         /* key_fingerprint() of the new key */
     "  prev_key_id TEXT NOT NULL,\n"

@@ -241,6 +241,19 @@ START_TEST(tampered_cut_or_wrong_passphrase_refused)
     tl_result_free(&r);
     ck_assert_int_eq(tl_sql_long(rdb, "SELECT count(*) FROM residents"),
                      tl_sql_long(db, "SELECT count(*) FROM residents"));
+    /* the restored store names its key: beside another key file it refuses to open */
+    {
+        char *rkey = xasprintf("%s.key", rdb), *save = db;
+        ck_assert_int_eq(tl_write_file(rkey, "0123456789abcdef0123456789abcdef", 32), 0);
+        chmod(rkey, 0600);
+        db = rdb;
+        RUN(&r, "audit", "verify");
+        db = save;
+        ck_assert_int_eq(r.status, 1);
+        ck_assert_msg(strstr(r.err, "この記録ストアの鍵ではありません") != NULL, "%s", r.err);
+        tl_result_free(&r);
+        free(rkey);
+    }
     /* a short passphrase is refused for a backup */
     const char *sa[] = { "backup", bad, NULL };
     run(&r, "BOSHI_BACKUP_PASSPHRASE=short", sa);
