@@ -388,7 +388,8 @@ static void read_source(struct run *r, struct ocr_reader *rd, size_t ti, struct 
             x->failed = 1;
         else if (pg == NULL)
             snprintf(x->reject, sizeof(x->reject), "%.500s", reason ? reason : "読めないページ");
-        else if (intake_read_page(rd, pg, r->forms, r->key, &x->res, &x->e) < 0)
+        else if (intake_read_page_keys(rd, pg, r->forms, r->key, r->has_old ? r->old_key : NULL,
+                                       r->old_until[0] ? r->old_until : NULL, &x->res, &x->e) < 0)
             x->failed = 1;
         ocr_page_free(&pg);
         free(reason);
@@ -645,7 +646,19 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
     r.a = a;
     r.forms = forms;
     r.sum = sum;
-    store_key(st, KEY_QR_MAC, r.key);
+    {
+        struct ymd until;
+        int old_ok = 0;
+        rc = store_qr_keys(st, r.key, r.old_key, &r.has_old, &old_ok, &until, e);
+        if (rc < 0)
+            return rc;
+        if (r.has_old && !old_ok) {
+            if (until.y)
+                ymd_iso(until, r.old_until);
+            else
+                snprintf(r.old_until, sizeof(r.old_until), "-");
+        }
+    }
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     rc = intake_limits(st, &r.lim, e);
@@ -793,6 +806,7 @@ cleanup:
     }
     free(r.tasks);
     sodium_memzero(r.key, sizeof(r.key));
+    sodium_memzero(r.old_key, sizeof(r.old_key));
     pthread_mutex_destroy(&r.mu);
     pthread_cond_destroy(&r.cv);
     buf_release(&paths);

@@ -50,6 +50,9 @@ struct run {
     const struct actor *a;
     const struct forms_registry *forms;
     unsigned char key[32];
+    unsigned char old_key[32];  /* QR key before the last rotation, when has_old */
+    int has_old;
+    char old_until[11];         /* "" while the old key is accepted, else its last day */
     struct task *tasks;
     size_t n_tasks, next_task;
     int workers_left;

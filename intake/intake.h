@@ -83,6 +83,7 @@ struct page_result {
     int dpi;                          /* of the scan as loaded (its header, else estimated) */
     int width_px, height_px;          /* of the scan as loaded */
     char reject[512];                 /* non-empty: the page is rejected, why */
+    int old_key;                      /* its QR verified under the key before a rotation */
     int other_qr;                     /* QR codes on the page besides its own */
     char other_qr_text[OCR_TEXT_MAX]; /* the first of them */
     struct field_result *fields;      /* the fields of this page, owned */
@@ -103,6 +104,16 @@ void intake_template(const struct forms_registry *forms, struct ocr_template *t)
  */
 int intake_read_page(struct ocr_reader *r, struct ocr_page *p, const struct forms_registry *forms,
                      const unsigned char key[32], struct page_result *out, struct berr *e);
+/*
+ * intake_read_page, also taking a page whose QR verifies under old_key
+ * (the QR key replaced by the last site key rotation; NULL: none): accepted
+ * (out->old_key = 1) when old_until is NULL, else rejected saying that
+ * forms signed with the old key were taken in until old_until.
+ */
+int intake_read_page_keys(struct ocr_reader *r, struct ocr_page *p,
+                          const struct forms_registry *forms, const unsigned char key[32],
+                          const unsigned char *old_key, const char *old_until,
+                          struct page_result *out, struct berr *e);
 /* Accepts the printed fields whose two readings both match what was printed. */
 void intake_check_printed(struct page_result *res, const struct intake_expect *x);
 

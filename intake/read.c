@@ -648,6 +648,14 @@ static double ms_since(struct timespec t0)
 int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct forms_registry *forms,
                      const unsigned char key[32], struct page_result *out, struct berr *e)
 {
+    return intake_read_page_keys(rd, p, forms, key, NULL, NULL, out, e);
+}
+
+int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
+                          const struct forms_registry *forms, const unsigned char key[32],
+                          const unsigned char *old_key, const char *old_until,
+                          struct page_result *out, struct berr *e)
+{
     struct ocr_template t;
     struct berr pe;
     struct timespec t0;
@@ -668,6 +676,24 @@ int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct for
     if (rc < 0)
         return berr_set(e, rc, "%s", pe.msg);
     rc = ocr_qr(p, key, &out->qr, NULL, &pe);
+    if (rc == BERR_DENIED && old_key != NULL) {
+        /* printed before the site key was rotated (records/keys.c) */
+        struct berr oe;
+        berr_clear(&oe);
+        if (ocr_qr(p, old_key, &out->qr, NULL, &oe) == 0) {
+            if (old_until == NULL) {
+                rc = 0;
+                out->old_key = 1;
+            } else {
+                snprintf(out->reject, sizeof(out->reject),
+                         "%s: サイト鍵の更新前に印刷された用紙です。旧鍵のQRの受付期限 (%s) を過ぎた"
+                         "ため取り込みません (新しく印刷した用紙を使ってください)", ocr_page_name(p),
+                         old_until);
+                memset(&out->qr, 0, sizeof(out->qr));
+                goto done;
+            }
+        }
+    }
     if (rc < 0 && rc != BERR_FAIL) {
         snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);
         goto done;

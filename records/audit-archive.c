@@ -32,14 +32,14 @@
 
 #define ARCHIVE_FORMAT "boshi-audit-archive/1"
 
-/* The Ed25519 key pair of archives, from the site key's audit subkey. */
-static void signing_keys(const struct store *st, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+/* The Ed25519 key pair of archives, from a site key's audit subkey. */
+static void signing_keys(const unsigned char master[32], unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                          unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
     unsigned char k[32], seed[crypto_sign_SEEDBYTES];
     static const char ctx[] = "boshi audit archive signing key";
 
-    store_key(st, KEY_AUDIT, k);
+    key_derive(master, KEY_AUDIT, k);
     crypto_generichash(seed, sizeof(seed), (const unsigned char *)ctx, sizeof(ctx) - 1, k, sizeof(k));
     crypto_sign_seed_keypair(pk, sk, seed);
     sodium_memzero(k, sizeof(k));
@@ -114,7 +114,8 @@ static int write_archive(struct store *st, const char *tmp, const char *path, in
     json_t *o = NULL;
     int rc = 0;
 
-    signing_keys(st, pk, sk);
+    /* the key the archive's own entry (audit.archive, right after it) is chained under */
+    signing_keys(st->master, pk, sk);
     sodium_bin2hex(pk_hex, sizeof(pk_hex), pk, sizeof(pk));
     crypto_sign_init(&sig);
     if (ar == NULL || ent == NULL || archive_write_add_filter_gzip(ar) != ARCHIVE_OK ||
@@ -444,6 +445,7 @@ int audit_verify_archive(struct store *st, const struct actor *a, const char *pa
     size_t full;
     int nl = 0;
     sqlite3_stmt *s = NULL;
+    struct audit_epochs *epochs = NULL;
 
     memset(out, 0, sizeof(*out));
     *linked = 0;
@@ -452,8 +454,9 @@ int audit_verify_archive(struct store *st, const struct actor *a, const char *pa
     rc = sha256_file(path, sha, e);
     if (rc < 0)
         return rc;
-    signing_keys(st, pk, sk);
-    sodium_memzero(sk, sizeof(sk));
+    rc = audit_epochs_load(st, &epochs, e);
+    if (rc < 0)
+        return rc;
     crypto_sign_init(&sig);
     r.ar = archive_read_new();
     archive_read_support_filter_gzip(r.ar);
@@ -476,6 +479,13 @@ int audit_verify_archive(struct store *st, const struct actor *a, const char *pa
     sign_line(&sig, line, full, nl);
     expect = (int64_t)json_integer_value(json_object_get(head, "first_seq"));
     last = (int64_t)json_integer_value(json_object_get(head, "last_seq"));
+    {
+        /* signed under the key current when it was written: that of the entry after it */
+        const char *kid;
+        const unsigned char *m = audit_epochs_key(st, epochs, last + 1, &kid);
+        signing_keys(m ? m : st->master, pk, sk);
+        sodium_memzero(sk, sizeof(sk));
+    }
     snprintf(prev, sizeof(prev), "%s", jstr(head, "prev_mac"));
     snprintf(last_mac, sizeof(last_mac), "%s", jstr(head, "last_mac"));
     rc = 0;
@@ -508,7 +518,16 @@ int audit_verify_archive(struct store *st, const struct actor *a, const char *pa
                      (long long)expect, (long long)seq);
             continue;
         }
-        audit_entry_mac(st, prev, seq, jstr(o, "at"), jstr(o, "user"), jstr(o, "function"),
+        const char *kid;
+        const unsigned char *key = audit_epochs_key(st, epochs, seq, &kid);
+        if (key == NULL) {
+            out->first_bad = seq;
+            snprintf(out->reason, sizeof(out->reason),
+                     "記録 %lld を検証するサイト鍵 (鍵ID %s) がありません (%s.key.old)", (long long)seq,
+                     kid, st->path);
+            continue;
+        }
+        audit_entry_mac(key, prev, seq, jstr(o, "at"), jstr(o, "user"), jstr(o, "function"),
                         json_is_string(p) ? json_string_value(p) : NULL, jstr(o, "detail"), mac);
         if (strlen(jstr(o, "mac")) != 64 || sodium_memcmp(mac, jstr(o, "mac"), 64) != 0) {
             out->first_bad = seq;
@@ -553,6 +572,7 @@ int audit_verify_archive(struct store *st, const struct actor *a, const char *pa
                  (long long)out->checked);
     rc = audit_append(st, a, "audit.verify", NULL, detail, e);
 cleanup:
+    audit_epochs_free(epochs);
     sqlite3_finalize(s);
     json_decref(head);
     json_decref(o);

@@ -6,9 +6,13 @@
  * fields, and audit_head holds the last (seq, mac).  Editing, deleting or
  * inserting an entry through SQLite directly breaks the chain at that entry
  * and `audit_verify` reports the first broken link; cutting entries off the
- * end is caught by the head.  Entries are kept at least audit.retention_years
- * (3 or more); only `audit archive` (audit-archive.c) removes older ones, into
- * a signed file, leaving a checkpoint (audit_archives) the chain goes on from.
+ * end is caught by the head.  After a site key rotation (keys.c) each entry
+ * is checked under the key of its epoch (key_epochs.from_seq), the earlier
+ * keys coming from <db>.key.old; the first entry under a new key chains the
+ * last one under the old, so no entry before it can change unnoticed.
+ * Entries are kept at least audit.retention_years (3 or more); only `audit
+ * archive` (audit-archive.c) removes older ones, into a signed file, leaving
+ * a checkpoint (audit_archives) the chain goes on from.
  * Not for: application logging.  Never put a 個人番号 in `detail`.
  */
 #include "records/records-internal.h"
@@ -22,7 +26,7 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
                                const char *function, const char *person, const char *detail,
                                struct berr *e);
 
-void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
+void audit_entry_mac(const unsigned char master[32], const char *prev, int64_t seq, const char *at,
                      const char *user, const char *function, const char *person,
                      const char *detail, char out[65])
 {
@@ -35,7 +39,7 @@ void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, cons
     snprintf(num, sizeof(num), "%lld", (long long)seq);
     parts[0] = num; parts[1] = at; parts[2] = user; parts[3] = function;
     parts[4] = person ? person : ""; parts[5] = detail;
-    store_key(st, KEY_AUDIT, key);
+    key_derive(master, KEY_AUDIT, key);
     crypto_auth_hmacsha256_init(&h, key, sizeof(key));
     crypto_auth_hmacsha256_update(&h, (const unsigned char *)prev, strlen(prev));
     for (int i = 0; i < 6; i++) {
@@ -105,6 +109,10 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
         if (rc < 0)
             return rc;
     }
+    /* never an entry under a key the store no longer uses (a rotation since we opened) */
+    rc = store_key_current(st, e);
+    if (rc < 0)
+        goto cleanup;
     rc = db_prepare(st, &h, "SELECT seq, mac FROM audit_head WHERE id = 1", e);
     if (rc < 0)
         goto cleanup;
@@ -117,7 +125,7 @@ static int audit_append_masked(struct store *st, const struct actor *a, const ch
         snprintf(at, sizeof(at), "%s", at_given);
     else
         store_now_iso(at);
-    audit_entry_mac(st, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
+    audit_entry_mac(st->master, prev, seq, at, a->login, function, person, detail ? detail : "", mac);
     rc = db_prepare(st, &ins, "INSERT INTO audit_log(seq, at, user, function, person, detail, mac) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)", e);
     if (rc < 0)
@@ -203,20 +211,97 @@ cleanup:
     return rc;
 }
 
-int audit_verify(struct store *st, const struct actor *a, struct audit_verify_result *out,
-                 struct berr *e)
+/*
+ * The site key each entry is chained under: before the first rotation the
+ * first key (prev_key_id of the first epoch), then each epoch's key from its
+ * from_seq on (records/keys.c).  Without rotations, the store's key.
+ */
+struct epoch {
+    int64_t from;
+    char id[17];
+};
+
+struct audit_epochs {
+    struct epoch *ep;
+    size_t n, cur;
+    char first[17];
+};
+
+static int epochs_load(struct store *st, struct epoch **out, size_t *n, char first[17],
+                       struct berr *e);
+
+int audit_epochs_load(struct store *st, struct audit_epochs **out, struct berr *e)
+{
+    struct audit_epochs *x = xcalloc(1, sizeof(*x));
+    int rc = epochs_load(st, &x->ep, &x->n, x->first, e);
+
+    if (rc < 0) {
+        audit_epochs_free(x);
+        x = NULL;
+    }
+    *out = x;
+    return rc;
+}
+
+const unsigned char *audit_epochs_key(struct store *st, struct audit_epochs *x, int64_t seq,
+                                      const char **key_id)
+{
+    while (x->cur > 0 && x->ep[x->cur - 1].from > seq)
+        x->cur--;
+    while (x->cur < x->n && x->ep[x->cur].from <= seq)
+        x->cur++;
+    *key_id = x->cur == 0 ? x->first : x->ep[x->cur - 1].id;
+    return store_key_by_id(st, *key_id);
+}
+
+void audit_epochs_free(struct audit_epochs *x)
+{
+    if (x) {
+        free(x->ep);
+        free(x);
+    }
+}
+
+static int epochs_load(struct store *st, struct epoch **out, size_t *n, char first[17],
+                       struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    size_t a = 0;
+    int rc = db_prepare(st, &s, "SELECT from_seq, key_id, prev_key_id FROM key_epochs "
+                                "ORDER BY from_seq", e);
+
+    *out = NULL;
+    *n = 0;
+    snprintf(first, 17, "%s", st->key_id);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        if (*n == a) {
+            a = a ? 2 * a : 8;
+            *out = xrealloc(*out, a * sizeof(**out));
+        }
+        if (*n == 0)
+            snprintf(first, 17, "%s", db_col(s, 2));
+        (*out)[*n].from = sqlite3_column_int64(s, 0);
+        snprintf((*out)[*n].id, sizeof((*out)[*n].id), "%s", db_col(s, 1));
+        (*n)++;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int audit_chain_check(struct store *st, struct audit_verify_result *out, struct berr *e)
 {
     sqlite3_stmt *s = NULL, *h = NULL;
     char prev[65] = "", mac[65];
     int64_t expect = 1, head_seq = 0;
-    char head_mac[65] = "";
-    int rc = actor_require(a, PERM_AUDIT_READ, e);
+    char head_mac[65] = "", first[17];
+    struct epoch *ep = NULL;
+    size_t n_ep = 0, cur = 0;
+    const char *id;
+    const unsigned char *key;
+    int rc;
 
     memset(out, 0, sizeof(*out));
-    if (rc < 0)
-        return rc;
-    /* Under the write lock, so a concurrent append cannot look like a break. */
-    rc = store_begin(st, e);
+    rc = epochs_load(st, &ep, &n_ep, first, e);
     if (rc < 0)
         return rc;
     /* after an archive, the chain goes on from its checkpoint (the last archived entry) */
@@ -251,7 +336,18 @@ int audit_verify(struct store *st, const struct actor *a, struct audit_verify_re
                 snprintf(out->reason, sizeof(out->reason), "記録 %lld が重複しています", (long long)seq);
             goto cleanup;
         }
-        audit_entry_mac(st, prev, seq, db_col(s, 1), db_col(s, 2), db_col(s, 3), person, db_col(s, 5),
+        while (cur < n_ep && ep[cur].from <= seq)
+            cur++;
+        id = cur == 0 ? first : ep[cur - 1].id;
+        key = store_key_by_id(st, id);
+        if (key == NULL) {
+            out->first_bad = seq;
+            snprintf(out->reason, sizeof(out->reason),
+                     "記録 %lld を検証するサイト鍵 (鍵ID %s) がありません (%s.key.old)",
+                     (long long)seq, id, st->path);
+            goto cleanup;
+        }
+        audit_entry_mac(key, prev, seq, db_col(s, 1), db_col(s, 2), db_col(s, 3), person, db_col(s, 5),
                   mac);
         if (sodium_memcmp(mac, db_col(s, 6), 64) != 0 || strlen(db_col(s, 6)) != 64) {
             out->first_bad = seq;
@@ -279,6 +375,23 @@ int audit_verify(struct store *st, const struct actor *a, struct audit_verify_re
 cleanup:
     sqlite3_finalize(s);
     sqlite3_finalize(h);
+    free(ep);
+    return rc;
+}
+
+int audit_verify(struct store *st, const struct actor *a, struct audit_verify_result *out,
+                 struct berr *e)
+{
+    int rc = actor_require(a, PERM_AUDIT_READ, e);
+
+    memset(out, 0, sizeof(*out));
+    if (rc < 0)
+        return rc;
+    /* Under the write lock, so a concurrent append cannot look like a break. */
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = audit_chain_check(st, out, e);
     if (rc == 0) {
         char d[320];
         if (out->first_bad)

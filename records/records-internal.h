@@ -17,7 +17,23 @@ struct store {
     int today_set;
     int depth;                 /* open store_begin() levels */
     int shared;                /* key file group-readable by BOSHI_GROUP */
+    char key_id[17];           /* key_fingerprint(master) */
+    unsigned char (*old)[32];  /* earlier site keys (<db>.key.old), oldest first; sodium_malloc */
+    size_t n_old;
 };
+
+/* The subkey for purpose from any site key (store_key uses the store's own). */
+void key_derive(const unsigned char master[32], enum store_key_purpose purpose, unsigned char out[32]);
+/* 16 hex characters naming a site key (public; meta.key_id, key_epochs). */
+void key_fingerprint(const unsigned char master[32], char out[17]);
+/* The site key (current or earlier) with that fingerprint, or NULL. */
+const unsigned char *store_key_by_id(const struct store *st, const char *id);
+/*
+ * BERR_CONFLICT when the store was rotated to another key after this
+ * connection loaded its key (a long-running intake or serve): nothing may be
+ * written under a replaced key.  In the caller's transaction.
+ */
+int store_key_current(struct store *st, struct berr *e);
 
 /* Runs SQL with no results; fills e with the SQLite message on failure. */
 int db_exec(struct store *st, const char *sql, struct berr *e);
@@ -41,13 +57,26 @@ void mynumber_encrypt(const struct store *st, const char *mynumber, unsigned cha
 int mynumber_decrypt(const struct store *st, const unsigned char *in, size_t n, char out[13]);
 /* Keyed hash (16 bytes) of a 宛名番号, the mark a purged person leaves (residents_purged). */
 void atena_tombstone(const struct store *st, const char *atena, unsigned char out[16]);
+/* The same mark under any site key (a mark made before a rotation keeps its key). */
+void atena_tombstone_under(const unsigned char master[32], const char *atena, unsigned char out[16]);
 /* Fold keys used for matching, stored beside the resident. Caller frees. */
 char *address_fold(const char *address, const char *katagaki);
 
-/* The HMAC linking one access-log entry to the previous one's mac (audit.c). */
-void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, const char *at,
+/* The HMAC linking one access-log entry to the previous one's mac, under a site key (audit.c). */
+void audit_entry_mac(const unsigned char master[32], const char *prev, int64_t seq, const char *at,
                      const char *user, const char *function, const char *person,
                      const char *detail, char out[65]);
+/*
+ * The site keys the log's entries are chained under, by epoch (key
+ * rotations, keys.c): audit_epochs_key gives the key of entry seq, NULL when
+ * that key is not on this machine (*key_id names it).  Free with
+ * audit_epochs_free.
+ */
+struct audit_epochs;
+int audit_epochs_load(struct store *st, struct audit_epochs **out, struct berr *e);
+const unsigned char *audit_epochs_key(struct store *st, struct audit_epochs *x, int64_t seq,
+                                      const char **key_id);
+void audit_epochs_free(struct audit_epochs *x);
 
 /*
  * audit_append with a given instant at (UTC ISO "2026-11-02T01:00:00.000Z")
@@ -57,6 +86,13 @@ void audit_entry_mac(const struct store *st, const char *prev, int64_t seq, cons
  */
 int audit_append_at(struct store *st, const struct actor *a, const char *at,
                     const char *function, const char *person, const char *detail, struct berr *e);
+
+/*
+ * The checks of audit_verify without its permission, transaction or entry
+ * (audit.c; restore runs it on a store nobody has opened yet).
+ */
+struct audit_verify_result;
+int audit_chain_check(struct store *st, struct audit_verify_result *out, struct berr *e);
 
 /* The first account, holding every role (users.c; called by store_create). */
 int users_bootstrap(struct store *st, const char *os_user, struct berr *e);

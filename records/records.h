@@ -28,6 +28,8 @@
  *              record_dental_begin, record_dental_finish
  *   住登外:     unregistered_add, unregistered_exists
  *   purge:     purge_run, purge_kind_label
+ *   backup:    backup_write, backup_restore (backup.c)
+ *   keys:      keys_rotate, store_qr_keys (keys.c)
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
@@ -109,6 +111,8 @@ enum perm {
     PERM_USERS_ADMIN,       /* users.admin:      accounts and grants */
     PERM_AUDIT_READ,        /* audit.read:       read and verify the audit log */
     PERM_PURGE,             /* purge:            retention deletion */
+    PERM_BACKUP,            /* backup:           encrypted backups of the store */
+    PERM_KEYS_ROTATE,       /* keys.rotate:      replace the site key */
     PERM_COUNT
 };
 
@@ -790,5 +794,78 @@ const char *purge_kind_label(int kind);
  */
 int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry_run,
               struct purge_report *out, struct berr *e);
+
+/* ---- backup and restore (backup.c) ----------------------------------- */
+
+/*
+ * A backup file: a 64-byte header in clear (magic "BOSHIBK1", the argon2id
+ * cost, its salt, the secretstream header), then XChaCha20-Poly1305
+ * secretstream messages of up to 64 KiB each (4-byte length + ciphertext),
+ * the last tagged FINAL.  The key is derived from a passphrase
+ * (crypto_pwhash, argon2id), never from the site key.  Inside: the
+ * database copy, the site key (and the earlier keys of a rotation, for the
+ * access log), and the original scans of <db>.scans/.
+ */
+#define BACKUP_PASSPHRASE_MIN 12     /* bytes */
+struct backup_report {
+    int64_t db_bytes;        /* the consistent copy of the database */
+    int64_t file_bytes;      /* the encrypted file */
+    long scans;              /* original scans carried */
+    int64_t audit_seq;       /* last access-log entry in the copy */
+    double seconds;
+};
+/*
+ * Writes an encrypted backup of the open store to path: an online copy
+ * (SQLite's backup API, in steps, inside one read snapshot: intake and the
+ * web UI keep writing), written to path.tmp, fsynced and renamed, so a
+ * killed backup never leaves a file under path.  Refuses an existing path.
+ * Needs PERM_BACKUP; one audit entry (no personal data).  Must be called
+ * outside a transaction.
+ */
+int backup_write(struct store *st, const struct actor *a, const char *path, const char *passphrase,
+                 struct backup_report *rep, struct berr *e);
+struct restore_report {
+    int64_t db_bytes;
+    long scans;              /* original scans written (the ones not there already) */
+    int64_t audit_checked;   /* access-log entries whose link verified */
+    double seconds;
+};
+/*
+ * Restores backup file path as the store target (with target.key): decrypts
+ * into target.tmp, checks the database and its access-log chain, and only
+ * then renames.  A file that fails authentication (tampered, cut short,
+ * wrong passphrase) or whose chain does not verify is refused and nothing
+ * is left behind.  An existing store or key at target is refused unless
+ * force.  os_user names the restore in the restored store's access log.
+ */
+int backup_restore(const char *path, const char *target, const char *passphrase, int force,
+                   const char *os_user, struct restore_report *rep, struct berr *e);
+
+/* ---- site key rotation (keys.c) ---------------------------------------- */
+
+struct keys_rotate_report {
+    char old_id[17], new_id[17];   /* key fingerprints (public) */
+    long residents, history;       /* 個人番号 ciphertexts re-encrypted */
+    struct ymd old_until;          /* forms signed with the old key taken in until then */
+};
+/*
+ * Replaces the site key: a new key, every 個人番号 re-encrypted and every
+ * keyed index recomputed in one transaction, the old key kept in
+ * <db>.key.old (for the access log chained under it and for purge marks),
+ * forms signed with it accepted by intake until old_until (>= today; the
+ * setting keys.old_qr_until).  Needs PERM_KEYS_ROTATE; one audit entry, the
+ * first under the new key.  Refused if the access log does not verify.
+ * Outside a transaction; other processes holding the old key are refused
+ * their next write and must be restarted.
+ */
+int keys_rotate(struct store *st, const struct actor *a, struct ymd old_until,
+                struct keys_rotate_report *rep, struct berr *e);
+/*
+ * The QR signing keys intake checks: cur (the site key's), and when a
+ * rotation kept one, old (the replaced key's; *has_old) and whether it is
+ * still accepted today (*old_ok: today <= *until, setting keys.old_qr_until).
+ */
+int store_qr_keys(struct store *st, unsigned char cur[32], unsigned char old[32], int *has_old,
+                  int *old_ok, struct ymd *until, struct berr *e);
 
 #endif

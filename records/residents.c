@@ -348,12 +348,17 @@ static int table_empty(struct store *st, int *empty, struct berr *e)
 
 void atena_tombstone(const struct store *st, const char *atena, unsigned char out[16])
 {
+    atena_tombstone_under(st->master, atena, out);
+}
+
+void atena_tombstone_under(const unsigned char master[32], const char *atena, unsigned char out[16])
+{
     unsigned char key[32];
     char in[16];
 
     /* a separate input space from the 個人番号 index under the same subkey */
     snprintf(in, sizeof(in), "P%.10s", atena);
-    store_key(st, KEY_MYNUMBER_IDX, key);
+    key_derive(master, KEY_MYNUMBER_IDX, key);
     crypto_generichash(out, 16, (const unsigned char *)in, strlen(in), key, sizeof(key));
     sodium_memzero(key, sizeof(key));
 }
@@ -370,10 +375,14 @@ static int purged_row(struct store *st, sqlite3_stmt *tomb, sqlite3_stmt *untomb
     unsigned char t[16];
     int status = atoi(fld(r, w, C_STATUS)), found;
 
-    atena_tombstone(st, fld(r, w, C_ATENA), t);
-    sqlite3_reset(tomb);
-    sqlite3_bind_blob(tomb, 1, t, sizeof(t), SQLITE_TRANSIENT);
-    found = sqlite3_step(tomb) == SQLITE_ROW;
+    /* a mark cannot be re-keyed (the 宛名番号 is gone): look under every key the site had */
+    found = 0;
+    for (size_t k = 0; k <= st->n_old && !found; k++) {
+        atena_tombstone_under(k == 0 ? st->master : st->old[k - 1], fld(r, w, C_ATENA), t);
+        sqlite3_reset(tomb);
+        sqlite3_bind_blob(tomb, 1, t, sizeof(t), SQLITE_TRANSIENT);
+        found = sqlite3_step(tomb) == SQLITE_ROW;
+    }
     if (!found)
         return 0;
     if (status == 2 || status == 3)

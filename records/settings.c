@@ -31,6 +31,7 @@ static const struct setting_info known[] = {
     { "voucher.sanpu_fees", "産婦健康診査の公費負担額 (円、第1回 産後2週間・第2回 産後1か月をカンマ区切り)",
       "5000,5000" },
     { "intake.max_file_mb", "取込: 1ファイルの大きさの上限 (MB。超えるファイルは保管も読取もせず却下)", "200" },
+    { "keys.old_qr_until", "サイト鍵の更新前に印刷した用紙 (旧鍵のQR) を取り込む最終日 (YYYY-MM-DD)", NULL },
     { "intake.max_pages", "取込: 1ファイルのページ数の上限 (超えるファイルは読取せず却下)", "500" },
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
@@ -138,6 +139,11 @@ int settings_set(struct store *st, const struct actor *a, const char *key, const
         long v = strtol(value, &end, 10);
         if (*end != '\0' || v < 1 || v > 24)
             return berr_set(e, BERR_INVALID, "%s: 1〜24 の月数を指定してください「%s」", key, value);
+    }
+    if (strcmp(key, "keys.old_qr_until") == 0) {
+        struct ymd d;
+        if (ymd_parse_iso(value, &d) < 0)
+            return berr_set(e, BERR_INVALID, "%s: 日付は YYYY-MM-DD で指定してください「%s」", key, value);
     }
     if (strstr(key, "age_months") != NULL) {
         char *end;

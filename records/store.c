@@ -406,6 +406,16 @@ static const char *const migrations[] = {
     "  found_at TEXT NOT NULL,\n"
     "  checked_by TEXT, checked_at TEXT, comment TEXT,\n"
     "  UNIQUE(month, rule, user, person, key));\n",
+    /* site key rotations (records/keys.c): from which access-log entry each key chains, the
+     * key it replaced, and until when printed forms signed with that one are still taken in */
+    "CREATE TABLE IF NOT EXISTS key_epochs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key_id TEXT NOT NULL UNIQUE,\n"         /* key_fingerprint() of the new key */
+    "  prev_key_id TEXT NOT NULL,\n"
+    "  from_seq INTEGER NOT NULL,\n"           /* first audit_log entry chained under it */
+    "  rotated_at TEXT NOT NULL,\n"
+    "  rotated_by TEXT NOT NULL,\n"
+    "  old_qr_until TEXT NOT NULL);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
@@ -523,9 +533,9 @@ static int key_mode_check(const char *kp, const struct stat *sb, int *shared, st
                     "使うときグループ「%s」で 0640 にしてください)", kp, (unsigned)m, BOSHI_GROUP);
 }
 
-static int key_load(const char *db_path, unsigned char out[32], int *shared, struct berr *e)
+static int key_load_file(const char *path, unsigned char out[32], int *shared, struct berr *e)
 {
-    char *kp = key_path(db_path);
+    char *kp = xstrdup(path);
     struct stat sb;
     int fd = -1, rc = 0;
     ssize_t n;
@@ -550,6 +560,15 @@ static int key_load(const char *db_path, unsigned char out[32], int *shared, str
 cleanup:
     if (fd >= 0)
         close(fd);
+    free(kp);
+    return rc;
+}
+
+static int key_load(const char *db_path, unsigned char out[32], int *shared, struct berr *e)
+{
+    char *kp = key_path(db_path);
+    int rc = key_load_file(kp, out, shared, e);
+
     free(kp);
     return rc;
 }
@@ -580,7 +599,123 @@ cleanup:
 
 void store_key(const struct store *st, enum store_key_purpose purpose, unsigned char out[32])
 {
-    crypto_kdf_derive_from_key(out, 32, (uint64_t)purpose, "boshikey", st->master);
+    key_derive(st->master, purpose, out);
+}
+
+void key_derive(const unsigned char master[32], enum store_key_purpose purpose, unsigned char out[32])
+{
+    crypto_kdf_derive_from_key(out, 32, (uint64_t)purpose, "boshikey", master);
+}
+
+void key_fingerprint(const unsigned char master[32], char out[17])
+{
+    unsigned char h[8];
+
+    /* public: names a key in the store and in messages, reveals nothing of it */
+    crypto_generichash(h, sizeof(h), (const unsigned char *)"boshi key id", 12, master, 32);
+    sodium_bin2hex(out, 17, h, sizeof(h));
+}
+
+/*
+ * <db>.key.old: every key the site had before a rotation, 32 bytes each,
+ * oldest first (records/keys.c).  Kept to verify the access log they chained
+ * and to recognise forms and purge marks made under them.
+ */
+static int keyring_load(struct store *st, struct berr *e)
+{
+    char *kp = xasprintf("%s.key.old", st->path);
+    unsigned char *buf = NULL;
+    struct stat sb;
+    int fd = open(kp, O_RDONLY | O_CLOEXEC), rc = 0, shared;
+
+    if (fd < 0) {
+        free(kp);
+        return 0;
+    }
+    if (fstat(fd, &sb) < 0 || sb.st_size % 32 != 0 || sb.st_size > 32 * 1024) {
+        rc = berr_set(e, BERR_FAIL, "%s: 旧サイト鍵ファイルが壊れています", kp);
+        goto cleanup;
+    }
+    rc = key_mode_check(kp, &sb, &shared, e);
+    if (rc < 0)
+        goto cleanup;
+    st->n_old = (size_t)sb.st_size / 32;
+    st->old = sodium_malloc(st->n_old ? st->n_old * 32 : 32);
+    if (st->old == NULL || (st->n_old && read(fd, st->old, st->n_old * 32) != (ssize_t)(st->n_old * 32)))
+        rc = berr_set(e, BERR_FAIL, "%s: 旧サイト鍵ファイルを読めません", kp);
+cleanup:
+    free(buf);
+    close(fd);
+    free(kp);
+    return rc;
+}
+
+const unsigned char *store_key_by_id(const struct store *st, const char *id)
+{
+    char f[17];
+
+    if (strcmp(st->key_id, id) == 0)
+        return st->master;
+    for (size_t i = 0; i < st->n_old; i++) {
+        key_fingerprint(st->old[i], f);
+        if (strcmp(f, id) == 0)
+            return st->old[i];
+    }
+    return NULL;
+}
+
+int store_key_current(struct store *st, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "SELECT value FROM meta WHERE key = 'key_id'", e);
+
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW && strcmp(db_col(s, 0), st->key_id) != 0)
+        rc = berr_set(e, BERR_CONFLICT, "%s: サイト鍵が更新されました (boshi keys rotate)。"
+                      "このコマンドを起動し直してください", st->path);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/*
+ * A rotation commits the store and then renames <db>.key.new to <db>.key.
+ * Killed between the two, the store names the new key: finish the rename.
+ * Killed before the commit, <db>.key.new is a key nobody uses: remove it.
+ */
+static int key_settle(struct store *st, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char want[17] = "", got[17];
+    char *kp = key_path(st->path), *np = xasprintf("%s.key.new", st->path);
+    unsigned char k[32];
+    int rc = db_prepare(st, &s, "SELECT value FROM meta WHERE key = 'key_id'", e), shared = 0;
+
+    if (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+        snprintf(want, sizeof(want), "%s", db_col(s, 0));
+    sqlite3_finalize(s);
+    if (rc < 0 || want[0] == '\0' || strcmp(want, st->key_id) == 0) {
+        if (rc == 0 && access(np, F_OK) == 0 && want[0] != '\0')
+            unlink(np);
+        goto cleanup;
+    }
+    if (access(np, F_OK) == 0 && key_load_file(np, k, &shared, e) == 0) {
+        key_fingerprint(k, got);
+        if (strcmp(got, want) == 0 && rename(np, kp) == 0) {
+            memcpy(st->master, k, 32);
+            memcpy(st->key_id, got, sizeof(got));
+            st->shared = shared;
+            sodium_memzero(k, sizeof(k));
+            goto cleanup;
+        }
+        sodium_memzero(k, sizeof(k));
+    }
+    rc = berr_set(e, BERR_FAIL, "%s: サイト鍵ファイルがこの記録ストアの鍵ではありません "
+                  "(記録ストアの鍵ID %s、鍵ファイル %s)", kp, want, st->key_id);
+cleanup:
+    free(kp);
+    free(np);
+    return rc;
 }
 
 static int schema_version(struct store *st, int *v, struct berr *e)
@@ -680,8 +815,14 @@ int store_open(const char *path, unsigned flags, struct store **out, struct berr
     if (rc < 0)
         return rc;
     rc = key_load(path, st->master, &st->shared, e);
+    if (rc == 0) {
+        key_fingerprint(st->master, st->key_id);
+        rc = keyring_load(st, e);
+    }
     if (rc == 0)
         rc = migrate(st, e);
+    if (rc == 0)
+        rc = key_settle(st, e);
     if (rc < 0) {
         store_close(&st);
         return rc;
@@ -699,6 +840,8 @@ void store_close(struct store **stp)
     if (st->db)
         sqlite3_close_v2(st->db);
     sodium_memzero(st->master, sizeof(st->master));
+    if (st->old)
+        sodium_free(st->old);
     free(st->path);
     free(st);
     *stp = NULL;
@@ -840,6 +983,8 @@ int store_create_with(const char *path, const char *os_user, unsigned flags, str
     rc = store_connect(path, 1, &st, e);
     if (rc == 0)
         rc = key_load(path, st->master, &st->shared, e);
+    if (rc == 0)
+        key_fingerprint(st->master, st->key_id);
     if (rc == 0)
         rc = migrate(st, e);
     if (rc == 0 && (flags & STORE_CREATE_DEMO))

@@ -27,6 +27,8 @@ static const struct { const char *name, *label; } perms[PERM_COUNT] = {
     [PERM_USERS_ADMIN] = { "users.admin", "利用者・権限の管理" },
     [PERM_AUDIT_READ] = { "audit.read", "アクセス記録の閲覧・検証" },
     [PERM_PURGE] = { "purge", "保存期間経過データの削除" },
+    [PERM_BACKUP] = { "backup", "記録ストアのバックアップ" },
+    [PERM_KEYS_ROTATE] = { "keys.rotate", "サイト鍵の更新" },
 };
 
 static const struct role role_jimu = {
@@ -46,7 +48,7 @@ static const struct role role_kanri = {
 static const struct role role_admin = {
     "システム管理者", "admin",
     P(PERM_USERS_ADMIN) | P(PERM_AUDIT_READ) | P(PERM_PURGE) | P(PERM_RESIDENTS_IMPORT) |
-        P(PERM_MYNUMBER_REVEAL),
+        P(PERM_MYNUMBER_REVEAL) | P(PERM_BACKUP) | P(PERM_KEYS_ROTATE),
 };
 static const struct role *const roles[] = { &role_jimu, &role_hokenshi, &role_kanri, &role_admin, NULL };
 

@@ -296,6 +296,37 @@ START_TEST(three_years_are_kept_and_purge_is_needed)
 }
 END_TEST
 
+
+/* Entries chained under two site keys (a rotation between them): the archive and the rest verify. */
+START_TEST(archive_across_a_key_rotation)
+{
+    struct actor a;
+    struct store *st = open_later(&a);
+    struct audit_archive_result ar;
+    struct berr e;
+    struct tl_result r;
+    char *f = tl_path(dir, "rotated.jsonl.gz");
+
+    entries(st, &a, 6);
+    store_close(&st);
+    tl_boshi_run(&r, db, NULL, "keys", "rotate", NULL);
+    run_ok("keys rotate", &r);
+    tl_result_free(&r);
+    st = open_later(&a);
+    entries(st, &a, 6);
+    ck_assert_msg(audit_archive(st, &a, (struct ymd){ 2027, 1, 1 }, f, &ar, &e) == 0, "%s", e.msg);
+    store_close(&st);
+    r = verify(f);
+    run_ok("verify --archive after a rotation", &r);
+    ck_assert_msg(strstr(r.out, "正常") && strstr(r.out, "チェックポイントと一致"), "%s", r.out);
+    tl_result_free(&r);
+    r = verify(NULL);
+    run_ok("audit verify after a rotation and an archive", &r);
+    tl_result_free(&r);
+    free(f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("audit");
@@ -307,6 +338,7 @@ int main(void)
     tcase_add_test(tc, tampered_archive_is_named);
     tcase_add_test(tc, tampered_store_after_archive_is_named);
     tcase_add_test(tc, three_years_are_kept_and_purge_is_needed);
+    tcase_add_test(tc, archive_across_a_key_rotation);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
