@@ -60,7 +60,7 @@ static void entries(struct store *st, const struct actor *a, int n)
     struct berr e;
 
     for (int i = 0; i < n; i++) {
-        char person[16], detail[64];
+        char person[24], detail[64];
         snprintf(person, sizeof(person), "11100%05d", i);
         snprintf(detail, sizeof(detail), "試験の閲覧 %d", i);
         ck_assert_msg(audit_append(st, a, "residents.show", person, detail, &e) == 0, "%s", e.msg);
