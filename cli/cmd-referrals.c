@@ -16,6 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A referral opened by a 新生児聴覚検査費用助成券's リファー (not a 健診票). */
+static int hearing_form(const char *form)
+{
+    return strcmp(form, "choukaku_jushinken") == 0;
+}
+
 
 
 
@@ -94,8 +100,13 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         int64_t id = 0;
         buf_reset(&reason);
         buf_reset(&depts);
-        reports_option_labels(ck, "checkups.referral_targets", x->targets, "・", &reason);
-        if (x->findings[0] && strcmp(x->findings, "nashi") != 0) {
+        if (hearing_form(x->form)) {
+            /* a 新生児聴覚検査 with a リファー: the ears as the clinic found them */
+            buf_addf(&reason, "新生児聴覚検査でリファー (%s)", x->findings);
+        } else {
+            reports_option_labels(ck, "checkups.referral_targets", x->targets, "・", &reason);
+        }
+        if (!hearing_form(x->form) && x->findings[0] && strcmp(x->findings, "nashi") != 0) {
             buf_adds(&reason, reason.len ? " / 所見: " : "所見: ");
             reports_option_labels(ck, "checkups.findings", x->findings, "・", &reason);
         }
@@ -305,7 +316,10 @@ static int overdue_row(const struct referral_row *r, void *p)
     struct ymd b;
 
     buf_init(&why);
-    reports_option_labels(ck, "checkups.referral_targets", r->targets, "・", &why);
+    if (hearing_form(r->form))
+        buf_adds(&why, "耳 (新生児聴覚検査 リファー)");
+    else
+        reports_option_labels(ck, "checkups.referral_targets", r->targets, "・", &why);
     snprintf(over, sizeof(over), "%d 日", r->days_over);
     if (ymd_parse_iso(r->birth, &b) == 0)
         jpdate_format(b, birth, sizeof(birth));

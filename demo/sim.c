@@ -442,6 +442,33 @@ static void dental_values(const struct forms_form *f, char **raw, struct sim_rng
 }
 
 /*
+ * The 新生児聴覚検査 as a clinic writes it (fields kekka_migi, kekka_hidari,
+ * kensa_kubun, houhou): most babies pass both ears at the first test; about
+ * one in twenty is リファー in one ear (rarely both), and a 確認検査 is the
+ * second look at such a baby; 自動ABR is the commoner method.
+ */
+static void hearing_values(const struct forms_form *f, char **raw, struct sim_rng *r)
+{
+    int right = forms_field_index(f, "kekka_migi"), left = forms_field_index(f, "kekka_hidari");
+    int kubun = forms_field_index(f, "kensa_kubun"), houhou = forms_field_index(f, "houhou");
+    int refer_r = 0, refer_l = 0;
+
+    if (right < 0 || left < 0 || raw[right] == NULL || raw[left] == NULL)
+        return;
+    if (sim_rng_pct(r, 5)) {
+        int both = sim_rng_pct(r, 20), side = sim_rng_int(r, 0, 1);
+        refer_r = both || side == 0;
+        refer_l = both || side == 1;
+    }
+    set_raw(raw, right, xstrdup(refer_r ? "refer" : "pass"));
+    set_raw(raw, left, xstrdup(refer_l ? "refer" : "pass"));
+    if (kubun >= 0 && raw[kubun] != NULL)
+        set_raw(raw, kubun, xstrdup(sim_rng_pct(r, 90) ? "shokai" : "kakunin"));
+    if (houhou >= 0 && raw[houhou] != NULL)
+        set_raw(raw, houhou, xstrdup(sim_rng_pct(r, 75) ? "aabr" : "oae"));
+}
+
+/*
  * Generated values: raw[] (parallel to fields) that parse and pass the
  * form's rules.  vals[] holds the parsed values.
  */
@@ -466,6 +493,8 @@ static int gen_values(const struct forms_form *f, const struct form_fill *fill,
         struct sim_rng rdent;
         sim_rng_seed(&rdent, o->seed + (uint64_t)attempt, 3);
         dental_values(f, raw, &rdent);
+        sim_rng_seed(&rdent, o->seed + (uint64_t)attempt, 4);
+        hearing_values(f, raw, &rdent);
         for (int pass = 0; pass < RULE_PASSES; pass++) {
             int bad = 0;
             rc = parse_all(f, raw, vals, e);

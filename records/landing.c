@@ -28,6 +28,8 @@ static const struct {
                              /* 産婦健康診査受診券 */
                              "findings", "epds_1", "epds_2", "epds_3", "epds_4", "epds_5",
                              "epds_6", "epds_7", "epds_8", "epds_9", "epds_10", "epds_total",
+                             /* 新生児聴覚検査費用助成券 */
+                             "hearing_kind", "hearing_method", "hearing_right", "hearing_left",
                              NULL } },
     { REC_REFERRAL, "referrals", NULL, NULL,
       (const char *const[]){ "result", "result_date", NULL } },

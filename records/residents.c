@@ -751,6 +751,7 @@ int resident_fits_form(const char *form, const struct resident *r, struct ymd to
     static const struct { const char *form; int sex, min_months, max_months; const char *who; } rules[] = {
         { "ninpu_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
         { "sanpu_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
+        { "choukaku_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
         { "ninshin_todoke", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
         { "nyuyoji_4m", 0, 2, 12, "生後2〜12か月の子" },
         { "nyuyoji_10m", 0, 6, 18, "生後6か月〜1歳6か月の子" },

@@ -388,6 +388,15 @@ static const char *const migrations[] = {
     "  guidance TEXT,\n"                          /* 要指導 nashi / ari */
     "  created_at TEXT NOT NULL);\n"
     "CREATE INDEX dental_person ON dental(person, form);\n",
+    /* 新生児聴覚検査費用助成券 (choukaku_jushinken): the test as the clinic wrote it, and
+     * the baby a リファー was found to be (the mother's newest child) with the checkup row
+     * whose referral (精密検査, 耳鼻咽喉科) follows it up (records/vouchers.c) */
+    "ALTER TABLE vouchers ADD COLUMN hearing_kind TEXT;\n"      /* shokai / kakunin */
+    "ALTER TABLE vouchers ADD COLUMN hearing_method TEXT;\n"    /* aabr / oae */
+    "ALTER TABLE vouchers ADD COLUMN hearing_right TEXT;\n"     /* pass / refer */
+    "ALTER TABLE vouchers ADD COLUMN hearing_left TEXT;\n"
+    "ALTER TABLE vouchers ADD COLUMN child TEXT;\n"
+    "ALTER TABLE vouchers ADD COLUMN followup_checkup_id INTEGER REFERENCES checkups(id);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */
