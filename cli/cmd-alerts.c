@@ -42,7 +42,7 @@ static int print_alert(const struct alert_row *a, void *p)
     x->n++;
     fprintf(out, "★ アラート %lld  [%s]  %s\n", (long long)a->id, *a->closed_at ? "対応済み" : "未対応",
             when);
-    if (strncmp(a->form, "nyuyoji_", 8) == 0) {
+    if (strncmp(a->form, "nyuyoji_", 8) == 0 || strcmp(a->form, "shinseiji_houmon") == 0) {
         fprintf(out, "  母        %s %s\n", *a->mother ? a->mother : "(世帯に該当なし)",
                 a->mother_name);
         fprintf(out, "  お子さん  %s %s\n", *a->person ? a->person : "(未確定)", a->name);

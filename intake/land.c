@@ -36,7 +36,7 @@ static int check_date(const struct land_ctx *c, const struct forms_field *f, con
         return 0;
     if (ymd_cmp(d, c->today) > 0 && strstr(f->column, "due_date") == NULL)
         return berr_set(c->e, BERR_INVALID, "%s: 未来の日付です (%s)", f->label, value);
-    if (c->kind == REC_CHECKUP && c->birth.y && ymd_cmp(d, c->birth) < 0)
+    if ((c->kind == REC_CHECKUP || c->kind == REC_VISIT) && c->birth.y && ymd_cmp(d, c->birth) < 0)
         return berr_set(c->e, BERR_INVALID, "%s: お子さんの生年月日より前の日付です (%s)", f->label,
                         value);
     return 0;
@@ -125,6 +125,8 @@ static int kind_of(const char *form, enum record_kind *k)
         *k = REC_VOUCHER;
     else if (strcmp(form, "seimitsu_houkoku") == 0)
         *k = REC_REFERRAL;
+    else if (strcmp(form, "shinseiji_houmon") == 0)
+        *k = REC_VISIT;
     else
         return -1;
     return 0;
@@ -154,7 +156,7 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
     if (rc < 0)
         return rc;
     c.today = store_today(st);
-    if (c.kind == REC_CHECKUP && p.subject[0] != 'U') {
+    if ((c.kind == REC_CHECKUP || c.kind == REC_VISIT) && p.subject[0] != 'U') {
         struct resident child;
         if (residents_get(st, a, p.subject, "intake.land", &child, e) == 0) {
             c.birth = child.birth;

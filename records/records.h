@@ -348,7 +348,11 @@ struct target {
  * recorded; ordered by 町名 then birth date.  Guardian: an adult (18+,
  * resident) of the same household whose 続柄 is 世帯主, then 妻, then 夫.
  * Each child listed is an audited view.  Caller frees with targets_free.
+ * Form shinseiji_houmon (新生児訪問): the children under HOUMON_BEFORE_MONTHS
+ * months old on the 1st of the month or born in it, with no visit of that
+ * form recorded (table visits).
  */
+#define HOUMON_BEFORE_MONTHS 4
 int targets_find(struct store *st, const struct actor *a, const char *form, int year, int month,
                  struct target **out, size_t *n, struct berr *e);
 void targets_free(struct target *t, size_t n);
@@ -646,7 +650,7 @@ int unregistered_exists(struct store *st, const char *id, struct berr *e);
 
 /* ---- landing: the records pages become ------------------------------------- */
 
-enum record_kind { REC_CHECKUP, REC_PREGNANCY, REC_VOUCHER, REC_REFERRAL };
+enum record_kind { REC_CHECKUP, REC_PREGNANCY, REC_VOUCHER, REC_REFERRAL, REC_VISIT };
 const char *record_kind_name(enum record_kind k);    /* "checkup" ... */
 /*
  * The record the pages of one issued document land in (both pages of a

@@ -758,6 +758,7 @@ int resident_fits_form(const char *form, const struct resident *r, struct ymd to
         { "nyuyoji_1y6m", 0, 12, 30, "1歳〜2歳6か月の子" },
         { "nyuyoji_3y", 0, 30, 60, "2歳6か月〜5歳の子" },
         { "seimitsu_houkoku", 0, 0, 7 * 12, "7歳未満の子" },
+        { "shinseiji_houmon", 0, 0, 11, "1歳未満の子" },
     };
     int months = (today.y - r->birth.y) * 12 + (today.m - r->birth.m) - (today.d < r->birth.d);
 

@@ -119,7 +119,8 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
         if (ymd_cmp(v.date, store_today(st)) > 0 && (fld->column == NULL ||
                                                       strstr(fld->column, "due_date") == NULL))
             rc = berr_set(e, BERR_INVALID, "%s: 未来の日付です", fld->label);
-        if (rc == 0 && strncmp(pg->form, "nyuyoji_", 8) == 0 && pg->subject[0] &&
+        if (rc == 0 && (strncmp(pg->form, "nyuyoji_", 8) == 0 ||
+                        strcmp(pg->form, "shinseiji_houmon") == 0) && pg->subject[0] &&
             pg->subject[0] != 'U') {
             struct resident child;
             if (residents_get(st, a, pg->subject, "review.check", &child, e) == 0) {

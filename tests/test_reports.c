@@ -147,7 +147,8 @@ START_TEST(blank_form_text_geometry_and_qr)
     /* issue 12: every form, blank, is a PDF poppler and qpdf accept without a warning */
     static const char *const every[] = { "ninpu_jushinken", "ninshin_todoke", "nyuyoji_4m",
                                          "nyuyoji_1y6m", "nyuyoji_3y", "seimitsu_houkoku",
-                                         "nyuyoji_10m", "choukaku_jushinken" };
+                                         "nyuyoji_10m", "choukaku_jushinken",
+                                         "shinseiji_houmon" };
     for (size_t i = 0; i < sizeof(every) / sizeof(every[0]); i++) {
         run_ok(NULL, "forms", "print", every[i], "--blank", "-o", pdf, NULL);
         tl_pdf_clean(pdf);

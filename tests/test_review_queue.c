@@ -353,7 +353,7 @@ START_TEST(old_store_gets_the_indexes)
             "DROP TABLE audit_archives; DROP TABLE dental; ALTER TABLE vouchers DROP COLUMN hearing_kind; "
             "ALTER TABLE vouchers DROP COLUMN hearing_method; ALTER TABLE vouchers DROP COLUMN hearing_right; "
             "ALTER TABLE vouchers DROP COLUMN hearing_left; ALTER TABLE vouchers DROP COLUMN child; "
-            "ALTER TABLE vouchers DROP COLUMN followup_checkup_id; PRAGMA user_version = 5");
+            "ALTER TABLE vouchers DROP COLUMN followup_checkup_id; DROP TABLE visits; PRAGMA user_version = 5");
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 0);
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);

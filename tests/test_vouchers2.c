@@ -6,8 +6,11 @@
  * (検査日, clinic, 初回/確認, method, both ears), a リファー opening a
  * 精密検査依頼 for the baby (the mother's newest child) through `referrals
  * issue`, twins sent to a nurse who names the baby, and the payment line at
- * the voucher.choukaku_fee.  The store with the printed vouchers is built
- * once and copied per test.
+ * the voucher.choukaku_fee; and the 新生児訪問指導票 (shinseiji_houmon):
+ * `targets houmon` lists the children not yet visited before 4 months old
+ * with their sheets pre-filled, a sheet with EPDS item 10 marked alerts the
+ * same day, and it lands as a visit.  The store with the printed vouchers
+ * is built once and copied per test.
  */
 #include "records/records.h"
 #include "tests/lib/testlib.h"
@@ -407,6 +410,161 @@ START_TEST(twins_wait_for_a_nurse)
 }
 END_TEST
 
+/* ---- 新生児訪問指導票 ------------------------------------------------------------ */
+
+/* The children `targets houmon --month 2026-11` must list: under 4 months on 11-01 or born in November. */
+#define HOUMON_DUE "status = 1 AND birth >= '2026-07-02' AND birth < '2026-12-01'"
+
+/* The sheet of child who, scanned on 2026-11-20 with the given --set values and taken in. */
+static long scan_houmon(const char *who, const char *const *sets, int nsets)
+{
+    char *csv = tl_path(dir, "houmon.csv"), *out = tl_path(dir, "houmon");
+    const char *argv[64];
+    int n = 0;
+    struct tl_result r;
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    FILE *f = fopen(csv, "w");
+
+    ck_assert_ptr_nonnull(f);
+    fputs("form,subject,issue,name,kana,birth\n", f);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT i.form, i.person, i.issue_id, r.name, r.kana, r.birth "
+                                           "FROM issues_printed i JOIN residents r ON r.atena = i.person "
+                                           "WHERE i.form = 'shinseiji_houmon' AND i.person = ?", -1, &s,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_text(s, 1, who, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    fprintf(f, "%s,%s,%s,\"%s\",\"%s\",%s\n", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+            sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4),
+            sqlite3_column_text(s, 5));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    fclose(f);
+    argv[n++] = tl_boshi();
+    argv[n++] = "--db";
+    argv[n++] = db;
+    const char *head[] = { "demo", "scan", "--store", "--from-issues", csv, "--pages", "1",
+                           "--profile", "clean", "--seed", "11", "--as-of", "2026-11-20", "-o", out };
+    for (size_t k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+        argv[n++] = head[k];
+    for (int i = 0; i < nsets && n < 60; i++) {
+        argv[n++] = "--set";
+        argv[n++] = sets[i];
+    }
+    argv[n] = NULL;
+    tl_run(&r, NULL, NULL, argv);
+    ck_assert_msg(r.status == 0, "demo scan: %s", r.err);
+    tl_result_free(&r);
+    tl_boshi_run(&r, db, NULL, "intake", "--name", "houmon", out, NULL);
+    ck_assert_msg(r.status == 0, "intake: %s", r.err);
+    tl_result_free(&r);
+    long page = sql_long("SELECT id FROM pages WHERE source LIKE '%%/houmon/page-0001.png'");
+    ck_assert_int_gt(page, 0);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND form = 'shinseiji_houmon' "
+                              "AND subject = '%s' AND status <> 'rejected'", page, who), 1);
+    free(csv);
+    free(out);
+    return page;
+}
+
+/* A value of the simulator's truth file of dir/houmon. */
+static void truth_value(const char *field, char *out, size_t n)
+{
+    char *truth = tl_path(dir, "houmon/page-0001.truth.json");
+    json_t *t = json_load_file(truth, 0, NULL);
+    size_t k;
+    json_t *jf;
+
+    ck_assert_ptr_nonnull(t);
+    out[0] = '\0';
+    json_array_foreach(json_object_get(t, "fields"), k, jf)
+        if (strcmp(json_string_value(json_object_get(jf, "name")), field) == 0 &&
+            json_string_value(json_object_get(jf, "value")))
+            snprintf(out, n, "%s", json_string_value(json_object_get(jf, "value")));
+    json_decref(t);
+    free(truth);
+}
+
+START_TEST(houmon_targets_visit_and_alert)
+{
+    char *pdf = tl_path(dir, "houmon.pdf"), *csv = tl_path(dir, "houmon.csv"), who[16], q[512];
+    struct tl_result r;
+    size_t len;
+
+    long due = sql_long("SELECT count(*) FROM residents WHERE " HOUMON_DUE);
+    ck_assert_int_gt(due, 1);
+    tl_boshi_run(&r, db, NULL, "targets", "houmon", "--month", "2026-11", "-o", pdf, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tl_result_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'shinseiji_houmon' AND "
+                              "person IN (SELECT atena FROM residents WHERE " HOUMON_DUE ")"), due);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'shinseiji_houmon'"), due);
+    char *text = pdftotext(pdf);
+    ck_assert(strstr(text, "新生児訪問指導票") != NULL);
+    ck_assert(strstr(text, "EPDS") != NULL && strstr(text, "栄養方法") != NULL);
+    free(text);
+    /* the one the visitor sees first: born by the visit day */
+    sql_text(db, "SELECT atena FROM residents WHERE " HOUMON_DUE " AND birth <= '2026-11-10' "
+                 "ORDER BY atena LIMIT 1", who, sizeof(who));
+    ck_assert_int_eq(strlen(who), 10);
+    text = tl_read_file(csv, &len);
+    ck_assert_msg(text != NULL && strstr(text, who) != NULL, "%s", text ? text : "");
+    free(text);
+    /* the sheet comes back with item 10 of the mother's EPDS at 1 */
+    const char *sets[] = { "epds_10=1:tick", "epds_total=3", "eiyou=kongo:tick", "shoken=yokansatsu:tick",
+                           "houmonsha=josanshi:tick" };
+    long page = scan_houmon(who, sets, 5);
+    /* the alert the same day, before any review, for the child's mother */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM alerts WHERE page_id = %ld AND person = '%s' AND "
+                              "form = 'shinseiji_houmon' AND reason LIKE '%%項目10%%'", page, who), 1);
+    tl_boshi_run(&r, db, NULL, "alerts", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "新生児訪問指導票") != NULL && strstr(r.out, "お子さん") != NULL,
+                  "%s%s", r.out, r.err);
+    tl_result_free(&r);
+    /* settled as written, it lands a visit */
+    for (int guard = 0; guard < 40; guard++) {
+        long item = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND status = 'open' "
+                             "ORDER BY id LIMIT 1", page);
+        if (item <= 0)
+            break;
+        char id[24], field[64] = "", value[64];
+        snprintf(id, sizeof(id), "%ld", item);
+        snprintf(q, sizeof(q), "SELECT field FROM review_items WHERE id = %ld", item);
+        sql_text(db, q, field, sizeof(field));
+        truth_value(field, value, sizeof(value));
+        if (value[0] && strcmp(field, "name") != 0 && strcmp(field, "birth") != 0)
+            tl_boshi_run(&r, db, NULL, "review", "correct", id, value, NULL);
+        else
+            tl_boshi_run(&r, db, NULL, "review", value[0] ? "accept" : "reject", id, NULL);
+        ck_assert_msg(r.status == 0, "%s %s: %s", field, value, r.err);
+        tl_result_free(&r);
+    }
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND status = 'landed' AND "
+                              "record_kind = 'visit'", page), 1);
+    char weight[16], subjects[64];
+    truth_value("taiju", weight, sizeof(weight));
+    truth_value("taisho", subjects, sizeof(subjects));
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM visits WHERE page_id = %ld AND person = '%s' AND "
+                              "form = 'shinseiji_houmon' AND visit_date = '2026-11-20' AND visitor = "
+                              "'josanshi' AND feeding = 'kongo' AND result = 'yokansatsu' AND epds_10 = 1 "
+                              "AND epds_total = 3 AND weight_g = %s AND subjects = '%s'", page, who,
+                              weight, subjects), 1);
+    /* a plausible weight for the age */
+    ck_assert_int_ge(atoi(weight), 2400);
+    ck_assert_int_le(atoi(weight), 8500);
+    /* the next month's list leaves the visited child out */
+    tl_boshi_run(&r, db, NULL, "targets", "houmon", "--month", "2026-11", "--reissue", "-o", pdf, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tl_result_free(&r);
+    text = tl_read_file(csv, &len);
+    ck_assert_msg(text != NULL && strstr(text, who) == NULL, "%s", text ? text : "");
+    free(text);
+    free(pdf);
+    free(csv);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vouchers2");
@@ -419,6 +577,7 @@ int main(void)
     tcase_add_test(tc, refer_opens_a_referral_for_the_baby);
     tcase_add_test(tc, pass_lands_without_a_referral_and_is_paid);
     tcase_add_test(tc, twins_wait_for_a_nurse);
+    tcase_add_test(tc, houmon_targets_visit_and_alert);
     suite_add_tcase(s, tc);
     int rc = tl_main(s);
     tl_rmtree(tmpl_dir);
