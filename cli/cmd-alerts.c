@@ -226,7 +226,8 @@ const struct cmd_entry cmd_alerts_list_entry = {
     .name = "alerts",
     .usage = "[--all]",
     .summary = "EPDS アラート (未対応) の一覧 / open EPDS safety alerts, oldest first",
-    .help = "産婦健診・4か月児健診の EPDS が合計9点以上、項目10が1点以上、または項目10が読み取れない\n"
+    .help = "産婦健診・4か月児健診・新生児訪問の EPDS が合計9点以上、項目10が1点以上、または項目10が\n"
+            "読み取れない"
             "ページは、取込の当日にアラートになります (確認待ちとは別)。--all で対応済みも表示します。\n"
             "EPDS alerts (total >= 9, item 10 >= 1, or item 10 unreadable) are raised the day a page\n"
             "is read, apart from the review queue. --all includes the closed ones.\n",
