@@ -520,7 +520,7 @@ static void visit_values(const struct forms_form *f, const struct form_fill *fil
         set_raw(raw, i, xstrdup(sim_rng_pct(r, 85) ? ""
                                 : f->fields[i].options[sim_rng_int(r, 0, (int)f->fields[i].n_options - 1)].value));
     for (int k = 1; k <= 10; k++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof(name), "epds_%d", k);
         if ((i = forms_field_index(f, name)) < 0 || raw[i] == NULL)
             continue;

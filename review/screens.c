@@ -939,13 +939,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     choice = fld && strcmp(x->kind, "field") == 0 &&
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
     issue = strcmp(x->kind, "issue") == 0;
+    /* a 新生児聴覚検査 whose baby is not known: the nurse types the child's 宛名番号 */
+    int child_item = issue && strcmp(x->field, HEARING_CHILD_FIELD) == 0;
+    if (child_item)
+        issue = 0;
     /* a reading is offered to accept only when its field would take it */
     offer = strcmp(x->kind, "field") == 0 ? fld && fld->kind != FORMS_MYNUMBER &&
                                                 strncmp(x->reason, "桁数不足", strlen("桁数不足")) != 0 &&
                                                 forms_value_suggestible(fld, x->suggested)
             : strcmp(x->kind, "identity") == 0 ? x->suggested[0] != '\0' &&
                                                      !birth_contradicts(r, &pg, x->suggested)
-                                                 : !issue;
+                                                 : !issue && !child_item;
     page_begin(r, field_label(r, x->form, x->field), "item");
     if (req_param(r, "wrapped"))
         buf_adds(b, "<p class=\"flash\">最後まで進んだので、飛ばした項目の先頭に戻りました。</p>");
@@ -1099,6 +1103,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             int mn = fld && fld->kind == FORMS_MYNUMBER;
             buf_adds(b, strcmp(x->kind, "identity") == 0
                             ? "<label class=\"value\">宛名番号 (候補にないときは入力)"
+                        : child_item ? "<label class=\"value\">お子さんの宛名番号 (母の世帯の1歳未満の子)"
                         : mn ? "<label class=\"value\">個人番号 (画像を見て12桁を入力。読取値は保存していません)"
                         : offer ? "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
                                 : "<label class=\"value\">正しい値 (画像を見て入力)");
@@ -1124,7 +1129,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">入力した値で登録 <kbd>Enter</kbd></button>");
         buf_adds(b, "<button type=\"submit\" name=\"act\" value=\"reject\" id=\"reject\">");
         buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下"
-                    : issue ? "この用紙を却下" : "空欄として確定");
+                    : issue || child_item ? "この用紙を却下" : "空欄として確定");
         buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
                     "href=\"/item/next?after=%lld&amp;risk=%d%s\">飛ばす <kbd>Esc</kbd></a></div></form>",
                  (long long)x->r.id, x->r.risk, sc.s);
@@ -1350,6 +1355,15 @@ static void h_item_post(struct req *r)
             item_render(r, &x, "どれにも印がありません。選ぶ番号のキーを押すか、空欄なら F8 を押してください。");
             goto cleanup;
         }
+    } else if (strcmp(x.kind, "issue") == 0 && strcmp(x.field, HEARING_CHILD_FIELD) == 0 &&
+               !(req_param(r, "act") && strcmp(req_param(r, "act"), "reject") == 0)) {
+        /* the baby of a 新生児聴覚検査 with a リファー, typed by the nurse */
+        if (value == NULL || *value == '\0') {
+            r->status = 422;
+            item_render(r, &x, "お子さんの宛名番号を入力してください。");
+            goto cleanup;
+        }
+        act = REVIEW_CORRECT;
     } else if (strcmp(x.kind, "issue") == 0 && !(req_param(r, "act") &&
                                                   strcmp(req_param(r, "act"), "reject") == 0)) {
         /* a choice, never free text: use this sheet, or throw it away */
