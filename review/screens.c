@@ -2294,6 +2294,9 @@ static const char *col_label(const char *c)
         { "chest_cm", "胸囲(cm)" }, { "findings", "所見" }, { "result", "判定・結果" },
         { "referral_targets", "精密検査先" }, { "targets", "依頼先" }, { "result_date", "結果日" },
         { "created_at", "作成" }, { "closed_at", "完了" }, { "pages", "用紙" },
+        { "hearing_right", "聴覚 右" }, { "hearing_left", "聴覚 左" }, { "visit_date", "訪問日" },
+        { "visitor", "訪問者" }, { "subjects", "対象" }, { "weight_g", "体重(g)" },
+        { "feeding", "栄養方法" }, { "epds_total", "EPDS合計" }, { "epds_10", "EPDS項目10" },
     };
     for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
         if (strcmp(m[i].c, c) == 0)
@@ -2331,7 +2334,7 @@ static void rec_value(struct rec_ctx *c, const char *table, int ncols, const cha
 {
     static const struct { const char *t, *form; } owner[] = {
         { "pregnancies", "ninshin_todoke" }, { "vouchers", "ninpu_jushinken" },
-        { "referrals", "seimitsu_houkoku" },
+        { "referrals", "seimitsu_houkoku" }, { "visits", "shinseiji_houmon" },
     };
     const char *v = values[i], *col = names[i], *form = NULL;
     const struct forms_form *f;
@@ -2405,14 +2408,14 @@ static int rec_row(const char *table, int ncols, const char *const *names,
 {
     struct rec_ctx *c = p;
     static const struct { const char *t, *l; } titles[] = {
-        { "pregnancies", "妊娠届出" }, { "vouchers", "妊婦健康診査受診券" },
-        { "checkups", "乳幼児健診" }, { "referrals", "精密検査" },
+        { "pregnancies", "妊娠届出" }, { "vouchers", "受診券・助成券" },
+        { "checkups", "乳幼児健診" }, { "referrals", "精密検査" }, { "visits", "新生児訪問" },
     };
 
     if (c->last == NULL || strcmp(c->last, table) != 0) {
         if (c->last)
             buf_adds(c->b, "</tbody></table>");
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
             if (strcmp(titles[i].t, table) == 0) {
                 buf_adds(c->b, "<h2>");
                 html_esc(c->b, titles[i].l);
@@ -2421,7 +2424,9 @@ static int rec_row(const char *table, int ncols, const char *const *names,
         buf_adds(c->b, "<table class=\"rec\"><thead><tr>");
         for (int i = 0; i < ncols; i++) {
             buf_adds(c->b, "<th>");
-            html_esc(c->b, col_label(names[i]));
+            /* a voucher's form is which voucher, not a checkup */
+            html_esc(c->b, strcmp(names[i], "form") == 0 && strcmp(table, "vouchers") == 0
+                               ? "様式" : col_label(names[i]));
             buf_adds(c->b, "</th>");
         }
         buf_adds(c->b, "</tr></thead><tbody>");
