@@ -22,6 +22,14 @@ static int hearing_form(const char *form)
     return strcmp(form, "choukaku_jushinken") == 0;
 }
 
+/* What the referral was found at, as letters and lists name it. */
+static const char *found_at(const struct forms_form *ck, const char *form)
+{
+    if (hearing_form(form))
+        return "新生児聴覚検査";      /* the voucher's title is not the examination's */
+    return ck ? ck->title : form;
+}
+
 
 
 
@@ -121,7 +129,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         jpdate_format(until, until_s, sizeof(until_s));
         if (!x->t.has_guardian) {
             const char *row[] = { "", x->t.child.atena, x->t.child.name, x->t.child.kana, birth, "",
-                                  ck ? ck->title : x->form, exam, reason.s, depts.s, "", "", "",
+                                  found_at(ck, x->form), exam, reason.s, depts.s, "", "", "",
                                   "例外: 世帯に保護者がいません (依頼書は作成せず)" };
             csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
             exceptions++;
@@ -147,7 +155,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
             .katagaki = x->t.child.katagaki, .guardian = x->t.guardian.name,
             .child_name = x->t.child.name, .child_kana = x->t.child.kana,
             .child_birth = x->t.child.birth, .child_sex = x->t.child.sex,
-            .checkup_title = ck ? ck->title : x->form, .exam_date = x->exam_date,
+            .checkup_title = found_at(ck, x->form), .exam_date = x->exam_date,
             .reason = reason.s, .departments = depts.s,
             .hospital_name = have_h ? h.name : NULL, .hospital_department = have_h ? h.department : NULL,
             .hospital_address = have_h ? h.address : NULL, .hospital_phone = have_h ? h.phone : NULL,
@@ -162,7 +170,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         if (referral_letter(pdf, &l, &e) < 0 || formprint_form(pdf, slip, &fill, key, &e) < 0)
             goto fail;
         const char *row[] = { no, x->t.child.atena, x->t.child.name, x->t.child.kana, birth,
-                              x->t.guardian.name, ck ? ck->title : x->form, exam, reason.s,
+                              x->t.guardian.name, found_at(ck, x->form), exam, reason.s,
                               depts.s, have_h ? h.name : "", until_s, slip_id, "発行" };
         csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
         issued++;
@@ -272,7 +280,7 @@ static int print_referral(const struct referral_row *r, void *p)
     cli_col(out, r->referral_no, 8);
     cli_col(out, r->person, 10);
     cli_col(out, r->name, 16);
-    cli_col(out, ck ? ck->title : r->form, 26);
+    cli_col(out, found_at(ck, r->form), 26);
     cli_col(out, exam, 16);
     cli_col(out, until, 16);
     cli_col(out, r->hospital_name[0] ? r->hospital_name : "-", 20);
@@ -330,10 +338,10 @@ static int overdue_row(const struct referral_row *r, void *p)
     cli_iso_wareki(r->exam_date, exam, sizeof(exam));
     cli_iso_wareki(r->valid_until, until, sizeof(until));
     const char *cells[] = { r->referral_no, r->name, birth, r->guardian, addr,
-                            ck ? ck->title : r->form, exam, why.s, until, over, st };
+                            found_at(ck, r->form), exam, why.s, until, over, st };
     rtable_row(x->t, cells, 0);
     const char *row[] = { r->referral_no, r->person, r->name, r->kana, birth, r->guardian,
-                          r->postal, addr, ck ? ck->title : r->form, exam, why.s,
+                          r->postal, addr, found_at(ck, r->form), exam, why.s,
                           r->hospital_name, r->issue_id, until, over, st };
     csvout_row(x->csv, row, sizeof(row) / sizeof(row[0]));
     buf_release(&why);
