@@ -42,7 +42,7 @@ static int print_alert(const struct alert_row *a, void *p)
     x->n++;
     fprintf(out, "★ アラート %lld  [%s]  %s\n", (long long)a->id, *a->closed_at ? "対応済み" : "未対応",
             when);
-    if (strncmp(a->form, "nyuyoji_", 8) == 0) {
+    if (strncmp(a->form, "nyuyoji_", 8) == 0 || strcmp(a->form, "shinseiji_houmon") == 0) {
         fprintf(out, "  母        %s %s\n", *a->mother ? a->mother : "(世帯に該当なし)",
                 a->mother_name);
         fprintf(out, "  お子さん  %s %s\n", *a->person ? a->person : "(未確定)", a->name);
@@ -226,7 +226,8 @@ const struct cmd_entry cmd_alerts_list_entry = {
     .name = "alerts",
     .usage = "[--all]",
     .summary = "EPDS アラート (未対応) の一覧 / open EPDS safety alerts, oldest first",
-    .help = "産婦健診・4か月児健診の EPDS が合計9点以上、項目10が1点以上、または項目10が読み取れない\n"
+    .help = "産婦健診・4か月児健診・新生児訪問の EPDS が合計9点以上、項目10が1点以上、または項目10が\n"
+            "読み取れない"
             "ページは、取込の当日にアラートになります (確認待ちとは別)。--all で対応済みも表示します。\n"
             "EPDS alerts (total >= 9, item 10 >= 1, or item 10 unreadable) are raised the day a page\n"
             "is read, apart from the review queue. --all includes the closed ones.\n",

@@ -14,6 +14,7 @@
 
 #define VOUCHERS_PER_PREGNANCY 14
 #define SANPU_VOUCHERS 2          /* 産婦健診: 産後2週間 (第1回) and 産後1か月 (第2回) */
+#define CHOUKAKU_VOUCHERS 2       /* 新生児聴覚検査: one each for the 初回検査 and a 確認検査 */
 
 /* Numbered copies of a voucher form, one issue each; 1 for any other form. */
 static int form_copies(const struct forms_form *f)
@@ -22,7 +23,19 @@ static int form_copies(const struct forms_form *f)
         return VOUCHERS_PER_PREGNANCY;
     if (strcmp(f->id, "sanpu_jushinken") == 0)
         return SANPU_VOUCHERS;
+    if (strcmp(f->id, "choukaku_jushinken") == 0)
+        return CHOUKAKU_VOUCHERS;
     return 1;
+}
+
+/* The voucher form printed after this one for the same mother, or NULL. */
+static const char *form_then(const struct forms_form *f)
+{
+    if (strcmp(f->id, "ninpu_jushinken") == 0)
+        return "sanpu_jushinken";
+    if (strcmp(f->id, "sanpu_jushinken") == 0)
+        return "choukaku_jushinken";
+    return NULL;
 }
 
 static int cmd_forms_list(struct cli_ctx *c, int argc, char **argv)
@@ -52,9 +65,8 @@ static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_f
     struct form_fill fill;
     char issue[24];
     int rc, copies = form_copies(f);
-    /* the 産婦 vouchers are printed with the 妊婦 ones, after them */
-    const struct forms_form *sanpu =
-        strcmp(f->id, "ninpu_jushinken") == 0 ? cli_form(c, "sanpu_jushinken") : NULL;
+    /* the 産婦 vouchers and the 新生児聴覚検査 ones are printed with the 妊婦 ones, after them */
+    int chain = strcmp(f->id, "ninpu_jushinken") == 0;
 
     rc = residents_get(c->st, &c->actor, atena, "forms.print", &r, e);
     if (rc < 0)
@@ -89,10 +101,10 @@ static int print_person(struct cli_ctx *c, struct pdf *pdf, const struct forms_f
         fill.voucher_kai = copies > 1 ? k : 0;
         rc = formprint_form(pdf, f, &fill, key, e);
         (*docs)++;
-        if (rc == 0 && k == copies && sanpu != NULL) {
-            /* then the 産婦 vouchers, numbered on their own */
-            f = sanpu;
-            sanpu = NULL;
+        const struct forms_form *next = chain && form_then(f) ? cli_form(c, form_then(f)) : NULL;
+        if (rc == 0 && k == copies && next != NULL) {
+            /* then the 産婦 vouchers, then the 聴覚検査 ones, each numbered on their own */
+            f = next;
             copies = form_copies(f);
             k = 0;
         }
@@ -222,12 +234,14 @@ const struct cmd_entry cmd_forms_print_entry = {
     .summary = "様式を印刷 (白紙または個人あて) / print a form, blank or pre-filled",
     .help = "個人あての様式には氏名・カナ・生年月日を印字し、QR に宛名番号と発行番号を署名付きで入れ、\n"
             "発行履歴に記録します。妊婦健康診査受診券 (ninpu_jushinken) は1人14枚を番号付きで印刷し、\n"
-            "続けて産婦健康診査受診券 (sanpu_jushinken、産後2週間・産後1か月) 2枚を印刷します。\n"
+            "続けて産婦健康診査受診券 (sanpu_jushinken、産後2週間・産後1か月) 2枚と\n"
+            "新生児聴覚検査費用助成券 (choukaku_jushinken、初回検査・確認検査) 2枚を印刷します。\n"
             "白紙 (--blank) も1部ごとに発行番号を QR に入れて記録します (--copies で部数)。\n"
             "個人番号は印字しません。\n"
             "Pre-filled forms carry the subject in a signed QR and are recorded in the issue history;\n"
             "ninpu_jushinken prints the 14 numbered vouchers of a pregnancy,\n"
-            "then the 2 postpartum vouchers (sanpu_jushinken). Never prints a 個人番号.\n",
+            "then the 2 postpartum vouchers (sanpu_jushinken) and the 2 newborn hearing test\n"
+            "vouchers (choukaku_jushinken). Never prints a 個人番号.\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_FORMS_PRINT,
     .run = cmd_forms_print,

@@ -16,6 +16,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A referral opened by a 新生児聴覚検査費用助成券's リファー (not a 健診票). */
+static int hearing_form(const char *form)
+{
+    return strcmp(form, "choukaku_jushinken") == 0;
+}
+
+/* What the referral was found at, as letters and lists name it. */
+static const char *found_at(const struct forms_form *ck, const char *form)
+{
+    if (hearing_form(form))
+        return "新生児聴覚検査";      /* the voucher's title is not the examination's */
+    return ck ? ck->title : form;
+}
+
 
 
 
@@ -94,8 +108,13 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         int64_t id = 0;
         buf_reset(&reason);
         buf_reset(&depts);
-        reports_option_labels(ck, "checkups.referral_targets", x->targets, "・", &reason);
-        if (x->findings[0] && strcmp(x->findings, "nashi") != 0) {
+        if (hearing_form(x->form)) {
+            /* a 新生児聴覚検査 with a リファー: the ears as the clinic found them */
+            buf_addf(&reason, "新生児聴覚検査でリファー (%s)", x->findings);
+        } else {
+            reports_option_labels(ck, "checkups.referral_targets", x->targets, "・", &reason);
+        }
+        if (!hearing_form(x->form) && x->findings[0] && strcmp(x->findings, "nashi") != 0) {
             buf_adds(&reason, reason.len ? " / 所見: " : "所見: ");
             reports_option_labels(ck, "checkups.findings", x->findings, "・", &reason);
         }
@@ -110,7 +129,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         jpdate_format(until, until_s, sizeof(until_s));
         if (!x->t.has_guardian) {
             const char *row[] = { "", x->t.child.atena, x->t.child.name, x->t.child.kana, birth, "",
-                                  ck ? ck->title : x->form, exam, reason.s, depts.s, "", "", "",
+                                  found_at(ck, x->form), exam, reason.s, depts.s, "", "", "",
                                   "例外: 世帯に保護者がいません (依頼書は作成せず)" };
             csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
             exceptions++;
@@ -136,7 +155,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
             .katagaki = x->t.child.katagaki, .guardian = x->t.guardian.name,
             .child_name = x->t.child.name, .child_kana = x->t.child.kana,
             .child_birth = x->t.child.birth, .child_sex = x->t.child.sex,
-            .checkup_title = ck ? ck->title : x->form, .exam_date = x->exam_date,
+            .checkup_title = found_at(ck, x->form), .exam_date = x->exam_date,
             .reason = reason.s, .departments = depts.s,
             .hospital_name = have_h ? h.name : NULL, .hospital_department = have_h ? h.department : NULL,
             .hospital_address = have_h ? h.address : NULL, .hospital_phone = have_h ? h.phone : NULL,
@@ -151,7 +170,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         if (referral_letter(pdf, &l, &e) < 0 || formprint_form(pdf, slip, &fill, key, &e) < 0)
             goto fail;
         const char *row[] = { no, x->t.child.atena, x->t.child.name, x->t.child.kana, birth,
-                              x->t.guardian.name, ck ? ck->title : x->form, exam, reason.s,
+                              x->t.guardian.name, found_at(ck, x->form), exam, reason.s,
                               depts.s, have_h ? h.name : "", until_s, slip_id, "発行" };
         csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
         issued++;
@@ -261,7 +280,7 @@ static int print_referral(const struct referral_row *r, void *p)
     cli_col(out, r->referral_no, 8);
     cli_col(out, r->person, 10);
     cli_col(out, r->name, 16);
-    cli_col(out, ck ? ck->title : r->form, 26);
+    cli_col(out, found_at(ck, r->form), 26);
     cli_col(out, exam, 16);
     cli_col(out, until, 16);
     cli_col(out, r->hospital_name[0] ? r->hospital_name : "-", 20);
@@ -305,7 +324,10 @@ static int overdue_row(const struct referral_row *r, void *p)
     struct ymd b;
 
     buf_init(&why);
-    reports_option_labels(ck, "checkups.referral_targets", r->targets, "・", &why);
+    if (hearing_form(r->form))
+        buf_adds(&why, "耳 (新生児聴覚検査 リファー)");
+    else
+        reports_option_labels(ck, "checkups.referral_targets", r->targets, "・", &why);
     snprintf(over, sizeof(over), "%d 日", r->days_over);
     if (ymd_parse_iso(r->birth, &b) == 0)
         jpdate_format(b, birth, sizeof(birth));
@@ -316,10 +338,10 @@ static int overdue_row(const struct referral_row *r, void *p)
     cli_iso_wareki(r->exam_date, exam, sizeof(exam));
     cli_iso_wareki(r->valid_until, until, sizeof(until));
     const char *cells[] = { r->referral_no, r->name, birth, r->guardian, addr,
-                            ck ? ck->title : r->form, exam, why.s, until, over, st };
+                            found_at(ck, r->form), exam, why.s, until, over, st };
     rtable_row(x->t, cells, 0);
     const char *row[] = { r->referral_no, r->person, r->name, r->kana, birth, r->guardian,
-                          r->postal, addr, ck ? ck->title : r->form, exam, why.s,
+                          r->postal, addr, found_at(ck, r->form), exam, why.s,
                           r->hospital_name, r->issue_id, until, over, st };
     csvout_row(x->csv, row, sizeof(row) / sizeof(row[0]));
     buf_release(&why);

@@ -34,6 +34,9 @@ static int collect_row(const struct voucher_row *v, void *p)
     if (v->sanpu)
         buf_adds(&tests, v->kai == 1 ? "産婦健康診査 (産後2週間)" : v->kai == 2 ? "産婦健康診査 (産後1か月)"
                                                                    : "産婦健康診査");
+    else if (v->choukaku)
+        buf_adds(&tests, strcmp(v->hearing_kind, "kakunin") == 0 ? "新生児聴覚検査 (確認検査)"
+                                                                 : "新生児聴覚検査 (初回検査)");
     else
         reports_option_labels(c->jushinken, "vouchers.tests", v->tests, "・", &tests);
     struct vouchers_line *l = &c->l[c->n++];

@@ -11,6 +11,8 @@
  * 健診票 for the checkup day (FILE-kenshinhyo.pdf, never in an envelope).
  * A checkup day in the past is refused; a Sunday, a national holiday or
  * 年末年始 needs --force.
+ * `boshi targets houmon`: the 新生児訪問 - the children not yet visited
+ * before 4 months old, one pre-filled 新生児訪問指導票 each (run_houmon).
  */
 #include "cli/cli.h"
 #include "reports/reports.h"
@@ -273,6 +275,106 @@ cleanup:
     return rc;
 }
 
+/*
+ * `boshi targets houmon`: the children not yet visited (新生児訪問) who are
+ * under 4 months on the 1st of the month or born in it, each with a
+ * pre-filled 新生児訪問指導票 the visitor takes along (no letter, no day:
+ * the visit is arranged by telephone), and the list as CSV.
+ */
+static int run_houmon(struct cli_ctx *c, const struct targets_opts *o)
+{
+    const struct forms_form *f = cli_form(c, o->form);
+    struct target *t = NULL;
+    size_t n = 0;
+    struct pdf *pdf = NULL;
+    struct csvout *csv = NULL;
+    char month[16], mlabel[48], *csv_path = NULL;
+    unsigned char key[32];
+    int64_t run = 0;
+    int rc = EXIT_OK, txn = 0, issued = 0, skipped = 0;
+    struct berr e;
+
+    berr_clear(&e);
+    if (f == NULL)
+        return EXIT_FAIL;
+    snprintf(month, sizeof(month), "%04d-%02d", o->year % 10000, o->month % 100);
+    cli_month_label(o->year, o->month, mlabel, sizeof(mlabel));
+    if (targets_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &e) < 0)
+        return cli_fail(c, &e);
+    if (o->dry_run) {
+        fprintf(c->out, "%s %s の未訪問の対象者 %zu 人 (試行: 印刷・記録はしません)\n", f->title, mlabel, n);
+        for (size_t i = 0; i < n; i++) {
+            char b[48];
+            jpdate_format(t[i].child.birth, b, sizeof(b));
+            cli_col(c->out, t[i].town, 14);
+            cli_col(c->out, t[i].child.atena, 10);
+            cli_col(c->out, t[i].child.name, 16);
+            cli_col(c->out, b, 16);
+            fprintf(c->out, "%s\n", t[i].issued[0] ? "発行済" : "");
+        }
+        goto cleanup;
+    }
+    csv_path = cli_csv_beside(o->out);
+    if (cli_qr_key(c, key) < 0) {
+        rc = EXIT_FAIL;
+        goto cleanup;
+    }
+    if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
+        goto fail;
+    csv_header(csv);
+    if (store_begin(c->st, &e) < 0)
+        goto fail;
+    txn = 1;
+    if (print_run_add(c->st, &c->actor, "targets", o->form, month, NULL, NULL, o->out, &run, &e) < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        struct target *x = &t[i];
+        char issue[24];
+        if (x->issued[0] && !o->reissue) {
+            csv_target(csv, x, "", x->issued, "発行済 (今回は印刷せず)");
+            skipped++;
+            continue;
+        }
+        struct issue_req q = {
+            .form = f->id, .version = f->version, .person = x->child.atena, .kind = "form",
+            .month = month, .pages = f->pages, .reissue_of = x->issued[0] ? x->issued : NULL,
+        };
+        if (issues_record(c->st, &c->actor, run, &q, issue, &e) < 0)
+            goto fail;
+        struct form_fill fill = {
+            .subject = x->child.atena, .issue_id = issue, .name = x->child.name,
+            .kana = x->child.kana, .birth = x->child.birth,
+            .guardian = x->has_guardian ? x->guardian.name : NULL,
+        };
+        if (formprint_form(pdf, f, &fill, key, &e) < 0)
+            goto fail;
+        csv_target(csv, x, "", issue, x->issued[0] ? "再発行" : "発行");
+        issued++;
+    }
+    txn = 0;          /* cli_print_land closes it either way */
+    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
+        goto fail;
+    fprintf(c->out, "%s %s: 未訪問 %zu 人 / 発行 %d / 発行済のため見送り %d\n", f->title, mlabel, n,
+            issued, skipped);
+    if (issued > 0)
+        fprintf(c->out, "  訪問用 PDF: %s (%d ページ、1人1枚)\n", o->out, pdf_page_count(pdf));
+    else
+        fprintf(c->out, "  新たに印刷するものはありません (再発行は --reissue)\n");
+    fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    goto cleanup;
+fail:
+    rc = cli_fail(c, &e);
+cleanup:
+    if (txn)
+        store_rollback(c->st);
+    csvout_abandon(&csv);
+    pdf_free(&pdf);
+    targets_free(t, n);
+    memset(key, 0, sizeof(key));
+    free(csv_path);
+    return rc;
+}
+
 static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -326,13 +428,15 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
     if (optind != argc - 1 || o.year == 0)
         return cli_usage(c);
     o.form = argv[optind];
+    if (strcmp(o.form, "houmon") == 0)
+        o.form = "shinseiji_houmon";          /* 新生児訪問 */
     if (o.out == NULL) {
         def_out = xasprintf("targets-%s-%04d-%02d.pdf", o.form, o.year % 10000, o.month % 100);
         o.out = def_out;
     }
     if (as_of.y)
         store_set_today(c->st, as_of);      /* the day the job is run as (demo, re-creation) */
-    rc = run_targets(c, &o);
+    rc = strcmp(o.form, "shinseiji_houmon") == 0 ? run_houmon(c, &o) : run_targets(c, &o);
     free(def_out);
     return rc;
 }
@@ -343,6 +447,8 @@ const struct cmd_entry cmd_targets_entry = {
              "[--reissue] [--force] [--as-of 日付] [--encoding utf-8|cp932] [-o FILE.pdf]",
     .summary = "健診対象者を抽出し案内と問診票を印刷 / checkup targets, letters and forms",
     .help = "様式: nyuyoji_4m (3〜4か月), nyuyoji_10m (9〜10か月), nyuyoji_1y6m (1歳6か月), nyuyoji_3y (3歳)\n"
+            "houmon (新生児訪問): その月の1日に生後4か月未満の子とその月に生まれた子のうち、訪問の記録が\n"
+            "ない子に、印字した新生児訪問指導票 (shinseiji_houmon、1人1枚) を印刷します (案内状・健診日なし)。\n"
             "対象: その月に所定の月齢になる子 (既定: 生後4・10・18・36か月の月。boshi settings で変更可)、\n"
             "住民で未受診の子。町名順・生年月日順。世帯に保護者 (世帯主・妻・夫) がいない子は例外一覧へ。\n"
             "同じ月の2回目の実行では発行済の子を印刷しません (--reissue で再発行)。\n"
@@ -355,7 +461,9 @@ const struct cmd_entry cmd_targets_entry = {
             "Children due for the checkup in the month: a families' PDF (letter and 問診票, 2 pages\n"
             "each), the staff's 健診票 PDF for the checkup day, and a CSV list; recorded in the issue\n"
             "history; no double issue without --reissue.  A past --date is refused; a Sunday,\n"
-            "national holiday or 12/29-1/3 needs --force.  --as-of runs the job as of that day.\n",
+            "national holiday or 12/29-1/3 needs --force.  --as-of runs the job as of that day.\n"
+            "houmon: the children under 4 months on the 1st (or born in the month) not yet visited,\n"
+            "each with a pre-filled 新生児訪問指導票 (no letter, no --date).\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_TARGETS,
     .run = cmd_targets,

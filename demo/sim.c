@@ -442,6 +442,97 @@ static void dental_values(const struct forms_form *f, char **raw, struct sim_rng
 }
 
 /*
+ * The 新生児聴覚検査 as a clinic writes it (fields kekka_migi, kekka_hidari,
+ * kensa_kubun, houhou): most babies pass both ears at the first test; about
+ * one in twenty is リファー in one ear (rarely both), and a 確認検査 is the
+ * second look at such a baby; 自動ABR is the commoner method.
+ */
+static void hearing_values(const struct forms_form *f, char **raw, struct sim_rng *r)
+{
+    int right = forms_field_index(f, "kekka_migi"), left = forms_field_index(f, "kekka_hidari");
+    int kubun = forms_field_index(f, "kensa_kubun"), houhou = forms_field_index(f, "houhou");
+    int refer_r = 0, refer_l = 0;
+
+    if (right < 0 || left < 0 || raw[right] == NULL || raw[left] == NULL)
+        return;
+    if (sim_rng_pct(r, 5)) {
+        int both = sim_rng_pct(r, 20), side = sim_rng_int(r, 0, 1);
+        refer_r = both || side == 0;
+        refer_l = both || side == 1;
+    }
+    set_raw(raw, right, xstrdup(refer_r ? "refer" : "pass"));
+    set_raw(raw, left, xstrdup(refer_l ? "refer" : "pass"));
+    if (kubun >= 0 && raw[kubun] != NULL)
+        set_raw(raw, kubun, xstrdup(sim_rng_pct(r, 90) ? "shokai" : "kakunin"));
+    if (houhou >= 0 && raw[houhou] != NULL)
+        set_raw(raw, houhou, xstrdup(sim_rng_pct(r, 75) ? "aabr" : "oae"));
+}
+
+/* One of n values by weights in percent (summing to 100). */
+static const char *pick(struct sim_rng *r, const char *const *v, const int *pct, int n)
+{
+    int x = sim_rng_int(r, 0, 99), acc = 0;
+
+    for (int i = 0; i < n; i++) {
+        acc += pct[i];
+        if (x < acc)
+            return v[i];
+    }
+    return v[n - 1];
+}
+
+/*
+ * The 新生児訪問指導票 (form shinseiji_houmon) as a visitor writes it: the
+ * weight (g) of a baby of that age on the visit day (about 3000 g at birth,
+ * +30 g a day, give or take 12 %), the usual 対象 (the baby and the mother),
+ * mostly 母乳 or 混合, mostly 異常なし and no check item; the mother's EPDS
+ * mostly 0 and 1 (item 10 a clean 0 on all but a few), the total their sum.
+ */
+static void visit_values(const struct forms_form *f, const struct form_fill *fill, struct ymd as_of,
+                         char **raw, struct sim_rng *r)
+{
+    static const char *const subj[] = { "shinseiji,sanpu", "mijukuji,sanpu", "shinseiji" };
+    static const int subj_pct[] = { 85, 10, 5 };
+    static const char *const feed[] = { "bonyu", "kongo", "jinko" };
+    static const int feed_pct[] = { 50, 40, 10 };
+    static const char *const res[] = { "ijonashi", "yokansatsu", "yoseimitsu" };
+    static const int res_pct[] = { 80, 17, 3 };
+    static const char *const score[] = { "0", "1", "2", "3" };
+    static const int score_pct[] = { 70, 20, 8, 2 }, item10_pct[] = { 97, 2, 1, 0 };
+    int i, total = 0;
+
+    if (strcmp(f->id, "shinseiji_houmon") != 0)
+        return;
+    if ((i = forms_field_index(f, "taiju")) >= 0 && raw[i] != NULL) {
+        long age = fill != NULL && fill->birth.y ? ymd_to_days(as_of) - ymd_to_days(fill->birth) : 30;
+        double g = (3000.0 + 30.0 * (double)(age < 0 ? 0 : age > 150 ? 150 : age)) *
+                   sim_rng_uniform(r, 0.88, 1.12);
+        set_raw(raw, i, xasprintf("%d", (int)(g < 1000 ? 1000 : g > 9999 ? 9999 : g)));
+    }
+    if ((i = forms_field_index(f, "taisho")) >= 0 && raw[i] != NULL)
+        set_raw(raw, i, xstrdup(pick(r, subj, subj_pct, 3)));
+    if ((i = forms_field_index(f, "eiyou")) >= 0 && raw[i] != NULL)
+        set_raw(raw, i, xstrdup(pick(r, feed, feed_pct, 3)));
+    if ((i = forms_field_index(f, "shoken")) >= 0 && raw[i] != NULL)
+        set_raw(raw, i, xstrdup(pick(r, res, res_pct, 3)));
+    if ((i = forms_field_index(f, "kakunin")) >= 0 && raw[i] != NULL &&
+        f->fields[i].kind == FORMS_MULTI)
+        set_raw(raw, i, xstrdup(sim_rng_pct(r, 85) ? ""
+                                : f->fields[i].options[sim_rng_int(r, 0, (int)f->fields[i].n_options - 1)].value));
+    for (int k = 1; k <= 10; k++) {
+        char name[24];
+        snprintf(name, sizeof(name), "epds_%d", k);
+        if ((i = forms_field_index(f, name)) < 0 || raw[i] == NULL)
+            continue;
+        const char *v = pick(r, score, k == 10 ? item10_pct : score_pct, 4);
+        set_raw(raw, i, xstrdup(v));
+        total += v[0] - '0';
+    }
+    if ((i = forms_field_index(f, "epds_total")) >= 0 && raw[i] != NULL)
+        set_raw(raw, i, xasprintf("%d", total));
+}
+
+/*
  * Generated values: raw[] (parallel to fields) that parse and pass the
  * form's rules.  vals[] holds the parsed values.
  */
@@ -466,6 +557,10 @@ static int gen_values(const struct forms_form *f, const struct form_fill *fill,
         struct sim_rng rdent;
         sim_rng_seed(&rdent, o->seed + (uint64_t)attempt, 3);
         dental_values(f, raw, &rdent);
+        sim_rng_seed(&rdent, o->seed + (uint64_t)attempt, 4);
+        hearing_values(f, raw, &rdent);
+        sim_rng_seed(&rdent, o->seed + (uint64_t)attempt, 5);
+        visit_values(f, fill, o->as_of, raw, &rdent);
         for (int pass = 0; pass < RULE_PASSES; pass++) {
             int bad = 0;
             rc = parse_all(f, raw, vals, e);

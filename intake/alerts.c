@@ -10,6 +10,10 @@
  *     left blank - a person must look, and until then it is an alert.
  * Run on every stored page (intake) and again when a page lands (a nurse's
  * value, or the person now known); the store keeps one alert per page.
+ * Any form whose page has fields named epds_10 / epds_total (or epds) is
+ * looked at: the 産婦健康診査受診券, the 4か月 form and the 新生児訪問指導票
+ * (shinseiji_houmon, the mother's EPDS on the child's sheet: the alert's
+ * person is the child, and the lists show the mother of its 世帯).
  */
 #include "intake/intake.h"
 #include "records/alerts.h"

@@ -137,6 +137,14 @@ enum intake_plaus intake_plausible(const char *form_id, const char *column, cons
 int intake_land_page(struct store *st, const struct actor *a, const struct forms_registry *forms,
                      int64_t page_id, struct berr *e);
 /*
+ * intake_land_page when a nurse settles a page's last item: a 新生児聴覚検査
+ * with a リファー whose baby cannot be decided does not land but gets a
+ * "(子)" item (the nurse types the baby's 宛名番号): 1 then, 0 when landed.
+ * In the caller's transaction (a savepoint of its own).
+ */
+int intake_land_or_ask_child(struct store *st, const struct actor *a,
+                             const struct forms_registry *forms, int64_t page_id, struct berr *e);
+/*
  * The EPDS safety alert of a stored page (intake/alerts.c): raised when the
  * total is 9 or more or item 10 is anything but a clean 0 (unreadable
  * alerts).  1 when the page alerts, 0 when not.  In the caller's

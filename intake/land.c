@@ -36,7 +36,7 @@ static int check_date(const struct land_ctx *c, const struct forms_field *f, con
         return 0;
     if (ymd_cmp(d, c->today) > 0 && strstr(f->column, "due_date") == NULL)
         return berr_set(c->e, BERR_INVALID, "%s: 未来の日付です (%s)", f->label, value);
-    if (c->kind == REC_CHECKUP && c->birth.y && ymd_cmp(d, c->birth) < 0)
+    if ((c->kind == REC_CHECKUP || c->kind == REC_VISIT) && c->birth.y && ymd_cmp(d, c->birth) < 0)
         return berr_set(c->e, BERR_INVALID, "%s: お子さんの生年月日より前の日付です (%s)", f->label,
                         value);
     return 0;
@@ -120,10 +120,13 @@ static int kind_of(const char *form, enum record_kind *k)
         *k = REC_CHECKUP;
     else if (strcmp(form, "ninshin_todoke") == 0)
         *k = REC_PREGNANCY;
-    else if (strcmp(form, "ninpu_jushinken") == 0 || strcmp(form, "sanpu_jushinken") == 0)
+    else if (strcmp(form, "ninpu_jushinken") == 0 || strcmp(form, "sanpu_jushinken") == 0 ||
+             strcmp(form, "choukaku_jushinken") == 0)
         *k = REC_VOUCHER;
     else if (strcmp(form, "seimitsu_houkoku") == 0)
         *k = REC_REFERRAL;
+    else if (strcmp(form, "shinseiji_houmon") == 0)
+        *k = REC_VISIT;
     else
         return -1;
     return 0;
@@ -153,7 +156,7 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
     if (rc < 0)
         return rc;
     c.today = store_today(st);
-    if (c.kind == REC_CHECKUP && p.subject[0] != 'U') {
+    if ((c.kind == REC_CHECKUP || c.kind == REC_VISIT) && p.subject[0] != 'U') {
         struct resident child;
         if (residents_get(st, a, p.subject, "intake.land", &child, e) == 0) {
             c.birth = child.birth;
@@ -174,6 +177,9 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
         rc = page_readings(st, page_id, land_reading, &c, e);
     if (rc == 0 && dental)
         rc = record_dental_finish(st, c.id, e);
+    /* a リファー in either ear: the baby's 精密検査 (or a nurse names the baby) */
+    if (rc == 0 && strcmp(p.form, "choukaku_jushinken") == 0)
+        rc = voucher_hearing_follow(st, a, c.id, page_id, e);
     if (rc == 0)
         rc = page_set_landed(st, page_id, record_kind_name(c.kind), c.id, NULL, e);
     if (rc == 0 && p.issue_id[0])
@@ -182,6 +188,33 @@ int intake_land_page(struct store *st, const struct actor *a, const struct forms
     if (rc == 0 && (rc = intake_epds_check(st, a, forms, page_id, e)) > 0)
         rc = 0;
     return rc;
+}
+
+int intake_land_or_ask_child(struct store *st, const struct actor *a,
+                             const struct forms_registry *forms, int64_t page_id, struct berr *e)
+{
+    struct page_row p;
+    struct berr le;
+    char reason[300];
+    int rc = page_get(st, page_id, &p, e);
+
+    if (rc < 0)
+        return rc;
+    if (strcmp(p.form, "choukaku_jushinken") != 0)
+        return intake_land_page(st, a, forms, page_id, e);
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = intake_land_page(st, a, forms, page_id, &le);
+    if (rc == 0)
+        return store_commit(st, e);
+    store_rollback(st);
+    if (rc != BERR_NOTFOUND)
+        return berr_set(e, rc, "%s", le.msg);
+    snprintf(reason, sizeof(reason), "記録に登録できません: %.200s", le.msg);
+    struct review_in in = { HEARING_CHILD_FIELD, "issue", reason, RISK_ISSUE, NULL, -1 };
+    rc = page_queue_item(st, page_id, &in, e);
+    return rc < 0 ? rc : 1;
 }
 
 int intake_identity_follow(struct store *st, const struct actor *a,

@@ -194,8 +194,11 @@ int intake_store_result(struct run *r, struct result *x, struct berr *e)
             if (le.code == BERR_FAIL) {
                 rc = berr_set(e, BERR_FAIL, "%s", le.msg);
             } else {
-                intake_item(it, "(登録)", "issue", RISK_ISSUE, NULL, -1, "記録に登録できません: %.200s",
-                     le.msg);
+                /* a 聴覚検査 whose baby is not known waits for a nurse to name it */
+                int child = le.code == BERR_NOTFOUND && p.form &&
+                            strcmp(p.form, "choukaku_jushinken") == 0;
+                intake_item(it, child ? HEARING_CHILD_FIELD : "(登録)", "issue", RISK_ISSUE, NULL, -1,
+                            "記録に登録できません: %.200s", le.msg);
                 rc = page_queue_item(r->st, page_id, &it->v[it->n - 1], e);
             }
         } else if (rc == 0) {

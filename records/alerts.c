@@ -75,7 +75,7 @@ int alert_raise(struct store *st, const struct actor *a, const struct alert_in *
 }
 
 /*
- * The mother of a child's checkup: a woman of the child's 世帯 who is 妻 or
+ * The mother of a child's checkup or 新生児訪問: a woman of the child's 世帯 who is 妻 or
  * 世帯主 (妻 first).  Residents only; a 住登外 child has none here.
  */
 static const char *const select_sql =
@@ -87,7 +87,7 @@ static const char *const select_sql =
     "  coalesce(x.closed_at, ''), coalesce(x.epds_total, -1) "
     "FROM alerts x LEFT JOIN residents r ON r.atena = x.person "
     "LEFT JOIN persons_unregistered u ON u.id = x.person "
-    "LEFT JOIN residents m ON x.form LIKE 'nyuyoji_%' AND m.atena = (SELECT w.atena FROM residents w "
+    "LEFT JOIN residents m ON (x.form LIKE 'nyuyoji_%' OR x.form = 'shinseiji_houmon') AND m.atena = (SELECT w.atena FROM residents w "
     "  WHERE w.setai = r.setai AND w.sex = 2 AND w.zokugara IN ('妻', '世帯主') "
     "  ORDER BY w.zokugara = '妻' DESC LIMIT 1) "
     "LEFT JOIN hospitals h ON h.code = x.clinic_code "

@@ -28,9 +28,16 @@ static const struct {
                              /* 産婦健康診査受診券 */
                              "findings", "epds_1", "epds_2", "epds_3", "epds_4", "epds_5",
                              "epds_6", "epds_7", "epds_8", "epds_9", "epds_10", "epds_total",
+                             /* 新生児聴覚検査費用助成券 */
+                             "hearing_kind", "hearing_method", "hearing_right", "hearing_left",
                              NULL } },
     { REC_REFERRAL, "referrals", NULL, NULL,
       (const char *const[]){ "result", "result_date", NULL } },
+    /* 新生児訪問指導票 */
+    { REC_VISIT, "visits", NULL, NULL,
+      (const char *const[]){ "visit_date", "visitor", "subjects", "weight_g", "feeding", "result",
+                             "findings", "epds_1", "epds_2", "epds_3", "epds_4", "epds_5", "epds_6",
+                             "epds_7", "epds_8", "epds_9", "epds_10", "epds_total", NULL } },
 };
 
 /*
@@ -50,9 +57,9 @@ static const char *const identity_columns[] = {
 
 const char *record_kind_name(enum record_kind k)
 {
-    static const char *const n[] = { "checkup", "pregnancy", "voucher", "referral" };
+    static const char *const n[] = { "checkup", "pregnancy", "voucher", "referral", "visit" };
 
-    return k <= REC_REFERRAL ? n[k] : "?";
+    return k <= REC_VISIT ? n[k] : "?";
 }
 
 /* Columns that hold what identifies a person are never set from a reading. */
@@ -115,6 +122,7 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
         "SELECT id FROM pregnancies WHERE issue_id = ?",
         "SELECT id FROM vouchers WHERE issue_id = ?",
         "SELECT id FROM referrals WHERE issue_id = ?",
+        "SELECT id FROM visits WHERE issue_id = ?",
     };
     static const char *const insert_sql[] = {
         "INSERT INTO checkups(issue_id, person, form, page_id, created_by, created_at) "
@@ -124,6 +132,8 @@ int record_for_issue(struct store *st, const struct actor *a, enum record_kind k
         "INSERT INTO vouchers(issue_id, mother, kai, page_id, created_at, form) VALUES (?1, ?2, "
         "(SELECT seq FROM issues_printed WHERE issue_id = ?1), ?4, ?6, ?3)",
         NULL,
+        "INSERT INTO visits(issue_id, person, form, page_id, created_by, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     };
     sqlite3_stmt *s = NULL;
     char now[32];
@@ -176,8 +186,8 @@ insert:
         /* what people read in the access log: the record's Japanese name, and a blank
          * form handed out has no 発行番号 (never 「(発行番号 )」) */
         static const char *const label[] = { "健診の記録", "妊娠届の記録", "受診券の記録",
-                                             "精密検査の記録" };
-        const char *what = kind <= REC_REFERRAL ? label[kind] : record_kind_name(kind);
+                                             "精密検査の記録", "訪問指導の記録" };
+        const char *what = kind <= REC_VISIT ? label[kind] : record_kind_name(kind);
         if (issue_id != NULL && issue_id[0])
             snprintf(d, sizeof(d), "%s を登録 (発行番号 %s)", what, issue_id);
         else

@@ -58,7 +58,12 @@ static const struct {
     { PURGE_RECORDS, "DELETE FROM dental WHERE person IN (SELECT atena FROM temp.purge_p) OR "
                      "checkup_id IN (SELECT id FROM checkups WHERE person IN "
                      "(SELECT atena FROM temp.purge_p))" },
+    /* a 聴覚検査 voucher of a mother who stays keeps no link to her purged child */
+    { PURGE_RECORDS, "UPDATE vouchers SET child = NULL, followup_checkup_id = NULL WHERE child IN "
+                     "(SELECT atena FROM temp.purge_p) OR followup_checkup_id IN (SELECT id FROM "
+                     "checkups WHERE person IN (SELECT atena FROM temp.purge_p))" },
     { PURGE_RECORDS, "DELETE FROM checkups WHERE person IN (SELECT atena FROM temp.purge_p)" },
+    { PURGE_RECORDS, "DELETE FROM visits WHERE person IN (SELECT atena FROM temp.purge_p)" },
     { PURGE_RECORDS, "DELETE FROM pregnancies WHERE mother IN (SELECT atena FROM temp.purge_p)" },
     { PURGE_RECORDS, "DELETE FROM vouchers WHERE mother IN (SELECT atena FROM temp.purge_p)" },
     { PURGE_PAGES, "DELETE FROM pages WHERE id IN (SELECT id FROM temp.purge_pg)" },
@@ -267,6 +272,8 @@ int purge_run(struct store *st, const struct actor *a, struct ymd as_of, int dry
         "NULL AND mother IN (SELECT atena FROM temp.purge_p);"
         "INSERT OR IGNORE INTO temp.purge_pg SELECT page_id FROM vouchers WHERE page_id IS NOT NULL "
         "AND mother IN (SELECT atena FROM temp.purge_p);"
+        "INSERT OR IGNORE INTO temp.purge_pg SELECT page_id FROM visits WHERE page_id IS NOT NULL "
+        "AND person IN (SELECT atena FROM temp.purge_p);"
         "INSERT OR IGNORE INTO temp.purge_pg SELECT result_page_id FROM referrals WHERE "
         "result_page_id IS NOT NULL AND person IN (SELECT atena FROM temp.purge_p);"
         "INSERT INTO temp.purge_files SELECT DISTINCT f.sha256, f.name FROM scan_files f "

@@ -25,7 +25,8 @@
  *              review_resolve, review_close_page, review_open_identity, review_open_count,
  *              review_follow_identity, review_reopen, review_log_reason
  *   landing:   record_kind_name, record_for_issue, record_loose_find, record_set,
- *              record_dental_begin, record_dental_finish
+ *              record_dental_begin, record_dental_finish, voucher_hearing_follow,
+ *              voucher_hearing_child_check
  *   住登外:     unregistered_add, unregistered_exists
  *   purge:     purge_run, purge_kind_label
  *   backup:    backup_write, backup_restore (backup.c)
@@ -428,7 +429,11 @@ struct target {
  * recorded; ordered by 町名 then birth date.  Guardian: an adult (18+,
  * resident) of the same household whose 続柄 is 世帯主, then 妻, then 夫.
  * Each child listed is an audited view.  Caller frees with targets_free.
+ * Form shinseiji_houmon (新生児訪問): the children under HOUMON_BEFORE_MONTHS
+ * months old on the 1st of the month or born in it, with no visit of that
+ * form recorded (table visits).
  */
+#define HOUMON_BEFORE_MONTHS 4
 int targets_find(struct store *st, const struct actor *a, const char *form, int year, int month,
                  struct target **out, size_t *n, struct berr *e);
 void targets_free(struct target *t, size_t n);
@@ -726,7 +731,7 @@ int unregistered_exists(struct store *st, const char *id, struct berr *e);
 
 /* ---- landing: the records pages become ------------------------------------- */
 
-enum record_kind { REC_CHECKUP, REC_PREGNANCY, REC_VOUCHER, REC_REFERRAL };
+enum record_kind { REC_CHECKUP, REC_PREGNANCY, REC_VOUCHER, REC_REFERRAL, REC_VISIT };
 const char *record_kind_name(enum record_kind k);    /* "checkup" ... */
 /*
  * The record the pages of one issued document land in (both pages of a
@@ -769,6 +774,29 @@ int record_dental_begin(struct store *st, int64_t checkup_id, int64_t page_id, s
  * checkups.dental_*, which the statistics count) copied into the dental row.
  */
 int record_dental_finish(struct store *st, int64_t checkup_id, struct berr *e);
+/*
+ * The follow-up of a landed 新生児聴覚検査費用助成券 (voucher voucher_id, read
+ * from page_id): with a リファー in either ear, the baby - the child a nurse
+ * named on the page's "(子)" review item, else the one child (続柄 子,
+ * resident) of the mother's 世帯 born most recently, 0 to 180 days before
+ * the 検査日 - gets a checkup row (form choukaku_jushinken, result
+ * yoseimitsu, targets mimi, findings the ears) that `referrals issue` turns
+ * into a 精密検査依頼 (耳鼻咽喉科); the voucher keeps the child and the row.
+ * Landed again (a nurse's correction), the row follows the voucher; with no
+ * リファー any more it is removed unless its referral was already issued.
+ * BERR_NOTFOUND with a Japanese message naming the candidates when the baby
+ * cannot be decided (no child, twins, a 住登外 mother): a nurse names it.
+ */
+#define HEARING_CHILD_FIELD "(子)"
+int voucher_hearing_follow(struct store *st, const struct actor *a, int64_t voucher_id,
+                           int64_t page_id, struct berr *e);
+/*
+ * Checks that child (a 宛名番号 a nurse typed) can be the baby of the
+ * 新生児聴覚検査 on page_id: a resident of the mother's 世帯 (when she is a
+ * resident) born on or before the 検査日 and at most a year before it.
+ */
+int voucher_hearing_child_check(struct store *st, int64_t page_id, const char *child,
+                                struct berr *e);
 
 /* ---- retention deletion (purge.c) ------------------------------------------ */
 

@@ -169,6 +169,8 @@ struct voucher_row {
     const char *used_date, *clinic_code, *clinic_name, *tests;   /* clinic_name "" if unknown */
     long claimed;               /* 請求額 from the voucher, -1 if blank */
     int sanpu;                  /* 1: a 産婦健康診査受診券 (回数 1-2, voucher.sanpu_fees) */
+    int choukaku;               /* 1: a 新生児聴覚検査費用助成券 (回数 1-2, voucher.choukaku_fee) */
+    const char *hearing_kind;   /* its 検査の別: shokai / kakunin ("" blank) */
     long fee;                   /* 公費負担額 of the 回数 (setting voucher.fees) */
     long pay;                   /* min(claimed, fee) (fee if claimed blank); 0 for an exception */
     enum voucher_exception exception;
@@ -191,6 +193,8 @@ int vouchers_month(struct store *st, const struct actor *a, int year, int month,
                    void *ctx, struct berr *e);
 /* The 2 fees (yen) of setting voucher.sanpu_fees (産婦健診 第1回, 第2回). */
 int voucher_sanpu_fees(struct store *st, long fees[2], struct berr *e);
+/* The fee (yen) of one 新生児聴覚検査 (setting voucher.choukaku_fee). */
+int voucher_choukaku_fee(struct store *st, long *fee, struct berr *e);
 /* The 14 fees (yen) of setting voucher.fees; BERR_INVALID if malformed. */
 int voucher_fees(struct store *st, long fees[14], struct berr *e);
 

@@ -760,12 +760,14 @@ int resident_fits_form(const char *form, const struct resident *r, struct ymd to
     static const struct { const char *form; int sex, min_months, max_months; const char *who; } rules[] = {
         { "ninpu_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
         { "sanpu_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
+        { "choukaku_jushinken", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
         { "ninshin_todoke", 2, 12 * 12, 60 * 12, "妊娠可能な年齢の女性" },
         { "nyuyoji_4m", 0, 2, 12, "生後2〜12か月の子" },
         { "nyuyoji_10m", 0, 6, 18, "生後6か月〜1歳6か月の子" },
         { "nyuyoji_1y6m", 0, 12, 30, "1歳〜2歳6か月の子" },
         { "nyuyoji_3y", 0, 30, 60, "2歳6か月〜5歳の子" },
         { "seimitsu_houkoku", 0, 0, 7 * 12, "7歳未満の子" },
+        { "shinseiji_houmon", 0, 0, 11, "1歳未満の子" },
     };
     int months = (today.y - r->birth.y) * 12 + (today.m - r->birth.m) - (today.d < r->birth.d);
 

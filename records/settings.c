@@ -30,6 +30,7 @@ static const struct setting_info known[] = {
       "13000,5000,5000,9000,5000,5000,5000,5000,9000,5000,5000,5000,5000,5000" },
     { "voucher.sanpu_fees", "産婦健康診査の公費負担額 (円、第1回 産後2週間・第2回 産後1か月をカンマ区切り)",
       "5000,5000" },
+    { "voucher.choukaku_fee", "新生児聴覚検査の公費負担額 (円、1回あたり。初回検査・確認検査とも)", "3000" },
     { "intake.max_file_mb", "取込: 1ファイルの大きさの上限 (MB。超えるファイルは保管も読取もせず却下)", "200" },
     { "keys.old_qr_until", "サイト鍵の更新前に印刷した用紙 (旧鍵のQR) を取り込む最終日 (YYYY-MM-DD)", NULL },
     { "intake.max_pages", "取込: 1ファイルのページ数の上限 (超えるファイルは読取せず却下)", "500" },
@@ -113,6 +114,13 @@ int settings_set(struct store *st, const struct actor *a, const char *key, const
         }
         if (n != 14)
             return berr_set(e, BERR_INVALID, "%s: 14回分の金額が必要です (%d 回分あります)", key, n);
+    }
+    if (strcmp(key, "voucher.choukaku_fee") == 0) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        if (*end != '\0' || v < 0 || v > 1000000)
+            return berr_set(e, BERR_INVALID, "%s: 1回の金額 (0〜1000000 円) を指定してください「%s」", key,
+                            value);
     }
     if (strcmp(key, "audit.retention_years") == 0) {
         char *end;

@@ -416,6 +416,37 @@ static const char *const migrations[] = {
     "  rotated_at TEXT NOT NULL,\n"
     "  rotated_by TEXT NOT NULL,\n"
     "  old_qr_until TEXT NOT NULL);\n",
+    /* 新生児聴覚検査費用助成券 (choukaku_jushinken): the test as the clinic wrote it, and
+     * the baby a リファー was found to be (the mother's newest child) with the checkup row
+     * whose referral (精密検査, 耳鼻咽喉科) follows it up (records/vouchers.c) */
+    "ALTER TABLE vouchers ADD COLUMN hearing_kind TEXT;\n"      /* shokai / kakunin */
+    "ALTER TABLE vouchers ADD COLUMN hearing_method TEXT;\n"    /* aabr / oae */
+    "ALTER TABLE vouchers ADD COLUMN hearing_right TEXT;\n"     /* pass / refer */
+    "ALTER TABLE vouchers ADD COLUMN hearing_left TEXT;\n"
+    "ALTER TABLE vouchers ADD COLUMN child TEXT;\n"
+    "ALTER TABLE vouchers ADD COLUMN followup_checkup_id INTEGER REFERENCES checkups(id);\n",
+    /* 新生児訪問指導票 (shinseiji_houmon): one row per visit sheet, for the child it was
+     * issued to; the mother's EPDS as the visitor scored it */
+    "CREATE TABLE visits(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  issue_id TEXT,\n"                        /* the sheet's 発行番号 (boshi targets houmon) */
+    "  person TEXT NOT NULL,\n"                 /* the child */
+    "  form TEXT NOT NULL,\n"
+    "  visit_date TEXT,\n"
+    "  visitor TEXT,\n"                         /* hokenshi / josanshi */
+    "  subjects TEXT,\n"                        /* shinseiji,mijukuji,sanpu */
+    "  weight_g INTEGER,\n"
+    "  feeding TEXT,\n"                         /* bonyu / kongo / jinko */
+    "  result TEXT,\n"                          /* ijonashi / yokansatsu / yoseimitsu */
+    "  findings TEXT,\n"                        /* the check items marked */
+    "  epds_1 INTEGER, epds_2 INTEGER, epds_3 INTEGER, epds_4 INTEGER, epds_5 INTEGER,\n"
+    "  epds_6 INTEGER, epds_7 INTEGER, epds_8 INTEGER, epds_9 INTEGER, epds_10 INTEGER,\n"
+    "  epds_total INTEGER,\n"
+    "  page_id INTEGER REFERENCES pages(id),\n"
+    "  created_by TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX visits_person ON visits(person);\n"
+    "CREATE INDEX visits_issue ON visits(issue_id);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

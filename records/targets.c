@@ -3,7 +3,10 @@
  * guardian each letter is addressed to.  The rule (README.md, "The monthly
  * checkup job"): a checkup at age N months takes the children born in the
  * month N months before the checkup month (N is a setting per checkup),
- * resident, and not yet examined for that checkup.
+ * resident, and not yet examined for that checkup.  The 新生児訪問
+ * (form shinseiji_houmon, `boshi targets houmon`) takes the resident
+ * children still under 4 months old on the 1st of the month or born in
+ * it, with no visit recorded (table visits).
  * Not for: printing (reports/) or deciding reissues (the caller does).
  */
 #include "records/records-internal.h"
@@ -167,19 +170,29 @@ int targets_find(struct store *st, const struct actor *a, const char *form, int 
         return rc;
     if (month < 1 || month > 12 || year < 2000 || year > 2100)
         return berr_set(e, BERR_INVALID, "対象月が正しくありません (YYYY-MM)");
-    rc = targets_age_months(st, form, &months, e);
-    if (rc < 0)
-        return rc;
-    ymd_iso(ymd_add_months(first, -months), lo);
-    ymd_iso(ymd_add_months(first, -months + 1), hi);
+    int houmon = strcmp(form, "shinseiji_houmon") == 0;
+    if (houmon) {
+        /* under 4 months on the 1st (born after the day 4 months before), or born in the month */
+        ymd_iso(ymd_from_days(ymd_to_days(ymd_add_months(first, -HOUMON_BEFORE_MONTHS)) + 1), lo);
+        ymd_iso(ymd_add_months(first, 1), hi);
+    } else {
+        rc = targets_age_months(st, form, &months, e);
+        if (rc < 0)
+            return rc;
+        ymd_iso(ymd_add_months(first, -months), lo);
+        ymd_iso(ymd_add_months(first, -months + 1), hi);
+    }
     snprintf(mstr, sizeof(mstr), "%04d-%02d", year % 10000, month % 100);
     rc = store_begin(st, e);
     if (rc < 0)
         return rc;
     txn = 1;
-    rc = db_prepare(st, &s, "SELECT " RESIDENT_COLS " FROM residents WHERE birth >= ? AND birth < ? "
-                            "AND status = 1 AND NOT EXISTS (SELECT 1 FROM checkups c WHERE "
-                            "c.person = residents.atena AND c.form = ?)", e);
+    rc = db_prepare(st, &s, houmon ? "SELECT " RESIDENT_COLS " FROM residents WHERE birth >= ? AND "
+                                     "birth < ? AND status = 1 AND NOT EXISTS (SELECT 1 FROM visits v "
+                                     "WHERE v.person = residents.atena AND v.form = ?)"
+                                   : "SELECT " RESIDENT_COLS " FROM residents WHERE birth >= ? AND "
+                                     "birth < ? AND status = 1 AND NOT EXISTS (SELECT 1 FROM checkups c "
+                                     "WHERE c.person = residents.atena AND c.form = ?)", e);
     if (rc == 0)
         rc = db_prepare(st, &g, "SELECT " RESIDENT_COLS " FROM residents WHERE setai = ? AND "
                                 "atena <> ? AND status = 1 ORDER BY atena", e);
@@ -208,7 +221,8 @@ int targets_find(struct store *st, const struct actor *a, const char *form, int 
     if (n > 0)
         qsort(t, n, sizeof(*t), cmp_target);
     if (rc == 0) {
-        snprintf(detail, sizeof(detail), "健診対象者抽出 %s %s", form, mstr);
+        snprintf(detail, sizeof(detail), "%s %s %s", houmon ? "新生児訪問対象者抽出" : "健診対象者抽出",
+                 form, mstr);
         rc = targets_audit(st, a, "targets.list", t, n, detail, e);
     }
     if (rc == 0) {

@@ -199,15 +199,21 @@ int web_person_records(struct store *st, const struct actor *a, const char *aten
                          "issue_id, (SELECT group_concat(p.id) FROM pages p WHERE p.record_kind = "
                          "'pregnancy' AND p.record_id = x.id) AS pages FROM pregnancies x WHERE "
                          "mother = ? ORDER BY id" },
-        { "vouchers", "SELECT kai, used_date, weeks, clinic_code, tests, amount_yen, issue_id, "
+        { "vouchers", "SELECT form, kai, used_date, weeks, clinic_code, tests, amount_yen, "
+                      "hearing_right, hearing_left, issue_id, "
                       "(SELECT group_concat(p.id) FROM pages p WHERE p.record_kind = 'voucher' AND "
-                      "p.record_id = x.id) AS pages FROM vouchers x WHERE mother = ? ORDER BY kai, id" },
+                      "p.record_id = x.id) AS pages FROM vouchers x WHERE mother = ? ORDER BY form, kai, id" },
         { "checkups", "SELECT form, exam_date, height_cm, weight_kg, head_cm, chest_cm, findings, "
                       "result, referral_targets, issue_id, (SELECT group_concat(p.id) FROM pages p "
                       "WHERE p.record_kind = 'checkup' AND p.record_id = x.id) AS pages FROM "
                       "checkups x WHERE person = ? ORDER BY id" },
         { "referrals", "SELECT targets, result, result_date, issue_id, created_at, closed_at "
                        "FROM referrals WHERE person = ? ORDER BY id" },
+        /* 新生児訪問指導票: one row per visit sheet */
+        { "visits", "SELECT visit_date, visitor, subjects, weight_g, feeding, result, findings, "
+                    "epds_total, epds_10, issue_id, (SELECT group_concat(p.id) FROM pages p WHERE "
+                    "p.record_kind = 'visit' AND p.record_id = x.id) AS pages FROM visits x WHERE "
+                    "person = ? ORDER BY visit_date, id" },
     };
     sqlite3_stmt *s = NULL;
     char detail[512];

@@ -30,7 +30,7 @@ static void when(struct buf *b, const char *iso)
 /* 母 (and for a child's checkup, the child). */
 static void who(struct buf *b, const struct alert_row *a)
 {
-    int child = strncmp(a->form, "nyuyoji_", 8) == 0;
+    int child = strncmp(a->form, "nyuyoji_", 8) == 0 || strcmp(a->form, "shinseiji_houmon") == 0;
     const char *name = child ? a->mother_name : a->name;
 
     if (*name)
@@ -148,7 +148,8 @@ static int render(const struct alert_row *a, void *p)
     who(b, a);
     if (*a->person)
         buf_addf(b, " <a href=\"/person/%s\">記録を見る</a>",
-                 strncmp(a->form, "nyuyoji_", 8) == 0 && *a->mother ? a->mother : a->person);
+                 (strncmp(a->form, "nyuyoji_", 8) == 0 || strcmp(a->form, "shinseiji_houmon") == 0) &&
+                         *a->mother ? a->mother : a->person);
     buf_adds(b, "</td></tr><tr><th>医療機関</th><td>");
     clinic(b, a);
     buf_adds(b, "</td></tr><tr><th>様式</th><td>");

@@ -119,7 +119,8 @@ int review_item_check(struct store *st, const struct actor *a, const struct form
         if (ymd_cmp(v.date, store_today(st)) > 0 && (fld->column == NULL ||
                                                       strstr(fld->column, "due_date") == NULL))
             rc = berr_set(e, BERR_INVALID, "%s: 未来の日付です", fld->label);
-        if (rc == 0 && strncmp(pg->form, "nyuyoji_", 8) == 0 && pg->subject[0] &&
+        if (rc == 0 && (strncmp(pg->form, "nyuyoji_", 8) == 0 ||
+                        strcmp(pg->form, "shinseiji_houmon") == 0) && pg->subject[0] &&
             pg->subject[0] != 'U') {
             struct resident child;
             if (residents_get(st, a, pg->subject, "review.check", &child, e) == 0) {
@@ -223,6 +224,16 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
         if (x->suggested[0])
             rc = review_item_check(st, a, forms, x, &pg, x->suggested, out->value,
                                    sizeof(out->value), e);
+    } else if (act == REVIEW_CORRECT && strcmp(x->kind, "issue") == 0 &&
+               strcmp(x->field, HEARING_CHILD_FIELD) == 0) {
+        /* the baby of a 新生児聴覚検査 with a リファー: the nurse types its 宛名番号 */
+        char child[16];
+        if (value == NULL || strlen(value) == 0 || strlen(value) >= sizeof(child))
+            return berr_set(e, BERR_INVALID, "お子さんの宛名番号を入力してください");
+        snprintf(child, sizeof(child), "%s", value);
+        rc = voucher_hearing_child_check(st, pg.id, child, e);
+        if (rc == 0)
+            snprintf(out->value, sizeof(out->value), "%s", child);
     } else if (act == REVIEW_CORRECT && strcmp(x->kind, "issue") == 0) {
         return berr_set(e, BERR_INVALID, "この確認は選択です: この用紙を登録する (承認) か、却下する "
                         "(却下) かを選んでください");
@@ -270,9 +281,13 @@ int review_item_apply(struct store *st, const struct actor *a, const struct form
             rc = review_close_page(st, a, out->page_id, e);
         out->page_done = 0;
     }
-    if (rc == 0 && out->page_done)
-        rc = intake_land_page(st, a, forms, out->page_id, e);
-    else if (rc == 0 && strncmp(x->field, "epds", 4) == 0 && (rc = intake_epds_check(st, a, forms,
+    if (rc == 0 && out->page_done) {
+        rc = intake_land_or_ask_child(st, a, forms, out->page_id, e);
+        if (rc == 1) {
+            rc = 0;
+            out->page_done = 0;     /* a nurse names the baby first */
+        }
+    } else if (rc == 0 && strncmp(x->field, "epds", 4) == 0 && (rc = intake_epds_check(st, a, forms,
                                                                                      out->page_id, e)) > 0)
         rc = 0;   /* an EPDS value a nurse settled alerts at once, not when the page lands */
     if (rc == 0 && act != REVIEW_REJECT && strcmp(x->kind, "identity") == 0)

@@ -941,13 +941,17 @@ static void item_render(struct req *r, const struct review_item *x, const char *
     choice = fld && strcmp(x->kind, "field") == 0 &&
              (fld->kind == FORMS_CHOICE || fld->kind == FORMS_CHECK || fld->kind == FORMS_PRESENCE);
     issue = strcmp(x->kind, "issue") == 0;
+    /* a 新生児聴覚検査 whose baby is not known: the nurse types the child's 宛名番号 */
+    int child_item = issue && strcmp(x->field, HEARING_CHILD_FIELD) == 0;
+    if (child_item)
+        issue = 0;
     /* a reading is offered to accept only when its field would take it */
     offer = strcmp(x->kind, "field") == 0 ? fld && fld->kind != FORMS_MYNUMBER &&
                                                 strncmp(x->reason, "桁数不足", strlen("桁数不足")) != 0 &&
                                                 forms_value_suggestible(fld, x->suggested)
             : strcmp(x->kind, "identity") == 0 ? x->suggested[0] != '\0' &&
                                                      !birth_contradicts(r, &pg, x->suggested)
-                                                 : !issue;
+                                                 : !issue && !child_item;
     page_begin(r, field_label(r, x->form, x->field), "item");
     if (req_param(r, "wrapped"))
         buf_adds(b, "<p class=\"flash\">最後まで進んだので、飛ばした項目の先頭に戻りました。</p>");
@@ -1101,6 +1105,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             int mn = fld && fld->kind == FORMS_MYNUMBER;
             buf_adds(b, strcmp(x->kind, "identity") == 0
                             ? "<label class=\"value\">宛名番号 (候補にないときは入力)"
+                        : child_item ? "<label class=\"value\">お子さんの宛名番号 (母の世帯の1歳未満の子)"
                         : mn ? "<label class=\"value\">個人番号 (画像を見て12桁を入力。読取値は保存していません)"
                         : offer ? "<label class=\"value\">正しい値 (読取値が正しければ空のまま Enter)"
                                 : "<label class=\"value\">正しい値 (画像を見て入力)");
@@ -1126,7 +1131,7 @@ static void item_render(struct req *r, const struct review_item *x, const char *
             buf_adds(b, "<button type=\"submit\" class=\"primary\" id=\"accept\">入力した値で登録 <kbd>Enter</kbd></button>");
         buf_adds(b, "<button type=\"submit\" name=\"act\" value=\"reject\" id=\"reject\">");
         buf_adds(b, strcmp(x->kind, "identity") == 0 ? "本人不明としてページを却下"
-                    : issue ? "この用紙を却下" : "空欄として確定");
+                    : issue || child_item ? "この用紙を却下" : "空欄として確定");
         buf_addf(b, " <kbd>F8</kbd></button><a class=\"button\" id=\"skip\" "
                     "href=\"/item/next?after=%lld&amp;risk=%d%s\">飛ばす <kbd>Esc</kbd></a></div></form>",
                  (long long)x->r.id, x->r.risk, sc.s);
@@ -1352,6 +1357,15 @@ static void h_item_post(struct req *r)
             item_render(r, &x, "どれにも印がありません。選ぶ番号のキーを押すか、空欄なら F8 を押してください。");
             goto cleanup;
         }
+    } else if (strcmp(x.kind, "issue") == 0 && strcmp(x.field, HEARING_CHILD_FIELD) == 0 &&
+               !(req_param(r, "act") && strcmp(req_param(r, "act"), "reject") == 0)) {
+        /* the baby of a 新生児聴覚検査 with a リファー, typed by the nurse */
+        if (value == NULL || *value == '\0') {
+            r->status = 422;
+            item_render(r, &x, "お子さんの宛名番号を入力してください。");
+            goto cleanup;
+        }
+        act = REVIEW_CORRECT;
     } else if (strcmp(x.kind, "issue") == 0 && !(req_param(r, "act") &&
                                                   strcmp(req_param(r, "act"), "reject") == 0)) {
         /* a choice, never free text: use this sheet, or throw it away */
@@ -2282,6 +2296,9 @@ static const char *col_label(const char *c)
         { "chest_cm", "胸囲(cm)" }, { "findings", "所見" }, { "result", "判定・結果" },
         { "referral_targets", "精密検査先" }, { "targets", "依頼先" }, { "result_date", "結果日" },
         { "created_at", "作成" }, { "closed_at", "完了" }, { "pages", "用紙" },
+        { "hearing_right", "聴覚 右" }, { "hearing_left", "聴覚 左" }, { "visit_date", "訪問日" },
+        { "visitor", "訪問者" }, { "subjects", "対象" }, { "weight_g", "体重(g)" },
+        { "feeding", "栄養方法" }, { "epds_total", "EPDS合計" }, { "epds_10", "EPDS項目10" },
     };
     for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
         if (strcmp(m[i].c, c) == 0)
@@ -2319,7 +2336,7 @@ static void rec_value(struct rec_ctx *c, const char *table, int ncols, const cha
 {
     static const struct { const char *t, *form; } owner[] = {
         { "pregnancies", "ninshin_todoke" }, { "vouchers", "ninpu_jushinken" },
-        { "referrals", "seimitsu_houkoku" },
+        { "referrals", "seimitsu_houkoku" }, { "visits", "shinseiji_houmon" },
     };
     const char *v = values[i], *col = names[i], *form = NULL;
     const struct forms_form *f;
@@ -2393,14 +2410,14 @@ static int rec_row(const char *table, int ncols, const char *const *names,
 {
     struct rec_ctx *c = p;
     static const struct { const char *t, *l; } titles[] = {
-        { "pregnancies", "妊娠届出" }, { "vouchers", "妊婦健康診査受診券" },
-        { "checkups", "乳幼児健診" }, { "referrals", "精密検査" },
+        { "pregnancies", "妊娠届出" }, { "vouchers", "受診券・助成券" },
+        { "checkups", "乳幼児健診" }, { "referrals", "精密検査" }, { "visits", "新生児訪問" },
     };
 
     if (c->last == NULL || strcmp(c->last, table) != 0) {
         if (c->last)
             buf_adds(c->b, "</tbody></table>");
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
             if (strcmp(titles[i].t, table) == 0) {
                 buf_adds(c->b, "<h2>");
                 html_esc(c->b, titles[i].l);
@@ -2409,7 +2426,9 @@ static int rec_row(const char *table, int ncols, const char *const *names,
         buf_adds(c->b, "<table class=\"rec\"><thead><tr>");
         for (int i = 0; i < ncols; i++) {
             buf_adds(c->b, "<th>");
-            html_esc(c->b, col_label(names[i]));
+            /* a voucher's form is which voucher, not a checkup */
+            html_esc(c->b, strcmp(names[i], "form") == 0 && strcmp(table, "vouchers") == 0
+                               ? "様式" : col_label(names[i]));
             buf_adds(c->b, "</th>");
         }
         buf_adds(c->b, "</tr></thead><tbody>");

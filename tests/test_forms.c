@@ -22,7 +22,7 @@ static void load_registry(void)
     char *dir = xasprintf("%s/forms/defs", tl_src());
     int n = forms_registry_load_dir(dir, &reg, &e);
 
-    ck_assert_msg(n == 10, "loading %s: %d: %s", dir, n, e.msg);
+    ck_assert_msg(n == 12, "loading %s: %d: %s", dir, n, e.msg);
     free(dir);
 }
 
@@ -89,12 +89,13 @@ START_TEST(shipped_defs_load)
 {
     static const char *const ids[] = {
         "ninshin_todoke", "nyuyoji_4m", "nyuyoji_1y6m", "nyuyoji_3y", "ninpu_jushinken",
-        "seimitsu_houkoku", "sanpu_jushinken", "nyuyoji_10m",
+        "seimitsu_houkoku", "sanpu_jushinken", "nyuyoji_10m", "choukaku_jushinken",
+        "shinseiji_houmon",
     };
-    static const int pages[] = { 2, 2, 2, 2, 1, 1, 1, 2 };
+    static const int pages[] = { 2, 2, 2, 2, 1, 1, 1, 2, 1, 1 };
 
-    ck_assert_uint_eq(forms_registry_count(reg), 10);
-    for (size_t i = 0; i < 8; i++) {
+    ck_assert_uint_eq(forms_registry_count(reg), 12);
+    for (size_t i = 0; i < 10; i++) {
         const struct forms_form *f = form(ids[i]);
         int on_page[9] = { 0 };
 

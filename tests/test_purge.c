@@ -378,6 +378,37 @@ START_TEST(purge_removes_six_year_people_and_keeps_four_year_people)
 }
 END_TEST
 
+/* A purged child's visits go; a kept mother's 聴覚検査 voucher stays, unlinked from the child. */
+START_TEST(purge_removes_visits_and_unlinks_the_hearing_voucher)
+{
+    struct who gone, kept;
+    struct purge_report rep;
+    struct berr e;
+
+    pick("2019-04-01", "2020-06-01", &gone);
+    pick("2021-06-01", "2022-04-02", &kept);
+    char *sql = xasprintf(
+        "INSERT INTO visits(person, form, visit_date, weight_g, created_by, created_at) VALUES "
+        "('%s', 'shinseiji_houmon', '2019-05-01', 4200, 'tester', '2019-05-02');"
+        "INSERT INTO checkups(person, form, exam_date, created_by, created_at, result, "
+        "referral_targets) VALUES ('%s', 'choukaku_jushinken', '2019-04-20', 'tester', "
+        "'2019-04-21', 'yoseimitsu', 'mimi');"
+        "INSERT INTO vouchers(issue_id, mother, kai, used_date, created_at, form, hearing_right, "
+        "child, followup_checkup_id) VALUES ('I77', '%s', 1, '2019-04-20', '2019-04-21', "
+        "'choukaku_jushinken', 'refer', '%s', last_insert_rowid())",
+        gone.atena, gone.atena, kept.atena, gone.atena);
+    tl_sql_exec(db, sql);
+    free(sql);
+    ck_assert_msg(purge_run(st, &admin, (struct ymd){ 2026, 4, 1 }, 0, &rep, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(count_where("SELECT count(*) FROM visits WHERE person = '%s' OR '%s' = ''",
+                                 gone.atena), 0);
+    ck_assert_int_eq(count_where("SELECT count(*) FROM checkups WHERE person = '%s' OR '%s' = ''",
+                                 gone.atena), 0);
+    ck_assert_int_eq(count_where("SELECT count(*) FROM vouchers WHERE mother = '%s' AND child IS NULL "
+                                 "AND followup_checkup_id IS NULL AND '%s' <> ''", kept.atena), 1);
+}
+END_TEST
+
 START_TEST(retention_below_five_years_refused_and_permission_needed)
 {
     struct berr e;
@@ -439,6 +470,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, purge_removes_six_year_people_and_keeps_four_year_people);
+    tcase_add_test(tc, purge_removes_visits_and_unlinks_the_hearing_voucher);
     tcase_add_test(tc, retention_below_five_years_refused_and_permission_needed);
     tcase_add_test(tc, cli_dry_run_shows_counts_and_no_names);
     suite_add_tcase(s, tc);

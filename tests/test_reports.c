@@ -147,7 +147,8 @@ START_TEST(blank_form_text_geometry_and_qr)
     /* issue 12: every form, blank, is a PDF poppler and qpdf accept without a warning */
     static const char *const every[] = { "ninpu_jushinken", "ninshin_todoke", "nyuyoji_4m",
                                          "nyuyoji_1y6m", "nyuyoji_3y", "seimitsu_houkoku",
-                                         "nyuyoji_10m" };
+                                         "nyuyoji_10m", "choukaku_jushinken",
+                                         "shinseiji_houmon" };
     for (size_t i = 0; i < sizeof(every) / sizeof(every[0]); i++) {
         run_ok(NULL, "forms", "print", every[i], "--blank", "-o", pdf, NULL);
         tl_pdf_clean(pdf);
@@ -241,23 +242,27 @@ START_TEST(prefilled_vouchers_and_no_mynumber)
     run_ok(NULL, "forms", "print", "ninpu_jushinken", "--person", atena, "-o", pdf, NULL);
     const char *info[] = { "pdfinfo", pdf, NULL };
     tl_run(&r, NULL, NULL, info);
-    /* the 14 妊婦 vouchers, then the 2 産婦 ones (産後2週間・産後1か月) */
-    ck_assert_msg(strstr(r.out, "Pages:           16") != NULL, "%s", r.out);
+    /* the 14 妊婦 vouchers, then the 2 産婦 ones (産後2週間・産後1か月), then the 2
+     * 新生児聴覚検査 ones (初回検査・確認検査) */
+    ck_assert_msg(strstr(r.out, "Pages:           18") != NULL, "%s", r.out);
     tl_result_free(&r);
     char *text = pdftotext(pdf);
     ck_assert(strstr(text, "第1回") != NULL);
     ck_assert(strstr(text, "第14回") != NULL);
     ck_assert(strstr(text, "産婦健康診査") != NULL);
+    ck_assert(strstr(text, "新生児聴覚検査費用助成券") != NULL);
     ck_assert(strstr(text, mn) == NULL);
     ck_assert(strstr(text, mn + 4) == NULL);     /* not even its tail */
     free(text);
     ck_assert(!tl_file_contains(pdf, mn, 12));
     ck_assert_int_eq(sql_long("SELECT count(DISTINCT issue_id) FROM issues_printed WHERE "
-                              "kind = 'voucher'"), 16);
+                              "kind = 'voucher'"), 18);
     ck_assert_int_eq(sql_long("SELECT count(DISTINCT seq) FROM issues_printed WHERE kind = 'voucher' AND "
                               "form = 'ninpu_jushinken'"), 14);
     ck_assert_int_eq(sql_long("SELECT count(DISTINCT seq) FROM issues_printed WHERE kind = 'voucher' AND "
                               "form = 'sanpu_jushinken'"), 2);
+    ck_assert_int_eq(sql_long("SELECT count(DISTINCT seq) FROM issues_printed WHERE kind = 'voucher' AND "
+                              "form = 'choukaku_jushinken'"), 2);
     /* 妊娠届出書 has no subject: refused for a person */
     tl_boshi_run(&r, db, NULL, "forms", "print", "ninshin_todoke", "--person", atena, "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
@@ -469,6 +474,7 @@ START_TEST(printing_refuses_what_cannot_be_right)
     static const char *const bad[][2] = {
         { "voucher.fees", "abc,x" }, { "voucher.fees", "1,2" }, { "referral.valid_months", "-3" },
         { "checkup.venue", "" }, { "checkup.nyuyoji_3y.age_months", "99" },
+        { "voucher.choukaku_fee", "3千" },
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         tl_boshi_run(&r, db, NULL, "settings", "set", bad[i][0], bad[i][1], NULL);

@@ -351,7 +351,10 @@ START_TEST(old_store_gets_the_indexes)
             "ALTER TABLE vouchers DROP COLUMN epds_9; ALTER TABLE vouchers DROP COLUMN epds_10; "
             "ALTER TABLE vouchers DROP COLUMN epds_total; DROP TABLE alerts; DROP TABLE ignored_files; "
             "DROP TABLE audit_archives; DROP TABLE dental; DROP TABLE audit_findings; "
-            "ALTER TABLE users DROP COLUMN address; PRAGMA user_version = 5");
+            "ALTER TABLE users DROP COLUMN address; ALTER TABLE vouchers DROP COLUMN hearing_kind; "
+            "ALTER TABLE vouchers DROP COLUMN hearing_method; ALTER TABLE vouchers DROP COLUMN hearing_right; "
+            "ALTER TABLE vouchers DROP COLUMN hearing_left; ALTER TABLE vouchers DROP COLUMN child; "
+            "ALTER TABLE vouchers DROP COLUMN followup_checkup_id; DROP TABLE visits; PRAGMA user_version = 5");
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 0);
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);

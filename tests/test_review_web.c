@@ -1218,6 +1218,114 @@ START_TEST(page_resolved_on_the_web_lands)
 END_TEST
 
 /*
+ * A 新生児聴覚検査費用助成券 with a リファー whose baby cannot be decided (twins):
+ * the item screen asks for the child's 宛名番号; one of another 世帯 is refused,
+ * the twin lands the page with the follow-up for that child.
+ */
+START_TEST(hearing_child_named_on_the_web)
+{
+    char mother[16] = "", child[16] = "", q[640], *csv = tl_path(dir, "c.csv"), *out = tl_path(dir, "c");
+    char *pdf = tl_path(dir, "c.pdf"), path[64], loc[256];
+    struct tl_result t;
+    struct client c;
+    struct resp r;
+    sqlite3 *h;
+    sqlite3_stmt *s;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT m.atena, min(c.atena) FROM residents m JOIN residents c "
+                                           "ON c.setai = m.setai AND c.zokugara = '子' AND c.status = 1 AND "
+                                           "c.birth BETWEEN '2026-05-24' AND '2026-11-20' WHERE m.sex = 2 AND "
+                                           "m.zokugara IN ('妻', '世帯主') AND m.status = 1 GROUP BY m.atena "
+                                           "HAVING count(*) = 1 ORDER BY m.atena LIMIT 1", -1, &s, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    snprintf(mother, sizeof(mother), "%s", (const char *)sqlite3_column_text(s, 0));
+    snprintf(child, sizeof(child), "%s", (const char *)sqlite3_column_text(s, 1));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    /* her twin, born the same day */
+    snprintf(q, sizeof(q), "CREATE TEMP TABLE t AS SELECT * FROM residents WHERE atena = '%s'; "
+                           "UPDATE t SET atena = '9999999902', mynumber_enc = NULL, mynumber_idx = NULL; "
+                           "INSERT INTO residents SELECT * FROM t;", child);
+    sql_exec(q);
+    RUN(db, "forms", "print", "choukaku_jushinken", "--person", mother, "-o", pdf);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT i.form, i.person, i.issue_id, r.name, r.kana, r.birth "
+                                           "FROM issues_printed i JOIN residents r ON r.atena = i.person "
+                                           "WHERE i.form = 'choukaku_jushinken' AND i.seq = 1", -1, &s, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    FILE *f = fopen(csv, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "form,subject,issue,name,kana,birth\n%s,%s,%s,\"%s\",\"%s\",%s\n", sqlite3_column_text(s, 0),
+            sqlite3_column_text(s, 1), sqlite3_column_text(s, 2), sqlite3_column_text(s, 3),
+            sqlite3_column_text(s, 4), sqlite3_column_text(s, 5));
+    fclose(f);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    RUN(db, "demo", "scan", "--store", "--from-issues", csv, "--pages", "1", "--profile", "clean", "--seed",
+        "7", "--as-of", "2026-11-20", "--set", "kekka_migi=refer:tick", "--set", "kekka_hidari=pass:tick",
+        "-o", out);
+    RUN(db, "intake", "--name", "hearing", out);
+    long page = sql_long("SELECT id FROM pages WHERE form = 'choukaku_jushinken'");
+    ck_assert_int_gt(page, 0);
+    /* the field items as the clinic wrote them (the CLI), then the baby on the web */
+    for (int guard = 0; guard < 40; guard++) {
+        long id = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND status = 'open' AND "
+                           "field NOT LIKE '(%%' ORDER BY id LIMIT 1", page);
+        if (id <= 0)
+            break;
+        char sid[24];
+        snprintf(sid, sizeof(sid), "%ld", id);
+        tl_boshi_run(&t, db, NULL, "review", "accept", sid, NULL);
+        if (t.status != 0) {
+            tl_result_free(&t);
+            tl_boshi_run(&t, db, NULL, "review", "reject", sid, NULL);
+        }
+        ck_assert_msg(t.status == 0, "%s", t.err);
+        tl_result_free(&t);
+    }
+    long item = sql_long("SELECT id FROM review_items WHERE page_id = %ld AND status = 'open' AND "
+                         "field = '(子)'", page);
+    ck_assert_int_gt(item, 0);
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    snprintf(path, sizeof(path), "/item/%ld", item);
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "お子さんの宛名番号") != NULL && strstr(r.body, "特定できません") != NULL,
+                  "%s", r.body);
+    resp_free(&r);
+    r = post(&c, path, "value=");
+    ck_assert_int_eq(r.status, 422);
+    resp_free(&r);
+    char other[16] = "";
+    {
+        long o = sql_long("SELECT atena FROM residents WHERE zokugara = '子' AND setai <> (SELECT setai "
+                          "FROM residents WHERE atena = '%s') ORDER BY atena LIMIT 1", mother);
+        snprintf(other, sizeof(other), "%010ld", o);
+    }
+    char fields[64];
+    snprintf(fields, sizeof(fields), "value=%s", other);
+    r = post(&c, path, fields);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_msg(strstr(r.body, "世帯") != NULL, "%s", r.body);
+    resp_free(&r);
+    r = post(&c, path, "value=9999999902");
+    ck_assert_msg(r.status == 303, "%d %s", r.status, r.body);
+    header(&r, "Location", loc, sizeof(loc));
+    ck_assert_msg(strstr(loc, "landed=1") != NULL, "%s", loc);
+    resp_free(&r);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM vouchers v JOIN checkups k ON k.id = v.followup_checkup_id "
+                              "WHERE v.page_id = %ld AND v.child = '9999999902' AND k.person = '9999999902' "
+                              "AND k.result = 'yoseimitsu'", page), 1);
+    free(csv);
+    free(out);
+    free(pdf);
+}
+END_TEST
+
+/*
  * Undo and real choices (issue 12): a landed value changed on the page
  * screen with a reason (refused without one), the record landed again and
  * the change logged; the person screen in labels and Japan time with a
@@ -1911,6 +2019,7 @@ int main(void)
     tcase_add_test(tc, done_today);
     tcase_add_test(tc, many_nurses_at_once);
     tcase_add_test(tc, many_nurses_on_one_connection);
+    tcase_add_test(tc, hearing_child_named_on_the_web);
     tcase_add_test(tc, plain_http_only_on_loopback);
     suite_add_tcase(s, tc);
     /* issue 11: redirects, starving connections, 個人番号 images */
