@@ -350,7 +350,9 @@ START_TEST(old_store_gets_the_indexes)
             "ALTER TABLE vouchers DROP COLUMN epds_7; ALTER TABLE vouchers DROP COLUMN epds_8; "
             "ALTER TABLE vouchers DROP COLUMN epds_9; ALTER TABLE vouchers DROP COLUMN epds_10; "
             "ALTER TABLE vouchers DROP COLUMN epds_total; DROP TABLE alerts; DROP TABLE ignored_files; "
-            "DROP TABLE audit_archives; DROP TABLE dental; PRAGMA user_version = 5");
+            "DROP TABLE audit_archives; DROP TABLE dental; ALTER TABLE residents DROP COLUMN shien; "
+            "ALTER TABLE residents_history DROP COLUMN shien; DROP TABLE shien_releases; "
+            "PRAGMA user_version = 5");
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 0);
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
