@@ -74,6 +74,7 @@ struct referral_due {
     struct ymd exam_date;       /* y == 0 if not recorded */
     char *targets;              /* referral_targets, canonical "me,mimi" ("" if none) */
     char *findings;             /* findings, canonical ("" if none) */
+    int held;                   /* the caller's: left out for 支援措置 (no release) */
 };
 /*
  * Checkups with result 'yoseimitsu' and no referral, examined in year-month

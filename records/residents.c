@@ -258,9 +258,22 @@ static void iso_of(const char *compact, char out[11])
     snprintf(out, 11, "%.4s-%.2s-%.2s", compact, compact + 4, compact + 6);
 }
 
-/* Binds a file row to ?1..?21 in resident_cols order. */
+/*
+ * The 支援措置 flag a row gives: its column (1; 0 or blank: 0), or, in a file
+ * without the column (a layout from before it), the flag stored (stored: -1
+ * for a new person, who then gets 0).  A file that does not know the column
+ * never lifts a flag.
+ */
+static int row_shien(const struct csvtable *r, const struct csvtable_row *w, int stored)
+{
+    if (r->map[C_SHIEN] < 0)
+        return stored > 0;
+    return atoi(fld(r, w, C_SHIEN)) == 1;
+}
+
+/* Binds a file row to ?1..?21 in resident_cols order (stored: see row_shien). */
 static void bind_row(struct store *st, sqlite3_stmt *s, const struct csvtable *r,
-                     const struct csvtable_row *w, int64_t import_id)
+                     const struct csvtable_row *w, int64_t import_id, int stored)
 {
     char birth[11], idou[11], todoke[11];
     unsigned char enc[MYNUMBER_ENC_LEN], idx[16];
@@ -302,7 +315,7 @@ static void bind_row(struct store *st, sqlite3_stmt *s, const struct csvtable *r
     sqlite3_bind_text(s, 18, kk ? kk : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 19, ak, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 20, import_id);
-    sqlite3_bind_int(s, 21, atoi(fld(r, w, C_SHIEN)) == 1);
+    sqlite3_bind_int(s, 21, row_shien(r, w, stored));
     free(nk);
     free(kk);
     free(ak);
@@ -323,7 +336,7 @@ static int same_as_stored(struct store *st, sqlite3_stmt *cur, const struct csvt
             return 0;
     if (sqlite3_column_int(cur, 4) != atoi(fld(r, w, C_SEX)) ||
         sqlite3_column_int(cur, 7) != atoi(fld(r, w, C_STATUS)) ||
-        sqlite3_column_int(cur, 20) != (atoi(fld(r, w, C_SHIEN)) == 1))
+        sqlite3_column_int(cur, 20) != row_shien(r, w, sqlite3_column_int(cur, 20)))
         return 0;
     iso_of(fld(r, w, C_BIRTH), d);
     if (strcmp(db_col(cur, 5), d) != 0)
@@ -431,7 +444,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
     store_now_iso(now);
     for (size_t i = 0; i < r->nrows && rc == 0; i++) {
         const struct csvtable_row *w = &r->rows[i];
-        int exists = 0;
+        int exists = 0, stored_shien = -1;
         rc = purged_row(st, tomb, untomb, r, w, e);
         if (rc != 0) {
             rc = rc > 0 ? 0 : rc;
@@ -444,6 +457,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
             sqlite3_bind_text(cur, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
             if (sqlite3_step(cur) == SQLITE_ROW) {
                 exists = 1;
+                stored_shien = sqlite3_column_int(cur, 20);
                 if (same_as_stored(st, cur, r, w)) {
                     rep->unchanged++;
                     continue;
@@ -463,7 +477,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
             }
         }
         sqlite3_reset(ins);
-        bind_row(st, ins, r, w, import_id);
+        bind_row(st, ins, r, w, import_id, stored_shien);
         if (sqlite3_step(ins) != SQLITE_DONE) {
             if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE)
                 rc = berr_set(e, BERR_INVALID,

@@ -96,7 +96,7 @@ static void build_template(void)
     RUN(tmpl_db, "settings", "set", "checkup.venue", "保健センター");
     RUN(tmpl_db, "demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
     RUN(tmpl_db, "residents", "import", "--full", town);
-    RUN(tmpl_db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
+    RUN(tmpl_db, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
     mkdir(scans, 0700);
     prefix = tl_path(scans, "p");
     /* the families' PDF (letter, 問診票) and the staff's 健診票 of the first two children */
