@@ -96,6 +96,8 @@ int cli_csv_export_log(struct cli_ctx *c, const struct cli_csv_export *x, const 
  * SHIEN_ADDRESS_TEXT and blanks.
  */
 struct resident;
+/* 1 if r or the guardian (may be NULL) is under 支援措置: no address, no 町名 on a list. */
+int cli_shien(const struct resident *r, const struct resident *guardian);
 void cli_list_address(const struct resident *r, const struct resident *guardian,
                       const char **postal, const char **address, const char **katagaki);
 /*

@@ -40,7 +40,9 @@ static void csv_row(struct csvout *csv, const struct target *t, const char *form
 
     jpdate_format(t->child.birth, birth, sizeof(birth));
     cli_list_address(&t->child, t->has_guardian ? &t->guardian : NULL, &postal, &address, &katagaki);
-    const char *row[] = { t->town, t->child.atena, t->child.name, t->child.kana, birth,
+    /* 支援措置: not even the 町名 */
+    const char *row[] = { cli_shien(&t->child, t->has_guardian ? &t->guardian : NULL) ? "" : t->town,
+                          t->child.atena, t->child.name, t->child.kana, birth,
                           t->has_guardian ? t->guardian.name : "", postal, address, katagaki,
                           form_issue, issue, state };
     csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
@@ -115,7 +117,8 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
                 : "送付";
             char b[48];
             jpdate_format(x->child.birth, b, sizeof(b));
-            cli_col(c->out, x->town, 14);
+            cli_col(c->out, cli_shien(&x->child, x->has_guardian ? &x->guardian : NULL) ? ""
+                            : x->town, 14);
             cli_col(c->out, x->child.atena, 10);
             cli_col(c->out, x->child.name, 16);
             cli_col(c->out, b, 16);

@@ -88,7 +88,9 @@ static void csv_target(struct csvout *csv, const struct target *t, const char *j
     jpdate_format(t->child.birth, birth, sizeof(birth));
     cli_list_address(&t->child, t->has_guardian ? &t->guardian : NULL, &postal, &address, &katagaki);
     const char *row[] = {
-        t->town, t->child.atena, t->child.name, t->child.kana, birth,
+        /* 支援措置: not even the 町名 */
+        cli_shien(&t->child, t->has_guardian ? &t->guardian : NULL) ? "" : t->town,
+        t->child.atena, t->child.name, t->child.kana, birth,
         t->has_guardian ? t->guardian.name : "", postal, address, katagaki, jushin, issue, state,
     };
     csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
@@ -148,7 +150,8 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         for (size_t i = 0; i < n; i++) {
             char b[48];
             jpdate_format(t[i].child.birth, b, sizeof(b));
-            cli_col(c->out, t[i].town, 14);
+            cli_col(c->out, cli_shien(&t[i].child, t[i].has_guardian ? &t[i].guardian : NULL) ? ""
+                            : t[i].town, 14);
             cli_col(c->out, t[i].child.atena, 10);
             cli_col(c->out, t[i].child.name, 16);
             cli_col(c->out, b, 16);

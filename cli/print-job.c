@@ -58,10 +58,15 @@ int cli_csv_export_log(struct cli_ctx *c, const struct cli_csv_export *x, const 
                                   x->reason, sha, e);
 }
 
+int cli_shien(const struct resident *r, const struct resident *guardian)
+{
+    return r->shien || (guardian != NULL && guardian->shien);
+}
+
 void cli_list_address(const struct resident *r, const struct resident *guardian,
                       const char **postal, const char **address, const char **katagaki)
 {
-    if (r->shien || (guardian != NULL && guardian->shien)) {
+    if (cli_shien(r, guardian)) {
         *postal = "";
         *address = SHIEN_ADDRESS_TEXT;
         *katagaki = "";
