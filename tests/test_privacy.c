@@ -495,6 +495,39 @@ START_TEST(personal_csv_needs_permission_and_reason_and_logs_its_digest)
     free(bytes);
     unlink(csv);
 
+    /* the other personal CSVs: none without a reason, each logged with its digest with one */
+    static const char *const fn[] = { "referrals.overdue.csv", "report.vouchers.csv" };
+    for (int k = 0; k < 2; k++) {
+        char *o = tl_path(dir, k ? "pay.pdf" : "od.pdf"), *oc = tl_path(dir, k ? "pay.csv" : "od.csv");
+        if (k)
+            RUN_OK(&r, "report", "vouchers", "--month", "2026-11", "-o", o);
+        else
+            RUN_OK(&r, "referrals", "overdue", "-o", o);
+        ck_assert_msg(strstr(r.err, "--reason") != NULL, "%s", r.err);
+        tl_result_free(&r);
+        ck_assert_int_eq(access(o, F_OK), 0);
+        ck_assert_int_ne(access(oc, F_OK), 0);
+        if (k)
+            RUN_OK(&r, "report", "vouchers", "--month", "2026-11", "--reason", "支払の確認", "-o", o);
+        else
+            RUN_OK(&r, "referrals", "overdue", "--reason", "支払の確認", "-o", o);
+        tl_result_free(&r);
+        bytes = tl_read_file(oc, &len);
+        ck_assert_ptr_nonnull(bytes);
+        crypto_hash_sha256(sha, (const unsigned char *)bytes, len);
+        sodium_bin2hex(hex, sizeof(hex), sha, sizeof(sha));
+        char q[128];
+        snprintf(q, sizeof(q), "SELECT detail FROM audit_log WHERE function = '%s'", fn[k]);
+        detail = sql_str(q);
+        ck_assert_ptr_nonnull(detail);
+        snprintf(want, sizeof(want), "sha256=%s", hex);
+        ck_assert_msg(strstr(detail, want) != NULL, "%s vs %s", detail, hex);
+        free(detail);
+        free(bytes);
+        free(o);
+        free(oc);
+    }
+
     /* an account that may print the list but not export it: the PDF only */
     tl_sql_exec(db, "INSERT INTO grants(user_id, what, valid_until, granted_by, granted_at) "
                     "SELECT DISTINCT user_id, p.what, '2099-03-31', 'test', 'now' FROM grants, "
