@@ -151,6 +151,7 @@ int audit_flagged_views(struct store *st, const struct actor *a, const char *mon
     if (rc < 0)
         return rc;
     if (month == NULL || strlen(month) != 7 || month[4] != '-' ||
+        strspn(month, "0123456789") != 4 || strspn(month + 5, "0123456789") != 2 ||
         sscanf(month, "%4d-%2d", &first.y, &first.m) != 2 || first.m < 1 || first.m > 12)
         return berr_set(e, BERR_INVALID, "月が正しくありません「%s」(YYYY-MM)", month ? month : "");
     first.d = 1;
