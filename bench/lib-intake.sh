@@ -20,7 +20,7 @@ bench_store() {
     "$BOSHI" settings set checkup.venue "みどり市保健センター" >/dev/null
     "$BOSHI" demo town --residents "$2" --as-of 2026-11-01 -o "$W/town.csv" >/dev/null
     "$BOSHI" residents import --full "$W/town.csv" >/dev/null
-    "$BOSHI" targets nyuyoji_4m --month 2026-12 --date 2026-12-09 --as-of 2026-11-01 -o "$W/k.pdf" >/dev/null
+    "$BOSHI" targets --reason bench nyuyoji_4m --month 2026-12 --date 2026-12-09 --as-of 2026-11-01 -o "$W/k.pdf" >/dev/null
 }
 
 # bench_intake DB WORKERS NAME DIR PAGES: takes DIR in as batch NAME.  Its

@@ -36,7 +36,7 @@ rm -f "$W/town.csv"
 letters=0; pages=0; peak=0; total=0; month=2026-10; runs=0
 while [ "$letters" -lt "${LETTERS:-10000}" ] && [ "$runs" -lt 24 ]; do
     t0=$(now)
-    /usr/bin/time -f "%M" -o "$W/rss" "$BOSHI" targets nyuyoji_4m --month "$month" \
+    /usr/bin/time -f "%M" -o "$W/rss" "$BOSHI" targets --reason bench nyuyoji_4m --month "$month" \
         --date "$month-14" --as-of "$month-01" --force -o "$W/letters-$month.pdf" > "$W/out"
     t1=$(now)
     n=$(sed -n 's/.*発行 \([0-9]*\) .*/\1/p' "$W/out")

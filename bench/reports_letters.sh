@@ -56,11 +56,11 @@ run() {   # label, then the command; sets t, rss, pages
     echo "  $label: $(head -1 "$W/out")"
 }
 
-run reminders "$BOSHI" reminders nyuyoji_4m --month 2026-10 -o "$W/reminders.pdf"
+run reminders "$BOSHI" reminders --reason bench nyuyoji_4m --month 2026-10 -o "$W/reminders.pdf"
 rem_t=$t; rem_rss=$rss; rem_pages=$pages
 echo "boshi reminders:        $rem_t s for $rem_pages letters, peak $rem_rss MiB" \
      "($(echo "$rem_pages $rem_t" | awk '{ printf "%.0f", $1 / $2 }') letters/s)"
-run referrals "$BOSHI" referrals issue -o "$W/referrals.pdf"
+run referrals "$BOSHI" referrals issue --reason bench -o "$W/referrals.pdf"
 ref_t=$t; ref_rss=$rss; ref_pages=$pages
 echo "boshi referrals issue:  $ref_t s for $ref_pages pages ($((ref_pages / 2)) referrals), peak" \
      "$ref_rss MiB ($(echo "$ref_pages $ref_t" | awk '{ printf "%.0f", $1 / $2 }') pages/s)"

@@ -66,12 +66,40 @@ struct csvout;
  * commits.  Either everything lands, or the transaction is rolled back and
  * neither file is left behind.  The transaction is closed on return.
  */
+/* A personal CSV's access-log entry: function ("targets.csv"), what it is, the --reason. */
+struct cli_csv_export {
+    const char *function, *what, *reason;
+};
+/*
+ * *csv NULL: the job writes no CSV (cli_personal_csv said why); otherwise
+ * the CSV is written and its access-log entry (x, with the file's sha256)
+ * goes into the same transaction.
+ */
 int cli_print_land(struct cli_ctx *c, int64_t run, int issued, struct pdf *pdf,
-                   const char *pdf_path, struct csvout **csv, const char *csv_path, struct berr *e);
+                   const char *pdf_path, struct csvout **csv, const char *csv_path,
+                   const struct cli_csv_export *x, struct berr *e);
 /* cli_print_land for a job that writes several PDFs (all saved, or none). */
 int cli_print_land_pdfs(struct cli_ctx *c, int64_t run, int issued, struct pdf *const *pdfs,
                         const char *const *pdf_paths, int n_pdfs, struct csvout **csv,
-                        const char *csv_path, struct berr *e);
+                        const char *csv_path, const struct cli_csv_export *x, struct berr *e);
+/*
+ * 1 if the job may write its personal CSV (export.personal and a reason);
+ * else 0, having said on stderr that the CSV is not written (the PDF is).
+ */
+int cli_personal_csv(struct cli_ctx *c, const char *reason, const char *csv_path);
+/* The access-log entry of a personal CSV written at csv_path (rows: data rows). */
+int cli_csv_export_log(struct cli_ctx *c, const struct cli_csv_export *x, const char *csv_path,
+                       long rows, struct berr *e);
+/*
+ * The postal code, address and 方書 cells of a list row for r (and the
+ * guardian a letter goes to, may be NULL): under 支援措置,
+ * SHIEN_ADDRESS_TEXT and blanks.
+ */
+struct resident;
+/* 1 if r or the guardian (may be NULL) is under 支援措置: no address, no 町名 on a list. */
+int cli_shien(const struct resident *r, const struct resident *guardian);
+void cli_list_address(const struct resident *r, const struct resident *guardian,
+                      const char **postal, const char **address, const char **katagaki);
 /*
  * The sender on every letter (site.name, site.contact, site.address): all
  * three, caller frees, or a message saying which setting is missing and

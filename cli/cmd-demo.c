@@ -21,6 +21,7 @@ static int town_opts(struct cli_ctx *c, int argc, char **argv, struct town_param
         { "day", required_argument, NULL, 'd' },
         { "changes", required_argument, NULL, 'c' },
         { "crlf", no_argument, NULL, 'r' },
+        { "shien", required_argument, NULL, 'S' },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
     };
@@ -36,6 +37,11 @@ static int town_opts(struct cli_ctx *c, int argc, char **argv, struct town_param
         case 'n': p->residents = atol(optarg); break;
         case 's': p->seed = strtoull(optarg, NULL, 10); break;
         case 'r': p->crlf = 1; break;
+        case 'S':
+            p->shien_per_10k = atoi(optarg);
+            if (p->shien_per_10k < 0 || p->shien_per_10k > 10000)
+                return cli_errorf(c, "--shien は 1万世帯あたりの世帯数 0〜10000 です「%s」", optarg);
+            break;
         case 'o': *out = optarg; break;
         case 'c':
             if (changes == NULL)
@@ -103,11 +109,13 @@ static int cmd_demo_diff(struct cli_ctx *c, int argc, char **argv)
 
 const struct cmd_entry cmd_demo_town_entry = {
     .name = "demo town",
-    .usage = "[--residents N] [--seed S] [--as-of 日付] [--crlf] -o FILE.csv",
+    .usage = "[--residents N] [--seed S] [--as-of 日付] [--crlf] [--shien N] -o FILE.csv",
     .summary = "架空の町の住民記録を生成 / write a synthetic town's resident master",
     .help = "実在しない人々の住民記録連携ファイル (形式: doc/operations.md) を書きます。同じ seed と日付なら同じ内容。\n"
             "Writes made-up people; deterministic for a seed and date.\n"
             "  --residents N   人数 (既定 20000)\n  --as-of 日付     基準日 (既定 今日)\n"
+            "  --shien N       1万世帯あたり N 世帯を支援措置の対象にします (世帯全員。列「支援措置」を\n"
+            "                  付けます。既定 0: 列なし)。seed と世帯番号で決まります\n"
             "demo diff は同じ町 (同じ --residents/--seed/--as-of) の異動です。既定: 基準日は昨日、異動日は今日。\n",
     .needs = 0,
     .perm = -1,
@@ -116,7 +124,8 @@ const struct cmd_entry cmd_demo_town_entry = {
 
 const struct cmd_entry cmd_demo_diff_entry = {
     .name = "demo diff",
-    .usage = "[--residents N] [--seed S] [--as-of 日付] [--day 日付] [--changes N] -o FILE.csv",
+    .usage = "[--residents N] [--seed S] [--as-of 日付] [--day 日付] [--changes N] [--shien N] "
+             "-o FILE.csv",
     .summary = "架空の町の日次異動ファイルを生成 / write a daily 異動 diff for it",
     .needs = 0,
     .perm = -1,

@@ -5,6 +5,10 @@
  * monthly checkup job), list referrals, and list the ones past their
  * validity with no result for the nurses' follow-up (PDF + CSV).
  * A referral closes by itself when its slip comes back through intake.
+ * 支援措置: a flagged child or guardian gets no 依頼書 (and no referral is
+ * created) until a 管理者's release; listed apart, and taken up by the next
+ * run after the release.  Lists never show their address.  Every CSV here
+ * needs export.personal and --reason, and is logged with its digest.
  */
 #include "cli/cli.h"
 #include "records/referrals.h"
@@ -37,7 +41,7 @@ static const char *found_at(const struct forms_form *ck, const char *form)
 
 struct issue_opts {
     int year, month;
-    const char *hospital, *out;
+    const char *hospital, *out, *reason;
     enum csvout_encoding enc;
 };
 
@@ -61,7 +65,7 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
     char *site_name = NULL, *site_contact = NULL, *site_address = NULL;
     unsigned char key[32];
     int64_t run = 0;
-    int rc = EXIT_OK, txn = 0, issued = 0, exceptions = 0, months = 3, have_h = 0;
+    int rc = EXIT_OK, txn = 0, issued = 0, exceptions = 0, months = 3, have_h = 0, held_n = 0;
     struct ymd today, until;
     struct buf reason, depts;
     struct berr e;
@@ -92,7 +96,8 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         rc = EXIT_FAIL;
         goto cleanup;
     }
-    if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
+    if (pdf_open(&pdf, &e) < 0 ||
+        (cli_personal_csv(c, o->reason, csv_path) && csvout_open(&csv, csv_path, o->enc, &e) < 0))
         goto fail;
     issue_csv_header(csv);
     if (store_begin(c->st, &e) < 0)
@@ -133,6 +138,19 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
                                   "例外: 世帯に保護者がいません (依頼書は作成せず)" };
             csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
             exceptions++;
+            continue;
+        }
+        int held = 0;
+        if (shien_letter_held(c->st, &x->t.child, &x->t.guardian, &held, &e) < 0)
+            goto fail;
+        if (held) {
+            /* no 依頼書 to a 支援措置 address without a 管理者's release; not created yet */
+            const char *row[] = { "", x->t.child.atena, x->t.child.name, x->t.child.kana, birth,
+                                  x->t.guardian.name, ck ? ck->title : x->form, exam, reason.s,
+                                  depts.s, "", "", "", SHIEN_HELD_TEXT };
+            csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
+            x->held = 1;
+            held_n++;
             continue;
         }
         if (referral_create(c->st, &c->actor, x->checkup_id, x->t.child.atena, x->targets,
@@ -176,16 +194,34 @@ static int run_issue(struct cli_ctx *c, const struct issue_opts *o)
         issued++;
     }
     txn = 0;          /* cli_print_land closes it either way */
-    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
-        goto fail;
-    fprintf(c->out, "精密検査依頼書%s%s: 要精密 %zu 人 / 発行 %d / 例外 (保護者なし) %d\n",
-            o->year ? " " : "", month, n, issued, exceptions);
+    {
+        const struct cli_csv_export xp = { "referrals.csv", "精密検査依頼一覧", o->reason };
+        int wrote_csv = csv != NULL;
+        if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &xp, &e) < 0)
+            goto fail;
+        if (!wrote_csv) {
+            free(csv_path);
+            csv_path = NULL;
+        }
+    }
+    fprintf(c->out, "精密検査依頼書%s%s: 要精密 %zu 人 / 発行 %d / 例外 (保護者なし) %d / "
+            "支援措置のため保留 %d\n", o->year ? " " : "", month, n, issued, exceptions, held_n);
+    if (held_n > 0) {
+        fprintf(c->out, "  %s (依頼書を作成していません。boshi residents release で許可後に再実行):\n",
+                SHIEN_HELD_TEXT);
+        for (size_t i = 0; i < n; i++)
+            if (d[i].held)
+                fprintf(c->out, "    %s %s\n", d[i].t.child.atena, d[i].t.child.name);
+    }
     if (issued > 0)
         fprintf(c->out, "  印刷用 PDF: %s (%d ページ: 依頼書と結果報告書)\n", o->out,
                 pdf_page_count(pdf));
     else
         fprintf(c->out, "  新たに発行するものはありません\n");
-    fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    if (csv_path != NULL)
+        fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    else
+        fprintf(c->out, "  一覧 CSV: 書き出していません (権限 export.personal と --reason 理由 が必要)\n");
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -213,6 +249,7 @@ static int cmd_referrals_issue(struct cli_ctx *c, int argc, char **argv)
         { "hospital", required_argument, NULL, 'h' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
+        { "reason", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     struct issue_opts o;
@@ -229,6 +266,7 @@ static int cmd_referrals_issue(struct cli_ctx *c, int argc, char **argv)
             break;
         case 'h': o.hospital = optarg; break;
         case 'o': o.out = optarg; break;
+        case 'R': o.reason = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &o.enc) < 0)
                 return EXIT_USAGE;
@@ -331,7 +369,11 @@ static int overdue_row(const struct referral_row *r, void *p)
     snprintf(over, sizeof(over), "%d 日", r->days_over);
     if (ymd_parse_iso(r->birth, &b) == 0)
         jpdate_format(b, birth, sizeof(birth));
-    snprintf(addr, sizeof(addr), "%s%s%s", r->address, r->katagaki[0] ? " " : "", r->katagaki);
+    /* referrals_list gives no address for a 支援措置 person */
+    if (r->shien)
+        snprintf(addr, sizeof(addr), "%s", SHIEN_ADDRESS_TEXT);
+    else
+        snprintf(addr, sizeof(addr), "%s%s%s", r->address, r->katagaki[0] ? " " : "", r->katagaki);
     const char *st = status_word(r->status);
     /* dates people read: 和暦 (the list is for follow-up calls, PDF and CSV alike) */
     char exam[48], until[48];
@@ -355,6 +397,7 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
         { "date", required_argument, NULL, 'd' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
+        { "reason", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     static const char *const head[] = { "依頼番号", "宛名番号", "氏名", "カナ", "生年月日", "保護者",
@@ -362,7 +405,7 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
                                         "依頼先", "発行番号", "有効期限", "期限超過", "住民状態" };
     struct ymd on = { 0, 0, 0 };
     enum csvout_encoding enc = CSVOUT_UTF8_BOM;
-    const char *out = NULL;
+    const char *out = NULL, *why = NULL;
     char *csv_path = NULL, on_s[48], sub[320];
     struct pdf *pdf = NULL;
     struct rtable t;
@@ -379,6 +422,7 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'o': out = optarg; break;
+        case 'R': why = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &enc) < 0)
                 return EXIT_USAGE;
@@ -398,7 +442,8 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
     jpdate_format(on, on_s, sizeof(on_s));
     snprintf(sub, sizeof(sub), "%s 時点で有効期限を過ぎ、結果報告書が届いていない精密検査依頼。"
              "受診状況を保護者に確認してください。", on_s);
-    if (pdf_open(&pdf, &e) < 0 || csvout_open(&x.csv, csv_path, enc, &e) < 0)
+    if (pdf_open(&pdf, &e) < 0 ||
+        (cli_personal_csv(c, why, csv_path) && csvout_open(&x.csv, csv_path, enc, &e) < 0))
         goto fail;
     rtable_init(&t, pdf, "精密検査 未受診・結果未着 一覧 (期限切れ)", sub);
     rtable_col(&t, "依頼番号", 18, 0);
@@ -420,11 +465,29 @@ static int cmd_referrals_overdue(struct cli_ctx *c, int argc, char **argv)
         const char *row[RTABLE_MAX_COLS] = { "期限切れの精密検査依頼はありません" };
         rtable_row(&t, row, 1);
     }
-    if (pdf_save(pdf, out, &e) < 0 || csvout_close(&x.csv, &e) < 0) {
-        unlink(out);
-        goto fail;
+    {
+        const struct cli_csv_export xp = { "referrals.overdue.csv", "精密検査 期限切れ一覧", why };
+        long rows = (long)csvout_rows(x.csv) - 1;
+        int wrote_csv = x.csv != NULL;
+        if (store_begin(c->st, &e) < 0)
+            goto fail;
+        if (pdf_save(pdf, out, &e) < 0 ||
+            (wrote_csv && (csvout_close(&x.csv, &e) < 0 ||
+                           cli_csv_export_log(c, &xp, csv_path, rows, &e) < 0)) ||
+            store_commit(c->st, &e) < 0) {
+            store_rollback(c->st);
+            unlink(out);
+            if (wrote_csv)
+                unlink(csv_path);
+            goto fail;
+        }
+        if (!wrote_csv) {
+            free(csv_path);
+            csv_path = NULL;
+        }
     }
-    fprintf(c->out, "期限切れ %ld 件 (%s 時点)\n  PDF: %s\n  CSV: %s\n", x.n, on_s, out, csv_path);
+    fprintf(c->out, "期限切れ %ld 件 (%s 時点)\n  PDF: %s\n  CSV: %s\n", x.n, on_s, out,
+            csv_path ? csv_path : "書き出していません (権限 export.personal と --reason 理由 が必要)");
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -437,12 +500,15 @@ cleanup:
 
 const struct cmd_entry cmd_referrals_issue_entry = {
     .name = "referrals issue",
-    .usage = "[--month YYYY-MM] [--hospital 医療機関コード] [--encoding utf-8|cp932] -o FILE.pdf",
+    .usage = "[--month YYYY-MM] [--hospital 医療機関コード] [--encoding utf-8|cp932] [--reason 理由] "
+             "-o FILE.pdf",
     .summary = "要精密の子に精密検査依頼書と結果報告書を発行 / issue referrals",
     .help = "総合判定が要精密で依頼書がまだない健診ごとに、保護者あての精密健康診査依頼書 (長3窓付封筒) と\n"
             "医療機関が記入して返送する結果報告書 (QR 付き、読み取り可) を1つの PDF に印刷し、一覧 CSV を\n"
             "書きます。--month はその月に受診した健診だけ。--hospital で依頼先を指定 (boshi hospitals list)。\n"
             "有効期間は発行日から設定 referral.valid_months か月 (既定 3)。報告書が取り込まれると依頼は完了します。\n"
+            "一覧 CSV は権限 export.personal と --reason 理由 が必要です (ないときは PDF だけ)。\n"
+            "支援措置の対象者は管理者の許可 (boshi residents release) まで依頼書を作成しません。\n"
             "Checkups found 要精密 with no referral: a letter and the return slip each; one PDF, a CSV.\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_RECORDS_READ,
@@ -461,10 +527,11 @@ const struct cmd_entry cmd_referrals_list_entry = {
 
 const struct cmd_entry cmd_referrals_overdue_entry = {
     .name = "referrals overdue",
-    .usage = "[--date 基準日] [--encoding utf-8|cp932] -o FILE.pdf",
+    .usage = "[--date 基準日] [--encoding utf-8|cp932] [--reason 理由] -o FILE.pdf",
     .summary = "有効期限を過ぎて結果のない精密検査依頼 / overdue referrals (PDF + CSV)",
     .help = "有効期限 (依頼書に印刷) を基準日 (既定: 今日) より前に過ぎ、結果報告書が届いていない依頼を、\n"
-            "保健師の追跡用に PDF と CSV (同名 .csv) に書きます。\n",
+            "保健師の追跡用に PDF と CSV (同名 .csv) に書きます。CSV は権限 export.personal と\n"
+            "--reason 理由 が必要です。支援措置の対象者の住所は表示しません。\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_RECORDS_READ,
     .run = cmd_referrals_overdue,

@@ -10,6 +10,9 @@
  * (a child whose page is there attended: 返送済・確認待ち); with
  * --include-pending it prints for the others and lists those children
  * apart, never sending them a letter.  --dry-run prints nothing.
+ * 支援措置: as in the checkup job (cmd-targets.c), no letter without a
+ * 管理者's release, no address in the CSV; the CSV needs export.personal
+ * and --reason, and is logged with its digest.
  */
 #include "cli/cli.h"
 #include "records/referrals.h"
@@ -22,7 +25,7 @@
 #include <unistd.h>
 
 struct reminders_opts {
-    const char *form, *out;
+    const char *form, *out, *reason;
     int year, month, reissue, include_pending, dry_run;
     enum csvout_encoding enc;
 };
@@ -33,11 +36,15 @@ static void csv_row(struct csvout *csv, const struct target *t, const char *form
                     const char *issue, const char *state)
 {
     char birth[48];
+    const char *postal, *address, *katagaki;
 
     jpdate_format(t->child.birth, birth, sizeof(birth));
-    const char *row[] = { t->town, t->child.atena, t->child.name, t->child.kana, birth,
-                          t->has_guardian ? t->guardian.name : "", t->child.postal,
-                          t->child.address, t->child.katagaki, form_issue, issue, state };
+    cli_list_address(&t->child, t->has_guardian ? &t->guardian : NULL, &postal, &address, &katagaki);
+    /* 支援措置: not even the 町名 */
+    const char *row[] = { cli_shien(&t->child, t->has_guardian ? &t->guardian : NULL) ? "" : t->town,
+                          t->child.atena, t->child.name, t->child.kana, birth,
+                          t->has_guardian ? t->guardian.name : "", postal, address, katagaki,
+                          form_issue, issue, state };
     csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
 }
 
@@ -56,7 +63,8 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
     char *site_name = NULL, *site_contact = NULL, *site_address = NULL;
     int64_t run = 0;
     int rc = EXIT_OK, txn = 0, issued = 0, skipped = 0, exceptions = 0;
-    int pending = 0, pending_pages = 0, unknown_pages = 0;
+    int pending = 0, pending_pages = 0, unknown_pages = 0, held_n = 0;
+    int *held = NULL;
     struct berr e;
 
     berr_clear(&e);
@@ -79,8 +87,14 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         reminders_pending_pages(c->st, &c->actor, o->form, o->year, o->month, &pending_pages,
                                 &unknown_pages, &e) < 0)
         goto fail;
-    for (size_t i = 0; i < n; i++)
+    held = xcalloc(n ? n : 1, sizeof(*held));
+    for (size_t i = 0; i < n; i++) {
         pending += (reminded[i] & REMINDER_PENDING) != 0;
+        if (t[i].has_guardian && !(reminded[i] & REMINDER_PENDING) &&
+            shien_letter_held(c->st, &t[i].child, &t[i].guardian, &held[i], &e) < 0)
+            goto fail;
+        held_n += held[i];
+    }
     if ((pending_pages > 0 || unknown_pages > 0) && !o->include_pending) {
         fprintf(c->err, "boshi: %s %s分の用紙がまだ確認待ちです: %d ページ (返送済・確認待ちの子 %d 人)",
                 f->title, month_label, pending_pages, pending);
@@ -98,11 +112,13 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
             struct target *x = &t[i];
             const char *what = !x->has_guardian ? "例外: 世帯に保護者がいません"
                 : (reminded[i] & REMINDER_PENDING) ? "返送済・確認待ち (送りません)"
+                : held[i] ? SHIEN_HELD_TEXT
                 : (reminded[i] & REMINDER_SENT) && !o->reissue ? "勧奨済 (印刷しません)"
                 : "送付";
             char b[48];
             jpdate_format(x->child.birth, b, sizeof(b));
-            cli_col(c->out, x->town, 14);
+            cli_col(c->out, cli_shien(&x->child, x->has_guardian ? &x->guardian : NULL) ? ""
+                            : x->town, 14);
             cli_col(c->out, x->child.atena, 10);
             cli_col(c->out, x->child.name, 16);
             cli_col(c->out, b, 16);
@@ -113,7 +129,8 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         goto cleanup;
     }
     csv_path = cli_csv_beside(o->out);
-    if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
+    if (pdf_open(&pdf, &e) < 0 ||
+        (cli_personal_csv(c, o->reason, csv_path) && csvout_open(&csv, csv_path, o->enc, &e) < 0))
         goto fail;
     csvout_row(csv, head, sizeof(head) / sizeof(head[0]));
     if (store_begin(c->st, &e) < 0)
@@ -131,6 +148,10 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         }
         if (reminded[i] & REMINDER_PENDING) {
             csv_row(csv, x, x->issued, "", "返送済・確認待ち (勧奨せず)");
+            continue;
+        }
+        if (held[i]) {
+            csv_row(csv, x, x->issued, "", SHIEN_HELD_TEXT);
             continue;
         }
         if ((reminded[i] & REMINDER_SENT) && !o->reissue) {
@@ -157,11 +178,26 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         issued++;
     }
     txn = 0;          /* cli_print_land closes it either way */
-    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
-        goto fail;
+    {
+        const struct cli_csv_export x = { "reminders.csv", "受診勧奨一覧", o->reason };
+        int wrote_csv = csv != NULL;
+        if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &x, &e) < 0)
+            goto fail;
+        if (!wrote_csv) {
+            free(csv_path);
+            csv_path = NULL;
+        }
+    }
     fprintf(c->out, "%s %s分 受診勧奨: 未受診 %zu 人 / 発行 %d / 勧奨済のため見送り %d / "
-            "例外 (保護者なし) %d\n", f->title, month_label, n - (size_t)pending, issued, skipped,
-            exceptions);
+            "例外 (保護者なし) %d / 支援措置のため保留 %d\n", f->title, month_label,
+            n - (size_t)pending, issued, skipped, exceptions, held_n);
+    if (held_n > 0) {
+        fprintf(c->out, "  %s (勧奨を印刷していません。boshi residents release で許可後に再実行):\n",
+                SHIEN_HELD_TEXT);
+        for (size_t i = 0; i < n; i++)
+            if (held[i])
+                fprintf(c->out, "    %s %s\n", t[i].child.atena, t[i].child.name);
+    }
     if (pending > 0) {
         fprintf(c->out, "  返送済・確認待ち (勧奨しません) %d 人:\n", pending);
         for (size_t i = 0; i < n; i++)
@@ -174,7 +210,10 @@ static int run_reminders(struct cli_ctx *c, const struct reminders_opts *o)
         fprintf(c->out, "  印刷用 PDF: %s (%d ページ)\n", o->out, pdf_page_count(pdf));
     else
         fprintf(c->out, "  新たに印刷するものはありません\n");
-    fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    if (csv_path != NULL)
+        fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    else
+        fprintf(c->out, "  一覧 CSV: 書き出していません (権限 export.personal と --reason 理由 が必要)\n");
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -185,6 +224,7 @@ cleanup:
     pdf_free(&pdf);
     targets_free(t, n);
     free(reminded);
+    free(held);
     free(csv_path);
     free(site_name);
     free(site_contact);
@@ -201,6 +241,7 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
         { "dry-run", no_argument, NULL, 'n' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
+        { "reason", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     struct reminders_opts o;
@@ -220,6 +261,7 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
         case 'p': o.include_pending = 1; break;
         case 'n': o.dry_run = 1; break;
         case 'o': o.out = optarg; break;
+        case 'R': o.reason = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &o.enc) < 0)
                 return EXIT_USAGE;
@@ -242,13 +284,15 @@ static int cmd_reminders(struct cli_ctx *c, int argc, char **argv)
 const struct cmd_entry cmd_reminders_entry = {
     .name = "reminders",
     .usage = "様式 --month YYYY-MM [--dry-run] [--include-pending] [--reissue] "
-             "[--encoding utf-8|cp932] [-o FILE.pdf]",
+             "[--encoding utf-8|cp932] [--reason 理由] [-o FILE.pdf]",
     .summary = "健診未受診の子に受診勧奨の通知 / reminders for missed checkups",
     .help = "その月の健診の問診票を発行したのに健診の記録がなく、今も住民である子に、受診勧奨の通知\n"
             "(長3窓付封筒) を1人1枚印刷し、一覧 CSV を書き、発行履歴 (種類 reminder) に記録します。\n"
             "同じ月の2回目は勧奨済の子を印刷しません (--reissue で再発行)。\n"
             "その月の用紙が確認待ち (boshi review) に残っている間は印刷しません。返送済・確認待ちの子は\n"
             "受診した可能性があるためです。--include-pending でその子を除いて印刷します (一覧に別記)。\n"
+            "一覧 CSV は個人情報を含むため権限 export.personal と --reason 理由 が必要です (ないときは\n"
+            "PDF だけ)。支援措置の対象者は住所を一覧に出さず、管理者の許可まで勧奨を印刷しません。\n"
             "Children issued the form for the month, not examined, still resident: a letter each.\n"
             "Refuses while the month's pages are in review; --include-pending prints for the\n"
             "others and lists those children apart.  --dry-run lists who would get a letter.\n",

@@ -84,13 +84,14 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
         { "month", required_argument, NULL, 'm' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
+        { "reason", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     static const char *const head[] = { "医療機関コード", "医療機関名", "受診券番号", "回数", "受診日 (YYYY-MM-DD)",
                                         "氏名", "検査項目", "請求額", "公費負担額",
                                         "支払額", "区分", "例外の理由", "詳細" };
     enum csvout_encoding enc = CSVOUT_UTF8_BOM;
-    const char *out = NULL;
+    const char *out = NULL, *why = NULL;
     char month_label[48], *csv_path = NULL, *def_out = NULL;
     int opt, y = 0, m = 0, rc = EXIT_OK;
     struct collect col;
@@ -109,6 +110,7 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'o': out = optarg; break;
+        case 'R': why = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &enc) < 0)
                 return EXIT_USAGE;
@@ -139,8 +141,9 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
         int strip = len > 4 && strcmp(out + len - 4, ".pdf") == 0;
         csv_path = xasprintf("%.*s.csv", (int)(len - (strip ? 4 : 0)), out);
     }
+    /* the CSV names the mothers: export.personal and a reason, or the PDF alone */
     if (pdf_open(&pdf, &e) < 0 || vouchers_report_pdf(pdf, month_label, col.l, col.n, &tot, &e) < 0 ||
-        csvout_open(&csv, csv_path, enc, &e) < 0)
+        (cli_personal_csv(c, why, csv_path) && csvout_open(&csv, csv_path, enc, &e) < 0))
         goto fail;
     csvout_row(csv, head, sizeof(head) / sizeof(head[0]));
     for (size_t i = 0; i < col.n; i++) {
@@ -163,15 +166,30 @@ static int cmd_report_vouchers(struct cli_ctx *c, int argc, char **argv)
         const char *row[] = { "合計", "", "", "", "", "", cnt, "", "", sum, "", "", "" };
         csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
     }
-    if (pdf_save(pdf, out, &e) < 0)
-        goto fail;
-    if (csvout_close(&csv, &e) < 0) {
-        unlink(out);
-        goto fail;
+    {
+        const struct cli_csv_export xp = { "report.vouchers.csv", "受診券 支払一覧", why };
+        long rows = (long)csvout_rows(csv) - 1;
+        int wrote_csv = csv != NULL;
+        if (store_begin(c->st, &e) < 0)
+            goto fail;
+        if (pdf_save(pdf, out, &e) < 0 ||
+            (wrote_csv && (csvout_close(&csv, &e) < 0 ||
+                           cli_csv_export_log(c, &xp, csv_path, rows, &e) < 0)) ||
+            store_commit(c->st, &e) < 0) {
+            store_rollback(c->st);
+            unlink(out);
+            if (wrote_csv)
+                unlink(csv_path);
+            goto fail;
+        }
+        if (!wrote_csv) {
+            free(csv_path);
+            csv_path = NULL;
+        }
     }
     fprintf(c->out, "妊婦健康診査受診券 %04d-%02d: 支払 %ld 件 %ld 円 (%ld 医療機関) / 例外 %ld 件\n"
             "  PDF: %s\n  CSV: %s\n", y, m, tot.paid, tot.paid_yen, tot.clinics, tot.exceptions,
-            out, csv_path);
+            out, csv_path ? csv_path : "書き出していません (権限 export.personal と --reason 理由 が必要)");
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -186,13 +204,14 @@ cleanup:
 
 const struct cmd_entry cmd_report_vouchers_entry = {
     .name = "report vouchers",
-    .usage = "--month YYYY-MM [--encoding utf-8|cp932] [-o FILE.pdf]",
+    .usage = "--month YYYY-MM [--encoding utf-8|cp932] [--reason 理由] [-o FILE.pdf]",
     .summary = "妊婦健診受診券の医療機関別支払一覧 / voucher payments per clinic",
     .help = "その月に使われた受診券を医療機関ごとに一覧にし、支払額 (請求額と公費負担額の少ない方。\n"
             "公費負担額は設定 voucher.fees、第1回〜第14回) と合計を PDF と CSV に書きます。\n"
             "次は支払わず例外として別に示します: 同じ受診券の二重記録、同じ妊娠で同じ回数の二重使用\n"
             "(同じ人・同じ回数で300日未満。先の使用を支払う)、出産後の使用 (受診券の発行日以後に生まれた\n"
-            "同じ世帯の子の生年月日より後)、転出・死亡の異動日以後の使用、住民記録にない人。\n",
+            "同じ世帯の子の生年月日より後)、転出・死亡の異動日以後の使用、住民記録にない人。\n"
+            "CSV は氏名を含むため権限 export.personal と --reason 理由 が必要です (ないときは PDF だけ)。\n",
     .needs = NEED_STORE | NEED_ACCOUNT,
     .perm = PERM_REPORTS,
     .run = cmd_report_vouchers,

@@ -80,9 +80,14 @@ static void print_date(FILE *out, const char *l, struct ymd d)
     fprintf(out, "%s (%s)\n", w, iso);
 }
 
-static void print_resident(FILE *out, const struct resident *r, const char *mynumber_plain)
+static void print_resident(FILE *out, const struct resident *r, const char *mynumber_plain,
+                           int released)
 {
     fprintf(out, "宛名番号 %s  (世帯番号 %s)\n", r->atena, r->setai);
+    if (r->shien)
+        fprintf(out, "  【支援措置】 住民票の閲覧制限の対象です。住所は一覧・CSV に出しません。"
+                     "通知の郵送は%s\n", released ? "管理者の許可があります (期限内)"
+                                                 : "管理者の許可が必要です (boshi residents release)");
     label(out, "氏名");
     fprintf(out, "%s\n", r->name);
     label(out, "カナ");
@@ -140,7 +145,12 @@ static int cmd_residents_show(struct cli_ctx *c, int argc, char **argv)
         rc = cli_fail(c, &e);
         goto cleanup;
     }
-    print_resident(c->out, &r, reveal ? mn : NULL);
+    int released = 0;
+    if (r.shien && shien_released(c->st, r.atena, &released, &e) < 0) {
+        rc = cli_fail(c, &e);
+        goto cleanup;
+    }
+    print_resident(c->out, &r, reveal ? mn : NULL, released);
 cleanup:
     sodium_memzero(mn, sizeof(mn));
     resident_release(&r);
@@ -238,13 +248,68 @@ static int cmd_residents_find(struct cli_ctx *c, int argc, char **argv)
         const char *cols[] = { num[0], num[1], cands[i].r.atena, cands[i].r.name, cands[i].r.kana, wa };
         for (int k = 0; k < 6; k++)
             cli_col(c->out, cols[k], w[k]);
-        fprintf(c->out, "%s\n", cands[i].reasons);
+        fprintf(c->out, "%s%s\n", cands[i].r.shien ? "【支援措置】 " : "", cands[i].reasons);
     }
 cleanup:
     sodium_memzero(mn, sizeof(mn));
     candidates_free(cands, n);
     return rc;
 }
+
+/* `boshi residents release ATENA --reason R [--until DATE]`: a 管理者 lets letters go (支援措置). */
+static int cmd_residents_release(struct cli_ctx *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "reason", required_argument, NULL, 'R' },
+        { "until", required_argument, NULL, 'u' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *reason = NULL;
+    struct ymd until = { 0, 0, 0 }, end;
+    char w[48];
+    struct berr e;
+    int opt;
+
+    berr_clear(&e);
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'R': reason = optarg; break;
+        case 'u':
+            if (cli_parse_date(c, "--until", optarg, &until) < 0)
+                return EXIT_USAGE;
+            break;
+        default: return cli_usage(c);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage(c);
+    if (reason == NULL || *reason == '\0') {
+        cli_errorf(c, "送付を許可する理由を --reason で入力してください");
+        return cli_usage(c);
+    }
+    if (shien_release(c->st, &c->actor, argv[optind], reason, &until, &end, &e) < 0)
+        return cli_fail(c, &e);
+    jpdate_format(end, w, sizeof(w));
+    fprintf(c->out, "宛名番号 %s: 支援措置の対象者への通知の郵送を許可しました (%s まで)。"
+                    "アクセス記録に残しました\n", argv[optind], w);
+    return EXIT_OK;
+}
+
+const struct cmd_entry cmd_residents_release_entry = {
+    .name = "residents release",
+    .usage = "宛名番号 --reason 理由 [--until 日付]",
+    .summary = "支援措置の対象者への通知の郵送を許可 / release letters for a 支援措置 person",
+    .help = "支援措置 (住民票の閲覧制限) の対象者には、健診案内・受診勧奨・精密検査依頼書など住所あての\n"
+            "通知を印刷しません (一覧に「支援措置: 管理者の確認が必要」と別記)。管理者が送付先を確認した\n"
+            "うえでこのコマンドで許可すると、期限 (--until、既定は今日から30日) まで通知を印刷します。\n"
+            "権限 shien.release (管理者) と理由が必要で、アクセス記録に残ります。\n"
+            "Lets letters go to a flagged person's address until --until (default: 30 days);\n"
+            "needs shien.release and a reason; audited.\n",
+    .needs = NEED_STORE | NEED_ACCOUNT,
+    .perm = PERM_SHIEN_RELEASE,
+    .run = cmd_residents_release,
+};
 
 const struct cmd_entry cmd_residents_import_entry = {
     .name = "residents import",

@@ -13,6 +13,10 @@
  * 年末年始 needs --force.
  * `boshi targets houmon`: the 新生児訪問 - the children not yet visited
  * before 4 months old, one pre-filled 新生児訪問指導票 each (run_houmon).
+ * 支援措置: a flagged child or guardian gets no letter until a 管理者's
+ * release (listed apart, "支援措置: 管理者の確認が必要"), and the CSV never
+ * shows their address.  The CSV is written only with export.personal and
+ * --reason (else the PDFs alone, said on stderr), and logged with its digest.
  */
 #include "cli/cli.h"
 #include "reports/reports.h"
@@ -23,7 +27,7 @@
 #include <unistd.h>
 
 struct targets_opts {
-    const char *form, *out, *venue, *time;
+    const char *form, *out, *venue, *time, *reason;
     int year, month;
     struct ymd date;
     int dry_run, reissue, force;
@@ -81,12 +85,15 @@ static void csv_target(struct csvout *csv, const struct target *t, const char *j
                        const char *issue, const char *state)
 {
     char birth[48];
+    const char *postal, *address, *katagaki;
 
     jpdate_format(t->child.birth, birth, sizeof(birth));
+    cli_list_address(&t->child, t->has_guardian ? &t->guardian : NULL, &postal, &address, &katagaki);
     const char *row[] = {
-        t->town, t->child.atena, t->child.name, t->child.kana, birth,
-        t->has_guardian ? t->guardian.name : "", t->child.postal, t->child.address,
-        t->child.katagaki, jushin, issue, state,
+        /* 支援措置: not even the 町名 */
+        cli_shien(&t->child, t->has_guardian ? &t->guardian : NULL) ? "" : t->town,
+        t->child.atena, t->child.name, t->child.kana, birth,
+        t->has_guardian ? t->guardian.name : "", postal, address, katagaki, jushin, issue, state,
     };
     csvout_row(csv, row, sizeof(row) / sizeof(row[0]));
 }
@@ -120,7 +127,8 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
     char *site_name = NULL, *site_contact = NULL, *site_address = NULL, *venue = NULL, *time = NULL;
     unsigned char key[32];
     int64_t run = 0;
-    int rc = EXIT_OK, txn = 0, issued = 0, skipped = 0, exceptions = 0;
+    int rc = EXIT_OK, txn = 0, issued = 0, skipped = 0, exceptions = 0, held_n = 0;
+    int *held = NULL;
     struct berr e;
 
     berr_clear(&e);
@@ -132,16 +140,25 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         return EXIT_FAIL;
     if (targets_find(c->st, &c->actor, o->form, o->year, o->month, &t, &n, &e) < 0)
         return cli_fail(c, &e);
+    held = xcalloc(n ? n : 1, sizeof(*held));
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].has_guardian &&
+            shien_letter_held(c->st, &t[i].child, &t[i].guardian, &held[i], &e) < 0)
+            goto fail;
+        held_n += held[i];
+    }
     if (o->dry_run) {
         fprintf(c->out, "%s %s の対象者 %zu 人 (試行: 印刷・記録はしません)\n", f->title, mlabel, n);
         for (size_t i = 0; i < n; i++) {
             char b[48];
             jpdate_format(t[i].child.birth, b, sizeof(b));
-            cli_col(c->out, t[i].town, 14);
+            cli_col(c->out, cli_shien(&t[i].child, t[i].has_guardian ? &t[i].guardian : NULL) ? ""
+                            : t[i].town, 14);
             cli_col(c->out, t[i].child.atena, 10);
             cli_col(c->out, t[i].child.name, 16);
             cli_col(c->out, b, 16);
             fprintf(c->out, "%s\n", !t[i].has_guardian ? "例外: 世帯に保護者がいません"
+                                    : held[i] ? SHIEN_HELD_TEXT
                                     : t[i].issued[0] ? "発行済" : "");
         }
         goto cleanup;
@@ -173,7 +190,7 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
     }
     staff_path = staff_pdf_path(o->out);
     if (pdf_open(&pdf, &e) < 0 || pdf_open(&staff, &e) < 0 ||
-        csvout_open(&csv, csv_path, o->enc, &e) < 0)
+        (cli_personal_csv(c, o->reason, csv_path) && csvout_open(&csv, csv_path, o->enc, &e) < 0))
         goto fail;
     csv_header(csv);
     if (store_begin(c->st, &e) < 0)
@@ -188,6 +205,11 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
         if (!x->has_guardian) {
             csv_target(csv, x, "", "", "例外: 世帯に保護者がいません");
             exceptions++;
+            continue;
+        }
+        if (held[i]) {
+            /* no letter to a 支援措置 address without a 管理者's release */
+            csv_target(csv, x, "", x->issued, SHIEN_HELD_TEXT);
             continue;
         }
         if (x->issued[0] && !o->reissue) {
@@ -237,12 +259,25 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
     {
         struct pdf *const pdfs[] = { pdf, staff };
         const char *const paths[] = { o->out, staff_path };
+        const struct cli_csv_export x = { "targets.csv", "健診対象者一覧", o->reason };
+        int wrote_csv = csv != NULL;
         if (cli_print_land_pdfs(c, run, issued, pdfs, paths, f->pages > 1 ? 2 : 1, &csv, csv_path,
-                                &e) < 0)
+                                &x, &e) < 0)
             goto fail;
+        if (!wrote_csv) {
+            free(csv_path);
+            csv_path = NULL;
+        }
     }
-    fprintf(c->out, "%s %s: 対象 %zu 人 / 発行 %d / 発行済のため見送り %d / 例外 (保護者なし) %d\n",
-            f->title, mlabel, n, issued, skipped, exceptions);
+    fprintf(c->out, "%s %s: 対象 %zu 人 / 発行 %d / 発行済のため見送り %d / 例外 (保護者なし) %d"
+            " / 支援措置のため保留 %d\n", f->title, mlabel, n, issued, skipped, exceptions, held_n);
+    if (held_n > 0) {
+        fprintf(c->out, "  %s (案内を印刷していません。boshi residents release で許可後に再実行):\n",
+                SHIEN_HELD_TEXT);
+        for (size_t i = 0; i < n; i++)
+            if (held[i])
+                fprintf(c->out, "    %s %s\n", t[i].child.atena, t[i].child.name);
+    }
     if (issued > 0) {
         fprintf(c->out, "  ご家庭あて (封入用) PDF: %s (%d ページ、1人 %d ページ: 健診案内・問診票)\n",
                 o->out, pdf_page_count(pdf), pdf_page_count(pdf) / issued);
@@ -253,7 +288,10 @@ static int run_targets(struct cli_ctx *c, const struct targets_opts *o)
                         "ご家庭あては1人分が偶数ページなので、両面印刷でも別の世帯と同じ紙になりません\n");
     } else
         fprintf(c->out, "  新たに印刷するものはありません (再発行は --reissue)\n");
-    fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    if (csv_path != NULL)
+        fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    else
+        fprintf(c->out, "  一覧 CSV: 書き出していません (権限 export.personal と --reason 理由 が必要)\n");
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -264,6 +302,7 @@ cleanup:
     pdf_free(&pdf);
     pdf_free(&staff);
     targets_free(t, n);
+    free(held);
     memset(key, 0, sizeof(key));
     free(csv_path);
     free(staff_path);
@@ -319,7 +358,8 @@ static int run_houmon(struct cli_ctx *c, const struct targets_opts *o)
         rc = EXIT_FAIL;
         goto cleanup;
     }
-    if (pdf_open(&pdf, &e) < 0 || csvout_open(&csv, csv_path, o->enc, &e) < 0)
+    if (pdf_open(&pdf, &e) < 0 ||
+        (cli_personal_csv(c, o->reason, csv_path) && csvout_open(&csv, csv_path, o->enc, &e) < 0))
         goto fail;
     csv_header(csv);
     if (store_begin(c->st, &e) < 0)
@@ -352,7 +392,9 @@ static int run_houmon(struct cli_ctx *c, const struct targets_opts *o)
         issued++;
     }
     txn = 0;          /* cli_print_land closes it either way */
-    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &e) < 0)
+    const struct cli_csv_export xp = { "targets.csv", "新生児訪問の対象者一覧", o->reason };
+    int wrote_csv = csv != NULL;
+    if (cli_print_land(c, run, issued, pdf, o->out, &csv, csv_path, &xp, &e) < 0)
         goto fail;
     fprintf(c->out, "%s %s: 未訪問 %zu 人 / 発行 %d / 発行済のため見送り %d\n", f->title, mlabel, n,
             issued, skipped);
@@ -360,7 +402,10 @@ static int run_houmon(struct cli_ctx *c, const struct targets_opts *o)
         fprintf(c->out, "  訪問用 PDF: %s (%d ページ、1人1枚)\n", o->out, pdf_page_count(pdf));
     else
         fprintf(c->out, "  新たに印刷するものはありません (再発行は --reissue)\n");
-    fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    if (wrote_csv)
+        fprintf(c->out, "  一覧 CSV: %s\n", csv_path);
+    else
+        fprintf(c->out, "  一覧 CSV: 書き出していません (権限 export.personal と --reason 理由 が必要)\n");
     goto cleanup;
 fail:
     rc = cli_fail(c, &e);
@@ -388,6 +433,7 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
         { "as-of", required_argument, NULL, 'A' },
         { "encoding", required_argument, NULL, 'e' },
         { "output", required_argument, NULL, 'o' },
+        { "reason", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     struct targets_opts o;
@@ -418,6 +464,7 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'o': o.out = optarg; break;
+        case 'R': o.reason = optarg; break;
         case 'e':
             if (cli_parse_encoding(c, optarg, &o.enc) < 0)
                 return EXIT_USAGE;
@@ -444,7 +491,7 @@ static int cmd_targets(struct cli_ctx *c, int argc, char **argv)
 const struct cmd_entry cmd_targets_entry = {
     .name = "targets",
     .usage = "様式 --month YYYY-MM [--date 健診日] [--time 受付時間] [--venue 会場] [--dry-run] "
-             "[--reissue] [--force] [--as-of 日付] [--encoding utf-8|cp932] [-o FILE.pdf]",
+             "[--reissue] [--force] [--as-of 日付] [--encoding utf-8|cp932] [--reason 理由] [-o FILE.pdf]",
     .summary = "健診対象者を抽出し案内と問診票を印刷 / checkup targets, letters and forms",
     .help = "様式: nyuyoji_4m (3〜4か月), nyuyoji_10m (9〜10か月), nyuyoji_1y6m (1歳6か月), nyuyoji_3y (3歳)\n"
             "houmon (新生児訪問): その月の1日に生後4か月未満の子とその月に生まれた子のうち、訪問の記録が\n"
@@ -456,6 +503,10 @@ const struct cmd_entry cmd_targets_entry = {
             "(FILE-kenshinhyo.pdf、職員用で封入しない)、一覧 CSV (UTF-8 BOM付き、--encoding cp932)。\n"
             "印刷は A4・片面・実際のサイズで。1人分は偶数ページなので両面印刷でも世帯が混ざりません。\n"
             "健診日が過ぎた日付なら印刷しません。日曜・祝日・年末年始は --force が必要です。\n"
+            "--reason 理由 一覧 CSV は個人情報を含むため、権限 export.personal と理由が必要です\n"
+            "              (ないときは PDF だけを作成)。書き出しは SHA-256 とともにアクセス記録に残ります。\n"
+            "支援措置の対象者は一覧に住所を出さず、管理者の許可 (boshi residents release) まで案内を\n"
+            "印刷しません (「支援措置: 管理者の確認が必要」と別記)。\n"
             "--dry-run     対象者を表示するだけで、印刷も記録もしません。\n"
             "--as-of 日付  その日に実行したものとして扱う (過去の実施分の再現・デモ用)。\n"
             "Children due for the checkup in the month: a families' PDF (letter and 問診票, 2 pages\n"

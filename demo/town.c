@@ -833,6 +833,19 @@ static void household_master(const struct gen *g, struct household *h, uint64_t 
 
 /* ---- CSV output ------------------------------------------------------------ */
 
+/* 1 if the household is under 支援措置: its own draw, so nothing else of the town changes. */
+static int household_shien(const struct gen *g, const struct household *h)
+{
+    uint64_t x;
+
+    if (g->p->shien_per_10k <= 0)
+        return 0;
+    x = g->seed ^ (h->setai * 0x9E3779B97F4A7C15ULL) ^ 0x5348494E00000000ULL;
+    return (int)(splitmix64(&x) % 10000) < g->p->shien_per_10k;
+}
+
+static const char shien_header[] = ",支援措置";
+
 static const char header[] =
     "宛名番号,世帯番号,氏名,氏名カナ,性別,生年月日,続柄,住民状態,郵便番号,住所,方書,"
     "異動事由,異動日,届出日,個人番号";
@@ -1035,6 +1048,10 @@ static int put_row(const struct gen *g, struct out *o, struct buf *t,
         buf_add(b, d, 11);
         buf_addc(b, (char)('0' + mynumber_check_digit(d)));
     }
+    if (g->p->shien_per_10k > 0) {
+        buf_addc(b, ',');
+        buf_addc(b, household_shien(g, h) ? '1' : '0');
+    }
     out_eol(o);
     return quoted;
 }
@@ -1124,6 +1141,8 @@ static int town_walk(const struct town_params *p, FILE *f, struct town_stats *st
         goto cleanup;
     if (f) {
         buf_add(&o.b, header, sizeof(header) - 1);
+        if (p->shien_per_10k > 0)
+            buf_add(&o.b, shien_header, sizeof(shien_header) - 1);
         out_eol(&o);
     }
     for (uint64_t idx = 0; st.people < p->residents; idx++) {
@@ -1390,6 +1409,8 @@ int town_write_diff(FILE *f, const struct town_params *p, struct ymd day, int ch
     }
 
     buf_add(&o.b, header, sizeof(header) - 1);
+    if (p->shien_per_10k > 0)
+        buf_add(&o.b, shien_header, sizeof(shien_header) - 1);
     out_eol(&o);
     for (int k = 0; k < changes; k++) {
         double u = rng_unit(&d.r);

@@ -44,6 +44,10 @@ struct town_params {
                                 per 10,000 have no resident adult (exception
                                 material); 0 = none, town_params_init: 10 (0.1%) */
     int crlf;                /* 1: CRLF line endings, 0: LF */
+    int shien_per_10k;       /* households per 10,000 whose members are all under
+                                支援措置 (DV and similar), by (seed, 世帯番号); > 0 adds
+                                the optional last column 支援措置 (0/1) to every row;
+                                0 (town_params_init) writes the file without it */
 };
 
 struct town_stats {

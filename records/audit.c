@@ -73,10 +73,27 @@ static char *mask_numbers(const char *s)
     return out;
 }
 
+/*
+ * A person under 支援措置 at the time of the entry: SHIEN_AUDIT_MARK at the
+ * end of its detail (covered by the mac), so the monthly review lists every
+ * view of them (audit_flagged_views) even if the flag is lifted later.
+ */
+static char *mark_flagged(struct store *st, const char *person, char *detail)
+{
+    int flagged = 0;
+    struct berr ignored;
+
+    if (person == NULL || shien_flagged(st, person, &flagged, &ignored) < 0 || !flagged)
+        return detail;
+    char *marked = xasprintf("%s %s", detail, SHIEN_AUDIT_MARK);
+    free(detail);
+    return marked;
+}
+
 int audit_append(struct store *st, const struct actor *a, const char *function,
                  const char *person, const char *detail, struct berr *e)
 {
-    char *masked = mask_numbers(detail);
+    char *masked = mark_flagged(st, person, mask_numbers(detail));
     int rc = audit_append_masked(st, a, NULL, function, person, masked, e);
 
     free(masked);
@@ -86,10 +103,23 @@ int audit_append(struct store *st, const struct actor *a, const char *function,
 int audit_append_at(struct store *st, const struct actor *a, const char *at,
                     const char *function, const char *person, const char *detail, struct berr *e)
 {
-    char *masked = mask_numbers(detail);
+    char *masked = mark_flagged(st, person, mask_numbers(detail));
     int rc = audit_append_masked(st, a, at, function, person, masked, e);
 
     free(masked);
+    return rc;
+}
+
+int audit_append_digest(struct store *st, const struct actor *a, const char *function,
+                        const char *detail, const char sha_hex[65], struct berr *e)
+{
+    char *masked = mask_numbers(detail);
+    /* the digest is hex, never a 個人番号: kept whole, after the masked text */
+    char *full = xasprintf("%s sha256=%s", masked, sha_hex);
+    int rc = audit_append_masked(st, a, NULL, function, NULL, full, e);
+
+    free(masked);
+    free(full);
     return rc;
 }
 

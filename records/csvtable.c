@@ -38,6 +38,9 @@ void csvtable_error(struct csvtable *t, long line, const char *col, const char *
 
 const char *csvtable_field(const struct csvtable *t, const struct csvtable_row *w, int col)
 {
+    /* an optional column the file does not have */
+    if (w->f[col] == (size_t)-1)
+        return "";
     return t->arena.s + w->f[col];
 }
 
@@ -139,7 +142,7 @@ static void check_header(struct csvtable *t)
     t->ncols_file = t->ncur;
     memcpy(t->hdr, t->cur, sizeof(t->hdr));
     for (int c = 0; c < t->ncols; c++) {
-        if (t->map[c] < 0) {
+        if (t->map[c] < 0 && !(t->nrequired > 0 && c >= t->nrequired)) {
             csvtable_error(t, t->row_line, NULL, "見出し行に列「%s」がありません", t->names[c]);
             t->ncols_file = -1;    /* rows cannot be read without it */
         }
@@ -172,7 +175,7 @@ static void cb_row(int term, void *data)
     }
     w.line = t->row_line;
     for (int c = 0; c < t->ncols; c++)
-        w.f[c] = t->cur[t->map[c]];
+        w.f[c] = t->map[c] >= 0 ? t->cur[t->map[c]] : (size_t)-1;
     if (t->nrows == t->arows) {
         t->arows = t->arows ? t->arows * 2 : 1024;
         t->rows = xrealloc(t->rows, t->arows * sizeof(*t->rows));

@@ -42,6 +42,8 @@ struct csvtable {
     const char *kind;                  /* "住民記録連携ファイル": in header messages */
     const char *const *names;          /* the expected columns, in the order the caller uses */
     int ncols;                         /* at most CSVTABLE_ROW_COLS */
+    int nrequired;                     /* columns [nrequired, ncols) may be absent from the
+                                          header (read as ""); 0: all are required */
     void (*validate)(struct csvtable *t, const struct csvtable_row *w, void *ctx);
     void *ctx;
     /* filled by csvtable_read */

@@ -70,6 +70,8 @@ static const struct {
     { PURGE_ISSUES, "DELETE FROM issues_printed WHERE person IN (SELECT atena FROM temp.purge_p)" },
     { -1, "UPDATE residents_history SET mynumber_enc = zeroblob(52), mynumber_idx = zeroblob(16) "
           "WHERE atena IN (SELECT atena FROM temp.purge_p) AND mynumber_enc IS NOT NULL" },
+    /* 支援措置 releases: their reasons may name the person */
+    { -1, "DELETE FROM shien_releases WHERE atena IN (SELECT atena FROM temp.purge_p)" },
     { PURGE_HISTORY, "DELETE FROM residents_history WHERE atena IN (SELECT atena FROM temp.purge_p)" },
     { -1, "UPDATE residents SET mynumber_enc = zeroblob(52), mynumber_idx = NULL "
           "WHERE atena IN (SELECT atena FROM temp.purge_p) AND mynumber_enc IS NOT NULL" },

@@ -94,6 +94,14 @@ int audit_append_at(struct store *st, const struct actor *a, const char *at,
 struct audit_verify_result;
 int audit_chain_check(struct store *st, struct audit_verify_result *out, struct berr *e);
 
+/*
+ * audit_append for an entry about no person whose detail ends with a file's
+ * digest: detail is masked as usual, then " sha256=<hex>" is appended whole
+ * (a digest may hold a run of 12 decimal digits, which masking would cut).
+ */
+int audit_append_digest(struct store *st, const struct actor *a, const char *function,
+                        const char *detail, const char sha_hex[65], struct berr *e);
+
 /* The first account, holding every role (users.c; called by store_create). */
 int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
 /* Index DDL for residents, rebuilt after a bulk first load (store.c). */

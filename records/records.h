@@ -31,6 +31,9 @@
  *   purge:     purge_run, purge_kind_label
  *   backup:    backup_write, backup_restore (backup.c)
  *   keys:      keys_rotate, store_qr_keys (keys.c)
+ *   支援措置:   shien_flagged, shien_release, shien_released, shien_letter_held,
+ *              audit_flagged_views
+ *   export:    export_personal_allowed, export_personal_logged
  *
  * Every function that reads or changes a person's data takes the acting
  * account, checks its permission itself (callers may check earlier for a
@@ -114,6 +117,8 @@ enum perm {
     PERM_PURGE,             /* purge:            retention deletion */
     PERM_BACKUP,            /* backup:           encrypted backups of the store */
     PERM_KEYS_ROTATE,       /* keys.rotate:      replace the site key */
+    PERM_EXPORT_PERSONAL,   /* export.personal:  write a CSV holding personal data */
+    PERM_SHIEN_RELEASE,     /* shien.release:    let a letter go to a 支援措置 person */
     PERM_COUNT
 };
 
@@ -327,6 +332,8 @@ struct resident {
     struct ymd todoke_date;  /* y == 0 when empty */
     int has_mynumber;
     char mynumber_masked[13];/* "********1234" or "" */
+    int shien;               /* 1: 支援措置 (住民票の閲覧制限): address never on a list,
+                                letters only after a 管理者's release (shien_released) */
 };
 void resident_release(struct resident *r);
 /*
@@ -797,6 +804,56 @@ int voucher_hearing_follow(struct store *st, const struct actor *a, int64_t vouc
  */
 int voucher_hearing_child_check(struct store *st, int64_t page_id, const char *child,
                                 struct berr *e);
+
+/* ---- 支援措置 (shien.c) and personal CSVs (export.c) ------------------------ */
+
+/* What a list shows instead of a flagged person's address (README "支援措置"). */
+#define SHIEN_ADDRESS_TEXT "支援措置のため表示しません"
+/* The mark audit_append puts at the end of the detail of an entry about a flagged person. */
+#define SHIEN_AUDIT_MARK "[支援措置]"
+/* What a print job says of a flagged person it left out. */
+#define SHIEN_HELD_TEXT "支援措置: 管理者の確認が必要"
+
+/* *flagged = 1 if the resident atena is under 支援措置 (0 if not, or unknown). */
+int shien_flagged(struct store *st, const char *atena, int *flagged, struct berr *e);
+/*
+ * A 管理者's release (shien.release) letting letters go to a flagged
+ * person's address until `until` inclusive (NULL or y == 0: today + 30
+ * days); reason required; BERR_INVALID when the person is not flagged.
+ * Audited (shien.release).  *until_out (may be NULL) gets the end.
+ */
+int shien_release(struct store *st, const struct actor *a, const char *atena, const char *reason,
+                  const struct ymd *until, struct ymd *until_out, struct berr *e);
+/* *released = 1 if a release for atena is valid today. */
+int shien_released(struct store *st, const char *atena, int *released, struct berr *e);
+/*
+ * *held = 1 if a letter for child (addressed to guardian, may be NULL)
+ * must not be printed: either is flagged with no valid release.
+ */
+int shien_letter_held(struct store *st, const struct resident *child, const struct resident *guardian,
+                      int *held, struct berr *e);
+/*
+ * The access-log entries of month ("YYYY-MM", Japan time) about people
+ * under 支援措置 (marked when written, or flagged now), oldest first.
+ * Needs audit.read; audited (audit.flagged_views).
+ */
+int audit_flagged_views(struct store *st, const struct actor *a, const char *month,
+                        audit_row_fn fn, void *ctx, struct berr *e);
+
+/*
+ * 0 if a may write a CSV of personal data for reason (export.personal and a
+ * non-empty reason), else BERR_DENIED / BERR_INVALID with the message.
+ */
+int export_personal_allowed(const struct actor *a, const char *reason, struct berr *e);
+/*
+ * After a personal CSV was written at path (inside the print job's
+ * transaction): checks as export_personal_allowed, reads the file back and
+ * writes the audit entry (function, e.g. "targets.csv") with what it is,
+ * its rows, the reason and its sha256 (also into sha_hex).
+ */
+int export_personal_logged(struct store *st, const struct actor *a, const char *function,
+                           const char *path, const char *what, long rows, const char *reason,
+                           char sha_hex[65], struct berr *e);
 
 /* ---- retention deletion (purge.c) ------------------------------------------ */
 

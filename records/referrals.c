@@ -29,7 +29,7 @@ int household_guardian(struct store *st, const struct resident *child, struct ym
     int best = 3, rc;
 
     memset(guardian, 0, sizeof(*guardian));
-    rc = db_prepare(st, &g, "SELECT " RESIDENT_COLS("") " FROM residents WHERE setai = ? AND "
+    rc = db_prepare(st, &g, "SELECT " RESIDENT_COLS("") ", shien FROM residents WHERE setai = ? AND "
                             "atena <> ? AND status = 1 AND zokugara IN ('世帯主', '妻', '夫') "
                             "ORDER BY atena", e);
     if (rc < 0)
@@ -109,7 +109,7 @@ int referrals_due(struct store *st, const struct actor *a, int year, int month,
     txn = 1;
     rc = db_prepare(st, &s, "SELECT " RESIDENT_COLS("r.") ", c.id, c.form, "
                             "coalesce(c.exam_date, ''), coalesce(c.referral_targets, ''), "
-                            "coalesce(c.findings, '') FROM checkups c JOIN residents r ON "
+                            "coalesce(c.findings, ''), r.shien FROM checkups c JOIN residents r ON "
                             "r.atena = c.person WHERE c.result = 'yoseimitsu' AND NOT EXISTS "
                             "(SELECT 1 FROM referrals f WHERE f.checkup_id = c.id) AND "
                             "(?1 = '' OR (c.exam_date >= ?1 AND c.exam_date < ?2)) "
@@ -261,7 +261,8 @@ int referrals_list(struct store *st, const struct actor *a, enum referral_filter
                    "f.created_at, coalesce(f.closed_at, ''), coalesce(r.status, 0), "
                    "coalesce(r.postal, ''), coalesce(r.address, ''), coalesce(r.katagaki, ''), "
                    "coalesce(r.setai, ''), "
-                   "CAST(julianday(?1) - julianday(f.valid_until) AS INTEGER) "
+                   "CAST(julianday(?1) - julianday(f.valid_until) AS INTEGER), "
+                   "coalesce(r.shien, 0) "
                    "FROM referrals f LEFT JOIN residents r ON r.atena = f.person "
                    "LEFT JOIN checkups c ON c.id = f.checkup_id "
                    "LEFT JOIN hospitals h ON h.code = f.hospital_code "
@@ -316,6 +317,10 @@ int referrals_list(struct store *st, const struct actor *a, enum referral_filter
             if (has_g)
                 r.guardian = g.name;
         }
+        /* 支援措置: the address never leaves this module for a list */
+        r.shien = sqlite3_column_int(s, 24) == 1 || (has_g && g.shien);
+        if (r.shien)
+            r.postal = r.address = r.katagaki = "";
         snprintf(detail, sizeof(detail), "精密検査依頼 %s の一覧表示", r.referral_no);
         rc = audit_append(st, a, f == REFERRALS_OVERDUE ? "referrals.overdue" : "referrals.list",
                           r.person, detail, e);
@@ -396,7 +401,7 @@ int reminders_find(struct store *st, const struct actor *a, const char *form, in
                             /* a page of the child's form came back and is still in review */
                             "| (EXISTS (SELECT 1 FROM pages p LEFT JOIN issues_printed j ON "
                             "j.issue_id = p.issue_id WHERE p.status = 'queued' AND p.form = ?1 AND "
-                            "(j.person = r.atena OR p.subject = r.atena)) << 1) "
+                            "(j.person = r.atena OR p.subject = r.atena)) << 1), r.shien "
                             "FROM issues_printed i JOIN residents r ON r.atena = i.person "
                             "WHERE i.form = ?1 AND i.month = ?2 AND i.kind = 'form' AND r.status = 1 "
                             /* missed only once the day of their checkup has passed */

@@ -74,6 +74,7 @@ struct referral_due {
     struct ymd exam_date;       /* y == 0 if not recorded */
     char *targets;              /* referral_targets, canonical "me,mimi" ("" if none) */
     char *findings;             /* findings, canonical ("" if none) */
+    int held;                   /* the caller's: left out for 支援措置 (no release) */
 };
 /*
  * Checkups with result 'yoseimitsu' and no referral, examined in year-month
@@ -114,6 +115,8 @@ struct referral_row {
     const char *guardian, *postal, *address, *katagaki;          /* "" when none */
     int status;                 /* the child's 住民状態 (enum resident_status), 0 if absent */
     int days_over;              /* days past valid_until on `on` (overdue), else 0 */
+    int shien;                  /* the child or guardian is under 支援措置: postal, address
+                                   and katagaki are "" (never on a list) */
 };
 typedef int (*referral_fn)(const struct referral_row *r, void *ctx);
 /*

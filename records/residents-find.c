@@ -230,8 +230,8 @@ int residents_find(struct store *st, const struct actor *a, const struct find_qu
     cands = xcalloc(cs.n ? cs.n : 1, sizeof(*cands));
     rc = db_prepare(st, &s,
                     "SELECT atena, setai, name, kana, sex, birth, zokugara, status, postal, address, "
-                    "katagaki, idou_code, idou_date, todoke_date, mynumber_enc, mynumber_idx, addr_key "
-                    "FROM residents WHERE atena = ?", e);
+                    "katagaki, idou_code, idou_date, todoke_date, mynumber_enc, mynumber_idx, addr_key, "
+                    "shien FROM residents WHERE atena = ?", e);
     if (rc < 0)
         goto cleanup;
     for (size_t i = 0; i < cs.n; i++) {

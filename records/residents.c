@@ -25,12 +25,15 @@
 
 enum col {
     C_ATENA, C_SETAI, C_NAME, C_KANA, C_SEX, C_BIRTH, C_ZOKU, C_STATUS, C_POSTAL,
-    C_ADDR, C_KATA, C_IDOU, C_IDOU_DATE, C_TODOKE, C_MYNUM, NCOL
+    C_ADDR, C_KATA, C_IDOU, C_IDOU_DATE, C_TODOKE, C_MYNUM,
+    C_SHIEN,    /* optional (files before it still import): 支援措置 0/1, blank = 0 */
+    NCOL
 };
 
 static const char *const col_names[NCOL] = {
     "宛名番号", "世帯番号", "氏名", "氏名カナ", "性別", "生年月日", "続柄", "住民状態",
     "郵便番号", "住所", "方書", "異動事由", "異動日", "届出日", "個人番号",
+    "支援措置",
 };
 
 static const char *const idou_labels[] = {
@@ -150,6 +153,9 @@ static void validate_row(struct csvtable *r, const struct csvtable_row *w, void 
         csvtable_error(r, w->line, col_names[C_MYNUM], "12桁の数字ではありません");
     else if (*v != '\0' && !mynumber_valid(v))
         csvtable_error(r, w->line, col_names[C_MYNUM], "チェックデジットが正しくありません");
+    v = fld(r, w, C_SHIEN);
+    if (*v != '\0' && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+        csvtable_error(r, w->line, col_names[C_SHIEN], "0 (なし)、1 (支援措置あり) か空欄ではありません「%s」", v);
 }
 
 /* ---- crypto and keys -------------------------------------------------- */
@@ -241,7 +247,7 @@ char *address_fold(const char *address, const char *katagaki)
 static const char *const resident_cols =
     "atena, setai, name, kana, sex, birth, zokugara, status, postal, address, katagaki, "
     "idou_code, idou_date, todoke_date, mynumber_enc, mynumber_idx, name_key, kana_key, addr_key, "
-    "import_id";
+    "import_id, shien";
 
 static void iso_of(const char *compact, char out[11])
 {
@@ -252,9 +258,22 @@ static void iso_of(const char *compact, char out[11])
     snprintf(out, 11, "%.4s-%.2s-%.2s", compact, compact + 4, compact + 6);
 }
 
-/* Binds a file row to ?1..?20 in resident_cols order. */
+/*
+ * The 支援措置 flag a row gives: its column (1; 0 or blank: 0), or, in a file
+ * without the column (a layout from before it), the flag stored (stored: -1
+ * for a new person, who then gets 0).  A file that does not know the column
+ * never lifts a flag.
+ */
+static int row_shien(const struct csvtable *r, const struct csvtable_row *w, int stored)
+{
+    if (r->map[C_SHIEN] < 0)
+        return stored > 0;
+    return atoi(fld(r, w, C_SHIEN)) == 1;
+}
+
+/* Binds a file row to ?1..?21 in resident_cols order (stored: see row_shien). */
 static void bind_row(struct store *st, sqlite3_stmt *s, const struct csvtable *r,
-                     const struct csvtable_row *w, int64_t import_id)
+                     const struct csvtable_row *w, int64_t import_id, int stored)
 {
     char birth[11], idou[11], todoke[11];
     unsigned char enc[MYNUMBER_ENC_LEN], idx[16];
@@ -296,12 +315,13 @@ static void bind_row(struct store *st, sqlite3_stmt *s, const struct csvtable *r
     sqlite3_bind_text(s, 18, kk ? kk : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 19, ak, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 20, import_id);
+    sqlite3_bind_int(s, 21, row_shien(r, w, stored));
     free(nk);
     free(kk);
     free(ak);
 }
 
-/* 1 if the stored resident (columns 1..16 of resident_cols) equals the row. */
+/* 1 if the stored resident (columns 1..16 and shien of resident_cols) equals the row. */
 static int same_as_stored(struct store *st, sqlite3_stmt *cur, const struct csvtable *r,
                           const struct csvtable_row *w)
 {
@@ -315,7 +335,8 @@ static int same_as_stored(struct store *st, sqlite3_stmt *cur, const struct csvt
         if (strcmp(db_col(cur, text_idx[i]), fld(r, w, text_cols[i])) != 0)
             return 0;
     if (sqlite3_column_int(cur, 4) != atoi(fld(r, w, C_SEX)) ||
-        sqlite3_column_int(cur, 7) != atoi(fld(r, w, C_STATUS)))
+        sqlite3_column_int(cur, 7) != atoi(fld(r, w, C_STATUS)) ||
+        sqlite3_column_int(cur, 20) != row_shien(r, w, sqlite3_column_int(cur, 20)))
         return 0;
     iso_of(fld(r, w, C_BIRTH), d);
     if (strcmp(db_col(cur, 5), d) != 0)
@@ -403,7 +424,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
 
     buf_init(&sql);
     buf_addf(&sql, "INSERT INTO residents(%s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-                   "?13,?14,?15,?16,?17,?18,?19,?20)", resident_cols);
+                   "?13,?14,?15,?16,?17,?18,?19,?20,?21)", resident_cols);
     rc = db_prepare(st, &ins, sql.s, e);
     if (rc == 0)
         rc = db_prepare(st, &tomb, "SELECT 1 FROM residents_purged WHERE atena_mac = ?", e);
@@ -419,9 +440,9 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
             rc = db_prepare(st, &hist,
                 "INSERT INTO residents_history(atena, replaced_at, replaced_by_import, setai, name, "
                 "kana, sex, birth, zokugara, status, postal, address, katagaki, idou_code, idou_date, "
-                "todoke_date, mynumber_enc, mynumber_idx, import_id) SELECT atena, ?2, ?3, setai, "
+                "todoke_date, mynumber_enc, mynumber_idx, import_id, shien) SELECT atena, ?2, ?3, setai, "
                 "name, kana, sex, birth, zokugara, status, postal, address, katagaki, idou_code, "
-                "idou_date, todoke_date, mynumber_enc, mynumber_idx, import_id FROM residents "
+                "idou_date, todoke_date, mynumber_enc, mynumber_idx, import_id, shien FROM residents "
                 "WHERE atena = ?1", e);
         if (rc == 0)
             rc = db_prepare(st, &del, "DELETE FROM residents WHERE atena = ?", e);
@@ -432,7 +453,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
     store_now_iso(now);
     for (size_t i = 0; i < r->nrows && rc == 0; i++) {
         const struct csvtable_row *w = &r->rows[i];
-        int exists = 0;
+        int exists = 0, stored_shien = -1;
         rc = purged_row(st, tomb, untomb, r, w, e);
         if (rc != 0) {
             rc = rc > 0 ? 0 : rc;
@@ -445,6 +466,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
             sqlite3_bind_text(cur, 1, fld(r, w, C_ATENA), -1, SQLITE_STATIC);
             if (sqlite3_step(cur) == SQLITE_ROW) {
                 exists = 1;
+                stored_shien = sqlite3_column_int(cur, 20);
                 if (same_as_stored(st, cur, r, w)) {
                     rep->unchanged++;
                     continue;
@@ -464,7 +486,7 @@ static int apply_rows(struct store *st, const struct csvtable *r, int64_t import
             }
         }
         sqlite3_reset(ins);
-        bind_row(st, ins, r, w, import_id);
+        bind_row(st, ins, r, w, import_id, stored_shien);
         if (sqlite3_step(ins) != SQLITE_DONE) {
             if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE)
                 rc = berr_set(e, BERR_INVALID,
@@ -541,6 +563,7 @@ int residents_import(struct store *st, const struct actor *a, const char *path, 
     r.kind = "住民記録連携ファイル";
     r.names = col_names;
     r.ncols = NCOL;
+    r.nrequired = C_SHIEN;
     r.validate = validate_row;
     r.ctx = &rd;
     rc = actor_require(a, PERM_RESIDENTS_IMPORT, e);
@@ -639,7 +662,7 @@ cleanup:
 
 static const char *const select_resident =
     "SELECT atena, setai, name, kana, sex, birth, zokugara, status, postal, address, katagaki, "
-    "idou_code, idou_date, todoke_date, mynumber_enc FROM residents WHERE atena = ?";
+    "idou_code, idou_date, todoke_date, mynumber_enc, shien FROM residents WHERE atena = ?";
 
 void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident *r)
 {
@@ -666,6 +689,14 @@ void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident
         r->has_mynumber = 1;
         mynumber_mask(mn, r->mynumber_masked);
         sodium_memzero(mn, sizeof(mn));
+    }
+    /* 支援措置: whichever column of the query is called shien (selected after the 15 above) */
+    for (int i = 15; i < sqlite3_column_count(s); i++) {
+        const char *cn = sqlite3_column_name(s, i);
+        if (cn != NULL && strcmp(cn, "shien") == 0) {
+            r->shien = sqlite3_column_int(s, i) == 1;
+            break;
+        }
     }
 }
 

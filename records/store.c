@@ -447,6 +447,19 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL);\n"
     "CREATE INDEX visits_person ON visits(person);\n"
     "CREATE INDEX visits_issue ON visits(issue_id);\n",
+    /* 支援措置 (住民票の閲覧制限: DV and similar): the flag from the resident master, kept in
+     * its history like the other columns; the 管理者's releases that let a letter go to the
+     * person's address (records/shien.c) */
+    "ALTER TABLE residents ADD COLUMN shien INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE residents_history ADD COLUMN shien INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE TABLE shien_releases(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  atena TEXT NOT NULL,\n"                   /* 宛名番号 of the flagged person */
+    "  reason TEXT NOT NULL,\n"
+    "  valid_until TEXT,\n"                      /* ISO date, inclusive; NULL: no end */
+    "  by_user TEXT NOT NULL,\n"
+    "  at TEXT NOT NULL);\n"
+    "CREATE INDEX shien_releases_atena ON shien_releases(atena);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -115,7 +115,7 @@ static int cmp_target(const void *a, const void *b)
 }
 
 #define RESIDENT_COLS "atena, setai, name, kana, sex, birth, zokugara, status, postal, address, " \
-                      "katagaki, idou_code, idou_date, todoke_date, mynumber_enc"
+                      "katagaki, idou_code, idou_date, todoke_date, mynumber_enc, shien"
 
 /* The household adult a letter goes to: 世帯主, then 妻, then 夫; 18 or over. */
 static int find_guardian(struct store *st, sqlite3_stmt *g, struct target *t, struct ymd on)

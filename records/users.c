@@ -29,21 +29,24 @@ static const struct { const char *name, *label; } perms[PERM_COUNT] = {
     [PERM_PURGE] = { "purge", "保存期間経過データの削除" },
     [PERM_BACKUP] = { "backup", "記録ストアのバックアップ" },
     [PERM_KEYS_ROTATE] = { "keys.rotate", "サイト鍵の更新" },
+    [PERM_EXPORT_PERSONAL] = { "export.personal", "個人情報を含む一覧の書き出し" },
+    [PERM_SHIEN_RELEASE] = { "shien.release", "支援措置対象者への通知の送付許可" },
 };
 
 static const struct role role_jimu = {
     "事務", "jimu",
-    P(PERM_RESIDENTS_READ) | P(PERM_FORMS_PRINT) | P(PERM_TARGETS) | P(PERM_INTAKE),
+    P(PERM_RESIDENTS_READ) | P(PERM_FORMS_PRINT) | P(PERM_TARGETS) | P(PERM_INTAKE) |
+        P(PERM_EXPORT_PERSONAL),
 };
 static const struct role role_hokenshi = {
     "保健師", "hokenshi",
     P(PERM_RESIDENTS_READ) | P(PERM_FORMS_PRINT) | P(PERM_REVIEW) | P(PERM_RECORDS_READ) |
-        P(PERM_RECORDS_WRITE),
+        P(PERM_RECORDS_WRITE) | P(PERM_EXPORT_PERSONAL),
 };
 static const struct role role_kanri = {
     "管理者", "kanri",
     P(PERM_RESIDENTS_READ) | P(PERM_RECORDS_READ) | P(PERM_REPORTS) | P(PERM_FORMS_PRINT) |
-        P(PERM_TARGETS),
+        P(PERM_TARGETS) | P(PERM_EXPORT_PERSONAL) | P(PERM_SHIEN_RELEASE),
 };
 static const struct role role_admin = {
     "システム管理者", "admin",

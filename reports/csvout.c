@@ -22,7 +22,13 @@ struct csvout {
     char *path;
     enum csvout_encoding enc;
     struct buf text;
+    size_t rows;
 };
+
+size_t csvout_rows(const struct csvout *c)
+{
+    return c ? c->rows : 0;
+}
 
 int csvout_open(struct csvout **out, const char *path, enum csvout_encoding enc, struct berr *e)
 {
@@ -72,6 +78,9 @@ int csvout_formula_like(const char *s)
 
 void csvout_row(struct csvout *c, const char *const *fields, size_t n)
 {
+    if (c == NULL)
+        return;      /* a job not writing its CSV (no permission or reason) */
+    c->rows++;
     for (size_t i = 0; i < n; i++) {
         const char *f = fields[i] ? fields[i] : "";
         char *guarded = csvout_formula_like(f) ? xasprintf("'%s", f) : NULL;

@@ -99,6 +99,8 @@ void csvout_row(struct csvout *c, const char *const *fields, size_t n);
 int csvout_formula_like(const char *s);
 /* Writes the file; frees c and sets *c to NULL either way. */
 int csvout_close(struct csvout **c, struct berr *e);
+/* Rows written so far, the header included (0 for NULL: csvout_row ignores a NULL c). */
+size_t csvout_rows(const struct csvout *c);
 void csvout_abandon(struct csvout **c);
 
 #endif

@@ -840,8 +840,11 @@ static void identity_candidates(struct req *r, const struct page_row *pg, struct
             html_esc(b, cs[i].r.kana);
             buf_adds(b, " ");
             html_esc(b, birth);
+            /* 支援措置: the flag, never the address, in a list of candidates */
+            if (cs[i].r.shien)
+                buf_adds(b, " <span class=\"warn\">支援措置</span>");
             buf_adds(b, "<br><small>");
-            html_esc(b, cs[i].r.address);
+            html_esc(b, cs[i].r.shien ? SHIEN_ADDRESS_TEXT : cs[i].r.address);
             buf_addf(b, " ・宛名番号 ");
             html_esc(b, cs[i].r.atena);
             buf_addf(b, " ・%d点: ", cs[i].score);
@@ -2489,7 +2492,11 @@ static void h_person(struct req *r)
     html_esc(b, res.name);
     buf_adds(b, " <small>");
     html_esc(b, res.kana);
-    buf_adds(b, "</small></h1><dl class=\"person\"><dt>宛名番号</dt><dd>");
+    buf_adds(b, "</small></h1>");
+    if (res.shien)
+        buf_adds(b, "<p class=\"warn\">支援措置 (住民票の閲覧制限) の対象です。住所を人に伝えたり"
+                    "一覧に書き出したりしないでください。</p>");
+    buf_adds(b, "<dl class=\"person\"><dt>宛名番号</dt><dd>");
     html_esc(b, res.atena);
     jpdate_format(res.birth, birth, sizeof(birth));
     buf_adds(b, "</dd><dt>生年月日</dt><dd>");

@@ -74,12 +74,14 @@ sunday=$(for d in 1 2 3 4 5 6 7; do
 done)
 echo "日曜・祝日の健診日は確認を求めます (--force が必要):"
 "$BOSHI" targets nyuyoji_4m --month "$next" --date "$sunday" -o "$OUT/x.pdf" || true
-"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" -o "$OUT/kenshin-$next.pdf"
+"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" --reason 'デモ: 健診の準備' \
+    -o "$OUT/kenshin-$next.pdf"
 echo "同じ月をもう一度実行 (二重発行しない):"
-"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" -o "$OUT/kenshin-$next.pdf"
+"$BOSHI" targets nyuyoji_4m --month "$next" --date "$next_day" --reason 'デモ: 健診の準備' \
+    -o "$OUT/kenshin-$next.pdf"
 echo "先月分 (先月 $last_day に実施済み、月初に印刷したもの: その問診票・健診票が記入されて戻ってきます):"
 "$BOSHI" targets nyuyoji_4m --month "$last" --date "$last_day" --as-of "$last-01" \
-    -o "$OUT/kenshin-$last.pdf"
+    --reason 'デモ: 健診の準備' -o "$OUT/kenshin-$last.pdf"
 "$BOSHI" forms print ninshin_todoke --blank -o "$OUT/ninshin_todoke-blank.pdf"
 
 step "5. 記入・返送された用紙のスキャン (模擬: 先月の健診の用紙)"
@@ -114,11 +116,12 @@ echo "確認で記録に登録したページ: $landed"
 "$BOSHI" batches show "demo-$last" | head -12
 
 step "8. 精密検査依頼・受診勧奨・統計"
-"$BOSHI" referrals issue -o "$OUT/seimitsu.pdf" || true
+"$BOSHI" referrals issue --reason 'デモ: 精密検査の追跡' -o "$OUT/seimitsu.pdf" || true
 # a child whose form came back and is still in review attended: reminders waits for the
 # queue, or leaves those children out when told to (--include-pending)
 "$BOSHI" reminders nyuyoji_4m --month "$last" -o "$OUT/kanshou-$last.pdf" || true
-"$BOSHI" reminders nyuyoji_4m --month "$last" --include-pending -o "$OUT/kanshou-$last.pdf" | head -12
+"$BOSHI" reminders nyuyoji_4m --month "$last" --include-pending --reason 'デモ: 受診勧奨' \
+    -o "$OUT/kanshou-$last.pdf" | head -12
 fy=$(date -d "$(date +%Y-%m-01) -3 month" +%Y)
 "$BOSHI" demo activity --fiscal-year "$fy" --seed 1 | head -4
 "$BOSHI" report stats --fiscal-year "$fy" -o "$OUT/toukei-$fy.pdf"

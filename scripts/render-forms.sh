@@ -20,6 +20,6 @@ done
 "$BOSHI" settings set checkup.venue "みどり市保健センター 2階 集団健診室" >/dev/null
 "$BOSHI" demo town --residents 20000 --as-of 2026-11-01 -o "$W/t.csv" >/dev/null
 "$BOSHI" residents import --full "$W/t.csv" >/dev/null
-"$BOSHI" targets nyuyoji_4m --month 2026-12 --date 2026-12-09 -o "$W/l.pdf" >/dev/null
+"$BOSHI" targets --reason render nyuyoji_4m --month 2026-12 --date 2026-12-09 -o "$W/l.pdf" >/dev/null
 pdftoppm -r 60 -png -f 1 -l 2 "$W/l.pdf" "$OUT/annai" 2>/dev/null
 ls "$OUT"

@@ -369,7 +369,7 @@ START_TEST(items_land_and_vouchers_are_paid)
     /* paid per clinic like the 妊婦 vouchers, at the 産婦 fee */
     RUN(db, "settings", "set", "voucher.sanpu_fees", "5000,4000");
     char *pay = tl_path(dir, "pay.pdf"), *csv = tl_path(dir, "pay.csv");
-    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--month", "2026-11", "-o", pay, NULL);
+    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--reason", "試験", "--month", "2026-11", "-o", pay, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     size_t len;

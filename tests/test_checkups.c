@@ -283,7 +283,7 @@ START_TEST(m10_targets_print_read_land)
     ck_assert_msg(strstr(r.out, "checkup.nyuyoji_10m.age_months") != NULL && strstr(r.out, "10") != NULL,
                   "%s", r.out);
     tl_result_free(&r);
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_10m", "--month", "2026-11", "--date", "2026-11-10",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_10m", "--month", "2026-11", "--date", "2026-11-10",
                  "--as-of", "2026-10-01", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     ck_assert_msg(strstr(r.out, "乳児健康診査（9〜10か月児）") != NULL, "%s", r.out);

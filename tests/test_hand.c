@@ -285,7 +285,7 @@ START_TEST(checkup_date_confirmed_by_the_issue)
     boshi(db, "settings", "set", "checkup.venue", "保健センター", NULL);
     boshi(db, "demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town, NULL);
     boshi(db, "residents", "import", "--full", town, NULL);
-    boshi(db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf,
+    boshi(db, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf,
           NULL);
     boshi(db, "demo", "scan", "--store", "--from-issues", csv, "--forms", "nyuyoji_4m",
           "--pages", "12", "--profile", "office", "--seed", "9", "--as-of", "2026-12-09", "-o",

@@ -72,7 +72,7 @@ static void setup(void)
     RUN_OK("settings", "set", "checkup.venue", "保健センター");
     RUN_OK("demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
     RUN_OK("residents", "import", "--full", town);
-    RUN_OK("targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
+    RUN_OK("targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
     mkdir(scans, 0700);
     /* letter and 問診票 (the families' PDF), 健診票 (the staff's) of the first two children:
      * 6 pages */
@@ -367,7 +367,7 @@ START_TEST(returned_pages_in_review_are_not_missing)
     tl_sql_exec(db, "UPDATE issues_printed SET checkup_date = '2026-11-30' WHERE month = '2026-12'");
     long letters0 = sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'");
     char *pdf = tl_path(dir, "rem.pdf"), *csv = tl_path(dir, "rem.csv");
-    tl_boshi_run(&r, db, NULL, "reminders", "nyuyoji_4m", "--month", "2026-12", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "reminders", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "確認待ち") != NULL && strstr(r.err, "--include-pending") != NULL,
                   "%s", r.err);
@@ -383,7 +383,7 @@ START_TEST(returned_pages_in_review_are_not_missing)
     ck_assert_int_eq(access(pdf, F_OK), -1);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'"), letters0);
     /* --include-pending: letters for the others only, the two listed apart */
-    boshi_ok(&r, NULL, "reminders", "nyuyoji_4m", "--month", "2026-12", "--include-pending", "-o",
+    boshi_ok(&r, NULL, "reminders", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--include-pending", "-o",
              pdf, NULL);
     ck_assert_msg(strstr(r.out, "返送済・確認待ち (勧奨しません) 2 人") != NULL, "%s", r.out);
     tl_result_free(&r);

@@ -280,7 +280,7 @@ START_TEST(referral_lifecycle_issue_slip_return_close_overdue)
 
     make_yoseimitsu(3);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM checkups WHERE result = 'yoseimitsu'"), 3);
-    run_ok(NULL, "referrals", "issue", "--month", "2026-11", "--hospital", "1310000002", "-o", pdf,
+    run_ok(NULL, "referrals", "issue", "--reason", "試験", "--month", "2026-11", "--hospital", "1310000002", "-o", pdf,
            NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM referrals"), 3);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM referrals WHERE issue_id IS NOT NULL AND "
@@ -390,7 +390,7 @@ START_TEST(referral_lifecycle_issue_slip_return_close_overdue)
     char *od = tl_path(dir, "overdue.pdf"), *odc = tl_path(dir, "overdue.csv");
     char after[16];
     ymd_iso(ymd_from_days(ymd_to_days(u) + 10), after);
-    run_ok(NULL, "referrals", "overdue", "--date", after, "-o", od, NULL);
+    run_ok(NULL, "referrals", "overdue", "--reason", "試験", "--date", after, "-o", od, NULL);
     ck_assert_int_eq(count_lines(odc), 3);
     text = pdftotext(od);
     ck_assert(strstr(text, "期限切れ") != NULL);
@@ -405,7 +405,7 @@ START_TEST(referral_lifecycle_issue_slip_return_close_overdue)
     free(odtext);
     free(text);
     /* issued once: a second run issues nothing */
-    run_ok(NULL, "referrals", "issue", "-o", pdf, NULL);
+    run_ok(NULL, "referrals", "issue", "--reason", "試験", "-o", pdf, NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM referrals"), 3);
     /* never a 個人番号 */
     char *p1 = sql_str("SELECT person FROM referrals ORDER BY id LIMIT 1 OFFSET 1");
@@ -440,7 +440,7 @@ START_TEST(reminders_only_issued_unexamined_residents)
 
     for (size_t i = 0; i < 5 && issued < 4; i++) {
         month = months[i];
-        run_ok(NULL, "targets", "nyuyoji_1y6m", "--month", month, "--date", "2026-10-14", "--as-of",
+        run_ok(NULL, "targets", "--reason", "試験", "nyuyoji_1y6m", "--month", month, "--date", "2026-10-14", "--as-of",
                "2026-10-01", "-o", t,
                NULL);
         char q[256];
@@ -467,7 +467,7 @@ START_TEST(reminders_only_issued_unexamined_residents)
     snprintf(q, sizeof(q), "SELECT name FROM residents WHERE status = 2 AND atena IN (SELECT person "
              "FROM issues_printed WHERE kind = 'form' AND month = '%s')", month);
     moved = sql_str(q);
-    run_ok(NULL, "reminders", "nyuyoji_1y6m", "--month", month, "-o", pdf, NULL);
+    run_ok(NULL, "reminders", "--reason", "試験", "nyuyoji_1y6m", "--month", month, "-o", pdf, NULL);
     long reminders = sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'");
     /* independently: issued, resident, not examined, with a guardian listed (CSV rows) */
     snprintf(q, sizeof(q), "SELECT count(DISTINCT i.person) FROM issues_printed i JOIN residents r ON "
@@ -493,13 +493,13 @@ START_TEST(reminders_only_issued_unexamined_residents)
              "WHERE i.kind = 'form' AND i.person = m.person AND i.month = m.month)", month);
     ck_assert_int_eq(sql_long(q), reminders);
     /* the second run sends nothing twice */
-    tl_boshi_run(&r, db, NULL, "reminders", "nyuyoji_1y6m", "--month", month, "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "reminders", "--reason", "試験", "nyuyoji_1y6m", "--month", month, "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "発行 0") != NULL);
     tl_result_free(&r);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'reminder'"), reminders);
     /* not a checkup form: refused with the list */
-    tl_boshi_run(&r, db, NULL, "reminders", "ninpu_jushinken", "--month", month, "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "reminders", "--reason", "試験", "ninpu_jushinken", "--month", month, "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     tl_result_free(&r);
     free(examined);
@@ -585,7 +585,7 @@ START_TEST(voucher_exceptions_caught_and_not_paid)
              "'now' FROM issues_printed WHERE kind = 'voucher' AND person = '%s' AND seq = 5 LIMIT 1",
              b);
     sql(q);
-    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--month", "2026-11", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--reason", "試験", "--month", "2026-11", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     /* paid: A1 13000 + A2 4000 + A3(book 2) 5000 + B1 13000 = 35000 in 4 uses */
     ck_assert_msg(strstr(r.out, "支払 4 件 35000 円 (2 医療機関) / 例外 5 件") != NULL, "%s", r.out);
@@ -633,7 +633,7 @@ START_TEST(voucher_exceptions_caught_and_not_paid)
     /* a fee setting can change what is paid */
     run_ok(NULL, "settings", "set", "voucher.fees",
            "10000,5000,5000,9000,5000,5000,5000,5000,9000,5000,5000,5000,5000,5000", NULL);
-    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--month", "2026-11", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--reason", "試験", "--month", "2026-11", "-o", pdf, NULL);
     ck_assert_msg(strstr(r.out, "支払 4 件 29000 円") != NULL, "%s", r.out);
     tl_result_free(&r);
     /* a fee list that is not 14 amounts is refused when it is set, not at payment time */
@@ -641,7 +641,7 @@ START_TEST(voucher_exceptions_caught_and_not_paid)
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "voucher.fees") != NULL);
     tl_result_free(&r);
-    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--month", "2026-11", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--reason", "試験", "--month", "2026-11", "-o", pdf, NULL);
     ck_assert_msg(strstr(r.out, "支払 4 件 29000 円") != NULL, "%s", r.out);
     tl_result_free(&r);
     free(a);

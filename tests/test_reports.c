@@ -299,7 +299,7 @@ START_TEST(targets_match_independent_count_and_issue_once)
     long expect = town_count_born_resident(&tp, 2026, 6, &e);
 
     ck_assert_int_gt(expect, 3);
-    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "-o", pdf, NULL);
+    run_ok(NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "-o", pdf, NULL);
     long forms = sql_long("SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_4m' AND "
                           "month = '2026-10' AND kind = 'form'");
     long letters = sql_long("SELECT count(*) FROM issues_printed WHERE kind = 'letter'");
@@ -338,11 +338,11 @@ START_TEST(targets_match_independent_count_and_issue_once)
     free(text);
     free(staff);
     /* the same month again: nothing issued twice */
-    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "-o", pdf, NULL);
+    run_ok(NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "-o", pdf, NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_4m' AND "
                               "kind = 'form'"), forms);
     /* --reissue: new ids that name the ones they replace */
-    run_ok(NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "--reissue",
+    run_ok(NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14", "--as-of", "2026-10-01", "--reissue",
            "-o", pdf, NULL);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'nyuyoji_4m' AND "
                               "kind = 'form' AND reissue_of IS NOT NULL"), forms);
@@ -360,7 +360,7 @@ START_TEST(targets_match_independent_count_and_issue_once)
     tl_result_free(&r);
     /* missing --date: refused before anything is written */
     long before = sql_long("SELECT count(*) FROM issues_printed");
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_1y6m", "--month", "2026-10", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_1y6m", "--month", "2026-10", "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "--date") != NULL);
     tl_result_free(&r);
@@ -387,7 +387,7 @@ START_TEST(targets_exceptions_and_cp932)
                 tl_result_free(&r);
                 char day[32];
                 snprintf(day, sizeof(day), "%s-15", month);
-                tl_boshi_run(&r, db, NULL, "targets", forms[f], "--month", month, "--date", day,
+                tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", forms[f], "--month", month, "--date", day,
                              "--as-of", "2026-01-01", "--force", "--encoding", "cp932", "-o", pdf, NULL);
                 ck_assert_msg(r.status == 0, "%s", r.err);
                 ck_assert(strstr(r.out, "例外 (保護者なし) 0") == NULL);
@@ -421,36 +421,36 @@ START_TEST(printing_refuses_what_cannot_be_right)
 
     long before = sql_long("SELECT count(*) FROM issues_printed");
     /* a checkup day outside the month the letters are for */
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2020-01-01",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2020-01-01",
                  "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "対象月") != NULL, "%s", r.err);
     tl_result_free(&r);
     /* issue 12: a checkup day in the past is refused, even with --force */
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-10", "--date", "2026-10-14",
                  "--as-of", "2026-10-20", "--force", "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "過ぎています") != NULL, "%s", r.err);
     tl_result_free(&r);
     /* a Sunday (令和9年1月10日) and a national holiday (成人の日, computed) need --force */
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-10",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-10",
                  "--as-of", "2026-12-01", "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "日曜日") != NULL && strstr(r.err, "--force") != NULL, "%s", r.err);
     tl_result_free(&r);
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-11",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-11",
                  "--as-of", "2026-12-01", "-o", pdf, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "成人の日") != NULL, "%s", r.err);
     tl_result_free(&r);
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2031-03", "--date", "2031-03-21",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2031-03", "--date", "2031-03-21",
                  "--as-of", "2026-12-01", "--dry-run", NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "春分の日") != NULL, "%s", r.err);
     tl_result_free(&r);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed"), before);
     /* with --force: printed, and the warning says why */
-    tl_boshi_run(&r, db, NULL, "targets", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-11",
+    tl_boshi_run(&r, db, NULL, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2027-01", "--date", "2027-01-11",
                  "--as-of", "2026-12-01", "--force", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     ck_assert_msg(strstr(r.err, "注意") != NULL && strstr(r.err, "成人の日") != NULL, "%s", r.err);

@@ -96,7 +96,7 @@ static void build_template(void)
     RUN(tmpl_db, "settings", "set", "checkup.venue", "保健センター");
     RUN(tmpl_db, "demo", "town", "--residents", "8000", "--as-of", "2026-11-01", "-o", town);
     RUN(tmpl_db, "residents", "import", "--full", town);
-    RUN(tmpl_db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
+    RUN(tmpl_db, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09", "--as-of", "2026-11-01", "-o", pdf);
     mkdir(scans, 0700);
     prefix = tl_path(scans, "p");
     /* the families' PDF (letter, 問診票) and the staff's 健診票 of the first two children */
@@ -1035,6 +1035,22 @@ START_TEST(audit_of_person_views)
     /* revealing the 個人番号 needs its permission */
     ck_assert_int_eq(status_of(post(&c, path, "act=reveal&reason=x")), 403);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM audit_log WHERE function = 'mynumber.reveal'"), 0);
+    /* under 支援措置: the screen says so, and the view is marked in the access log */
+    char *flag = xasprintf("UPDATE residents SET shien = 1 WHERE atena = '%s'", atena);
+    sql_exec(flag);
+    free(flag);
+    r = post(&c, path, "act=view&reason=%E8%A8%AA%E5%95%8F&reason_text=%E9%9B%BB%E8%A9%B1%E7%9B%B8%E8%AB%87");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(r.body, "支援措置") != NULL);
+    resp_free(&r);
+    ck_assert_int_ge(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse1' AND function = "
+                              "'web.person' AND person = '%s' AND detail LIKE '%%[支援措置]'", atena), 1);
+    /* the views before the flag are not marked */
+    ck_assert_int_ge(sql_long("SELECT count(*) FROM audit_log WHERE user = 'nurse1' AND function = "
+                              "'web.person' AND person = '%s' AND detail NOT LIKE '%%[支援措置]'", atena), 1);
+    flag = xasprintf("UPDATE residents SET shien = 0 WHERE atena = '%s'", atena);
+    sql_exec(flag);
+    free(flag);
 }
 END_TEST
 
@@ -1477,6 +1493,17 @@ START_TEST(undo_and_choices)
     sql_exec(cand);
     free(cand);
     snprintf(path, sizeof(path), "/item/%ld", ident);
+    /* candidates under 支援措置 are marked, their address never listed */
+    sql_exec("UPDATE residents SET shien = 1 WHERE birth = '1995-04-01'");
+    long flagged = sql_long("SELECT count(*) FROM residents WHERE shien = 1");
+    r = get(&c, path);
+    ck_assert_int_eq(r.status, 200);
+    if (flagged > 0) {
+        ck_assert(strstr(r.body, "<span class=\"warn\">支援措置</span>") != NULL);
+        ck_assert(strstr(r.body, "支援措置のため表示しません") != NULL);
+    }
+    resp_free(&r);
+    sql_exec("UPDATE residents SET shien = 0");
     r = get(&c, path);
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(r.body, "平成7年4月1日") != NULL);             /* the sheet's reading shown */

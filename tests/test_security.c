@@ -531,10 +531,10 @@ START_TEST(targets_csv_neutralises_names)
         char *list = tl_path(dir, enc ? "t2.csv" : "t1.csv");
         size_t len;
         if (enc)
-            RUN(&r, db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09",
+            RUN(&r, db, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09",
                 "--as-of", "2026-11-01", "--reissue", "--encoding", "cp932", "-o", pdf);
         else
-            RUN(&r, db, "targets", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09",
+            RUN(&r, db, "targets", "--reason", "試験", "nyuyoji_4m", "--month", "2026-12", "--date", "2026-12-09",
                 "--as-of", "2026-11-01", "-o", pdf);
         ck_assert_msg(r.status == 0, "%s", r.err);
         tl_result_free(&r);

@@ -312,7 +312,7 @@ START_TEST(refer_opens_a_referral_for_the_baby)
                               child), 1);
     /* the referral loop: issued for the child, 耳鼻咽喉科 */
     char *pdf = tl_path(dir, "ref.pdf"), *csv = tl_path(dir, "ref.csv");
-    tl_boshi_run(&r, db, NULL, "referrals", "issue", "--month", "2026-11", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "referrals", "issue", "--month", "2026-11", "--reason", "精密検査の依頼", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM referrals f JOIN checkups c ON c.id = f.checkup_id "
@@ -328,7 +328,7 @@ START_TEST(refer_opens_a_referral_for_the_baby)
     ck_assert_msg(strstr(text, child) != NULL && strstr(text, "リファー") != NULL, "%s", text);
     free(text);
     /* a second run issues nothing new */
-    tl_boshi_run(&r, db, NULL, "referrals", "issue", "--month", "2026-11", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "referrals", "issue", "--month", "2026-11", "--reason", "精密検査の依頼", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "発行 0") != NULL, "%s%s", r.out, r.err);
     tl_result_free(&r);
     free(pdf);
@@ -350,7 +350,7 @@ START_TEST(pass_lands_without_a_referral_and_is_paid)
     /* paid per clinic at its own fee, after the delivery (what it is for) */
     RUN(db, "settings", "set", "voucher.choukaku_fee", "2500");
     char *pay = tl_path(dir, "pay.pdf"), *csv = tl_path(dir, "pay.csv");
-    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--month", "2026-11", "-o", pay, NULL);
+    tl_boshi_run(&r, db, NULL, "report", "vouchers", "--month", "2026-11", "--reason", "支払の確認", "-o", pay, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     size_t len;
@@ -494,7 +494,7 @@ START_TEST(houmon_targets_visit_and_alert)
 
     long due = sql_long("SELECT count(*) FROM residents WHERE " HOUMON_DUE);
     ck_assert_int_gt(due, 1);
-    tl_boshi_run(&r, db, NULL, "targets", "houmon", "--month", "2026-11", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "targets", "houmon", "--month", "2026-11", "--reason", "訪問の準備", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM issues_printed WHERE form = 'shinseiji_houmon' AND "
@@ -554,7 +554,7 @@ START_TEST(houmon_targets_visit_and_alert)
     ck_assert_int_ge(atoi(weight), 2400);
     ck_assert_int_le(atoi(weight), 8500);
     /* the next month's list leaves the visited child out */
-    tl_boshi_run(&r, db, NULL, "targets", "houmon", "--month", "2026-11", "--reissue", "-o", pdf, NULL);
+    tl_boshi_run(&r, db, NULL, "targets", "houmon", "--month", "2026-11", "--reissue", "--reason", "訪問の準備", "-o", pdf, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     text = tl_read_file(csv, &len);

@@ -61,7 +61,7 @@ export function buildStore({ pages = 12, seed = 5, profile = 'office' } = {}) {
   /* printed at the start of that month (a past checkup day is refused today; the 10th may be a
    * Sunday or a holiday, which needs --force) */
   boshi(db, ['targets', 'nyuyoji_4m', '--month', month, '--date', `${month}-10`, '--as-of',
-    `${month}-01`, '--force', '-o', pdf]);
+    `${month}-01`, '--force', '--reason', '試験', '-o', pdf]);
   /* the forms come back filled in on the checkup day; the simulator's truth
    * (what was really written) is kept apart, as a scanner would not write it */
   const scans = join(dir, 'scans'), truth = join(dir, 'truth');
