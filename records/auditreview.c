@@ -219,20 +219,36 @@ static int linked(struct run *r, const char *user, const char *person, int *out,
 }
 
 /*
- * HOOK(支援措置): the sixth rule, "every view of a person under 支援措置 (DV
- * support measures)".  The flag on residents is being added apart; once it
- * exists, this function lists each (user, person) pair of the month whose
- * person is flagged and upserts one AR_FLAGGED finding per pair (as the
- * pairs loop of rules_per_pair does for AR_UNLINKED), and sets
- * *connected = 1.  Until then it finds nothing and the report says the rule
- * is not connected yet.
+ * 支援措置 (DV support measures): every view of a person under the measure -
+ * marked so when the entry was written (SHIEN_AUDIT_MARK, records/shien.c)
+ * or flagged now - is listed, one finding per (operator, person) pair, so
+ * the 管理者 confirms each was part of the work.
  */
-static int audit_review_flagged_hook(struct run *r, int *connected, struct berr *e)
+static int rule_flagged(struct run *r, int *connected, struct berr *e)
 {
-    (void)r;
-    (void)e;
-    *connected = 0;
-    return 0;
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(r->st, &s, "SELECT user, person, count(*), min(at), max(at), min(seq) "
+                                   "FROM audit_log l WHERE at >= ?1 AND at < ?2 AND " VIEW_WHERE
+                                   " AND (instr(detail, ?3) > 0 OR EXISTS (SELECT 1 FROM residents "
+                                   "x WHERE x.atena = l.person AND x.shien = 1)) "
+                                   "GROUP BY user, person ORDER BY user, person", e);
+
+    *connected = 1;
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, r->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, r->to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, SHIEN_AUDIT_MARK, -1, SQLITE_STATIC);
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        char detail[160];
+        long n = sqlite3_column_int64(s, 2);
+
+        snprintf(detail, sizeof(detail), "支援措置の対象者を %ld 回閲覧", n);
+        rc = upsert(r, AR_FLAGGED, db_col(s, 0), db_col(s, 1), "", n, db_col(s, 3), db_col(s, 4),
+                    sqlite3_column_int64(s, 5), detail, e);
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 /* Rules on each (operator, person) pair of the month: surname, address, unlinked. */
@@ -714,7 +730,7 @@ int audit_review_run(struct store *st, const struct actor *a, int year, int mont
     if (rc == 0)
         rc = rule_volume(&r, year, month, e);
     if (rc == 0)
-        rc = audit_review_flagged_hook(&r, &connected, e);
+        rc = rule_flagged(&r, &connected, e);
     out->flag_connected = connected;
     if (rc == 0)
         rc = accounts_summary(&r, out, e);

@@ -287,7 +287,7 @@ struct audit_review {
     int no_surname;                /* of them, display names with no surname (no space): AR_SURNAME skipped */
     char *no_address_list;         /* owned: their logins, "a, b" ("" if none) */
     char *no_surname_list;
-    int flag_connected;            /* 0: AR_FLAGGED is a hook only */
+    int flag_connected;            /* 1: the 支援措置 rule ran (always, since the flag exists) */
     struct audit_finding *f;       /* owned, rule order then operator, time */
     size_t nf;
 };

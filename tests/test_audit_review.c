@@ -72,6 +72,8 @@ static void setup(void)
     ck_assert_int_eq(tl_write_file(csv, residents_csv, strlen(residents_csv)), 0);
     ck_assert_msg(residents_import(st, &admin, csv, IMPORT_FULL, &rep, &e) == 0, "%s", e.msg);
     free(csv);
+    /* 鈴木 一郎 is under 支援措置 (DV support measures): every view of him is a finding */
+    tl_sql_exec(db, "UPDATE residents SET shien = 1 WHERE atena = '0000000003'");
     operator("sato", "佐藤　恵", "保健師", &sato);
     operator("tanaka", "田中　一", "保健師", &tanaka);
     operator("yamada", "山田　花", "事務", &yamada);
@@ -213,9 +215,11 @@ START_TEST(each_rule_fires_and_its_control_does_not)
     ck_assert_int_eq(found(&r, AR_VOLUME, "sato", NULL), 0);
     ck_assert_msg(strstr(finding(&r, AR_VOLUME, "yamada", "")->detail, "中央値 10 件") != NULL, "%s",
                   finding(&r, AR_VOLUME, "yamada", "")->detail);
-    /* the 支援措置 hook finds nothing and says it is not connected */
-    ck_assert_int_eq(r.n[AR_FLAGGED], 0);
-    ck_assert_int_eq(r.flag_connected, 0);
+    /* 支援措置: the one view of the flagged person, and nobody else */
+    ck_assert_int_eq(r.flag_connected, 1);
+    ck_assert_int_eq(found(&r, AR_FLAGGED, "tanaka", "0000000003"), 1);
+    ck_assert_int_eq(found(&r, AR_FLAGGED, "sato", "0000000002"), 0);
+    ck_assert_int_eq(r.n[AR_FLAGGED], 1);
     audit_review_release(&r);
 }
 END_TEST
@@ -340,7 +344,8 @@ START_TEST(pdf_and_csv_list_the_findings)
     ck_assert_ptr_null(strstr(text, "2026-11-04T"));
     /* the rule that could not be applied is named, with who */
     ck_assert_msg(strstr(text, "住所が登録されていない利用者") != NULL, "%s", text);
-    ck_assert_ptr_nonnull(strstr(text, "未接続"));
+    ck_assert_ptr_nonnull(strstr(text, "支援措置対象者の閲覧"));
+    ck_assert_ptr_null(strstr(text, "未接続"));
     ck_assert_ptr_nonnull(strstr(text, "未確認"));
 
     /* the CSV twin: a header and one row per finding, the same as the store's */
