@@ -2,7 +2,7 @@
  * html.c: building the web UI's HTML safely: every text that is not a
  * constant of this file goes through html_esc(); the page frame (header,
  * navigation, logout) and the error page.
- * Not for: what each screen shows (screens.c).
+ * Not for: what each screen shows (screen-*.c).
  */
 #include "review/review-internal.h"
 

@@ -1,7 +1,7 @@
 /*
  * resolve.c: resolving one review item, shared by `boshi review` and the web
  * UI so both check a value the same way and land a page the same way.
- * Not for: presenting the item (cli/cmd-review.c, review/screens.c).
+ * Not for: presenting the item (cli/cmd-review.c, review/screen-item.c).
  */
 #include "review/review.h"
 

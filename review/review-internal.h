@@ -1,7 +1,8 @@
 /*
  * review-internal.h: what the files of review/ share: one request being
  * answered (struct req), the route table's shape, the HTML helpers
- * (html.c), the screens (screens.c) and the built-in assets (assets.c).
+ * (html.c), the screens (screen-*.c, queue.c, alerts.c, audit.c; their
+ * shared part in screens-internal.h) and the built-in assets (assets.c).
  * Not for: anything outside review/.
  */
 #ifndef BOSHI_REVIEW_INTERNAL_H
@@ -132,7 +133,7 @@ struct route {
     void (*run)(struct req *r);
 };
 
-/* The route table (screens.c), ended by a NULL method. */
+/* The route table (routes.c), ended by a NULL method. */
 extern const struct route review_routes[];
 
 /* server.c */

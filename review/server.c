@@ -40,7 +40,7 @@
  * addresses the idle sockets come from.  libmicrohttpd's own limits sit
  * above as a hard ceiling for busy connections.
  * Sessions live in memory: a restart logs everyone out.
- * Not for: the screens (screens.c).  Logs nothing.
+ * Not for: the screens (screen-*.c, routes.c).  Logs nothing.
  */
 #include "review/review-internal.h"
 
