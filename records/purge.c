@@ -1,5 +1,5 @@
 /*
- * purge.c: retention deletion (README.md "Privacy promises", the city's retention rule).  Everyone whose
+ * purge.c: retention deletion (README.md "Privacy promises").  Everyone whose
  * 転出 or 死亡 (住民状態 2 or 3 in the resident master, dated by its 異動日)
  * is more than purge.retention_years (never under 5) before the as-of date
  * loses everything boshi holds about them, in one transaction:
