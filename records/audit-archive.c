@@ -371,7 +371,7 @@ static int next_line(struct reader *r, char **line, size_t *full, int *nl_out, c
                      struct berr *e)
 {
     for (;;) {
-        char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+        char *nl = r->len > r->pos ? memchr(r->buf + r->pos, '\n', r->len - r->pos) : NULL;
         if (nl != NULL) {
             *line = r->buf + r->pos;
             *nl = '\0';

@@ -14,6 +14,17 @@
 #include "tests/lib/testlib.h"
 
 #include <check.h>
+
+/*
+ * Under AddressSanitizer (make check SAN=1) the boshi process carries
+ * shadow memory and a quarantine of freed blocks: its peak is measured
+ * against twice the ceiling; the release build holds to the ceiling itself.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SAN_FACTOR 2
+#else
+#define SAN_FACTOR 1
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -416,7 +427,7 @@ START_TEST(corpus_refused_within_memory)
             col[nc++] = trim(t);
         ck_assert_msg(nc == 6, "MANIFEST: a line with %d fields: %s", nc, line);
         const char *name = col[0], *source = col[1], *pages = col[2], *kept = col[3];
-        long rss_mb = atol(col[4]);
+        long rss_mb = atol(col[4]) * SAN_FACTOR;
         /* each case in a folder of its own, taken in as a batch of its own */
         char *cdir = tl_path(dir, name), *path, batch[128];
         mkdir(cdir, 0700);

@@ -48,11 +48,13 @@ static void simulate(const char *sub, int pages, enum sim_profile profile, int d
     struct sim_batch_opts o;
     struct sim_batch_stats st;
     struct berr e;
-    const struct forms_form *all[8];
+    const struct forms_form *all[32];
     size_t n = forms_registry_count(forms);
     char *d = tl_path(dir, sub);
 
-    for (size_t i = 0; i < n && i < 8; i++)
+    if (n > 32)
+        n = 32;
+    for (size_t i = 0; i < n; i++)
         all[i] = forms_registry_at(forms, i);
     sim_batch_opts_init(&o);
     o.dir = d;
@@ -85,6 +87,8 @@ static long silent(const struct eval_stats *s)
 
     for (int k = 0; k < FORMS_KIND_COUNT; k++)
         n += s->kind[k].silent;
+    for (int i = 0; i < s->n_silent; i++)
+        fprintf(stderr, "silent: %s\n", s->silent[i]);
     return n;
 }
 
