@@ -156,6 +156,53 @@ static int risk_of(const struct forms_field *f)
  */
 #define CROSSING_WIDE 0.003
 
+/*
+ * Ink in the blank gap a form leaves just left of a box, between it and the
+ * printed label before it: a tick that missed the box to the left lands
+ * there (and on the previous label, where it cannot be told from print).
+ * A stroke 0.3 mm wide across the band covers 0.1 of it or more; a clean
+ * gap scores 0 (print ends 0.3 mm short of it, the box's line 0.4 mm).
+ */
+#define GAP_INK 0.04
+#define GAP_CLEAR_LABEL_MM 0.3
+#define GAP_CLEAR_BOX_MM 0.4
+#define GAP_MAX_MM 2.0
+
+/*
+ * The ink of that gap for box fb of field f: from the nearest printed thing
+ * of the field on the same row (its label, another option's box or label)
+ * to the box, at most GAP_MAX_MM; 0 when the gap is too narrow to look at
+ * or the field's labels have no known place (printed after the box).
+ */
+static double gap_ink_left(const struct ocr_page *p, const struct forms_field *f,
+                           const struct forms_box *fb)
+{
+    double start = fb->x - GAP_MAX_MM;
+    const struct forms_box *others[2 * 32 + 1];
+    size_t n = 0;
+
+    if (f->has_label_box)
+        others[n++] = &f->label_box;
+    for (size_t i = 0; i < f->n_options && n + 2 <= sizeof(others) / sizeof(others[0]); i++) {
+        if (!f->options[i].has_label_box)
+            return 0;
+        others[n++] = &f->options[i].box;
+        others[n++] = &f->options[i].label_box;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct forms_box *o = others[i];
+        double right = o->x + o->w;
+        if (o == fb || o->y >= fb->y + fb->h || o->y + o->h <= fb->y || right > fb->x)
+            continue;
+        if (right > start)
+            start = right;
+    }
+    double x0 = start + GAP_CLEAR_LABEL_MM, x1 = fb->x - GAP_CLEAR_BOX_MM;
+    if (x1 - x0 < 0.3)
+        return 0;
+    return ocr_ink_rect(p, x0, fb->y + 0.5, x1 - x0, fb->h - 1.0);
+}
+
 /* What one box shows, all rules in one place (the constants above say why). */
 enum box_look { BOX_EMPTY, BOX_MARKED, BOX_FILLED, BOX_FAINT, BOX_STRAY, BOX_CROSSING };
 
@@ -217,6 +264,8 @@ static int read_boxes(struct ocr_page *p, struct field_result *r, struct berr *e
         if (rc < 0)
             goto cleanup;
         enum box_look look = look_at(&m);
+        if (look == BOX_EMPTY && gap_ink_left(p, f, fb) >= GAP_INK)
+            look = BOX_STRAY;
         count[look]++;
         if (look == BOX_MARKED || look == BOX_FILLED)
             buf_addf(&v, "%s%s", v.len ? "," : "", check ? "1" : f->options[i].value);
@@ -411,6 +460,8 @@ static int read_date(struct ocr_reader *rd, struct ocr_page *p, struct field_res
         if (rc < 0)
             goto cleanup;
         enum box_look look = look_at(&m);
+        if (look == BOX_EMPTY && gap_ink_left(p, f, &f->options[i].box) >= GAP_INK)
+            look = BOX_STRAY;
         if (look == BOX_MARKED || look == BOX_FILLED) {
             era = f->options[i].value;
             eras++;
@@ -624,7 +675,8 @@ static int read_field(struct ocr_reader *rd, struct ocr_page *p, const struct fo
         }
     }
     if (rc == 0 && f->unit && r->box[2] > 0) {
-        /* and the printed unit after the boxes (cm, kg) */
+        
+/* and the printed unit after the boxes (cm, kg) */
         struct forms_box ub = { r->box[0] + r->box[2], r->box[1], 8.0, r->box[3] };
         if (ub.x + ub.w <= 200.0)
             extend(r->box, &ub);
@@ -643,6 +695,38 @@ static double ms_since(struct timespec t0)
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+/*
+ * A tick that missed its box can land in a neighbour's: a field settled on
+ * ink (a mark, or 記載あり) whose extent is within STRAY_REACH_MM of a field
+ * with a mark outside its boxes waits for a person too.
+ */
+#define STRAY_REACH_MM 8.0
+
+static int near(const double a[4], const double b[4], double d)
+{
+    return a[2] > 0 && b[2] > 0 && a[0] - d < b[0] + b[2] && b[0] < a[0] + a[2] + d &&
+           a[1] - d < b[1] + b[3] && b[1] < a[1] + a[3] + d;
+}
+
+static void stray_neighbours(struct page_result *out)
+{
+    for (size_t i = 0; i < out->n_fields; i++) {
+        const struct field_result *s = &out->fields[i];
+        if (s->decision != DEC_REVIEW || strcmp(s->reason, "枠外の印") != 0)
+            continue;
+        for (size_t j = 0; j < out->n_fields; j++) {
+            struct field_result *nb = &out->fields[j];
+            enum forms_kind k = nb->fld->kind;
+            int on_ink = (k == FORMS_PRESENCE && strcmp(nb->value, "1") == 0) ||
+                         ((k == FORMS_CHOICE || k == FORMS_MULTI || k == FORMS_CHECK) &&
+                          nb->value[0] != '\0' && strcmp(nb->value, "0") != 0);
+            if (j == i || nb->decision != DEC_ACCEPTED || !on_ink || !near(s->box, nb->box, STRAY_REACH_MM))
+                continue;
+            review(nb, risk_of(nb->fld), "近くに枠外の印 (ほかの項目の印の可能性)");
+        }
+    }
 }
 
 int intake_read_page(struct ocr_reader *rd, struct ocr_page *p, const struct forms_registry *forms,
@@ -728,6 +812,7 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
             return rc;
         }
     }
+    stray_neighbours(out);
 done:
     out->ms = ms_since(t0);
     return 0;

@@ -283,6 +283,27 @@ static void light_and_outside(const struct ocr_field *f, const struct ocr_box *b
     pixDestroy(&clean);
 }
 
+double ocr_ink_rect(const struct ocr_page *p, double x, double y, double w, double h)
+{
+    double k = p->dpi / OCR_MM_PER_INCH, cov = 0;
+    int thresh = (int)lround(p->paper - LEVEL_MARK * (p->paper - p->ink));
+    int speck = (int)lround(SPECK_PX_300 * p->dpi / 300.0);
+    PIX *grey = NULL, *bin = NULL, *clean = NULL;
+
+    assert(p->registered);
+    if (w <= 0 || h <= 0)
+        return 0;
+    grey = ocr_crop_grey(p->grey, p->reg.map, x, y, w, h, k);
+    bin = grey ? ocr_threshold(grey, thresh) : NULL;
+    clean = bin ? ocr_despeckle(bin, speck) : NULL;
+    if (clean != NULL)
+        cov = ink_in(clean, 0, 0, pixGetWidth(clean), pixGetHeight(clean));
+    pixDestroy(&clean);
+    pixDestroy(&bin);
+    pixDestroy(&grey);
+    return cov;
+}
+
 int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark *out,
             struct berr *e)
 {

@@ -235,6 +235,13 @@ struct ocr_ink {
     double above, below;        /* ink just above and below the box (a stamp crosses both) */
 };
 
+/*
+ * The ink fraction (at the marks' level, despeckled) of a plain rectangle of
+ * the registered page, in mm: no printed frame is looked for.  For the gaps
+ * a form leaves blank beside a box, where only a person's stroke can be.
+ */
+double ocr_ink_rect(const struct ocr_page *p, double x, double y, double w, double h);
+
 /* Is anything written inside the box (signatures, free comments)? */
 int ocr_ink(const struct ocr_page *p, const struct ocr_box *box, struct ocr_ink *out,
             struct berr *e);
