@@ -946,7 +946,7 @@ static void page_shika(struct pdf *p, const struct stats_tables *t)
                  "表8　産婦一般健康診査・新生児聴覚検査・低体重児", NULL);
     y += 8;
     {
-        const double wk = 62, wv = 40;
+        const double wk = 44, wv = 22;
         struct { const char *label; long v; } r8[] = {
             { "産婦一般健康診査　受診実人員", t->sanpu_jitsu },
             { "産婦一般健康診査　受診延人員", t->sanpu_nobe },
@@ -958,12 +958,12 @@ static void page_shika(struct pdf *p, const struct stats_tables *t)
             { "出生体重の記録がある子", t->birth_weight_known },
         };
         for (int i = 0; i < 8; i++) {
-            double cx = x + (i % 2) * (wk + wv + 6), cy = y + (i / 2) * ROW_H;
-            cell(p, cx, cy, wk, ROW_H, r8[i].label, PDF_ALIGN_LEFT, 9, 1);
+            double cx = x + (i % 4) * (wk + wv + 2), cy = y + (i / 4) * ROW_H;
+            cell(p, cx, cy, wk, ROW_H, r8[i].label, PDF_ALIGN_LEFT, 8, 1);
             fmt_cell(r8[i].v, v, sizeof(v));
-            cell(p, cx + wk, cy, wv, ROW_H, v, PDF_ALIGN_RIGHT, 9.5, 0);
+            cell(p, cx + wk, cy, wv, ROW_H, v, PDF_ALIGN_RIGHT, 9, 0);
         }
-        y += 4 * ROW_H;
+        y += 2 * ROW_H;
     }
     y = notes(p, x, y + 2, 269, n2);
 
@@ -973,12 +973,13 @@ static void page_shika(struct pdf *p, const struct stats_tables *t)
         pdf_text_box(p, PDF_GOTHIC, 10, x, y, 260, 5.5, PDF_ALIGN_LEFT,
                      "未集計 (データなし)：boshi に記録がないため数えていない項目（0 ではありません）", NULL);
         y += 6;
-        /* one small-print line per item keeps them readable */
-        for (int i = 0; i < n && y < 186; i++) {
+        /* one small-print line per item, in two columns */
+        int rows = (n + 1) / 2;
+        for (int i = 0; i < n; i++) {
             char l[180];
             snprintf(l, sizeof(l), "・%.160s", lines[i]);
-            pdf_text_box(p, PDF_GOTHIC, 8.5, x, y, 269, 4.6, PDF_ALIGN_LEFT, l, NULL);
-            y += 4.6;
+            pdf_text_box(p, PDF_GOTHIC, 8, x + (i / rows) * 136, y + (i % rows) * 4.4, 133, 4.2,
+                         PDF_ALIGN_LEFT, l, NULL);
         }
     }
 }

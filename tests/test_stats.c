@@ -15,6 +15,7 @@
 #include "demo/activity.h"
 #include "demo/town.h"
 #include "records/records.h"
+#include "records/records-internal.h"
 #include "records/stats.h"
 #include "reports/stats.h"
 #include "tests/lib/testlib.h"
@@ -723,6 +724,181 @@ START_TEST(pregnancies_and_vouchers)
 }
 END_TEST
 
+
+/* The rows of the issue-14 cells, written as the landing code would leave them. */
+static void new_kinds(void)
+{
+    sql_exec(
+        /* visits: 27 vs 28 days old, 3/31 vs 4/1, an adult's record (幼児), birth unknown */
+        "INSERT INTO visits(person, form, visit_date, subjects, weight_g, created_by, created_at) VALUES "
+        "('0000000011', 'shinseiji_houmon', '2024-12-27', 'shinseiji,sanpu', 3300, 't', 'x'),"
+        "('0000000011', 'shinseiji_houmon', '2024-12-28', 'shinseiji', 3400, 't', 'x'),"
+        "('0000000012', 'shinseiji_houmon', '2025-03-31', 'mijukuji', 2300, 't', 'x'),"
+        "('0000000012', 'shinseiji_houmon', '2025-04-01', 'shinseiji', 2600, 't', 'x'),"
+        "('0000000001', 'shinseiji_houmon', '2024-06-01', 'shinseiji', NULL, 't', 'x'),"
+        "('X000000099', 'shinseiji_houmon', '2024-07-01', 'shinseiji', NULL, 't', 'x');"
+        /* infant checkups: 0011 (born 30 Nov) 3 months on 28 Feb (the month's last day) and
+         * 31 Mar; at 10 months 8 months old on 29 Aug; 0012 (born 1 Dec) 9 months on 1 Sep */
+        "INSERT INTO checkups(id, person, form, exam_date, created_by, created_at) VALUES "
+        "(201, '0000000011', 'nyuyoji_4m', '2025-02-28', 't', 'x'),"
+        "(202, '0000000011', 'nyuyoji_4m', '2025-03-31', 't', 'x'),"
+        "(203, '0000000012', 'nyuyoji_4m', '2025-04-01', 't', 'x'),"
+        "(204, '0000000011', 'nyuyoji_10m', '2025-08-29', 't', 'x'),"
+        "(205, '0000000012', 'nyuyoji_10m', '2025-09-01', 't', 'x'),"
+        "(101, '0000000011', 'nyuyoji_1y6m', '2025-03-31', 't', 'x'),"
+        "(102, '0000000012', 'nyuyoji_1y6m', '2025-04-01', 't', 'x'),"
+        "(103, '0000000013', 'nyuyoji_1y6m', '2024-05-01', 't', 'x'),"
+        "(104, '0000000013', 'nyuyoji_1y6m', '2024-06-01', 't', 'x'),"
+        "(105, '0000000014', 'nyuyoji_3y', '2024-09-01', 't', 'x');"
+        "INSERT INTO answers(owner, owner_id, field, value) VALUES "
+        "('checkup', 201, 'birth_weight_g', '2400'), ('checkup', 203, 'birth_weight_g', '3000');"
+        "INSERT INTO dental(checkup_id, person, form, exam_date, caries, caries_type, soft_tissue, "
+        "occlusion, fluoride, guidance, created_at) VALUES "
+        "(101, '0000000011', 'nyuyoji_1y6m', '2025-03-31', 2, 'a', 'ari', 'nashi', 'shita', 'ari', 'x'),"
+        "(102, '0000000012', 'nyuyoji_1y6m', '2025-04-01', 0, 'o1', 'nashi', 'nashi', 'shita', 'nashi', 'x'),"
+        "(103, '0000000013', 'nyuyoji_1y6m', '2024-05-01', 0, 'o2', 'nashi', 'nashi', 'shinai', 'nashi', 'x'),"
+        "(104, '0000000013', 'nyuyoji_1y6m', '2024-06-01', 1, 'b', 'nashi', 'nashi', 'shinai', 'nashi', 'x'),"
+        "(105, '0000000014', 'nyuyoji_3y', '2024-09-01', 3, 'c1', 'nashi', 'ari', 'shinai', 'nashi', 'x');"
+        "INSERT INTO vouchers(issue_id, mother, used_date, form, hearing_kind, hearing_right, "
+        "hearing_left, created_at) VALUES "
+        "('S1', '0000000001', '2025-03-31', 'sanpu_jushinken', NULL, NULL, NULL, 'x'),"
+        "('S2', '0000000001', '2025-03-01', 'sanpu_jushinken', NULL, NULL, NULL, 'x'),"
+        "('S3', 'M2', '2025-04-01', 'sanpu_jushinken', NULL, NULL, NULL, 'x'),"
+        "('H1', '0000000001', '2024-05-01', 'choukaku_jushinken', 'shokai', 'pass', 'refer', 'x'),"
+        "('H2', '0000000001', '2024-05-20', 'choukaku_jushinken', 'kakunin', 'pass', 'pass', 'x'),"
+        "('H3', 'M3', '2024-06-01', 'choukaku_jushinken', 'shokai', 'pass', 'pass', 'x'),"
+        "('H4', 'M4', '2025-04-01', 'choukaku_jushinken', 'shokai', 'refer', 'refer', 'x');");
+}
+
+START_TEST(new_cells_and_boundaries)
+{
+    new_kinds();
+    struct stats_tables t = count_fy(2024);
+
+    /* 訪問指導 */
+    ck_assert_int_eq(t.houmon_jitsu[STATS_HOUMON_NINPU], STATS_NA);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_NINPU], STATS_NA);
+    ck_assert_int_eq(t.houmon_jitsu[STATS_HOUMON_SANPU], 1);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_SANPU], 1);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_SHINSEIJI], 1);     /* 27 days old */
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_NYUJI], 1);         /* 28 days old */
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_MIJUKUJI], 1);      /* 31 March */
+    ck_assert_int_eq(t.houmon_jitsu[STATS_HOUMON_MIJUKUJI], 1);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_YOJI], 1);
+    ck_assert_int_eq(t.houmon_no_birth, 1);
+    /* 乳児 bands */
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].jitsu, 1);
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].nobe, 2);
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].taisho, t.checkup[STATS_4M].taisho);
+    ck_assert_int_eq(t.band[STATS_BAND_1_2M].taisho, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_4_6Y].jitsu, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_OTHER].nobe, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_1Y6M].jitsu, 2);
+    ck_assert_int_eq(t.band[STATS_BAND_1Y6M].nobe, 3);
+    ck_assert_int_eq(t.band[STATS_BAND_3Y].jitsu, 1);
+    /* 歯科: 0013's later checkup is the one counted */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].jushin, 2);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].caries_persons, 2);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].caries_teeth, 3);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[0], 0);   /* O1 (FY2025) */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[1], 0);   /* O2 replaced by the later B */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[2], 1);   /* A */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[3], 1);   /* B */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].soft_tissue, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].fluoride, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].guidance, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].occlusion, 0);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_3Y].jushin, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_3Y].type[3], 1);     /* C1 */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_3Y].occlusion, 1);
+    /* 産婦, 聴覚, 出生体重 */
+    ck_assert_int_eq(t.sanpu_jitsu, 1);
+    ck_assert_int_eq(t.sanpu_nobe, 2);
+    ck_assert_int_eq(t.ninpu_nobe, 0);                          /* other forms are not 妊婦 */
+    ck_assert_int_eq(t.choukaku_jukensha, 2);
+    ck_assert_int_eq(t.choukaku_refer, 1);
+    ck_assert_int_eq(t.choukaku_kakunin, 1);
+    ck_assert_int_eq(t.birth_weight_known, 2);
+    ck_assert_int_eq(t.low_weight, 1);
+    /* the chart: March has 0011's two 3〜4か月 checkups as one child */
+    ck_assert_int_eq(t.chart_jushin[STATS_CHART_4M][11], 1);
+    ck_assert_int_eq(t.chart_jushin[STATS_CHART_4M][10], 1);
+    ck_assert_int_eq(t.chart_jushin[STATS_CHART_4M][0], 0);
+
+    t = count_fy(2025);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_NYUJI], 1);         /* 1 April */
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_MIJUKUJI], 0);
+    ck_assert_int_eq(t.band[STATS_BAND_6_8M].nobe, 1);              /* 8 months on 29 Aug */
+    ck_assert_int_eq(t.band[STATS_BAND_6_8M].taisho, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_9_12M].jitsu, 1);            /* 9 months on 1 Sep */
+    ck_assert_int_ge(t.band[STATS_BAND_9_12M].taisho, 0);
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].jitsu, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].jushin, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[0], 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].caries_persons, 0);
+    ck_assert_int_eq(t.sanpu_nobe, 1);
+    ck_assert_int_eq(t.choukaku_jukensha, 1);
+    ck_assert_int_eq(t.choukaku_refer, 1);
+    ck_assert_int_eq(t.choukaku_kakunin, 0);
+    ck_assert_int_eq(count_month(2025, 3).houmon_nobe[STATS_HOUMON_MIJUKUJI], 1);
+    ck_assert_int_eq(count_month(2025, 4).houmon_nobe[STATS_HOUMON_MIJUKUJI], 0);
+
+    /* the PDF and the CSVs say 未集計 (データなし) where there is no data */
+    char *text = pdf_text_of(&t, "new.pdf");
+    assert_contains(text, "未集計 (データなし)", "PDF");
+    assert_contains(text, "都道府県独自の追加項目", "PDF");
+    free(text);
+    struct berr e;
+    char *base = tl_path(dir, "new"), *paths[STATS_TABLE_COUNT] = { NULL };
+    ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
+    for (int i = 0; i < STATS_TABLE_COUNT; i++) {
+        char *csv = tl_read_file(paths[i], NULL);
+        if (i == STATS_TABLE_HOUMON || i == STATS_TABLE_NENREI || i == STATS_TABLE_MISHUKEI ||
+            i == STATS_TABLE_TEITAIJU)
+            ck_assert_msg(strstr(csv, "未集計 (データなし)") != NULL, "%s", paths[i]);
+        free(csv);
+        free(paths[i]);
+    }
+    free(base);
+}
+END_TEST
+
+START_TEST(frozen_keeps_new_cells)
+{
+    struct berr e;
+    int n = 0;
+
+    new_kinds();
+    struct stats_tables before = count_fy(2024);
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_msg(stats_freeze_before(st, &me, (struct ymd){ 2025, 4, 1 }, &n, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    ck_assert_int_ge(n, 1);
+    sql_exec("DELETE FROM visits; DELETE FROM dental; DELETE FROM vouchers;");
+    struct stats_tables after = count_fy(2024);
+    ck_assert_int_eq(memcmp(after.houmon_nobe, before.houmon_nobe, sizeof(before.houmon_nobe)), 0);
+    ck_assert_int_eq(memcmp(after.dental, before.dental, sizeof(before.dental)), 0);
+    ck_assert_int_eq(memcmp(after.band, before.band, sizeof(before.band)), 0);
+    ck_assert_int_eq(memcmp(after.chart_jushin, before.chart_jushin, sizeof(before.chart_jushin)), 0);
+    ck_assert_int_eq(after.sanpu_nobe, 2);
+    ck_assert_int_eq(after.choukaku_refer, 1);
+    ck_assert_int_eq(after.low_weight, 1);
+    /* a year frozen before these cells existed: its first 109 cells, the rest 未集計 */
+    sql_exec("UPDATE stats_frozen SET cells = (WITH RECURSIVE c(i, pos) AS (SELECT 0, 0 UNION ALL "
+             "SELECT i + 1, instr(substr(cells, pos + 1), ',') + pos FROM c WHERE i < 109) "
+             "SELECT substr(cells, 1, max(pos) - 1) FROM c) WHERE fiscal_year = 2024");
+    after = count_fy(2024);
+    ck_assert_int_eq(after.todoke_total, before.todoke_total);
+    ck_assert_int_eq(after.checkup[STATS_4M].taisho, before.checkup[STATS_4M].taisho);
+    ck_assert_int_eq(after.houmon_nobe[STATS_HOUMON_SANPU], STATS_NA);
+    ck_assert_int_eq(after.dental[STATS_DENTAL_1Y6M].jushin, STATS_NA);
+    ck_assert_int_eq(after.chart_taisho[STATS_CHART_3Y][11], STATS_NA);
+    char *text = pdf_text_of(&after, "legacy.pdf");
+    assert_contains(text, "確定時に未集計", "PDF");
+    free(text);
+}
+END_TEST
+
 START_TEST(clerk_refused)
 {
     struct actor clerk;
@@ -802,6 +978,8 @@ static Suite *suite(void)
     tcase_add_test(b, taisho_boundaries_and_moves);
     tcase_add_test(b, checkups_and_referrals);
     tcase_add_test(b, pregnancies_and_vouchers);
+    tcase_add_test(b, new_cells_and_boundaries);
+    tcase_add_test(b, frozen_keeps_new_cells);
     tcase_add_test(b, clerk_refused);
     tcase_add_test(b, usage_errors);
     suite_add_tcase(s, b);
