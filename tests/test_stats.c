@@ -147,6 +147,50 @@ static void assert_tables_eq(const struct stats_tables *got, const struct stats_
     }
 }
 
+/* The cells of issue 14 (訪問指導, 年齢区分, 歯科, 産婦, 聴覚, 出生体重, 月別受診率). */
+static void assert_new_cells_eq(const struct stats_tables *got, const struct stats_tables *want,
+                                const char *msg)
+{
+#define EQ(field, what) ck_assert_msg(got->field == want->field, "%s %s: %ld != %ld", msg, what, \
+                                      got->field, want->field)
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+        EQ(houmon_jitsu[i], "訪問 実");
+        EQ(houmon_nobe[i], "訪問 延");
+    }
+    EQ(houmon_no_birth, "訪問 生年月日不明");
+    for (int b = 0; b < STATS_BAND_COUNT; b++) {
+        EQ(band[b].taisho, "年齢区分 対象");
+        EQ(band[b].jitsu, "年齢区分 実");
+        EQ(band[b].nobe, "年齢区分 延");
+    }
+    EQ(band_outside, "区分外");
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        EQ(dental[d].jushin, "歯科 受診");
+        EQ(dental[d].caries_persons, "むし歯のある者");
+        EQ(dental[d].caries_teeth, "むし歯本数");
+        for (int i = 0; i < STATS_CARIES_TYPES; i++)
+            EQ(dental[d].type[i], "罹患型");
+        EQ(dental[d].fluoride, "フッ化物");
+        EQ(dental[d].guidance, "要指導");
+        EQ(dental[d].soft_tissue, "軟組織");
+        EQ(dental[d].occlusion, "咬合");
+    }
+    EQ(sanpu_jitsu, "産婦 実");
+    EQ(sanpu_nobe, "産婦 延");
+    EQ(choukaku_jukensha, "聴覚 受検");
+    EQ(choukaku_refer, "聴覚 リファー");
+    EQ(choukaku_kakunin, "聴覚 確認");
+    EQ(low_weight, "低体重");
+    EQ(birth_weight_known, "出生体重");
+    for (int c = 0; c < STATS_CHART_COUNT; c++) {
+        for (int k = 0; k < 12; k++) {
+            EQ(chart_taisho[c][k], "月別 対象");
+            EQ(chart_jushin[c][k], "月別 受診");
+        }
+    }
+#undef EQ
+}
+
 /* ---- the synthetic town with a synthetic year ---------------------------------- */
 
 static struct activity_truth *truth;
@@ -209,6 +253,27 @@ START_TEST(cells_equal_truth)
     ck_assert_int_eq(stats_period_fiscal(2024, &p, &e), 0);
     ck_assert_msg(stats_count(st, &me, &p, &t, &e) == 0, "%s", e.msg);
     assert_tables_eq(&t, &truth->year, "2024年度");
+    assert_new_cells_eq(&t, &truth->year, "2024年度");
+    /* the new kinds were made, and every new cell has something to compare */
+    ck_assert_int_gt(truth->visits, 100);
+    for (int i = STATS_HOUMON_SANPU; i <= STATS_HOUMON_NYUJI; i++) {
+        ck_assert_int_gt(truth->year.houmon_jitsu[i], 0);
+        ck_assert_int_gt(truth->year.houmon_nobe[i], truth->year.houmon_jitsu[i] / 2);
+    }
+    ck_assert_int_gt(truth->year.houmon_nobe[STATS_HOUMON_SHINSEIJI],
+                     truth->year.houmon_jitsu[STATS_HOUMON_SHINSEIJI] - 1);
+    ck_assert_int_gt(truth->year.band[STATS_BAND_9_12M].jitsu, 100);
+    ck_assert_int_gt(truth->year.band[STATS_BAND_9_12M].taisho, 100);
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        ck_assert_int_gt(truth->year.dental[d].caries_persons, 0);
+        ck_assert_int_gt(truth->year.dental[d].occlusion, 0);
+        for (int i = d == 0 ? 2 : 1; i < STATS_CARIES_TYPES; i++)
+            ck_assert_int_gt(truth->year.dental[d].type[i], 0);
+    }
+    ck_assert_int_gt(truth->year.sanpu_nobe, truth->year.sanpu_jitsu);
+    ck_assert_int_gt(truth->year.choukaku_refer, 0);
+    ck_assert_int_gt(truth->year.choukaku_kakunin, 0);
+    ck_assert_int_gt(truth->year.low_weight, 0);
     for (int k = 0; k < 12; k++) {
         char msg[32];
         int y = k < 9 ? 2024 : 2025, m = (k + 3) % 12 + 1;
@@ -216,6 +281,7 @@ START_TEST(cells_equal_truth)
         ck_assert_int_eq(stats_period_month(y, m, &p, &e), 0);
         ck_assert_msg(stats_count(st, &me, &p, &t, &e) == 0, "%s", e.msg);
         assert_tables_eq(&t, &truth->month[k], msg);
+        assert_new_cells_eq(&t, &truth->month[k], msg);
     }
 }
 END_TEST
