@@ -988,17 +988,17 @@ static void page_shika(struct pdf *p, const struct stats_tables *t)
 static void chart_one(struct pdf *p, const struct stats_tables *t, int g, double x, double y,
                       double w, double h)
 {
-    const double ax = x + 12, ay = y + 8, aw = w - 16, ah = h - 20;
+    const double ax = x + 12, ay = y + 9, aw = w - 16, ah = h - 21;
     long top = 100;
     char lab[48];
 
     for (int k = 0; k < 12; k++) {
         long ta = t->chart_taisho[g][k], ju = t->chart_jushin[g][k];
-        if (ta > 0 && ju >= 0 && ju * 100 / ta >= top)
+        if (ta > 0 && ju >= 0 && ju * 100 > top * ta)
             top = (ju * 100 / ta / 25 + 1) * 25;
     }
     pdf_text_box(p, PDF_GOTHIC, 10, x, y, w, 6, PDF_ALIGN_LEFT, chart_labels[g], NULL);
-    pdf_text_box(p, PDF_GOTHIC, 7.5, x, ay - 1, 11, 4, PDF_ALIGN_RIGHT, "受診率", NULL);
+    pdf_text_box(p, PDF_GOTHIC, 7.5, x + 40, y, w - 40, 5, PDF_ALIGN_RIGHT, "縦軸：受診率（％）", NULL);
     for (long v = 0; v <= top; v += 25) {
         double yy = ay + ah - ah * (double)v / (double)top;
         snprintf(lab, sizeof(lab), "%ld%%", v);
@@ -1045,8 +1045,8 @@ static void page_chart(struct pdf *p, const struct stats_tables *t)
         return;
     }
     for (int g = 0; g < STATS_CHART_COUNT; g++)
-        chart_one(p, t, g, x + (g % 2) * 136, y + (g / 2) * 70, 130, 66);
-    notes(p, x, y + 142, 269, n);
+        chart_one(p, t, g, x + (g % 2) * 136, y + (g / 2) * 65, 130, 62);
+    notes(p, x, y + 129, 269, n);
 }
 
 int stats_write_pdf(const struct stats_tables *t, const struct stats_print *pr,
