@@ -67,6 +67,22 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
         cli_col(c->out, f ? f->title : id, 28);
         fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup[i].taisho, t.checkup[i].jushin);
     }
+    /* the issue-14 cells in one line each; STATS_NA never appears as a number */
+    if (t.houmon_nobe[STATS_HOUMON_SANPU] != STATS_NA)
+        fprintf(c->out, "  訪問指導 延人員: 産婦 %ld / 新生児 %ld / 未熟児 %ld / 乳児 %ld / 幼児 %ld"
+            " (妊婦は未集計)\n", t.houmon_nobe[STATS_HOUMON_SANPU],
+            t.houmon_nobe[STATS_HOUMON_SHINSEIJI], t.houmon_nobe[STATS_HOUMON_MIJUKUJI],
+            t.houmon_nobe[STATS_HOUMON_NYUJI], t.houmon_nobe[STATS_HOUMON_YOJI]);
+    if (t.dental[STATS_DENTAL_1Y6M].jushin != STATS_NA)
+        fprintf(c->out, "  歯科 受診実人員: 1歳6か月 %ld (むし歯 %ld) / 3歳 %ld (むし歯 %ld)\n",
+                t.dental[STATS_DENTAL_1Y6M].jushin, t.dental[STATS_DENTAL_1Y6M].caries_persons,
+                t.dental[STATS_DENTAL_3Y].jushin, t.dental[STATS_DENTAL_3Y].caries_persons);
+    if (t.sanpu_jitsu != STATS_NA)
+        fprintf(c->out, "  産婦一般健康診査 受診実人員 %ld 人・延人員 %ld 人 / 新生児聴覚検査 受検者 %ld 人"
+                "・リファー %ld 人\n", t.sanpu_jitsu, t.sanpu_nobe, t.choukaku_jukensha,
+                t.choukaku_refer);
+    fprintf(c->out, "  記録のない欄は「未集計 (データなし)」と書きました (一覧: %s-mishukei.csv)\n",
+            base);
     fprintf(c->out, "  PDF: %s (6 ページ)\n", out);
     for (int i = 0; i < STATS_TABLE_COUNT; i++)
         fprintf(c->out, "  CSV: %s\n", csv[i]);
