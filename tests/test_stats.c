@@ -397,6 +397,48 @@ START_TEST(pdf_and_csv)
     assert_contains(m, line, "monshin.csv");
     ck_assert(strstr(m, "\"幼児（3歳）\",\"妊娠中に喫煙していた\"") == NULL);
     free(m);
+    /* the issue-14 twins, written by the command beside the PDF, with the generator's figures */
+    static const char *const more[] = { "houmon", "nenrei", "shika", "sanpu", "choukaku",
+                                        "teitaiju", "getsubetsu", "mishukei" };
+    for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+        char name[40], *path, *c;
+        snprintf(name, sizeof(name), "fy2024-%s.csv", more[i]);
+        path = tl_path(dir, name);
+        c = tl_read_file(path, NULL);
+        ck_assert_msg(c != NULL, "%s not written", name);
+        ck_assert_msg(!has_digit_run(c, 10), "%s has a 10-digit number", name);
+        if (strcmp(more[i], "houmon") == 0) {
+            snprintf(line, sizeof(line), "\"新生児\",\"%ld\",\"%ld\"",
+                     y->houmon_jitsu[STATS_HOUMON_SHINSEIJI], y->houmon_nobe[STATS_HOUMON_SHINSEIJI]);
+            assert_contains(c, line, name);
+            assert_contains(c, "\"妊婦\",\"未集計 (データなし)\",\"未集計 (データなし)\"", name);
+        } else if (strcmp(more[i], "nenrei") == 0) {
+            snprintf(line, sizeof(line), "\"乳児 9〜12か月\",\"%ld\",\"%ld\",\"%ld\"",
+                     y->band[STATS_BAND_9_12M].taisho, y->band[STATS_BAND_9_12M].jitsu,
+                     y->band[STATS_BAND_9_12M].nobe);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "shika") == 0) {
+            snprintf(line, sizeof(line), "\"3歳児\",\"%ld\",\"%ld\"",
+                     y->dental[STATS_DENTAL_3Y].jushin, y->dental[STATS_DENTAL_3Y].caries_persons);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "choukaku") == 0) {
+            snprintf(line, sizeof(line), "\"新生児聴覚検査\",\"%ld\",\"%ld\",\"%ld\"",
+                     y->choukaku_jukensha, y->choukaku_refer, y->choukaku_kakunin);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "sanpu") == 0) {
+            snprintf(line, sizeof(line), "\"産婦一般健康診査\",\"%ld\",\"%ld\"", y->sanpu_jitsu,
+                     y->sanpu_nobe);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "getsubetsu") == 0) {
+            snprintf(line, sizeof(line), "\"幼児（3歳）\",\"3月\",\"%ld\",\"%ld\"",
+                     y->chart_taisho[STATS_CHART_3Y][11], y->chart_jushin[STATS_CHART_3Y][11]);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "mishukei") == 0) {
+            assert_contains(c, "都道府県独自の追加項目", name);
+        }
+        free(c);
+        free(path);
+    }
     free(pdf); free(kenshin); free(todoke); free(ninpu); free(monshin);
 }
 END_TEST
