@@ -5,7 +5,7 @@
 # fiscal year 2024 of activity written by `boshi demo activity`: 20,000 妊娠届
 # with 14 受診券 each (most come back used) and the three 乳幼児健診 of every
 # target child of the year with their 問診 answers.  Then
-# `boshi report stats --fiscal-year 2024` (PDF + 4 CSV) is timed with its
+# `boshi report stats --fiscal-year 2024` (PDF + 12 CSV) is timed with its
 # peak memory, and, as the baseline in the same run, `sqlite3` running the
 # equivalent bare COUNT queries on the same store (no 異動 history walk, no
 # audit, no PDF), and the ratio.

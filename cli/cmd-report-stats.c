@@ -67,7 +67,23 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
         cli_col(c->out, f ? f->title : id, 28);
         fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup[i].taisho, t.checkup[i].jushin);
     }
-    fprintf(c->out, "  PDF: %s (3 ページ)\n", out);
+    /* the issue-14 cells in one line each; STATS_NA never appears as a number */
+    if (t.houmon_nobe[STATS_HOUMON_SANPU] != STATS_NA)
+        fprintf(c->out, "  訪問指導 延人員: 産婦 %ld / 新生児 %ld / 未熟児 %ld / 乳児 %ld / 幼児 %ld"
+            " (妊婦は未集計)\n", t.houmon_nobe[STATS_HOUMON_SANPU],
+            t.houmon_nobe[STATS_HOUMON_SHINSEIJI], t.houmon_nobe[STATS_HOUMON_MIJUKUJI],
+            t.houmon_nobe[STATS_HOUMON_NYUJI], t.houmon_nobe[STATS_HOUMON_YOJI]);
+    if (t.dental[STATS_DENTAL_1Y6M].jushin != STATS_NA)
+        fprintf(c->out, "  歯科 受診実人員: 1歳6か月 %ld (むし歯 %ld) / 3歳 %ld (むし歯 %ld)\n",
+                t.dental[STATS_DENTAL_1Y6M].jushin, t.dental[STATS_DENTAL_1Y6M].caries_persons,
+                t.dental[STATS_DENTAL_3Y].jushin, t.dental[STATS_DENTAL_3Y].caries_persons);
+    if (t.sanpu_jitsu != STATS_NA)
+        fprintf(c->out, "  産婦一般健康診査 受診実人員 %ld 人・延人員 %ld 人 / 新生児聴覚検査 受検者 %ld 人"
+                "・リファー %ld 人\n", t.sanpu_jitsu, t.sanpu_nobe, t.choukaku_jukensha,
+                t.choukaku_refer);
+    fprintf(c->out, "  記録のない欄は「未集計 (データなし)」と書きました (一覧: %s-mishukei.csv)\n",
+            base);
+    fprintf(c->out, "  PDF: %s (6 ページ)\n", out);
     for (int i = 0; i < STATS_TABLE_COUNT; i++)
         fprintf(c->out, "  CSV: %s\n", csv[i]);
     goto cleanup;
@@ -144,8 +160,12 @@ const struct cmd_entry cmd_report_stats_entry = {
     .summary = "母子保健統計 (地域保健・健康増進事業報告) / maternal and child health statistics",
     .help = "--month YYYY-MM     その月 (1日〜末日) の統計\n"
             "--fiscal-year YYYY  その年度 (YYYY年4月1日〜翌年3月31日) の統計\n"
-            "-o FILE.pdf         表の PDF (A4横、3ページ)。表ごとの CSV を FILE-todoke.csv,\n"
-            "                    FILE-ninpu.csv, FILE-kenshin.csv, FILE-monshin.csv に書きます\n"
+            "-o FILE.pdf         表の PDF (A4横、6ページ: 月別受診率のグラフ付き)。表ごとの CSV を\n"
+            "                    FILE-todoke.csv, FILE-ninpu.csv, FILE-kenshin.csv, FILE-monshin.csv,\n"
+            "                    FILE-houmon.csv, FILE-nenrei.csv, FILE-shika.csv, FILE-sanpu.csv,\n"
+            "                    FILE-choukaku.csv, FILE-teitaiju.csv, FILE-getsubetsu.csv,\n"
+            "                    FILE-mishukei.csv に書きます\n"
+            "記録のない欄は 0 ではなく「未集計 (データなし)」と書きます。\n"
             "--encoding cp932    CSV を Excel 用の CP932 で (既定 UTF-8 BOM付き)\n"
             "件数のみで、氏名・宛名番号など個人を特定する情報は含みません。各欄の定義は\n"
             "reports/README.md にあります。管理者 (reports 権限) が実行できます。\n"
@@ -219,6 +239,18 @@ static int cmd_demo_activity(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "  %-12s 対象人員 %ld / 受診実人員 %ld / 要精密 %ld\n",
                 stats_checkup_form((enum stats_checkup)i), t->year.checkup[i].taisho,
                 t->year.checkup[i].jushin, t->year.checkup[i].result[STATS_RESULT_YOSEIMITSU]);
+    fprintf(c->out, "  nyuyoji_10m  対象人員 %ld / 受診実人員 %ld\n",
+            t->year.band[STATS_BAND_9_12M].taisho, t->year.band[STATS_BAND_9_12M].jitsu);
+    fprintf(c->out, "  新生児訪問 %ld 件 (新生児 延 %ld / 未熟児 延 %ld / 乳児 延 %ld / 産婦 延 %ld)\n",
+            t->visits, t->year.houmon_nobe[STATS_HOUMON_SHINSEIJI],
+            t->year.houmon_nobe[STATS_HOUMON_MIJUKUJI], t->year.houmon_nobe[STATS_HOUMON_NYUJI],
+            t->year.houmon_nobe[STATS_HOUMON_SANPU]);
+    fprintf(c->out, "  歯科 むし歯のある者 1歳6か月 %ld / 3歳 %ld・産婦健診 実 %ld・延 %ld・"
+            "聴覚検査 受検 %ld・リファー %ld・確認 %ld\n",
+            t->year.dental[STATS_DENTAL_1Y6M].caries_persons,
+            t->year.dental[STATS_DENTAL_3Y].caries_persons, t->year.sanpu_jitsu,
+            t->year.sanpu_nobe, t->year.choukaku_jukensha, t->year.choukaku_refer,
+            t->year.choukaku_kakunin);
 cleanup:
     free(t);
     return rc;
@@ -229,7 +261,7 @@ const struct cmd_entry cmd_demo_activity_entry = {
     .usage = "--fiscal-year YYYY [--seed S] [--pregnancies N]",
     .summary = "合成の町に1年分の記録を作成 / a synthetic year of records for the statistics",
     .help = "取り込み済みの合成の町 (boshi demo town) に、その年度の妊娠届・受診券・乳幼児健診の\n"
-            "記録を作ります (同じ町と seed なら同じ記録)。表示される件数は作成した記録から数えた\n"
+            "記録を作ります (新生児訪問・歯科・9〜10か月児健診・産婦健診・聴覚検査も。同じ町と seed なら同じ記録)。表示される件数は作成した記録から数えた\n"
             "正しい値で、boshi report stats の結果と照合できます。\n"
             "--pregnancies N  妊娠届の数 (既定: 3〜4か月児健診の対象人員と同じ)\n"
             "boshi init --demo で作った試験用のストアにだけ書き込めます (実運用のストアには書きません)。\n"

@@ -13,6 +13,7 @@
  */
 #include "demo/activity.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,9 @@ struct gen {
     int fy;
     struct activity_truth *t;
     struct berr *e;
+    long serial;             /* of the 発行番号 of visits and after-birth vouchers */
+    struct rng r2;           /* the kinds added later (visits, dental, 10か月, 産婦, 聴覚), so the
+                              * older kinds stay what the same seed always gave */
 };
 
 /*
@@ -170,6 +174,7 @@ static int pick(struct rng *r, const double *cum, int n)
 struct child {
     char atena[11];
     struct ymd month;        /* the checkup month (day 1) */
+    struct ymd birth;
 };
 
 /*
@@ -187,7 +192,7 @@ static int lived_here_on(const struct resident *r, struct ymd d)
 }
 
 /* The target children of one checkup over the fiscal year, in a stable order. */
-static int find_children(struct gen *g, enum stats_checkup c, int age, struct child **out,
+static int find_children(struct gen *g, long taisho[12], int age, struct child **out,
                          size_t *n)
 {
     struct child *list = NULL;
@@ -212,9 +217,9 @@ static int find_children(struct gen *g, enum stats_checkup c, int age, struct ch
                 }
                 snprintf(list[len].atena, sizeof(list[len].atena), "%s", cs[i].r.atena);
                 list[len].month = m;
+                list[len].birth = q.birth;
                 len++;
-                g->t->year.checkup[c].taisho++;
-                g->t->month[k].checkup[c].taisho++;
+                taisho[k]++;
             }
             candidates_free(cs, nc);
         }
@@ -222,6 +227,97 @@ static int find_children(struct gen *g, enum stats_checkup c, int age, struct ch
     *out = list;
     *n = len;
     return rc;
+}
+
+/* Complete months from birth b to day d (as the 月齢 on a checkup day). */
+static int months_old(struct ymd b, struct ymd d)
+{
+    int m = (d.y - b.y) * 12 + (d.m - b.m);
+
+    if (d.d < b.d && d.d < days_in(d.y, d.m))
+        m--;
+    return m;
+}
+
+/* A checkup of chart row cc for a child born b, examined on d: the age band and the chart. */
+static void band_add(struct gen *g, enum stats_chart cc, struct ymd b, struct ymd d)
+{
+    struct stats_tables *tb[2];
+    int ntb = tables_of(g, d, tb), band = -1;
+
+    if (cc == STATS_CHART_1Y6M) {
+        band = STATS_BAND_1Y6M;
+    } else if (cc == STATS_CHART_3Y) {
+        band = STATS_BAND_3Y;
+    } else {
+        int m = months_old(b, d);
+        band = m < 1 || m > 12 ? -1 : m <= 2 ? STATS_BAND_1_2M : m <= 5 ? STATS_BAND_3_5M
+             : m <= 8 ? STATS_BAND_6_8M : STATS_BAND_9_12M;
+    }
+    for (int t = 0; t < ntb; t++) {
+        if (band < 0) {
+            tb[t]->band_outside++;
+            continue;
+        }
+        tb[t]->band[band].jitsu++;   /* one checkup of a form per child: jitsu = nobe */
+        tb[t]->band[band].nobe++;
+    }
+    if (ntb)
+        g->t->year.chart_jushin[cc][(d.m + 8) % 12]++;
+}
+
+/* The dental row of a 1歳6か月 or 3歳 checkup examined on d. */
+static int write_dental(struct gen *g, enum stats_checkup c, int64_t id, struct ymd d)
+{
+    static const char *const types[2][STATS_CARIES_TYPES] = {
+        { "o1", "o2", "a", "b", "c" },      /* 1歳6か月 */
+        { "o", "a", "b", "c1", "c2" },      /* 3歳 */
+    };
+    int f = c == STATS_3Y, k, rc;
+    long teeth = chance(&g->r2, f ? 0.12 : 0.03) ? rng_range(&g->r2, 1, 6) : 0;
+    int soft = chance(&g->r2, 0.03), occl = chance(&g->r2, f ? 0.10 : 0.04);
+    int fluor = chance(&g->r2, 0.6), guid = chance(&g->r2, 0.2);
+    const char *type;
+    char n[8];
+
+    /* a type with caries when there are any (1歳6か月 A B C, 3歳 A B C1 C2), else O1/O2 or O */
+    if (teeth > 0)
+        k = (int)rng_range(&g->r2, f ? 1 : 2, 4);
+    else
+        k = f ? 0 : (int)rng_range(&g->r2, 0, 1);
+    type = types[f][k];
+    snprintf(n, sizeof(n), "%ld", teeth);
+    rc = record_dental_begin(g->st, id, 0, g->e);
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "checkups.dental_caries", n);
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "checkups.dental_fluoride", fluor ? "shita" : "shinai");
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "dental.caries_type", type);
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "dental.soft_tissue", soft ? "ari" : "nashi");
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "dental.occlusion", occl ? "ari" : "nashi");
+    if (rc == 0)
+        rc = set(g, REC_CHECKUP, id, "dental.guidance", guid ? "ari" : "nashi");
+    if (rc == 0)
+        rc = record_dental_finish(g->st, id, g->e);
+    if (rc < 0)
+        return rc;
+    struct stats_tables *tb[2];
+    int ntb = tables_of(g, d, tb);
+    for (int t = 0; t < ntb; t++) {
+        struct stats_dental_row *r = &tb[t]->dental[f];
+        r->jushin++;
+        r->caries_persons += teeth > 0;
+        r->caries_teeth += teeth;
+        r->type[k]++;
+        r->soft_tissue += soft;
+        r->occlusion += occl;
+        r->fluoride += fluor;
+        r->guidance += guid;
+    }
+    return 0;
 }
 
 static const char *const result_values[] = {
@@ -351,6 +447,26 @@ static int write_checkup(struct gen *g, enum stats_checkup c, const struct child
         return rc;
     g->t->checkups++;
 
+    band_add(g, c == STATS_4M ? STATS_CHART_4M : c == STATS_1Y6M ? STATS_CHART_1Y6M : STATS_CHART_3Y,
+             ch->birth, d);
+    if (c != STATS_4M) {
+        rc = write_dental(g, c, id, d);
+    } else {
+        /* 出生体重 on the 3〜4か月 健診票; counted by the child's birth date */
+        long w = chance(&g->r2, 0.09) ? rng_range(&g->r2, 1500, 2499) : rng_range(&g->r2, 2500, 4200);
+        char ws[16];
+        struct stats_tables *bt[2];
+        snprintf(ws, sizeof(ws), "%ld", w);
+        rc = set(g, REC_CHECKUP, id, "checkup_answers.birth_weight_g", ws);
+        int nbt = tables_of(g, ch->birth, bt);
+        for (int t = 0; t < nbt; t++) {
+            bt[t]->birth_weight_known++;
+            bt[t]->low_weight += w < 2500;
+        }
+    }
+    if (rc < 0)
+        return rc;
+
     struct stats_tables *tb[2];
     int ntb = tables_of(g, d, tb);
     for (int t = 0; t < ntb; t++) {
@@ -362,6 +478,125 @@ static int write_checkup(struct gen *g, enum stats_checkup c, const struct child
     return write_answers(g, c, id, tb, ntb);
 }
 
+/* ---- 新生児訪問 and the 9〜10か月 checkup -------------------------------- */
+
+/* One visit to ch on d; seen[] holds, per target, the periods it was already counted in. */
+static int write_visit(struct gen *g, const struct child *ch, struct ymd d, int mijukuji, int sanpu,
+                       unsigned seen[STATS_HOUMON_COUNT])
+{
+    char subjects[40], w[16], date[11];
+    int64_t id;
+    int created, rc, k;
+    long days = ymd_to_days(d) - ymd_to_days(ch->birth);
+
+    snprintf(subjects, sizeof(subjects), "%s%s", mijukuji ? "mijukuji" : "shinseiji",
+             sanpu ? ",sanpu" : "");
+    snprintf(w, sizeof(w), "%ld", mijukuji ? rng_range(&g->r2, 1800, 2600)
+                                           : rng_range(&g->r2, 3000, 5200));
+    ymd_iso(d, date);
+    char issue[40];
+    snprintf(issue, sizeof(issue), "DEMO-H%07ld", ++g->serial);
+    rc = record_for_issue(g->st, g->a, REC_VISIT, issue, ch->atena, "shinseiji_houmon", 0, &id,
+                          &created, g->e);
+    if (rc == 0)
+        rc = set(g, REC_VISIT, id, "visits.visit_date", date);
+    if (rc == 0)
+        rc = set(g, REC_VISIT, id, "visits.subjects", subjects);
+    if (rc == 0)
+        rc = set(g, REC_VISIT, id, "visits.weight_g", w);
+    if (rc == 0)
+        rc = set(g, REC_VISIT, id, "visits.visitor", chance(&g->r2, 0.5) ? "hokenshi" : "josanshi");
+    if (rc < 0)
+        return rc;
+    g->t->visits++;
+    k = mijukuji ? STATS_HOUMON_MIJUKUJI : days < 28 ? STATS_HOUMON_SHINSEIJI
+      : ymd_age_years(ch->birth, d) < 1 ? STATS_HOUMON_NYUJI : STATS_HOUMON_YOJI;
+    unsigned bits = period_bits(g, d);
+    for (int b = 0; b <= 12; b++) {
+        if (!(bits & 1u << b))
+            continue;
+        struct stats_tables *t = table_of_bit(g, b);
+        t->houmon_nobe[k]++;
+        if (!(seen[k] & 1u << b))
+            t->houmon_jitsu[k]++;
+        if (sanpu) {
+            t->houmon_nobe[STATS_HOUMON_SANPU]++;
+            if (!(seen[STATS_HOUMON_SANPU] & 1u << b))
+                t->houmon_jitsu[STATS_HOUMON_SANPU]++;
+        }
+    }
+    seen[k] |= bits;
+    if (sanpu)
+        seen[STATS_HOUMON_SANPU] |= bits;
+    return 0;
+}
+
+/*
+ * 新生児訪問: most newborns are visited once, 1 to 7 weeks after birth (so on
+ * either side of 28 days), a few again a month later; some are 未熟児; the
+ * mother is visited too (産婦) at most first visits.
+ */
+static int gen_visits(struct gen *g, const struct child *list, size_t n)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        unsigned seen[STATS_HOUMON_COUNT] = { 0 };
+        int mijukuji = chance(&g->r2, 0.06);
+        if (!chance(&g->r2, 0.85))
+            continue;
+        struct ymd d = ymd_from_days(ymd_to_days(list[i].birth) + rng_range(&g->r2, 7, 50));
+        rc = write_visit(g, &list[i], d, mijukuji, chance(&g->r2, 0.8), seen);
+        if (rc == 0 && chance(&g->r2, 0.12)) {
+            d = ymd_from_days(ymd_to_days(d) + rng_range(&g->r2, 20, 40));
+            rc = write_visit(g, &list[i], d, mijukuji, 0, seen);
+        }
+    }
+    return rc;
+}
+
+/* The 9〜10か月児健康診査 (nyuyoji_10m): its targets, who comes and when. */
+static int gen_10m(struct gen *g)
+{
+    struct child *list = NULL;
+    size_t n = 0;
+    long tai[12] = { 0 };
+    int age = 10, rc = targets_age_months(g->st, "nyuyoji_10m", &age, g->e);
+
+    if (rc == 0)
+        rc = find_children(g, tai, age, &list, &n);
+    for (int k = 0; k < 12; k++) {
+        g->t->year.chart_taisho[STATS_CHART_10M][k] += tai[k];
+        g->t->year.band[STATS_BAND_9_12M].taisho += tai[k];
+        g->t->month[k].band[STATS_BAND_9_12M].taisho += tai[k];
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char date[11];
+        int64_t id;
+        int created;
+        if (!chance(&g->r2, 0.86))
+            continue;
+        struct ymd d = list[i].month;
+        if (chance(&g->r2, 0.04))
+            d = ymd_add_months(d, 1);
+        d.d = (int)rng_range(&g->r2, 1, days_in(d.y, d.m));
+        ymd_iso(d, date);
+        rc = record_for_issue(g->st, g->a, REC_CHECKUP, "", list[i].atena, "nyuyoji_10m", 0, &id,
+                              &created, g->e);
+        if (rc == 0)
+            rc = set(g, REC_CHECKUP, id, "checkups.date", date);
+        if (rc == 0)
+            rc = set(g, REC_CHECKUP, id, "checkups.result", chance(&g->r2, 0.9) ? "ijonashi"
+                                                                               : "yokansatsu");
+        if (rc < 0)
+            break;
+        g->t->checkups++;
+        band_add(g, STATS_CHART_10M, list[i].birth, d);
+    }
+    free(list);
+    return rc;
+}
+
 static int gen_checkups(struct gen *g)
 {
     int rc = 0;
@@ -371,16 +606,26 @@ static int gen_checkups(struct gen *g)
         size_t n = 0;
         int64_t run = 0;
         int age;
+        long tai[12] = { 0 };
         rc = targets_age_months(g->st, stats_checkup_form((enum stats_checkup)c), &age, g->e);
         if (rc == 0)
-            rc = find_children(g, (enum stats_checkup)c, age, &list, &n);
+            rc = find_children(g, tai, age, &list, &n);
+        for (int k = 0; k < 12; k++) {
+            g->t->year.checkup[c].taisho += tai[k];
+            g->t->month[k].checkup[c].taisho += tai[k];
+        }
         if (rc == 0)
             rc = print_run_add(g->st, g->a, "activity", stats_checkup_form((enum stats_checkup)c),
                                NULL, NULL, NULL, "demo activity", &run, g->e);
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = write_checkup(g, (enum stats_checkup)c, &list[i], run);
+        /* the 3〜4か月 target children are the newborns of the 新生児訪問 */
+        if (c == STATS_4M && rc == 0)
+            rc = gen_visits(g, list, n);
         free(list);
     }
+    if (rc == 0)
+        rc = gen_10m(g);
     return rc;
 }
 
@@ -473,6 +718,84 @@ static int write_vouchers(struct gen *g, const char *mother, struct ymd todoke, 
     return rc;
 }
 
+/* One voucher of form used on d; the hearing columns when kind is not NULL. */
+static int after_voucher(struct gen *g, const char *mother, const char *form, struct ymd d,
+                         const char *kind, const char *right, const char *left)
+{
+    int64_t id;
+    int created;
+    char issue[40];
+    snprintf(issue, sizeof(issue), "DEMO-J%07ld", ++g->serial);
+    int rc = record_for_issue(g->st, g->a, REC_VOUCHER, issue, mother, form, 0, &id, &created, g->e);
+
+    if (rc == 0)
+        rc = set_date(g, REC_VOUCHER, id, "vouchers.used_date", d);
+    if (rc == 0 && kind) {
+        rc = set(g, REC_VOUCHER, id, "vouchers.hearing_kind", kind);
+        if (rc == 0)
+            rc = set(g, REC_VOUCHER, id, "vouchers.hearing_method", "aabr");
+        if (rc == 0)
+            rc = set(g, REC_VOUCHER, id, "vouchers.hearing_right", right);
+        if (rc == 0)
+            rc = set(g, REC_VOUCHER, id, "vouchers.hearing_left", left);
+    }
+    if (rc == 0)
+        g->t->vouchers_used++;
+    return rc;
+}
+
+/* Adds 1 to cell (in the tables of every bit of bits); jitsu only for bits not in *seen. */
+static void tally(struct gen *g, unsigned bits, unsigned *seen, size_t off)
+{
+    for (int b = 0; b <= 12; b++) {
+        if ((bits & 1u << b) && !(*seen & 1u << b))
+            (*(long *)((char *)table_of_bit(g, b) + off))++;
+    }
+    *seen |= bits;
+}
+
+/*
+ * After the birth (the due date, give or take): the 産婦健康診査 at about 2
+ * weeks and 1 month, and the baby's 新生児聴覚検査 in the first days - a few
+ * リファー (either ear), most of them followed by a 確認検査.
+ */
+static int write_after_birth(struct gen *g, const char *mother, struct ymd due)
+{
+    long birth = ymd_to_days(due) + rng_range(&g->r2, -14, 7);
+    unsigned s_seen = 0, j_seen = 0, r_seen = 0, k_seen = 0;
+    int rc = 0;
+
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        struct ymd d = ymd_from_days(birth + (i ? rng_range(&g->r2, 28, 35) : rng_range(&g->r2, 10, 18)));
+        if (!chance(&g->r2, 0.85))
+            continue;
+        rc = after_voucher(g, mother, "sanpu_jushinken", d, NULL, NULL, NULL);
+        unsigned bits = period_bits(g, d);
+        for (int b = 0; b <= 12; b++) {
+            if (bits & 1u << b)
+                table_of_bit(g, b)->sanpu_nobe++;
+        }
+        tally(g, bits, &s_seen, offsetof(struct stats_tables, sanpu_jitsu));
+    }
+    if (rc < 0 || !chance(&g->r2, 0.9))
+        return rc;
+    struct ymd d = ymd_from_days(birth + rng_range(&g->r2, 2, 5));
+    int refer = chance(&g->r2, 0.06), ear = (int)rng_range(&g->r2, 0, 2);
+    const char *right = refer && ear != 1 ? "refer" : "pass";
+    const char *left = refer && ear != 0 ? "refer" : "pass";
+    rc = after_voucher(g, mother, "choukaku_jushinken", d, "shokai", right, left);
+    unsigned bits = period_bits(g, d);
+    tally(g, bits, &j_seen, offsetof(struct stats_tables, choukaku_jukensha));
+    if (refer)
+        tally(g, bits, &r_seen, offsetof(struct stats_tables, choukaku_refer));
+    if (rc == 0 && refer && chance(&g->r2, 0.8)) {
+        d = ymd_from_days(ymd_to_days(d) + rng_range(&g->r2, 14, 30));
+        rc = after_voucher(g, mother, "choukaku_jushinken", d, "kakunin", "pass", "pass");
+        tally(g, period_bits(g, d), &k_seen, offsetof(struct stats_tables, choukaku_kakunin));
+    }
+    return rc;
+}
+
 /* The 届出日: spread over the year, with the four boundary days well represented. */
 static struct ymd todoke_day(struct gen *g)
 {
@@ -550,7 +873,10 @@ static int write_pregnancy(struct gen *g, const char *mother, int64_t run_todoke
     }
     /* vouchers are handed over with the 母子健康手帳; 分娩後 ones go unused */
     int used = band != STATS_WEEKS_POSTPARTUM && weeks >= 0 && !chance(&g->r, 0.04);
-    return write_vouchers(g, mother, todoke, due, weeks, used, run_voucher);
+    rc = write_vouchers(g, mother, todoke, due, weeks, used, run_voucher);
+    if (rc == 0 && used && due.y)
+        rc = write_after_birth(g, mother, due);
+    return rc;
 }
 
 static int gen_pregnancies(struct gen *g, long want)
@@ -595,6 +921,7 @@ int activity_generate(struct store *st, const struct actor *a, const struct acti
     g.st = st;
     g.a = a;
     g.r.s = p->seed * 0x2545F4914F6CDD1DULL + 0x6A09E667F3BCC909ULL;
+    g.r2.s = p->seed * 0x9E3779B97F4A7C15ULL + 0x3C6EF372FE94F82BULL;
     g.fy = p->fiscal_year;
     g.t = truth;
     g.e = e;
@@ -607,6 +934,12 @@ int activity_generate(struct store *st, const struct actor *a, const struct acti
     if (rc < 0)
         return rc;
     rc = gen_checkups(&g);
+    /* the chart's 対象人員 of the checkups with a row of their own, month by month */
+    for (int k = 0; k < 12; k++) {
+        truth->year.chart_taisho[STATS_CHART_4M][k] = truth->month[k].checkup[STATS_4M].taisho;
+        truth->year.chart_taisho[STATS_CHART_1Y6M][k] = truth->month[k].checkup[STATS_1Y6M].taisho;
+        truth->year.chart_taisho[STATS_CHART_3Y][k] = truth->month[k].checkup[STATS_3Y].taisho;
+    }
     if (rc == 0)
         rc = gen_pregnancies(&g, p->pregnancies > 0 ? p->pregnancies
                                                     : truth->year.checkup[STATS_4M].taisho);
@@ -614,9 +947,16 @@ int activity_generate(struct store *st, const struct actor *a, const struct acti
         rc = store_commit(st, e);
     else
         store_rollback(st);
-    /* questions not on a form: marked as in records/stats.c */
+    /* questions not on a form, cells boshi has no data for: marked as in records/stats.c */
     for (int t = 0; t < 13; t++) {
         struct stats_tables *x = t == 12 ? &truth->year : &truth->month[t];
+        x->houmon_jitsu[STATS_HOUMON_NINPU] = x->houmon_nobe[STATS_HOUMON_NINPU] = STATS_NA;
+        x->band[STATS_BAND_1_2M].taisho = x->band[STATS_BAND_6_8M].taisho = STATS_NA;
+        x->band[STATS_BAND_3_5M].taisho = x->checkup[STATS_4M].taisho;
+        x->band[STATS_BAND_1Y6M].taisho = x->checkup[STATS_1Y6M].taisho;
+        x->band[STATS_BAND_3Y].taisho = x->checkup[STATS_3Y].taisho;
+        x->band[STATS_BAND_4_6Y] = (struct stats_band_row){ STATS_NA, STATS_NA, STATS_NA };
+        x->band[STATS_BAND_OTHER] = (struct stats_band_row){ STATS_NA, STATS_NA, STATS_NA };
         for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
             for (int i = 0; i < STATS_IND_COUNT; i++) {
                 if (!stats_indicator_asked((enum stats_checkup)c, (enum stats_indicator)i))

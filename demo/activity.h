@@ -37,6 +37,7 @@ struct activity_truth {
     struct stats_tables month[12];   /* April .. March */
     long issued;                     /* documents recorded in the issue history */
     long pregnancies, vouchers_used, checkups;   /* records written */
+    long visits;                     /* 新生児訪問指導票 written */
     long mothers_short;              /* pregnancies not written: too few women found */
 };
 

@@ -20,6 +20,15 @@ static const char *const checkup_forms[STATS_CHECKUP_COUNT] = {
     "nyuyoji_4m", "nyuyoji_1y6m", "nyuyoji_3y",
 };
 
+static const char *const chart_forms[STATS_CHART_COUNT] = {
+    "nyuyoji_4m", "nyuyoji_10m", "nyuyoji_1y6m", "nyuyoji_3y",
+};
+
+const char *stats_chart_form(enum stats_chart c)
+{
+    return c < STATS_CHART_COUNT ? chart_forms[c] : "?";
+}
+
 const char *stats_checkup_form(enum stats_checkup c)
 {
     return c < STATS_CHECKUP_COUNT ? checkup_forms[c] : "?";
@@ -140,7 +149,7 @@ static int count_ninpu(struct store *st, const char *from, const char *to, struc
 {
     sqlite3_stmt *s = NULL;
     int rc = db_prepare(st, &s, "SELECT count(*), count(DISTINCT mother) FROM vouchers "
-                                "WHERE used_date BETWEEN ?1 AND ?2", e);
+                                "WHERE form = 'ninpu_jushinken' AND used_date BETWEEN ?1 AND ?2", e);
 
     if (rc < 0)
         return rc;
@@ -489,6 +498,335 @@ static int count_checkup(struct store *st, const struct stats_period *p, enum st
     return rc;
 }
 
+/* ---- the child's birth and age ------------------------------------------- */
+
+/* SQL of a person's birth date (ISO) from the master or the 住登外 list; ?X is the person. */
+#define BIRTH_OF(col) "COALESCE((SELECT r.birth FROM residents r WHERE r.atena = " col "), " \
+                      "(SELECT u.birth FROM persons_unregistered u WHERE u.id = " col "))"
+
+/* Complete months from birth b to day d (the day before the monthly birthday counts short). */
+static int age_months(struct ymd b, struct ymd d)
+{
+    int m = (d.y - b.y) * 12 + (d.m - b.m);
+
+    if (d.d < b.d && d.d < days_in(d.y, d.m))
+        m--;
+    return m;
+}
+
+/* 1 if the comma list has item (exactly). */
+static int list_has(const char *list, const char *item)
+{
+    char any[48];
+
+    if (list == NULL)
+        return 0;
+    snprintf(any, sizeof(any), ",%s,", item);
+    return list_has_any(list, any);
+}
+
+/* ---- 訪問指導 ------------------------------------------------------------ */
+
+/* The child's target of one visit (README: 訪問指導), or -1 (no child target / birth unknown). */
+static int houmon_child(const char *subjects, const char *birth, const char *visit, int *no_birth)
+{
+    struct ymd b, d;
+    long days;
+
+    *no_birth = 0;
+    if (list_has(subjects, "mijukuji"))
+        return STATS_HOUMON_MIJUKUJI;
+    if (!list_has(subjects, "shinseiji"))
+        return -1;
+    if (birth == NULL || ymd_parse_iso(birth, &b) < 0 || ymd_parse_iso(visit, &d) < 0) {
+        *no_birth = 1;
+        return -1;
+    }
+    days = ymd_to_days(d) - ymd_to_days(b);
+    if (days < 28)
+        return STATS_HOUMON_SHINSEIJI;
+    if (ymd_age_years(b, d) < 1)
+        return STATS_HOUMON_NYUJI;
+    return STATS_HOUMON_YOJI;
+}
+
+static int count_houmon(struct store *st, const char *from, const char *to, struct stats_tables *t,
+                        struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char cur[64] = "";
+    unsigned seen = 0;
+    int rc, step;
+
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++)
+        t->houmon_jitsu[i] = t->houmon_nobe[i] = 0;
+    t->houmon_jitsu[STATS_HOUMON_NINPU] = t->houmon_nobe[STATS_HOUMON_NINPU] = STATS_NA;
+    rc = db_prepare(st, &s, "SELECT v.person, v.visit_date, v.subjects, " BIRTH_OF("v.person")
+                            " FROM visits v WHERE v.visit_date BETWEEN ?1 AND ?2 "
+                            "ORDER BY v.person", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *subj = sqlite3_column_type(s, 2) == SQLITE_NULL ? "" : db_col(s, 2);
+        const char *birth = sqlite3_column_type(s, 3) == SQLITE_NULL ? NULL : db_col(s, 3);
+        int no_birth, k;
+        if (strcmp(cur, db_col(s, 0)) != 0) {
+            snprintf(cur, sizeof(cur), "%s", db_col(s, 0));
+            seen = 0;
+        }
+        if (list_has(subj, "sanpu")) {
+            t->houmon_nobe[STATS_HOUMON_SANPU]++;
+            if (!(seen & 1u << STATS_HOUMON_SANPU))
+                t->houmon_jitsu[STATS_HOUMON_SANPU]++;
+            seen |= 1u << STATS_HOUMON_SANPU;
+        }
+        k = houmon_child(subj, birth, db_col(s, 1), &no_birth);
+        t->houmon_no_birth += no_birth;
+        if (k >= 0) {
+            t->houmon_nobe[k]++;
+            if (!(seen & 1u << k))
+                t->houmon_jitsu[k]++;
+            seen |= 1u << k;
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = db_fail(st, "訪問指導の集計", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- 乳幼児健康診査 by age band -------------------------------------------- */
+
+/* The band of an infant checkup at m complete months, or -1. */
+static int infant_band(int m)
+{
+    if (m >= 1 && m <= 2)
+        return STATS_BAND_1_2M;
+    if (m >= 3 && m <= 5)
+        return STATS_BAND_3_5M;
+    if (m >= 6 && m <= 8)
+        return STATS_BAND_6_8M;
+    if (m >= 9 && m <= 12)
+        return STATS_BAND_9_12M;
+    return -1;
+}
+
+static int count_bands(struct store *st, const struct stats_period *p, const char *from,
+                       const char *to, struct stats_tables *t, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    char cur[64] = "";
+    unsigned seen = 0;
+    int rc, step, age10 = 10;
+    long taisho10 = 0;
+
+    for (int b = 0; b < STATS_BAND_COUNT; b++)
+        t->band[b] = (struct stats_band_row){ STATS_NA, 0, 0 };
+    rc = targets_age_months(st, "nyuyoji_10m", &age10, e);
+    if (rc == 0)
+        rc = count_taisho(st, p, age10, &taisho10, e);
+    if (rc < 0)
+        return rc;
+    /* 対象人員: the band of the checkup's age setting (README) */
+    {
+        const struct { int band; long n; } tz[] = {
+            { -2, t->checkup[STATS_4M].taisho }, { infant_band(age10), taisho10 },
+            { STATS_BAND_1Y6M, t->checkup[STATS_1Y6M].taisho },
+            { STATS_BAND_3Y, t->checkup[STATS_3Y].taisho },
+        };
+        int age4 = 4;
+        rc = targets_age_months(st, "nyuyoji_4m", &age4, e);
+        if (rc < 0)
+            return rc;
+        for (size_t i = 0; i < sizeof(tz) / sizeof(tz[0]); i++) {
+            int b = tz[i].band == -2 ? infant_band(age4) : tz[i].band;
+            if (b < 0)
+                continue;
+            t->band[b].taisho = (t->band[b].taisho == STATS_NA ? 0 : t->band[b].taisho) + tz[i].n;
+        }
+    }
+    rc = db_prepare(st, &s, "SELECT c.person, c.form, c.exam_date, " BIRTH_OF("c.person")
+                            " FROM checkups c WHERE c.exam_date BETWEEN ?1 AND ?2 AND c.form IN "
+                            "('nyuyoji_4m', 'nyuyoji_10m', 'nyuyoji_1y6m', 'nyuyoji_3y') "
+                            "ORDER BY c.person", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *form = db_col(s, 1);
+        int b = -1;
+        if (strcmp(cur, db_col(s, 0)) != 0) {
+            snprintf(cur, sizeof(cur), "%s", db_col(s, 0));
+            seen = 0;
+        }
+        if (strcmp(form, "nyuyoji_1y6m") == 0) {
+            b = STATS_BAND_1Y6M;
+        } else if (strcmp(form, "nyuyoji_3y") == 0) {
+            b = STATS_BAND_3Y;
+        } else {
+            struct ymd bd, d;
+            if (sqlite3_column_type(s, 3) != SQLITE_NULL && ymd_parse_iso(db_col(s, 3), &bd) == 0 &&
+                ymd_parse_iso(db_col(s, 2), &d) == 0)
+                b = infant_band(age_months(bd, d));
+        }
+        if (b < 0) {
+            t->band_outside++;
+            continue;
+        }
+        t->band[b].nobe++;
+        if (!(seen & 1u << b))
+            t->band[b].jitsu++;
+        seen |= 1u << b;
+    }
+    /* boshi has no checkup form for 4〜6歳 or any other age: no data, not 0 */
+    t->band[STATS_BAND_4_6Y] = (struct stats_band_row){ STATS_NA, STATS_NA, STATS_NA };
+    t->band[STATS_BAND_OTHER] = (struct stats_band_row){ STATS_NA, STATS_NA, STATS_NA };
+    if (step != SQLITE_DONE)
+        rc = db_fail(st, "年齢区分別の健診の集計", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- 歯科健康診査 ---------------------------------------------------------- */
+
+static const char *const caries_types[STATS_DENTAL_COUNT][STATS_CARIES_TYPES] = {
+    { "o1", "o2", "a", "b", "c" },
+    { "o", "a", "b", "c1", "c2" },
+};
+
+static int count_dental(struct store *st, const char *from, const char *to, struct stats_tables *t,
+                        struct berr *e)
+{
+    static const char *const forms[STATS_DENTAL_COUNT] = { "nyuyoji_1y6m", "nyuyoji_3y" };
+    sqlite3_stmt *s = NULL;
+    int rc = 0, step;
+
+    for (int f = 0; rc == 0 && f < STATS_DENTAL_COUNT; f++) {
+        struct stats_dental_row *r = &t->dental[f];
+        memset(r, 0, sizeof(*r));
+        rc = db_prepare(st, &s,
+            "SELECT d.caries, d.caries_type, d.soft_tissue, d.occlusion, d.fluoride, d.guidance "
+            "FROM dental d WHERE d.form = ?1 AND d.exam_date BETWEEN ?2 AND ?3 AND d.id = "
+            "(SELECT d2.id FROM dental d2 WHERE d2.person = d.person AND d2.form = d.form "
+            " AND d2.exam_date BETWEEN ?2 AND ?3 ORDER BY d2.exam_date DESC, d2.id DESC LIMIT 1)", e);
+        if (rc < 0)
+            return rc;
+        sqlite3_bind_text(s, 1, forms[f], -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
+        while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+            long n = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 0);
+            int k = value_index(db_col(s, 1), caries_types[f], STATS_CARIES_TYPES);
+            r->jushin++;
+            if (n > 0) {
+                r->caries_persons++;
+                r->caries_teeth += n;
+            }
+            if (k >= 0)
+                r->type[k]++;
+            r->soft_tissue += strcmp(db_col(s, 2), "ari") == 0;
+            r->occlusion += strcmp(db_col(s, 3), "ari") == 0;
+            r->fluoride += strcmp(db_col(s, 4), "shita") == 0;
+            r->guidance += strcmp(db_col(s, 5), "ari") == 0;
+        }
+        if (step != SQLITE_DONE)
+            rc = db_fail(st, "歯科健診の集計", e);
+        sqlite3_finalize(s);
+        s = NULL;
+    }
+    return rc;
+}
+
+/* ---- 産婦健康診査, 新生児聴覚検査, 低体重児 ----------------------------------- */
+
+static int count_vouchers_more(struct store *st, const char *from, const char *to,
+                               struct stats_tables *t, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s,
+        "SELECT (SELECT count(*) FROM vouchers WHERE form = 'sanpu_jushinken' "
+        "        AND used_date BETWEEN ?1 AND ?2), "
+        " (SELECT count(DISTINCT mother) FROM vouchers WHERE form = 'sanpu_jushinken' "
+        "        AND used_date BETWEEN ?1 AND ?2), "
+        " (SELECT count(DISTINCT mother) FROM vouchers WHERE form = 'choukaku_jushinken' "
+        "        AND used_date BETWEEN ?1 AND ?2 AND COALESCE(hearing_kind, '') <> 'kakunin'), "
+        " (SELECT count(DISTINCT mother) FROM vouchers WHERE form = 'choukaku_jushinken' "
+        "        AND used_date BETWEEN ?1 AND ?2 AND COALESCE(hearing_kind, '') <> 'kakunin' "
+        "        AND (hearing_right = 'refer' OR hearing_left = 'refer')), "
+        " (SELECT count(DISTINCT mother) FROM vouchers WHERE form = 'choukaku_jushinken' "
+        "        AND used_date BETWEEN ?1 AND ?2 AND hearing_kind = 'kakunin'), "
+        " (SELECT count(*) FROM (SELECT c.person, min(CAST(a.value AS INTEGER)) AS g "
+        "   FROM answers a JOIN checkups c ON a.owner = 'checkup' AND a.owner_id = c.id "
+        "   WHERE a.field = 'birth_weight_g' AND a.value GLOB '[0-9]*' AND a.value NOT GLOB '*[^0-9]*' "
+        "   AND " BIRTH_OF("c.person") " BETWEEN ?1 AND ?2 GROUP BY c.person)), "
+        " (SELECT count(*) FROM (SELECT c.person, min(CAST(a.value AS INTEGER)) AS g "
+        "   FROM answers a JOIN checkups c ON a.owner = 'checkup' AND a.owner_id = c.id "
+        "   WHERE a.field = 'birth_weight_g' AND a.value GLOB '[0-9]*' AND a.value NOT GLOB '*[^0-9]*' "
+        "   AND " BIRTH_OF("c.person") " BETWEEN ?1 AND ?2 GROUP BY c.person) WHERE g < 2500)", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        t->sanpu_nobe = sqlite3_column_int64(s, 0);
+        t->sanpu_jitsu = sqlite3_column_int64(s, 1);
+        t->choukaku_jukensha = sqlite3_column_int64(s, 2);
+        t->choukaku_refer = sqlite3_column_int64(s, 3);
+        t->choukaku_kakunin = sqlite3_column_int64(s, 4);
+        t->birth_weight_known = sqlite3_column_int64(s, 5);
+        t->low_weight = sqlite3_column_int64(s, 6);
+    } else {
+        rc = db_fail(st, "産婦健康診査・聴覚検査の集計", e);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- 受診率 by month (the chart) ------------------------------------------ */
+
+static int count_chart(struct store *st, const struct stats_period *p, struct stats_tables *t,
+                       struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+
+    if (!p->fiscal_year)
+        return 0;
+    for (int c = 0; rc == 0 && c < STATS_CHART_COUNT; c++) {
+        int age = 0;
+        rc = targets_age_months(st, chart_forms[c], &age, e);
+        for (int k = 0; rc == 0 && k < 12; k++) {
+            struct stats_period m;
+            char from[11], to[11];
+            rc = stats_period_month(k < 9 ? p->fiscal_year : p->fiscal_year + 1, (k + 3) % 12 + 1,
+                                    &m, e);
+            if (rc == 0)
+                rc = count_taisho(st, &m, age, &t->chart_taisho[c][k], e);
+            if (rc == 0)
+                rc = db_prepare(st, &s, "SELECT count(DISTINCT person) FROM checkups WHERE form = ?1 "
+                                        "AND exam_date BETWEEN ?2 AND ?3", e);
+            if (rc < 0)
+                break;
+            ymd_iso(m.from, from);
+            ymd_iso(m.to, to);
+            sqlite3_bind_text(s, 1, chart_forms[c], -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, from, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, 3, to, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(s) == SQLITE_ROW)
+                t->chart_jushin[c][k] = sqlite3_column_int64(s, 0);
+            else
+                rc = db_fail(st, "月別受診率の集計", e);
+            sqlite3_finalize(s);
+            s = NULL;
+        }
+    }
+    return rc;
+}
+
 /*
  * Pages in review that may hold something of the period: a page read
  * before the period began cannot (nothing on it happened later), so those
@@ -526,7 +864,8 @@ static int count_pending(struct store *st, const struct stats_period *p, long *o
  */
 typedef void (*cell_fn)(long *cell, void *ctx);
 
-static void cells_each(struct stats_tables *t, cell_fn fn, void *ctx)
+/* The cells frozen before issue 14 (a row of only these reads the later ones as STATS_NA). */
+static void cells_v1(struct stats_tables *t, cell_fn fn, void *ctx)
 {
     for (int i = 0; i < STATS_WEEKS_COUNT; i++)
         fn(&t->todoke[i], ctx);
@@ -551,6 +890,53 @@ static void cells_each(struct stats_tables *t, cell_fn fn, void *ctx)
     }
 }
 
+/* The cells added by issue 14, after the first ones in the frozen row. */
+static void cells_v2(struct stats_tables *t, cell_fn fn, void *ctx)
+{
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+        fn(&t->houmon_jitsu[i], ctx);
+        fn(&t->houmon_nobe[i], ctx);
+    }
+    fn(&t->houmon_no_birth, ctx);
+    for (int b = 0; b < STATS_BAND_COUNT; b++) {
+        fn(&t->band[b].taisho, ctx);
+        fn(&t->band[b].jitsu, ctx);
+        fn(&t->band[b].nobe, ctx);
+    }
+    fn(&t->band_outside, ctx);
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        struct stats_dental_row *r = &t->dental[d];
+        fn(&r->jushin, ctx);
+        fn(&r->caries_persons, ctx);
+        for (int i = 0; i < STATS_CARIES_TYPES; i++)
+            fn(&r->type[i], ctx);
+        fn(&r->caries_teeth, ctx);
+        fn(&r->fluoride, ctx);
+        fn(&r->guidance, ctx);
+        fn(&r->soft_tissue, ctx);
+        fn(&r->occlusion, ctx);
+    }
+    fn(&t->sanpu_jitsu, ctx);
+    fn(&t->sanpu_nobe, ctx);
+    fn(&t->low_weight, ctx);
+    fn(&t->birth_weight_known, ctx);
+    fn(&t->choukaku_jukensha, ctx);
+    fn(&t->choukaku_refer, ctx);
+    fn(&t->choukaku_kakunin, ctx);
+    for (int c = 0; c < STATS_CHART_COUNT; c++) {
+        for (int k = 0; k < 12; k++) {
+            fn(&t->chart_taisho[c][k], ctx);
+            fn(&t->chart_jushin[c][k], ctx);
+        }
+    }
+}
+
+static void cells_each(struct stats_tables *t, cell_fn fn, void *ctx)
+{
+    cells_v1(t, fn, ctx);
+    cells_v2(t, fn, ctx);
+}
+
 static void cell_put(long *cell, void *ctx)
 {
     struct buf *b = ctx;
@@ -561,7 +947,14 @@ static void cell_put(long *cell, void *ctx)
 struct cell_reader {
     const char *p;
     int bad;
+    long n, v1;     /* cells read; how many cells_v1 has */
 };
+
+static void cell_tally(long *cell, void *ctx)
+{
+    (void)cell;
+    (*(long *)ctx)++;
+}
 
 static void cell_get(long *cell, void *ctx)
 {
@@ -570,6 +963,11 @@ static void cell_get(long *cell, void *ctx)
 
     if (r->bad)
         return;
+    if (*r->p == '\0' && r->n >= r->v1) {
+        *cell = STATS_NA;   /* frozen before this cell existed */
+        return;
+    }
+    r->n++;
     *cell = strtol(r->p, &end, 10);
     if (end == r->p || (*end != ',' && *end != '\0'))
         r->bad = 1;
@@ -589,6 +987,16 @@ static int count_all(struct store *st, const struct stats_period *p, struct stat
         rc = count_ninpu(st, from, to, out, e);
     for (int c = 0; rc == 0 && c < STATS_CHECKUP_COUNT; c++)
         rc = count_checkup(st, p, (enum stats_checkup)c, out, e);
+    if (rc == 0)
+        rc = count_houmon(st, from, to, out, e);
+    if (rc == 0)
+        rc = count_bands(st, p, from, to, out, e);
+    if (rc == 0)
+        rc = count_dental(st, from, to, out, e);
+    if (rc == 0)
+        rc = count_vouchers_more(st, from, to, out, e);
+    if (rc == 0)
+        rc = count_chart(st, p, out, e);
     return rc;
 }
 
@@ -602,7 +1010,8 @@ static int frozen_get(struct store *st, int fy, struct stats_tables *out, struct
         return rc;
     sqlite3_bind_int(s, 1, fy);
     if (sqlite3_step(s) == SQLITE_ROW) {
-        struct cell_reader r = { db_col(s, 0), 0 };
+        struct cell_reader r = { db_col(s, 0), 0, 0, 0 };
+        cells_v1(out, cell_tally, &r.v1);
         cells_each(out, cell_get, &r);
         rc = r.bad || *r.p != '\0' ? berr_set(e, BERR_FAIL, "%d年度の確定統計が壊れています", fy) : 1;
     }
@@ -620,7 +1029,8 @@ int stats_freeze_before(struct store *st, const struct actor *a, struct ymd as_o
     *frozen = 0;
     rc = db_prepare(st, &s,
         "SELECT min(d) FROM (SELECT min(exam_date) AS d FROM checkups UNION ALL "
-        "SELECT min(todoke_date) FROM pregnancies UNION ALL SELECT min(used_date) FROM vouchers) "
+        "SELECT min(todoke_date) FROM pregnancies UNION ALL SELECT min(used_date) FROM vouchers "
+        "UNION ALL SELECT min(visit_date) FROM visits UNION ALL SELECT min(exam_date) FROM dental) "
         "WHERE d IS NOT NULL AND d <> ''", e);
     if (rc < 0)
         return rc;

@@ -94,6 +94,47 @@ struct stats_checkup_row {
     long seimitsu_pending;   /* 要精密 with no result yet (未受診・未把握) */
 };
 
+/* A cell boshi has no data for: printed 「未集計 (データなし)」, never 0. */
+#define STATS_NA (-1L)
+
+/* 訪問指導 targets, in table order (README: 訪問指導). */
+enum stats_houmon {
+    STATS_HOUMON_NINPU,      /* 妊婦: no record kind (未集計) */
+    STATS_HOUMON_SANPU,      /* 産婦 */
+    STATS_HOUMON_SHINSEIJI,  /* 新生児 (生後28日未満, 未熟児を除く) */
+    STATS_HOUMON_MIJUKUJI,   /* 未熟児 */
+    STATS_HOUMON_NYUJI,      /* 乳児 (生後28日以上1歳未満, 未熟児を除く) */
+    STATS_HOUMON_YOJI,       /* 幼児 (1歳以上) */
+    STATS_HOUMON_COUNT
+};
+
+/* 乳幼児健康診査 by age band, in table order (README: 乳幼児の年齢区分). */
+enum stats_band {
+    STATS_BAND_1_2M, STATS_BAND_3_5M, STATS_BAND_6_8M, STATS_BAND_9_12M,
+    STATS_BAND_1Y6M, STATS_BAND_3Y, STATS_BAND_4_6Y, STATS_BAND_OTHER,
+    STATS_BAND_COUNT
+};
+
+/* The 歯科 checkups. */
+enum stats_dental { STATS_DENTAL_1Y6M, STATS_DENTAL_3Y, STATS_DENTAL_COUNT };
+#define STATS_CARIES_TYPES 5     /* O1 O2 A B C (1歳6か月) / O A B C1 C2 (3歳) */
+
+/* The checkups whose 受診率 is charted by month. */
+enum stats_chart { STATS_CHART_4M, STATS_CHART_10M, STATS_CHART_1Y6M, STATS_CHART_3Y,
+                   STATS_CHART_COUNT };
+
+struct stats_band_row {
+    long taisho, jitsu, nobe;        /* taisho may be STATS_NA */
+};
+
+struct stats_dental_row {
+    long jushin;                     /* 受診実人員 */
+    long caries_persons;             /* むし歯のある者 */
+    long type[STATS_CARIES_TYPES];   /* 罹患型別 */
+    long caries_teeth;               /* むし歯の総本数 (一人平均 = caries_teeth / jushin) */
+    long fluoride, guidance, soft_tissue, occlusion;
+};
+
 struct stats_tables {
     struct stats_period period;
     /* 妊娠届出者数 */
@@ -107,6 +148,23 @@ struct stats_tables {
     struct stats_checkup_row checkup[STATS_CHECKUP_COUNT];
     /* 問診回答状況 */
     struct stats_ratio ind[STATS_CHECKUP_COUNT][STATS_IND_COUNT];
+    /* 訪問指導 (visits) */
+    long houmon_jitsu[STATS_HOUMON_COUNT], houmon_nobe[STATS_HOUMON_COUNT];
+    long houmon_no_birth;    /* visits of a child whose birth date boshi does not know */
+    /* 乳幼児健康診査 by age band */
+    struct stats_band_row band[STATS_BAND_COUNT];
+    long band_outside;       /* infant checkups at an age outside 1〜12か月 (not in a band) */
+    /* 歯科健康診査 */
+    struct stats_dental_row dental[STATS_DENTAL_COUNT];
+    /* 産婦健康診査 */
+    long sanpu_jitsu, sanpu_nobe;
+    /* 低体重児 (出生体重 < 2500 g, children born in the period) */
+    long low_weight;
+    long birth_weight_known; /* children born in the period with a 出生体重 on record */
+    /* 新生児聴覚検査 */
+    long choukaku_jukensha, choukaku_refer, choukaku_kakunin;
+    /* 受診率 by month of a fiscal year (April .. March); zero for a month period */
+    long chart_taisho[STATS_CHART_COUNT][12], chart_jushin[STATS_CHART_COUNT][12];
     /* pages still in review (queued) read on or after the period's first day:
      * what they hold is not counted yet (確認待ち N ページ未集計) */
     long pending_pages;
@@ -116,6 +174,9 @@ struct stats_tables {
 int stats_period_month(int year, int month, struct stats_period *out, struct berr *e);
 /* The fiscal year starting April `fy`; BERR_INVALID outside 2000..2100. */
 int stats_period_fiscal(int fy, struct stats_period *out, struct berr *e);
+
+/* Form id of a charted checkup ("nyuyoji_10m" ...). */
+const char *stats_chart_form(enum stats_chart c);
 
 /* Form id of a checkup row ("nyuyoji_4m" ...). */
 const char *stats_checkup_form(enum stats_checkup c);

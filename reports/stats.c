@@ -9,6 +9,10 @@
  *   1  妊娠届出者数 (妊娠週数別) and 妊婦一般健康診査
  *   2  乳幼児健康診査: 対象人員, 受診実人員, 受診率, 総合判定, 精密健康診査
  *   3  問診回答状況 (健やか親子21)
+ *   4  訪問指導 and 乳幼児健康診査 by age band
+ *   5  歯科健康診査, 産婦健康診査, 新生児聴覚検査, 低体重児, and what is 未集計 (データなし)
+ *   6  受診率 by month, one bar chart per checkup
+ * A cell boshi has no data for (STATS_NA) reads 「未集計 (データなし)」, never 0.
  */
 #include "reports/stats.h"
 
@@ -16,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const table_csv[STATS_TABLE_COUNT] = { "todoke", "ninpu", "kenshin", "monshin" };
+static const char *const table_csv[STATS_TABLE_COUNT] = {
+    "todoke", "ninpu", "kenshin", "monshin", "houmon", "nenrei", "shika", "sanpu", "choukaku",
+    "teitaiju", "getsubetsu", "mishukei",
+};
 
 const char *stats_table_csv_name(enum stats_table t)
 {
@@ -223,12 +230,279 @@ static int csv_monshin(struct csvout *c, const struct stats_tables *t, const cha
     return 0;
 }
 
+
+/* ---- issue 14: 訪問指導, 年齢区分, 歯科, 産婦, 聴覚, 低体重児, 月別受診率 ---------- */
+
+#define NA_TEXT "未集計 (データなし)"
+
+static const char *const houmon_labels[STATS_HOUMON_COUNT] = {
+    "妊婦", "産婦", "新生児", "未熟児", "乳児", "幼児",
+};
+static const char *const band_labels[STATS_BAND_COUNT] = {
+    "乳児 1〜2か月", "乳児 3〜5か月", "乳児 6〜8か月", "乳児 9〜12か月",
+    "幼児 1歳6か月", "幼児 3歳", "幼児 4〜6歳", "幼児 その他",
+};
+static const char *const dental_labels[STATS_DENTAL_COUNT] = { "1歳6か月児", "3歳児" };
+static const char *const caries_labels[STATS_DENTAL_COUNT][STATS_CARIES_TYPES] = {
+    { "O1型", "O2型", "A型", "B型", "C型" },
+    { "O型", "A型", "B型", "C1型", "C2型" },
+};
+static const char *const chart_labels[STATS_CHART_COUNT] = {
+    "乳児（3〜5か月）", "乳児（9〜10か月）", "幼児（1歳6か月）", "幼児（3歳）",
+};
+
+/* A count as printed, or 未集計 (データなし) for STATS_NA. */
+static void fmt_cell(long v, char *out, size_t n)
+{
+    if (v == STATS_NA)
+        snprintf(out, n, "%s", NA_TEXT);
+    else
+        fmt_long(v, out, n);
+}
+
+/* The same for CSV (no thousands separator). */
+static void csv_cell(long v, char *out, size_t n)
+{
+    if (v == STATS_NA)
+        snprintf(out, n, "%s", NA_TEXT);
+    else
+        snprintf(out, n, "%ld", v);
+}
+
+/* A rate: 未集計 when either side has no data. */
+static void fmt_rate(long num, long den, char *out, size_t n)
+{
+    if (num == STATS_NA || den == STATS_NA)
+        snprintf(out, n, "%s", NA_TEXT);
+    else
+        fmt_pct(num, den, out, n);
+}
+
+/* 一人平均むし歯数 with two decimals (half up), "-" with no one examined. */
+static void fmt_avg(long teeth, long persons, char *out, size_t n)
+{
+    if (teeth == STATS_NA || persons == STATS_NA) {
+        snprintf(out, n, "%s", NA_TEXT);
+        return;
+    }
+    if (persons <= 0) {
+        snprintf(out, n, "-");
+        return;
+    }
+    long h = (teeth * 100 + persons / 2) / persons;
+    snprintf(out, n, "%ld.%02ld", h / 100, h % 100);
+}
+
+static int csv_houmon(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "区分", "実人員", "延人員" };
+
+    csvout_row(c, h, 4);
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+        char a[40], b[40];
+        csv_cell(t->houmon_jitsu[i], a, sizeof(a));
+        csv_cell(t->houmon_nobe[i], b, sizeof(b));
+        const char *row[] = { period, houmon_labels[i], a, b };
+        csvout_row(c, row, 4);
+    }
+    if (t->houmon_no_birth > 0) {
+        char a[96];
+        snprintf(a, sizeof(a), "生年月日が不明で区分できない訪問 %ld 件（未計上）", t->houmon_no_birth);
+        const char *row[] = { period, a };
+        csvout_row(c, row, 2);
+    }
+    return 0;
+}
+
+static int csv_nenrei(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "区分", "対象人員", "受診実人員", "受診延人員",
+                                     "受診率(%)" };
+
+    csvout_row(c, h, 6);
+    for (int i = 0; i < STATS_BAND_COUNT; i++) {
+        const struct stats_band_row *b = &t->band[i];
+        char a[40], j[40], n[40], r[40];
+        csv_cell(b->taisho, a, sizeof(a));
+        csv_cell(b->jitsu, j, sizeof(j));
+        csv_cell(b->nobe, n, sizeof(n));
+        fmt_rate(b->jitsu, b->taisho, r, sizeof(r));
+        const char *row[] = { period, band_labels[i], a, j, n, r };
+        csvout_row(c, row, 6);
+    }
+    if (t->band_outside > 0) {
+        char a[96];
+        snprintf(a, sizeof(a), "月齢が区分の外の乳児健診 %ld 件（未計上）", t->band_outside);
+        const char *row[] = { period, a };
+        csvout_row(c, row, 2);
+    }
+    return 0;
+}
+
+#define SHIKA_COLS (3 + 1 + STATS_CARIES_TYPES + 2 + 4)
+
+static int csv_shika(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    const char *h[SHIKA_COLS] = { "集計期間", "区分", "受診実人員", "むし歯のある者" };
+    char names[STATS_CARIES_TYPES][80];
+    int k = 4;
+
+    for (int i = 0; i < STATS_CARIES_TYPES; i++) {
+        snprintf(names[i], sizeof(names[i]), "罹患型 %s（1歳6か月）・%s（3歳）",
+                 caries_labels[0][i], caries_labels[1][i]);
+        h[k++] = names[i];
+    }
+    h[k++] = "むし歯の総本数";
+    h[k++] = "一人平均むし歯数";
+    h[k++] = "フッ化物塗布";
+    h[k++] = "要指導";
+    h[k++] = "軟組織異常";
+    h[k++] = "咬合異常";
+    csvout_row(c, h, SHIKA_COLS);
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        const struct stats_dental_row *r = &t->dental[d];
+        char v[SHIKA_COLS][40];
+        const char *row[SHIKA_COLS];
+        const long *cells[] = { &r->jushin, &r->caries_persons };
+        k = 0;
+        row[k++] = period;
+        row[k++] = dental_labels[d];
+        for (int i = 0; i < 2; i++) {
+            csv_cell(*cells[i], v[k], 40); row[k] = v[k]; k++;
+        }
+        for (int i = 0; i < STATS_CARIES_TYPES; i++) {
+            csv_cell(r->type[i], v[k], 40); row[k] = v[k]; k++;
+        }
+        csv_cell(r->caries_teeth, v[k], 40); row[k] = v[k]; k++;
+        fmt_avg(r->caries_teeth, r->jushin, v[k], 40); row[k] = v[k]; k++;
+        csv_cell(r->fluoride, v[k], 40); row[k] = v[k]; k++;
+        csv_cell(r->guidance, v[k], 40); row[k] = v[k]; k++;
+        csv_cell(r->soft_tissue, v[k], 40); row[k] = v[k]; k++;
+        csv_cell(r->occlusion, v[k], 40); row[k] = v[k]; k++;
+        csvout_row(c, row, SHIKA_COLS);
+    }
+    return 0;
+}
+
+static int csv_sanpu(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "区分", "受診実人員", "受診延人員" };
+    char a[40], b[40];
+
+    csv_cell(t->sanpu_jitsu, a, sizeof(a));
+    csv_cell(t->sanpu_nobe, b, sizeof(b));
+    const char *row[] = { period, "産婦一般健康診査", a, b };
+    csvout_row(c, h, 4);
+    csvout_row(c, row, 4);
+    return 0;
+}
+
+static int csv_choukaku(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "区分", "受検者数", "リファー数", "確認検査" };
+    char a[40], b[40], k[40];
+
+    csv_cell(t->choukaku_jukensha, a, sizeof(a));
+    csv_cell(t->choukaku_refer, b, sizeof(b));
+    csv_cell(t->choukaku_kakunin, k, sizeof(k));
+    const char *row[] = { period, "新生児聴覚検査", a, b, k };
+    csvout_row(c, h, 5);
+    csvout_row(c, row, 5);
+    return 0;
+}
+
+static int csv_teitaiju(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "区分", "人数" };
+    char a[40], b[40];
+
+    csv_cell(t->low_weight, a, sizeof(a));
+    csv_cell(t->birth_weight_known, b, sizeof(b));
+    const char *r1[] = { period, "低体重児届出数", NA_TEXT };
+    const char *r2[] = { period, "出生体重2,500g未満（健診票の出生体重から）", a };
+    const char *r3[] = { period, "出生体重の記録がある子（期間内に出生）", b };
+    csvout_row(c, h, 3);
+    csvout_row(c, r1, 3);
+    csvout_row(c, r2, 3);
+    csvout_row(c, r3, 3);
+    return 0;
+}
+
+static int csv_getsubetsu(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "健診", "月", "対象人員", "受診実人員",
+                                     "受診率(%)" };
+
+    csvout_row(c, h, 6);
+    if (!t->period.fiscal_year) {
+        const char *row[] = { period, "月別受診率は年度の集計のみ" };
+        csvout_row(c, row, 2);
+        return 0;
+    }
+    for (int g = 0; g < STATS_CHART_COUNT; g++) {
+        for (int k = 0; k < 12; k++) {
+            char m[16], a[40], b[40], r[40];
+            snprintf(m, sizeof(m), "%d月", (k + 3) % 12 + 1);
+            csv_cell(t->chart_taisho[g][k], a, sizeof(a));
+            csv_cell(t->chart_jushin[g][k], b, sizeof(b));
+            fmt_rate(t->chart_jushin[g][k], t->chart_taisho[g][k], r, sizeof(r));
+            const char *row[] = { period, chart_labels[g], m, a, b, r };
+            csvout_row(c, row, 6);
+        }
+    }
+    return 0;
+}
+
+/* Every cell boshi cannot fill, as "表 / 区分 / 項目" lines; returns how many (at most max). */
+static int mishukei_lines(const struct stats_tables *t, char lines[][160], int max)
+{
+    int n = 0;
+
+#define ADD(...) do { if (n < max) snprintf(lines[n++], 160, __VA_ARGS__); } while (0)
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+        if (t->houmon_jitsu[i] == STATS_NA)
+            ADD("訪問指導　%s　実人員・延人員", houmon_labels[i]);
+    }
+    for (int i = 0; i < STATS_BAND_COUNT; i++) {
+        if (t->band[i].jitsu == STATS_NA)
+            ADD("乳幼児健康診査　%s　対象人員・受診実人員・受診延人員・受診率", band_labels[i]);
+        else if (t->band[i].taisho == STATS_NA)
+            ADD("乳幼児健康診査　%s　対象人員・受診率", band_labels[i]);
+    }
+    if (t->dental[0].jushin == STATS_NA)
+        ADD("歯科健康診査（確定時に未集計）");
+    if (t->sanpu_jitsu == STATS_NA)
+        ADD("産婦一般健康診査（確定時に未集計）");
+    if (t->choukaku_jukensha == STATS_NA)
+        ADD("新生児聴覚検査（確定時に未集計）");
+    ADD("低体重児届出数（届出そのものは記録していません。出生体重2,500g未満の子の数を別に示します）");
+    ADD("都道府県独自の追加項目");
+#undef ADD
+    return n;
+}
+
+static int csv_mishukei(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "項目", "状態" };
+    char lines[32][160];
+    int n = mishukei_lines(t, lines, 32);
+
+    csvout_row(c, h, 3);
+    for (int i = 0; i < n; i++) {
+        const char *row[] = { period, lines[i], NA_TEXT };
+        csvout_row(c, row, 3);
+    }
+    return 0;
+}
+
+
 int stats_write_csv(const struct stats_tables *t, const char *base, enum csvout_encoding enc,
                     char *paths[STATS_TABLE_COUNT], struct berr *e)
 {
     static int (*const writers[STATS_TABLE_COUNT])(struct csvout *, const struct stats_tables *,
                                                    const char *) = {
-        csv_todoke, csv_ninpu, csv_kenshin, csv_monshin,
+        csv_todoke, csv_ninpu, csv_kenshin, csv_monshin, csv_houmon, csv_nenrei, csv_shika,
+        csv_sanpu, csv_choukaku, csv_teitaiju, csv_getsubetsu, csv_mishukei,
     };
     char period[160];
     int rc = 0;
@@ -528,6 +802,253 @@ static void page_monshin(struct pdf *p, const struct stats_tables *t)
     notes(p, x, y + 2, 269, n);
 }
 
+/* ---- PDF pages of issue 14 ------------------------------------------------- */
+
+static void page_houmon(struct pdf *p, const struct stats_tables *t)
+{
+    const double wl = 40, wc = 34;
+    double x = MARGIN, y = MARGIN + 30;
+    char v[40];
+    static const char *const n1[] = {
+        "※ 新生児訪問指導票の訪問日が集計期間内のもの。延人員＝訪問の件数、実人員＝訪問した子の数"
+        "（同じ区分で期間内に複数回訪問しても1人）。産婦は訪問票の対象に「産婦」があるもの（子ごとに数える）。",
+        "※ 子の区分は訪問日の日齢・年齢：未熟児（対象に「未熟児」）、新生児（生後28日未満）、"
+        "乳児（28日以上1歳未満）、幼児（1歳以上）。妊婦への訪問は記録がないため未集計。",
+        NULL,
+    };
+    static const char *const n2[] = {
+        "※ 乳児は健診日の月齢（満）で区分（3〜4か月児・9〜10か月児健診）。幼児は1歳6か月児・3歳児健診。"
+        "受診延人員＝健診の件数、受診実人員＝その子の数、受診率＝受診実人員÷対象人員×100。",
+        "※ 対象人員は健診の月齢設定（checkup.<様式>.age_months）の属する区分に、表3と同じ方法で数えたもの。"
+        "健診のない区分は未集計（データなし）。",
+        NULL,
+    };
+
+    pdf_text_box(p, PDF_GOTHIC, 11, x, y, 200, 6, PDF_ALIGN_LEFT, "表5　訪問指導（実人員・延人員）",
+                 NULL);
+    y += 8;
+    cell(p, x, y, wl, ROW_H, "区分", PDF_ALIGN_CENTRE, 10, 1);
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++)
+        cell(p, x + wl + i * wc, y, wc, ROW_H, houmon_labels[i], PDF_ALIGN_CENTRE, 10, 1);
+    y += ROW_H;
+    for (int r = 0; r < 2; r++) {
+        cell(p, x, y, wl, ROW_H, r == 0 ? "実人員（人）" : "延人員（人）", PDF_ALIGN_LEFT, 10, 0);
+        for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+            fmt_cell(r == 0 ? t->houmon_jitsu[i] : t->houmon_nobe[i], v, sizeof(v));
+            cell(p, x + wl + i * wc, y, wc, ROW_H, v, PDF_ALIGN_RIGHT, 10, 0);
+        }
+        y += ROW_H;
+    }
+    y = notes(p, x, y + 2, 269, n1);
+    if (t->houmon_no_birth > 0) {
+        char line[200];
+        snprintf(line, sizeof(line), "※ 子の生年月日が分からず区分できない訪問 %ld 件は計上していません。",
+                 t->houmon_no_birth);
+        const char *const l2[] = { line, NULL };
+        y = notes(p, x, y, 269, l2);
+    }
+
+    y += 8;
+    pdf_text_box(p, PDF_GOTHIC, 11, x, y, 240, 6, PDF_ALIGN_LEFT,
+                 "表6　乳幼児健康診査（年齢区分別　対象人員・受診実人員・受診延人員・受診率）", NULL);
+    y += 8;
+    const double wb = 28;
+    cell(p, x, y, wl, ROW_H, "区分", PDF_ALIGN_CENTRE, 10, 1);
+    for (int i = 0; i < STATS_BAND_COUNT; i++)
+        cell(p, x + wl + i * wb, y, wb, ROW_H, band_labels[i], PDF_ALIGN_CENTRE, 8.5, 1);
+    y += ROW_H;
+    static const char *const rows[] = { "対象人員（人）", "受診実人員（人）", "受診延人員（人）",
+                                        "受診率（％）" };
+    for (int r = 0; r < 4; r++) {
+        cell(p, x, y, wl, ROW_H, rows[r], PDF_ALIGN_LEFT, 10, 0);
+        for (int i = 0; i < STATS_BAND_COUNT; i++) {
+            const struct stats_band_row *b = &t->band[i];
+            if (r == 3)
+                fmt_rate(b->jitsu, b->taisho, v, sizeof(v));
+            else
+                fmt_cell(r == 0 ? b->taisho : r == 1 ? b->jitsu : b->nobe, v, sizeof(v));
+            cell(p, x + wl + i * wb, y, wb, ROW_H, v, PDF_ALIGN_RIGHT, 9.5, 0);
+        }
+        y += ROW_H;
+    }
+    y = notes(p, x, y + 2, 269, n2);
+    if (t->band_outside > 0) {
+        char line[200];
+        snprintf(line, sizeof(line), "※ 健診日の月齢が1〜12か月の外の乳児健診（または生年月日不明）%ld 件は"
+                 "計上していません。", t->band_outside);
+        const char *const l2[] = { line, NULL };
+        notes(p, x, y, 269, l2);
+    }
+}
+
+static void page_shika(struct pdf *p, const struct stats_tables *t)
+{
+    const double wl = 30, wc = 19.5;
+    double x = MARGIN, y = MARGIN + 30;
+    char v[40], lines[32][160];
+    static const char *const n1[] = {
+        "※ 1歳6か月児・3歳児健診の歯科の記録で、健診日が集計期間内のもの（同じ健診を期間内に複数回受けた子は"
+        "最後の1回）。むし歯のある者＝むし歯の本数が1本以上。罹患型は記録された型ごと。",
+        "※ 一人平均むし歯数＝むし歯の総本数÷受診実人員（小数第2位）。フッ化物塗布は「した」、"
+        "要指導・軟組織異常・咬合異常は「あり」の数。",
+        NULL,
+    };
+    static const char *const n2[] = {
+        "※ 産婦一般健康診査：産婦健康診査受診券の受診日が期間内のもの（延人員＝枚数、実人員＝産婦の数）。",
+        "※ 新生児聴覚検査：助成券の検査日が期間内のもの。受検者数＝初回検査を受けた子（母ごとに数える）、"
+        "リファー数＝初回検査で左右いずれかがリファー、確認検査＝確認検査を受けた子。",
+        "※ 出生体重：期間内に生まれた子のうち、健診票（3〜4か月児）に出生体重が記録された子の数と、"
+        "そのうち2,500g未満の数。",
+        NULL,
+    };
+
+    pdf_text_box(p, PDF_GOTHIC, 11, x, y, 200, 6, PDF_ALIGN_LEFT, "表7　歯科健康診査", NULL);
+    y += 8;
+    const double h1 = ROW_H, h2 = ROW_H;
+    cell_lines(p, x, y, wl, h1 + h2, "区分", 10);
+    cell_lines(p, x + wl, y, wc, h1 + h2, "受診\n実人員", 9);
+    cell_lines(p, x + wl + wc, y, wc, h1 + h2, "むし歯の\nある者", 9);
+    cell(p, x + wl + 2 * wc, y, wc * STATS_CARIES_TYPES, h1, "罹患型（1歳6か月：O1/O2/A/B/C　3歳：O/A/B/C1/C2）",
+         PDF_ALIGN_CENTRE, 8.5, 1);
+    for (int i = 0; i < STATS_CARIES_TYPES; i++) {
+        char lab[64];
+        snprintf(lab, sizeof(lab), "%s／%s", caries_labels[0][i], caries_labels[1][i]);
+        cell(p, x + wl + (2 + i) * wc, y + h1, wc, h2, lab, PDF_ALIGN_CENTRE, 8, 1);
+    }
+    static const char *const tail[] = { "一人平均\nむし歯数", "フッ化物\n塗布", "要指導",
+                                        "軟組織\n異常", "咬合\n異常" };
+    for (int i = 0; i < 5; i++)
+        cell_lines(p, x + wl + (2 + STATS_CARIES_TYPES + i) * wc, y, wc, h1 + h2, tail[i], 9);
+    y += h1 + h2;
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        const struct stats_dental_row *r = &t->dental[d];
+        const long vals[] = { r->jushin, r->caries_persons, r->type[0], r->type[1], r->type[2],
+                              r->type[3], r->type[4] };
+        const long more[] = { r->fluoride, r->guidance, r->soft_tissue, r->occlusion };
+        int k = 0;
+        cell(p, x, y, wl, ROW_H, dental_labels[d], PDF_ALIGN_LEFT, 10, 0);
+        for (int i = 0; i < 7; i++, k++) {
+            fmt_cell(vals[i], v, sizeof(v));
+            cell(p, x + wl + k * wc, y, wc, ROW_H, v, PDF_ALIGN_RIGHT, 9.5, 0);
+        }
+        fmt_avg(r->caries_teeth, r->jushin, v, sizeof(v));
+        cell(p, x + wl + k++ * wc, y, wc, ROW_H, v, PDF_ALIGN_RIGHT, 9.5, 0);
+        for (int i = 0; i < 4; i++, k++) {
+            fmt_cell(more[i], v, sizeof(v));
+            cell(p, x + wl + k * wc, y, wc, ROW_H, v, PDF_ALIGN_RIGHT, 9.5, 0);
+        }
+        y += ROW_H;
+    }
+    y = notes(p, x, y + 2, 269, n1);
+
+    y += 6;
+    pdf_text_box(p, PDF_GOTHIC, 11, x, y, 260, 6, PDF_ALIGN_LEFT,
+                 "表8　産婦一般健康診査・新生児聴覚検査・低体重児", NULL);
+    y += 8;
+    {
+        const double wk = 44, wv = 22;
+        struct { const char *label; long v; } r8[] = {
+            { "産婦一般健康診査　受診実人員", t->sanpu_jitsu },
+            { "産婦一般健康診査　受診延人員", t->sanpu_nobe },
+            { "新生児聴覚検査　受検者数", t->choukaku_jukensha },
+            { "新生児聴覚検査　リファー数", t->choukaku_refer },
+            { "新生児聴覚検査　確認検査", t->choukaku_kakunin },
+            { "低体重児届出数", STATS_NA },
+            { "出生体重2,500g未満（健診票から）", t->low_weight },
+            { "出生体重の記録がある子", t->birth_weight_known },
+        };
+        for (int i = 0; i < 8; i++) {
+            double cx = x + (i % 4) * (wk + wv + 2), cy = y + (i / 4) * ROW_H;
+            cell(p, cx, cy, wk, ROW_H, r8[i].label, PDF_ALIGN_LEFT, 8, 1);
+            fmt_cell(r8[i].v, v, sizeof(v));
+            cell(p, cx + wk, cy, wv, ROW_H, v, PDF_ALIGN_RIGHT, 9, 0);
+        }
+        y += 2 * ROW_H;
+    }
+    y = notes(p, x, y + 2, 269, n2);
+
+    y += 4;
+    {
+        int n = mishukei_lines(t, lines, 32);
+        pdf_text_box(p, PDF_GOTHIC, 10, x, y, 260, 5.5, PDF_ALIGN_LEFT,
+                     "未集計 (データなし)：boshi に記録がないため数えていない項目（0 ではありません）", NULL);
+        y += 6;
+        /* one small-print line per item, in two columns */
+        int rows = (n + 1) / 2;
+        for (int i = 0; i < n; i++) {
+            char l[180];
+            snprintf(l, sizeof(l), "・%.160s", lines[i]);
+            pdf_text_box(p, PDF_GOTHIC, 8, x + (i / rows) * 136, y + (i % rows) * 4.4, 133, 4.2,
+                         PDF_ALIGN_LEFT, l, NULL);
+        }
+    }
+}
+
+/* One bar chart of 受診率 by month at (x, y), w by h mm. */
+static void chart_one(struct pdf *p, const struct stats_tables *t, int g, double x, double y,
+                      double w, double h)
+{
+    const double ax = x + 12, ay = y + 9, aw = w - 16, ah = h - 21;
+    long top = 100;
+    char lab[48];
+
+    for (int k = 0; k < 12; k++) {
+        long ta = t->chart_taisho[g][k], ju = t->chart_jushin[g][k];
+        if (ta > 0 && ju >= 0 && ju * 100 > top * ta)
+            top = (ju * 100 / ta / 25 + 1) * 25;
+    }
+    pdf_text_box(p, PDF_GOTHIC, 10, x, y, w, 6, PDF_ALIGN_LEFT, chart_labels[g], NULL);
+    pdf_text_box(p, PDF_GOTHIC, 7.5, x + 40, y, w - 40, 5, PDF_ALIGN_RIGHT, "縦軸：受診率（％）", NULL);
+    for (long v = 0; v <= top; v += 25) {
+        double yy = ay + ah - ah * (double)v / (double)top;
+        snprintf(lab, sizeof(lab), "%ld%%", v);
+        pdf_line(p, ax, yy, ax + aw, yy, v == 0 ? 0.35 : 0.1);
+        pdf_text_box(p, PDF_GOTHIC, 7, x, yy - 2, 11, 4, PDF_ALIGN_RIGHT, lab, NULL);
+    }
+    pdf_line(p, ax, ay, ax, ay + ah, 0.35);
+    for (int k = 0; k < 12; k++) {
+        long ta = t->chart_taisho[g][k], ju = t->chart_jushin[g][k];
+        double bw = aw / 12.0, bx = ax + k * bw;
+        snprintf(lab, sizeof(lab), "%d月", (k + 3) % 12 + 1);
+        pdf_text_box(p, PDF_GOTHIC, 7, bx, ay + ah + 1, bw, 4, PDF_ALIGN_CENTRE, lab, NULL);
+        if (ta == STATS_NA || ju == STATS_NA) {
+            pdf_text_box(p, PDF_GOTHIC, 6, bx, ay + ah - 5, bw, 4, PDF_ALIGN_CENTRE, "未集計", NULL);
+            continue;
+        }
+        if (ta <= 0)
+            continue;
+        double r = (double)ju * 100.0 / (double)ta, bh = ah * (r > top ? top : r) / (double)top;
+        if (bh < 0.2)
+            continue;   /* no bar for 0 % */
+        pdf_fill_rect(p, bx + bw * 0.2, ay + ah - bh, bw * 0.6, bh, 0.55);
+        pdf_rect(p, bx + bw * 0.2, ay + ah - bh, bw * 0.6, bh, 0.15);
+    }
+    pdf_text_box(p, PDF_GOTHIC, 7.5, ax, ay + ah + 5.5, aw, 4, PDF_ALIGN_CENTRE, "健診の月（年度）",
+                 NULL);
+}
+
+static void page_chart(struct pdf *p, const struct stats_tables *t)
+{
+    double x = MARGIN, y = MARGIN + 30;
+    static const char *const n[] = {
+        "※ 各月の受診率＝その月に健診を受けた子の数÷その月の対象人員（表3と同じ方法）×100。"
+        "対象月より前後に受診した子も受診した月に数えます（受診率が100％より高い月もあります）。",
+        NULL,
+    };
+
+    pdf_text_box(p, PDF_GOTHIC, 11, x, y, 240, 6, PDF_ALIGN_LEFT, "図1　乳幼児健康診査　月別受診率",
+                 NULL);
+    y += 8;
+    if (!t->period.fiscal_year) {
+        pdf_text_box(p, PDF_GOTHIC, 10, x, y, 240, 6, PDF_ALIGN_LEFT,
+                     "月別受診率は年度の集計（--fiscal-year）のときに描きます。", NULL);
+        return;
+    }
+    for (int g = 0; g < STATS_CHART_COUNT; g++)
+        chart_one(p, t, g, x + (g % 2) * 136, y + (g / 2) * 65, 130, 62);
+    notes(p, x, y + 129, 269, n);
+}
+
 int stats_write_pdf(const struct stats_tables *t, const struct stats_print *pr,
                     const char *pdf_path, struct berr *e)
 {
@@ -536,12 +1057,18 @@ int stats_write_pdf(const struct stats_tables *t, const struct stats_print *pr,
 
     if (rc < 0)
         return rc;
-    page_frame(p, t, pr, 1, 3, "妊娠の届出と妊婦健康診査");
+    page_frame(p, t, pr, 1, 6, "妊娠の届出と妊婦健康診査");
     page_todoke(p, t);
-    page_frame(p, t, pr, 2, 3, "乳幼児健康診査");
+    page_frame(p, t, pr, 2, 6, "乳幼児健康診査");
     page_kenshin(p, t);
-    page_frame(p, t, pr, 3, 3, "乳幼児健康診査　問診回答状況");
+    page_frame(p, t, pr, 3, 6, "乳幼児健康診査　問診回答状況");
     page_monshin(p, t);
+    page_frame(p, t, pr, 4, 6, "訪問指導と乳幼児健康診査（年齢区分別）");
+    page_houmon(p, t);
+    page_frame(p, t, pr, 5, 6, "歯科健康診査・産婦健康診査・新生児聴覚検査");
+    page_shika(p, t);
+    page_frame(p, t, pr, 6, 6, "乳幼児健康診査　月別受診率");
+    page_chart(p, t);
     rc = pdf_save(p, pdf_path, e);
     pdf_free(&p);
     return rc;

@@ -20,9 +20,18 @@ enum stats_table {
     STATS_TABLE_NINPU,       /* 妊婦一般健康診査 */
     STATS_TABLE_KENSHIN,     /* 乳幼児健康診査 (対象・受診・判定・精密) */
     STATS_TABLE_MONSHIN,     /* 問診回答状況 (健やか親子21) */
+    STATS_TABLE_HOUMON,      /* 訪問指導 (実人員・延人員) */
+    STATS_TABLE_NENREI,      /* 乳幼児健康診査 年齢区分別 (対象・実・延・受診率) */
+    STATS_TABLE_SHIKA,       /* 歯科健康診査 (1歳6か月・3歳) */
+    STATS_TABLE_SANPU,       /* 産婦健康診査 */
+    STATS_TABLE_CHOUKAKU,    /* 新生児聴覚検査 */
+    STATS_TABLE_TEITAIJU,    /* 低体重児 */
+    STATS_TABLE_GETSUBETSU,  /* 月別受診率 (the chart's figures) */
+    STATS_TABLE_MISHUKEI,    /* cells boshi has no data for: 未集計 (データなし) */
     STATS_TABLE_COUNT
 };
-/* "todoke", "ninpu", "kenshin", "monshin". */
+/* "todoke", "ninpu", "kenshin", "monshin", "houmon", "nenrei", "shika", "sanpu",
+ * "choukaku", "teitaiju", "getsubetsu", "mishukei". */
 const char *stats_table_csv_name(enum stats_table t);
 
 /* The period as people read it: "令和6年度（2024年度　2024年4月1日〜2025年3月31日）". */

@@ -15,6 +15,7 @@
 #include "demo/activity.h"
 #include "demo/town.h"
 #include "records/records.h"
+#include "records/records-internal.h"
 #include "records/stats.h"
 #include "reports/stats.h"
 #include "tests/lib/testlib.h"
@@ -146,6 +147,50 @@ static void assert_tables_eq(const struct stats_tables *got, const struct stats_
     }
 }
 
+/* The cells of issue 14 (訪問指導, 年齢区分, 歯科, 産婦, 聴覚, 出生体重, 月別受診率). */
+static void assert_new_cells_eq(const struct stats_tables *got, const struct stats_tables *want,
+                                const char *msg)
+{
+#define EQ(field, what) ck_assert_msg(got->field == want->field, "%s %s: %ld != %ld", msg, what, \
+                                      got->field, want->field)
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+        EQ(houmon_jitsu[i], "訪問 実");
+        EQ(houmon_nobe[i], "訪問 延");
+    }
+    EQ(houmon_no_birth, "訪問 生年月日不明");
+    for (int b = 0; b < STATS_BAND_COUNT; b++) {
+        EQ(band[b].taisho, "年齢区分 対象");
+        EQ(band[b].jitsu, "年齢区分 実");
+        EQ(band[b].nobe, "年齢区分 延");
+    }
+    EQ(band_outside, "区分外");
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        EQ(dental[d].jushin, "歯科 受診");
+        EQ(dental[d].caries_persons, "むし歯のある者");
+        EQ(dental[d].caries_teeth, "むし歯本数");
+        for (int i = 0; i < STATS_CARIES_TYPES; i++)
+            EQ(dental[d].type[i], "罹患型");
+        EQ(dental[d].fluoride, "フッ化物");
+        EQ(dental[d].guidance, "要指導");
+        EQ(dental[d].soft_tissue, "軟組織");
+        EQ(dental[d].occlusion, "咬合");
+    }
+    EQ(sanpu_jitsu, "産婦 実");
+    EQ(sanpu_nobe, "産婦 延");
+    EQ(choukaku_jukensha, "聴覚 受検");
+    EQ(choukaku_refer, "聴覚 リファー");
+    EQ(choukaku_kakunin, "聴覚 確認");
+    EQ(low_weight, "低体重");
+    EQ(birth_weight_known, "出生体重");
+    for (int c = 0; c < STATS_CHART_COUNT; c++) {
+        for (int k = 0; k < 12; k++) {
+            EQ(chart_taisho[c][k], "月別 対象");
+            EQ(chart_jushin[c][k], "月別 受診");
+        }
+    }
+#undef EQ
+}
+
 /* ---- the synthetic town with a synthetic year ---------------------------------- */
 
 static struct activity_truth *truth;
@@ -208,6 +253,27 @@ START_TEST(cells_equal_truth)
     ck_assert_int_eq(stats_period_fiscal(2024, &p, &e), 0);
     ck_assert_msg(stats_count(st, &me, &p, &t, &e) == 0, "%s", e.msg);
     assert_tables_eq(&t, &truth->year, "2024年度");
+    assert_new_cells_eq(&t, &truth->year, "2024年度");
+    /* the new kinds were made, and every new cell has something to compare */
+    ck_assert_int_gt(truth->visits, 100);
+    for (int i = STATS_HOUMON_SANPU; i <= STATS_HOUMON_NYUJI; i++) {
+        ck_assert_int_gt(truth->year.houmon_jitsu[i], 0);
+        ck_assert_int_gt(truth->year.houmon_nobe[i], truth->year.houmon_jitsu[i] / 2);
+    }
+    ck_assert_int_gt(truth->year.houmon_nobe[STATS_HOUMON_SHINSEIJI],
+                     truth->year.houmon_jitsu[STATS_HOUMON_SHINSEIJI] - 1);
+    ck_assert_int_gt(truth->year.band[STATS_BAND_9_12M].jitsu, 100);
+    ck_assert_int_gt(truth->year.band[STATS_BAND_9_12M].taisho, 100);
+    for (int d = 0; d < STATS_DENTAL_COUNT; d++) {
+        ck_assert_int_gt(truth->year.dental[d].caries_persons, 0);
+        ck_assert_int_gt(truth->year.dental[d].occlusion, 0);
+        for (int i = d == 0 ? 2 : 1; i < STATS_CARIES_TYPES; i++)
+            ck_assert_int_gt(truth->year.dental[d].type[i], 0);
+    }
+    ck_assert_int_gt(truth->year.sanpu_nobe, truth->year.sanpu_jitsu);
+    ck_assert_int_gt(truth->year.choukaku_refer, 0);
+    ck_assert_int_gt(truth->year.choukaku_kakunin, 0);
+    ck_assert_int_gt(truth->year.low_weight, 0);
     for (int k = 0; k < 12; k++) {
         char msg[32];
         int y = k < 9 ? 2024 : 2025, m = (k + 3) % 12 + 1;
@@ -215,6 +281,7 @@ START_TEST(cells_equal_truth)
         ck_assert_int_eq(stats_period_month(y, m, &p, &e), 0);
         ck_assert_msg(stats_count(st, &me, &p, &t, &e) == 0, "%s", e.msg);
         assert_tables_eq(&t, &truth->month[k], msg);
+        assert_new_cells_eq(&t, &truth->month[k], msg);
     }
 }
 END_TEST
@@ -250,7 +317,7 @@ START_TEST(pdf_and_csv)
 
     const char *info_argv[] = { "pdfinfo", pdf, NULL };
     char *info = tool_out(info_argv);
-    ck_assert_msg(strstr(info, "Pages:") && atoi(strstr(info, "Pages:") + 6) == 3, "%s", info);
+    ck_assert_msg(strstr(info, "Pages:") && atoi(strstr(info, "Pages:") + 6) == 6, "%s", info);
     ck_assert_msg(strstr(info, "841.89 x 595.276") != NULL || strstr(info, "842 x 595") != NULL,
                   "landscape A4: %s", info);
     free(info);
@@ -275,7 +342,9 @@ START_TEST(pdf_and_csv)
         "妊婦一般健康診査", "受診実人員", "受診延人員", "対象人員", "受診率", "要精密",
         "精密健康診査", "乳児（3〜5か月）", "幼児（1歳6か月）", "幼児（3歳）",
         "育てにくさを感じる", "解決方法を知っている", "この地域で子育てをしたい",
-        "父親が喫煙している", "母親が喫煙している", "虐待", "1/3", "3/3",
+        "父親が喫煙している", "母親が喫煙している", "虐待", "1/6", "6/6",
+        "訪問指導", "新生児", "未熟児", "乳児 9〜12か月", "歯科健康診査", "一人平均", "フッ化物",
+        "産婦一般健康診査", "新生児聴覚検査", "リファー数", "月別受診率", "未集計 (データなし)",
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         assert_contains(text, labels[i], "PDF");
@@ -328,6 +397,48 @@ START_TEST(pdf_and_csv)
     assert_contains(m, line, "monshin.csv");
     ck_assert(strstr(m, "\"幼児（3歳）\",\"妊娠中に喫煙していた\"") == NULL);
     free(m);
+    /* the issue-14 twins, written by the command beside the PDF, with the generator's figures */
+    static const char *const more[] = { "houmon", "nenrei", "shika", "sanpu", "choukaku",
+                                        "teitaiju", "getsubetsu", "mishukei" };
+    for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+        char name[40], *path, *c;
+        snprintf(name, sizeof(name), "fy2024-%s.csv", more[i]);
+        path = tl_path(dir, name);
+        c = tl_read_file(path, NULL);
+        ck_assert_msg(c != NULL, "%s not written", name);
+        ck_assert_msg(!has_digit_run(c, 10), "%s has a 10-digit number", name);
+        if (strcmp(more[i], "houmon") == 0) {
+            snprintf(line, sizeof(line), "\"新生児\",\"%ld\",\"%ld\"",
+                     y->houmon_jitsu[STATS_HOUMON_SHINSEIJI], y->houmon_nobe[STATS_HOUMON_SHINSEIJI]);
+            assert_contains(c, line, name);
+            assert_contains(c, "\"妊婦\",\"未集計 (データなし)\",\"未集計 (データなし)\"", name);
+        } else if (strcmp(more[i], "nenrei") == 0) {
+            snprintf(line, sizeof(line), "\"乳児 9〜12か月\",\"%ld\",\"%ld\",\"%ld\"",
+                     y->band[STATS_BAND_9_12M].taisho, y->band[STATS_BAND_9_12M].jitsu,
+                     y->band[STATS_BAND_9_12M].nobe);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "shika") == 0) {
+            snprintf(line, sizeof(line), "\"3歳児\",\"%ld\",\"%ld\"",
+                     y->dental[STATS_DENTAL_3Y].jushin, y->dental[STATS_DENTAL_3Y].caries_persons);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "choukaku") == 0) {
+            snprintf(line, sizeof(line), "\"新生児聴覚検査\",\"%ld\",\"%ld\",\"%ld\"",
+                     y->choukaku_jukensha, y->choukaku_refer, y->choukaku_kakunin);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "sanpu") == 0) {
+            snprintf(line, sizeof(line), "\"産婦一般健康診査\",\"%ld\",\"%ld\"", y->sanpu_jitsu,
+                     y->sanpu_nobe);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "getsubetsu") == 0) {
+            snprintf(line, sizeof(line), "\"幼児（3歳）\",\"3月\",\"%ld\",\"%ld\"",
+                     y->chart_taisho[STATS_CHART_3Y][11], y->chart_jushin[STATS_CHART_3Y][11]);
+            assert_contains(c, line, name);
+        } else if (strcmp(more[i], "mishukei") == 0) {
+            assert_contains(c, "都道府県独自の追加項目", name);
+        }
+        free(c);
+        free(path);
+    }
     free(pdf); free(kenshin); free(todoke); free(ninpu); free(monshin);
 }
 END_TEST
@@ -366,7 +477,7 @@ START_TEST(in_progress_pending_and_over_100)
     ck_assert_int_eq(t.pending_pages, 0);
     char *text = pdf_text_of(&t, "prog.pdf");
     ck_assert_msg(strstr(text, "年度途中") != NULL, "%s", text);
-    ck_assert(strstr(text, "未集計") == NULL);
+    ck_assert(strstr(text, "確認待ち") == NULL);
     free(text);
     /* the whole year once it is over: no 年度途中 */
     store_set_today(st, (struct ymd){ 2025, 5, 1 });
@@ -721,6 +832,181 @@ START_TEST(pregnancies_and_vouchers)
 }
 END_TEST
 
+
+/* The rows of the issue-14 cells, written as the landing code would leave them. */
+static void new_kinds(void)
+{
+    sql_exec(
+        /* visits: 27 vs 28 days old, 3/31 vs 4/1, an adult's record (幼児), birth unknown */
+        "INSERT INTO visits(person, form, visit_date, subjects, weight_g, created_by, created_at) VALUES "
+        "('0000000011', 'shinseiji_houmon', '2024-12-27', 'shinseiji,sanpu', 3300, 't', 'x'),"
+        "('0000000011', 'shinseiji_houmon', '2024-12-28', 'shinseiji', 3400, 't', 'x'),"
+        "('0000000012', 'shinseiji_houmon', '2025-03-31', 'mijukuji', 2300, 't', 'x'),"
+        "('0000000012', 'shinseiji_houmon', '2025-04-01', 'shinseiji', 2600, 't', 'x'),"
+        "('0000000001', 'shinseiji_houmon', '2024-06-01', 'shinseiji', NULL, 't', 'x'),"
+        "('X000000099', 'shinseiji_houmon', '2024-07-01', 'shinseiji', NULL, 't', 'x');"
+        /* infant checkups: 0011 (born 30 Nov) 3 months on 28 Feb (the month's last day) and
+         * 31 Mar; at 10 months 8 months old on 29 Aug; 0012 (born 1 Dec) 9 months on 1 Sep */
+        "INSERT INTO checkups(id, person, form, exam_date, created_by, created_at) VALUES "
+        "(201, '0000000011', 'nyuyoji_4m', '2025-02-28', 't', 'x'),"
+        "(202, '0000000011', 'nyuyoji_4m', '2025-03-31', 't', 'x'),"
+        "(203, '0000000012', 'nyuyoji_4m', '2025-04-01', 't', 'x'),"
+        "(204, '0000000011', 'nyuyoji_10m', '2025-08-29', 't', 'x'),"
+        "(205, '0000000012', 'nyuyoji_10m', '2025-09-01', 't', 'x'),"
+        "(101, '0000000011', 'nyuyoji_1y6m', '2025-03-31', 't', 'x'),"
+        "(102, '0000000012', 'nyuyoji_1y6m', '2025-04-01', 't', 'x'),"
+        "(103, '0000000013', 'nyuyoji_1y6m', '2024-05-01', 't', 'x'),"
+        "(104, '0000000013', 'nyuyoji_1y6m', '2024-06-01', 't', 'x'),"
+        "(105, '0000000014', 'nyuyoji_3y', '2024-09-01', 't', 'x');"
+        "INSERT INTO answers(owner, owner_id, field, value) VALUES "
+        "('checkup', 201, 'birth_weight_g', '2400'), ('checkup', 203, 'birth_weight_g', '3000');"
+        "INSERT INTO dental(checkup_id, person, form, exam_date, caries, caries_type, soft_tissue, "
+        "occlusion, fluoride, guidance, created_at) VALUES "
+        "(101, '0000000011', 'nyuyoji_1y6m', '2025-03-31', 2, 'a', 'ari', 'nashi', 'shita', 'ari', 'x'),"
+        "(102, '0000000012', 'nyuyoji_1y6m', '2025-04-01', 0, 'o1', 'nashi', 'nashi', 'shita', 'nashi', 'x'),"
+        "(103, '0000000013', 'nyuyoji_1y6m', '2024-05-01', 0, 'o2', 'nashi', 'nashi', 'shinai', 'nashi', 'x'),"
+        "(104, '0000000013', 'nyuyoji_1y6m', '2024-06-01', 1, 'b', 'nashi', 'nashi', 'shinai', 'nashi', 'x'),"
+        "(105, '0000000014', 'nyuyoji_3y', '2024-09-01', 3, 'c1', 'nashi', 'ari', 'shinai', 'nashi', 'x');"
+        "INSERT INTO vouchers(issue_id, mother, used_date, form, hearing_kind, hearing_right, "
+        "hearing_left, created_at) VALUES "
+        "('S1', '0000000001', '2025-03-31', 'sanpu_jushinken', NULL, NULL, NULL, 'x'),"
+        "('S2', '0000000001', '2025-03-01', 'sanpu_jushinken', NULL, NULL, NULL, 'x'),"
+        "('S3', 'M2', '2025-04-01', 'sanpu_jushinken', NULL, NULL, NULL, 'x'),"
+        "('H1', '0000000001', '2024-05-01', 'choukaku_jushinken', 'shokai', 'pass', 'refer', 'x'),"
+        "('H2', '0000000001', '2024-05-20', 'choukaku_jushinken', 'kakunin', 'pass', 'pass', 'x'),"
+        "('H3', 'M3', '2024-06-01', 'choukaku_jushinken', 'shokai', 'pass', 'pass', 'x'),"
+        "('H4', 'M4', '2025-04-01', 'choukaku_jushinken', 'shokai', 'refer', 'refer', 'x');");
+}
+
+START_TEST(new_cells_and_boundaries)
+{
+    new_kinds();
+    struct stats_tables t = count_fy(2024);
+
+    /* 訪問指導 */
+    ck_assert_int_eq(t.houmon_jitsu[STATS_HOUMON_NINPU], STATS_NA);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_NINPU], STATS_NA);
+    ck_assert_int_eq(t.houmon_jitsu[STATS_HOUMON_SANPU], 1);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_SANPU], 1);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_SHINSEIJI], 1);     /* 27 days old */
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_NYUJI], 1);         /* 28 days old */
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_MIJUKUJI], 1);      /* 31 March */
+    ck_assert_int_eq(t.houmon_jitsu[STATS_HOUMON_MIJUKUJI], 1);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_YOJI], 1);
+    ck_assert_int_eq(t.houmon_no_birth, 1);
+    /* 乳児 bands */
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].jitsu, 1);
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].nobe, 2);
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].taisho, t.checkup[STATS_4M].taisho);
+    ck_assert_int_eq(t.band[STATS_BAND_1_2M].taisho, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_4_6Y].jitsu, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_OTHER].nobe, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_1Y6M].jitsu, 2);
+    ck_assert_int_eq(t.band[STATS_BAND_1Y6M].nobe, 3);
+    ck_assert_int_eq(t.band[STATS_BAND_3Y].jitsu, 1);
+    /* 歯科: 0013's later checkup is the one counted */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].jushin, 2);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].caries_persons, 2);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].caries_teeth, 3);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[0], 0);   /* O1 (FY2025) */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[1], 0);   /* O2 replaced by the later B */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[2], 1);   /* A */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[3], 1);   /* B */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].soft_tissue, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].fluoride, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].guidance, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].occlusion, 0);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_3Y].jushin, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_3Y].type[3], 1);     /* C1 */
+    ck_assert_int_eq(t.dental[STATS_DENTAL_3Y].occlusion, 1);
+    /* 産婦, 聴覚, 出生体重 */
+    ck_assert_int_eq(t.sanpu_jitsu, 1);
+    ck_assert_int_eq(t.sanpu_nobe, 2);
+    ck_assert_int_eq(t.ninpu_nobe, 0);                          /* other forms are not 妊婦 */
+    ck_assert_int_eq(t.choukaku_jukensha, 2);
+    ck_assert_int_eq(t.choukaku_refer, 1);
+    ck_assert_int_eq(t.choukaku_kakunin, 1);
+    ck_assert_int_eq(t.birth_weight_known, 2);
+    ck_assert_int_eq(t.low_weight, 1);
+    /* the chart: March has 0011's two 3〜4か月 checkups as one child */
+    ck_assert_int_eq(t.chart_jushin[STATS_CHART_4M][11], 1);
+    ck_assert_int_eq(t.chart_jushin[STATS_CHART_4M][10], 1);
+    ck_assert_int_eq(t.chart_jushin[STATS_CHART_4M][0], 0);
+
+    t = count_fy(2025);
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_NYUJI], 1);         /* 1 April */
+    ck_assert_int_eq(t.houmon_nobe[STATS_HOUMON_MIJUKUJI], 0);
+    ck_assert_int_eq(t.band[STATS_BAND_6_8M].nobe, 1);              /* 8 months on 29 Aug */
+    ck_assert_int_eq(t.band[STATS_BAND_6_8M].taisho, STATS_NA);
+    ck_assert_int_eq(t.band[STATS_BAND_9_12M].jitsu, 1);            /* 9 months on 1 Sep */
+    ck_assert_int_ge(t.band[STATS_BAND_9_12M].taisho, 0);
+    ck_assert_int_eq(t.band[STATS_BAND_3_5M].jitsu, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].jushin, 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].type[0], 1);
+    ck_assert_int_eq(t.dental[STATS_DENTAL_1Y6M].caries_persons, 0);
+    ck_assert_int_eq(t.sanpu_nobe, 1);
+    ck_assert_int_eq(t.choukaku_jukensha, 1);
+    ck_assert_int_eq(t.choukaku_refer, 1);
+    ck_assert_int_eq(t.choukaku_kakunin, 0);
+    ck_assert_int_eq(count_month(2025, 3).houmon_nobe[STATS_HOUMON_MIJUKUJI], 1);
+    ck_assert_int_eq(count_month(2025, 4).houmon_nobe[STATS_HOUMON_MIJUKUJI], 0);
+
+    /* the PDF and the CSVs say 未集計 (データなし) where there is no data */
+    char *text = pdf_text_of(&t, "new.pdf");
+    assert_contains(text, "未集計 (データなし)", "PDF");
+    assert_contains(text, "都道府県独自の追加項目", "PDF");
+    free(text);
+    struct berr e;
+    char *base = tl_path(dir, "new"), *paths[STATS_TABLE_COUNT] = { NULL };
+    ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
+    for (int i = 0; i < STATS_TABLE_COUNT; i++) {
+        char *csv = tl_read_file(paths[i], NULL);
+        if (i == STATS_TABLE_HOUMON || i == STATS_TABLE_NENREI || i == STATS_TABLE_MISHUKEI ||
+            i == STATS_TABLE_TEITAIJU)
+            ck_assert_msg(strstr(csv, "未集計 (データなし)") != NULL, "%s", paths[i]);
+        free(csv);
+        free(paths[i]);
+    }
+    free(base);
+}
+END_TEST
+
+START_TEST(frozen_keeps_new_cells)
+{
+    struct berr e;
+    int n = 0;
+
+    new_kinds();
+    struct stats_tables before = count_fy(2024);
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_msg(stats_freeze_before(st, &me, (struct ymd){ 2025, 4, 1 }, &n, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    ck_assert_int_ge(n, 1);
+    sql_exec("DELETE FROM visits; DELETE FROM dental; DELETE FROM vouchers;");
+    struct stats_tables after = count_fy(2024);
+    ck_assert_int_eq(memcmp(after.houmon_nobe, before.houmon_nobe, sizeof(before.houmon_nobe)), 0);
+    ck_assert_int_eq(memcmp(after.dental, before.dental, sizeof(before.dental)), 0);
+    ck_assert_int_eq(memcmp(after.band, before.band, sizeof(before.band)), 0);
+    ck_assert_int_eq(memcmp(after.chart_jushin, before.chart_jushin, sizeof(before.chart_jushin)), 0);
+    ck_assert_int_eq(after.sanpu_nobe, 2);
+    ck_assert_int_eq(after.choukaku_refer, 1);
+    ck_assert_int_eq(after.low_weight, 1);
+    /* a year frozen before these cells existed: its first 109 cells, the rest 未集計 */
+    sql_exec("UPDATE stats_frozen SET cells = (WITH RECURSIVE c(i, pos) AS (SELECT 0, 0 UNION ALL "
+             "SELECT i + 1, instr(substr(cells, pos + 1), ',') + pos FROM c WHERE i < 109) "
+             "SELECT substr(cells, 1, max(pos) - 1) FROM c) WHERE fiscal_year = 2024");
+    after = count_fy(2024);
+    ck_assert_int_eq(after.todoke_total, before.todoke_total);
+    ck_assert_int_eq(after.checkup[STATS_4M].taisho, before.checkup[STATS_4M].taisho);
+    ck_assert_int_eq(after.houmon_nobe[STATS_HOUMON_SANPU], STATS_NA);
+    ck_assert_int_eq(after.dental[STATS_DENTAL_1Y6M].jushin, STATS_NA);
+    ck_assert_int_eq(after.chart_taisho[STATS_CHART_3Y][11], STATS_NA);
+    char *text = pdf_text_of(&after, "legacy.pdf");
+    assert_contains(text, "確定時に未集計", "PDF");
+    free(text);
+}
+END_TEST
+
 START_TEST(clerk_refused)
 {
     struct actor clerk;
@@ -800,6 +1086,8 @@ static Suite *suite(void)
     tcase_add_test(b, taisho_boundaries_and_moves);
     tcase_add_test(b, checkups_and_referrals);
     tcase_add_test(b, pregnancies_and_vouchers);
+    tcase_add_test(b, new_cells_and_boundaries);
+    tcase_add_test(b, frozen_keeps_new_cells);
     tcase_add_test(b, clerk_refused);
     tcase_add_test(b, usage_errors);
     suite_add_tcase(s, b);
