@@ -50,6 +50,8 @@ static void boshi_ok(const char *dbp, ...)
 }
 
 #define RUN(dbp, ...) boshi_ok(dbp, __VA_ARGS__, NULL)
+#define sql_text tl_sql_text
+#define pdftotext tl_pdftotext
 
 static long sql_long(const char *fmt, ...)
 {
@@ -60,35 +62,6 @@ static long sql_long(const char *fmt, ...)
     vsnprintf(sql, sizeof(sql), fmt, ap);
     va_end(ap);
     return tl_sql_long(db, sql);
-}
-
-static void sql_text(const char *dbp, const char *sql, char *out, size_t n)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-
-    out[0] = '\0';
-    /* also used before the tests run (the template): no ck_assert here */
-    if (sqlite3_open(dbp, &h) != SQLITE_OK || sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK) {
-        fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
-        exit(1);
-    }
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-        snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-}
-
-static char *pdftotext(const char *pdf)
-{
-    struct tl_result r;
-    const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
-
-    tl_run(&r, NULL, NULL, argv);
-    ck_assert_int_eq(r.status, 0);
-    free(r.err);
-    tl_pdf_clean(pdf);
-    return r.out;
 }
 
 /*

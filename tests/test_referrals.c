@@ -15,6 +15,8 @@
 #include "records/referrals.h"
 #include "tests/lib/testlib.h"
 
+#define pdftotext tl_pdftotext
+
 #include <check.h>
 #include <pwd.h>
 #include <sqlite3.h>
@@ -122,18 +124,6 @@ static void teardown(void)
     free(dir);
     free(db);
     free(town);
-}
-
-static char *pdftotext(const char *pdf)
-{
-    struct tl_result r;
-    const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
-
-    tl_run(&r, NULL, NULL, argv);
-    ck_assert_int_eq(r.status, 0);
-    free(r.err);
-    tl_pdf_clean(pdf);       /* issue 12: no reader warns about any boshi PDF */
-    return r.out;
 }
 
 static int pdf_pages(const char *pdf)

@@ -11,6 +11,8 @@
 #include "records/records.h"
 #include "tests/lib/testlib.h"
 
+#define pdftotext tl_pdftotext
+
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -73,18 +75,6 @@ static void teardown(void)
     free(dir);
     free(db);
     free(town);
-}
-
-static char *pdftotext(const char *pdf)
-{
-    struct tl_result r;
-    const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
-
-    tl_run(&r, NULL, NULL, argv);
-    ck_assert_int_eq(r.status, 0);
-    free(r.err);
-    tl_pdf_clean(pdf);       /* issue 12: no reader warns about any boshi PDF */
-    return r.out;
 }
 
 static long sql_long(const char *sql)

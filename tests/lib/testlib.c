@@ -261,3 +261,80 @@ void tl_pdf_clean(const char *pdf)
         tl_result_free(&r);
     }
 }
+
+void tl_boshi_must(const char *db, const char *input, ...)
+{
+    const char *argv[64];
+    struct tl_result r;
+    int n = 0;
+    va_list ap;
+    const char *a;
+
+    argv[n++] = tl_boshi();
+    argv[n++] = "--db";
+    argv[n++] = db;
+    va_start(ap, input);
+    while ((a = va_arg(ap, const char *)) != NULL && n < 63)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    tl_run(&r, input, NULL, argv);
+    if (r.status != 0) {
+        fprintf(stderr, "%s %s: exit %d: %s\n", argv[3], argv[4] ? argv[4] : "", r.status, r.err);
+        exit(1);
+    }
+    tl_result_free(&r);
+}
+
+void tl_sql_text(const char *db, const char *sql, char *out, size_t n)
+{
+    sqlite3 *h;
+    sqlite3_stmt *s;
+
+    out[0] = '\0';
+    /* also used before the tests run (a template store): no ck_assert here */
+    if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
+        exit(1);
+    }
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+}
+
+void tl_issues_csv(const char *db, const char *path, const char *form, int seq)
+{
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    FILE *f = fopen(path, "w");
+
+    ck_assert_ptr_nonnull(f);
+    fputs("form,subject,issue,name,kana,birth\n", f);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT i.form, i.person, i.issue_id, r.name, r.kana, "
+                                           "r.birth FROM issues_printed i JOIN residents r ON "
+                                           "r.atena = i.person WHERE i.form = ? AND (?2 = 0 OR "
+                                           "i.seq = ?2) ORDER BY i.seq", -1, &s, NULL), SQLITE_OK);
+    sqlite3_bind_text(s, 1, form, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, seq);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        fprintf(f, "%s,%s,%s,\"%s\",\"%s\",%s\n", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+                sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4),
+                sqlite3_column_text(s, 5));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    fclose(f);
+}
+
+char *tl_pdftotext(const char *pdf)
+{
+    struct tl_result r;
+    const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+
+    tl_run(&r, NULL, NULL, argv);
+    ck_assert_int_eq(r.status, 0);
+    free(r.err);
+    tl_pdf_clean(pdf);       /* issue 12: no reader warns about any boshi PDF */
+    return r.out;
+}

@@ -4,7 +4,8 @@
  *  - tl_run():        run ./boshi (or any program) with arguments and stdin,
  *                     capturing stdout, stderr and the exit code
  *  - tl_read_file(), tl_write_file(), tl_file_contains()
- *  - tl_main():       run a Check suite; tl_sql_long(): one number from a store
+ *  - tl_main():       run a Check suite; tl_sql_long(), tl_sql_text(): a value from a store
+ *  - tl_boshi_must(), tl_issues_csv(), tl_pdftotext(): template stores, scans, PDFs
  * Not for: production code; tests only.
  */
 #ifndef BOSHI_TESTLIB_H
@@ -55,5 +56,18 @@ void tl_sql_exec(const char *db, const char *sql);
  * error or warning.  Fails the test naming the tool and what it said.
  */
 void tl_pdf_clean(const char *pdf);
+
+/*
+ * Runs boshi --db DB with the arguments (NULL-terminated) and input on
+ * stdin; exits the program naming the command when it fails.  For
+ * building a template store before the tests run, where ck_assert cannot.
+ */
+void tl_boshi_must(const char *db, const char *input, ...);
+/* The first column of the first row of sql as text into out ("" if none); exits on an SQL error. */
+void tl_sql_text(const char *db, const char *sql, char *out, size_t n);
+/* The issued forms of form (seq 0: every 回数) as the CSV `demo scan --from-issues` takes. */
+void tl_issues_csv(const char *db, const char *path, const char *form, int seq);
+/* The text of a PDF (pdftotext -layout), after tl_pdf_clean; caller frees. */
+char *tl_pdftotext(const char *pdf);
 
 #endif
