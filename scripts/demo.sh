@@ -11,9 +11,12 @@
 #      two 妊娠届出書 nobody printed a name on
 #   6. intake: the batch read, sure answers landed, the rest queued
 #   7. the review queue: look at an item, settle some, a page lands
-#   8. referrals for 要精密, reminders for children not seen, and a fiscal
+#   8. vouchers a clinic returns: a 産婦健診 EPDS item 10 marked (the
+#      same-day alert, and its follow-up recorded) and a 新生児聴覚検査
+#      リファー (a 精密検査依頼 for the baby)
+#   9. referrals for 要精密, reminders for children not seen, and a fiscal
 #      year's statistics (on a synthetic year of records)
-#   9. the access log and its verification
+#  10. the access log and its verification
 set -eu
 BOSHI=${1:-./boshi}
 OUT=demo-out
@@ -115,18 +118,55 @@ done
 echo "確認で記録に登録したページ: $landed"
 "$BOSHI" batches show "demo-$last" | head -12
 
-step "8. 精密検査依頼・受診勧奨・統計"
+step "8. 医療機関から戻った受診券: 産婦健診の EPDS (即日アラート) と新生児聴覚検査 (リファー)"
+# a mother of the town whose one baby was born in the last 150 days: her vouchers
+since=$(date -d '150 days ago' +%Y-%m-%d)
+mother=$(sqlite3 "$BOSHI_DB" "SELECT m.atena FROM residents m JOIN residents c ON c.setai = m.setai \
+    AND c.zokugara = '子' AND c.status = 1 AND c.birth BETWEEN '$since' AND '$yesterday' \
+    WHERE m.sex = 2 AND m.zokugara IN ('妻', '世帯主') AND m.status = 1 \
+    GROUP BY m.atena HAVING count(*) = 1 ORDER BY m.atena LIMIT 1")
+"$BOSHI" forms print ninpu_jushinken --person "$mother" -o "$OUT/jushinken.pdf"
+mkdir -p "$OUT/jushinken"
+for form in sanpu_jushinken choukaku_jushinken; do
+    { echo "form,subject,issue,name,kana,birth"
+      sqlite3 -csv "$BOSHI_DB" "SELECT i.form, i.person, i.issue_id, r.name, r.kana, r.birth \
+          FROM issues_printed i JOIN residents r ON r.atena = i.person \
+          WHERE i.form = '$form' AND i.person = '$mother' AND i.seq = 1"
+    } > "$OUT/$form.csv"
+done
+# the clinic wrote EPDS item 10 (自分自身を傷つけるという考え) as 2; the baby's right ear リファー
+"$BOSHI" demo scan --store --from-issues "$OUT/sanpu_jushinken.csv" --pages 1 --profile office \
+    --seed 8 --as-of "$yesterday" --set epds_10=2:tick -o "$OUT/jushinken/sanpu"
+"$BOSHI" demo scan --store --from-issues "$OUT/choukaku_jushinken.csv" --pages 1 --profile office \
+    --seed 9 --as-of "$yesterday" --set kekka_migi=refer:tick --set kekka_hidari=pass:tick \
+    --set kensa_kubun=shokai:tick -o "$OUT/jushinken/choukaku"
+rm -f "$OUT"/jushinken/*/*.truth.json
+"$BOSHI" intake --name "demo-jushinken" "$OUT/jushinken" | head -8
+"$BOSHI" alerts
+alert=$(sqlite3 "$BOSHI_DB" "SELECT id FROM alerts WHERE form = 'sanpu_jushinken' AND closed_at IS NULL LIMIT 1")
+if [ -n "$alert" ]; then
+    echo "産婦健診のアラート $alert に本人へ連絡した記録を付けて閉じます:"
+    "$BOSHI" alerts close "$alert" --contacted-at "$(date +'%Y-%m-%d %H:%M')" --by '佐藤 保健師' \
+        --plan '本人と電話で話し、明日訪問する。産後ケア事業を案内'
+fi
+# the 聴覚 voucher's items settled: the リファー lands as a 精密検査 for the baby (耳鼻咽喉科)
+for id in $("$BOSHI" review list --form choukaku_jushinken | awk 'NR > 1 { print $1 }'); do
+    "$BOSHI" review accept "$id" >/dev/null 2>&1 || "$BOSHI" review reject "$id" >/dev/null 2>&1 || true
+done
+echo "新生児聴覚検査でリファーだった子: 次の referrals issue で精密検査依頼書 (耳鼻咽喉科) を発行します"
+
+step "9. 精密検査依頼・受診勧奨・統計"
 "$BOSHI" referrals issue --reason 'デモ: 精密検査の追跡' -o "$OUT/seimitsu.pdf" || true
 # a child whose form came back and is still in review attended: reminders waits for the
 # queue, or leaves those children out when told to (--include-pending)
-"$BOSHI" reminders nyuyoji_4m --month "$last" -o "$OUT/kanshou-$last.pdf" || true
+"$BOSHI" reminders nyuyoji_4m --month "$last" --reason 'デモ: 受診勧奨' -o "$OUT/kanshou-$last.pdf" || true
 "$BOSHI" reminders nyuyoji_4m --month "$last" --include-pending --reason 'デモ: 受診勧奨' \
     -o "$OUT/kanshou-$last.pdf" | head -12
 fy=$(date -d "$(date +%Y-%m-01) -3 month" +%Y)
 "$BOSHI" demo activity --fiscal-year "$fy" --seed 1 | head -4
 "$BOSHI" report stats --fiscal-year "$fy" -o "$OUT/toukei-$fy.pdf"
 
-step "9. アクセス記録"
+step "10. アクセス記録"
 "$BOSHI" audit list --limit 8
 "$BOSHI" audit verify
 
