@@ -217,6 +217,8 @@ struct ocr_mark {
     double score;               /* darkness-weighted ink coverage of the interior, 0..1 */
     double coverage;            /* plain ink coverage of the interior, 0..1 */
     double light;               /* coverage by light ink (pencil pressed softly), 0..1 */
+    double stroke;              /* the widest thin stroke of light ink across the interior:
+                                   the smaller of its share of the width and of the height */
     double outside;             /* ink just outside the box (a stray tick), 0..1: the max of */
     double above, below, right; /* the bands above, below and right of it (a stamp crosses
                                    above and below); the left is not looked at, where the
@@ -227,6 +229,13 @@ struct ocr_mark {
 /* Scores one checkbox (its outline excluded).  See README.md for calibration. */
 int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark *out,
             struct berr *e);
+
+/*
+ * *circled = 1 when a loop of ink goes round box (and label, where its
+ * label is printed; NULL if not known): a mark of that option (ring.c).
+ */
+int ocr_omr_ring(const struct ocr_page *p, const struct ocr_box *box, const struct ocr_box *label,
+                 int *circled, struct berr *e);
 
 struct ocr_ink {
     int present;                /* writing found inside the box */
