@@ -760,22 +760,22 @@ static enum sim_how choose_mark(struct sim_rng *r, int tricky_pct, int can_corre
 }
 
 /*
- * A tick as people make them: its size 70-115 % of the box, moved up to a
- * fifth of the box (so partly outside it), the pen 0.3-0.8 mm, pressed
+ * A tick as people make them: its size 70-110 % of the box, moved up to
+ * 12 % of the box (so partly outside it), the pen 0.3-0.8 mm, pressed
  * anything from hard to light.
  */
 static void tick_varied(const struct pen *p, const struct forms_box *b)
 {
     struct pen q = *p;
     struct forms_box t = *b;
-    double f = sim_rng_uniform(p->r, 0.7, 1.15);
+    double f = sim_rng_uniform(p->r, 0.7, 1.1);
 
     q.width = sim_rng_uniform(p->r, 0.3, 0.8);
     q.grey = sim_rng_uniform(p->r, 0.0, 0.3);
     t.w = b->w * f;
     t.h = b->h * f;
-    t.x = b->x + (b->w - t.w) / 2 + jit(p, 0.2 * b->w);
-    t.y = b->y + (b->h - t.h) / 2 + jit(p, 0.2 * b->h);
+    t.x = b->x + (b->w - t.w) / 2 + jit(p, 0.12 * b->w);
+    t.y = b->y + (b->h - t.h) / 2 + jit(p, 0.12 * b->h);
     tick(&q, &t, 0, 0);
 }
 

@@ -240,6 +240,8 @@ static int read_boxes(struct ocr_page *p, struct field_result *r, struct berr *e
         else if (beside_ring && m->cls == OCR_OMR_EMPTY && m->light < RING_SPILL &&
                  (look == BOX_STRAY || look == BOX_FAINT))
             look = BOX_EMPTY;           /* the neighbour's loop reaching this box's edge */
+        else if (i == 0 && look == BOX_EMPTY && m->left >= STRAY_OUTSIDE)
+            look = BOX_STRAY;           /* a tick that missed the first box on its left */
         count[look]++;
         if (look == BOX_MARKED || look == BOX_FILLED)
             buf_addf(&v, "%s%s", v.len ? "," : "", check ? "1" : f->options[i].value);
@@ -681,6 +683,14 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
                           const unsigned char *old_key, const char *old_until,
                           struct page_result *out, struct berr *e)
 {
+    return intake_read_page_opts(rd, p, forms, key, old_key, old_until, 0, out, e);
+}
+
+int intake_read_page_opts(struct ocr_reader *rd, struct ocr_page *p,
+                          const struct forms_registry *forms, const unsigned char key[32],
+                          const unsigned char *old_key, const char *old_until, int allow_bilevel,
+                          struct page_result *out, struct berr *e)
+{
     struct ocr_template t;
     struct berr pe;
     struct timespec t0;
@@ -693,6 +703,11 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
     intake_template(forms, &t);
     out->dpi = ocr_page_dpi(p);
     ocr_page_size_px(p, &out->width_px, &out->height_px);
+    if (ocr_page_bilevel(p) && !allow_bilevel) {
+        snprintf(out->reject, sizeof(out->reject), "%.200s: %s", ocr_page_name(p),
+                 INTAKE_BILEVEL_REJECT);
+        goto done;
+    }
     rc = ocr_register(p, &t, &out->reg, &pe);
     if (rc == BERR_INVALID) {
         snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);
@@ -752,6 +767,10 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
             berr_prefix(e, "%s: 項目「%s」: ", ocr_page_name(p), f->label);
             return rc;
         }
+        /* black and white: what reads blank may be a pencil mark the scanner dropped */
+        if (ocr_page_bilevel(p) && f->kind != FORMS_PRINTED &&
+            (r->decision == DEC_EMPTY || (r->decision == DEC_ACCEPTED && f->kind == FORMS_MULTI)))
+            review(r, risk_of(f), INTAKE_BILEVEL_BLANK);
     }
 done:
     out->ms = ms_since(t0);

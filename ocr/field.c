@@ -325,6 +325,8 @@ static void light_and_outside(const struct ocr_field *f, const struct ocr_box *b
                           bottom - guard);
     out->stroke = stroke_span(clean, f->ix0 + guard / 2, f->iy0 + guard / 2, f->ix1 - guard / 2,
                               f->iy1 - guard / 2);
+    out->left = ink_in(clean, bx0 - (int)lround(STRAY_RIGHT_MM * f->k), top + guard, bx0 - guard,
+                       bottom - guard);
     out->above = above;
     out->below = below;
     out->right = right;

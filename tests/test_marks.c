@@ -14,6 +14,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <leptonica/allheaders.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,81 @@ START_TEST(stray_and_empty_are_not_marks)
 }
 END_TEST
 
+/*
+ * A black-and-white scan (1 bpp G4 TIFF, or an 8-bit PNG with two grey
+ * levels): refused by default with the reason and the fix; read when the
+ * site allows it, but then nothing of it is settled blank.
+ */
+START_TEST(bilevel_refused_or_never_blank)
+{
+    struct sim_batch_opts o;
+    struct berr e;
+    const struct forms_form *one[1] = { forms_registry_get(forms, "nyuyoji_4m", 1) };
+    char *d = tl_path(dir, "bw"), *png = tl_path(d, "page-0001.png");
+    char *g4 = tl_path(d, "bw.tif"), *two = tl_path(d, "two.png");
+
+    ck_assert_ptr_nonnull(one[0]);
+    sim_batch_opts_init(&o);
+    o.dir = d;
+    o.pages = 1;
+    o.forms = one;
+    o.n_forms = 1;
+    o.profile = SIM_CLEAN;
+    o.seed = 47;
+    o.dpi = 300;
+    o.key = key;
+    o.tricky_pct = 0;
+    o.blank_pct = 60;
+    ck_assert_msg(sim_batch(&o, NULL, &e) >= 1, "%s", e.msg);
+    PIX *grey = pixRead(png), *bw = pixThresholdToBinary(grey, 128), *bw8 = pixConvert1To8(NULL, bw, 255, 0);
+    ck_assert_ptr_nonnull(bw8);
+    ck_assert_int_eq(pixWrite(g4, bw, IFF_TIFF_G4), 0);
+    ck_assert_int_eq(pixWrite(two, bw8, IFF_PNG), 0);
+    pixDestroy(&grey);
+    pixDestroy(&bw);
+    pixDestroy(&bw8);
+    const char *files[] = { png, g4, two };
+    for (int fi = 0; fi < 3; fi++) {
+        struct ocr_loaded l;
+        struct page_result res;
+        ck_assert_int_eq(ocr_load(files[fi], &l, &e), 0);
+        ck_assert_int_eq(l.npages, 1);
+        ck_assert_int_eq(ocr_page_bilevel(l.pages[0]), fi > 0);
+        ck_assert_int_eq(intake_read_page(rd, l.pages[0], forms, key, &res, &e), 0);
+        if (fi == 0) {
+            ck_assert_str_eq(res.reject, "");
+        } else {
+            ck_assert_msg(strstr(res.reject, "白黒2値") && strstr(res.reject, "グレースケール"),
+                          "%s", res.reject);
+            ck_assert_int_eq(res.n_fields, 0);
+        }
+        intake_page_result_release(&res);
+        /* allowed: read, but a field read blank is never settled */
+        ck_assert_int_eq(intake_read_page_opts(rd, l.pages[0], forms, key, NULL, NULL, 1, &res, &e), 0);
+        ck_assert_str_eq(res.reject, "");
+        int blank_review = 0, empty = 0;
+        for (size_t k = 0; k < res.n_fields; k++) {
+            const struct field_result *f = &res.fields[k];
+            empty += f->decision == DEC_EMPTY && f->fld->kind != FORMS_PRINTED;
+            blank_review += strcmp(f->reason, INTAKE_BILEVEL_BLANK) == 0;
+        }
+        if (fi == 0) {
+            ck_assert_int_eq(blank_review, 0);
+            ck_assert_int_gt(empty, 0);
+        } else {
+            ck_assert_int_eq(empty, 0);
+            ck_assert_int_gt(blank_review, 0);
+        }
+        intake_page_result_release(&res);
+        ocr_loaded_release(&l);
+    }
+    free(d);
+    free(png);
+    free(g4);
+    free(two);
+}
+END_TEST
+
 /* The table of ocr/README.md: every kind on office scans (BOSHI_MARKS_TABLE=1). */
 START_TEST(office_table)
 {
@@ -249,6 +325,7 @@ int main(void)
     tcase_add_test(tc, circle_is_a_mark_of_its_option_only);
     tcase_add_test(tc, pencil_tick_is_a_mark);
     tcase_add_test(tc, stray_and_empty_are_not_marks);
+    tcase_add_test(tc, bilevel_refused_or_never_blank);
     suite_add_tcase(s, tc);
     tc = tcase_create("table");       /* CK_RUN_CASE=table BOSHI_MARKS_TABLE=1 */
     tcase_add_checked_fixture(tc, setup, teardown);
