@@ -160,7 +160,9 @@ static int risk_of(const struct forms_field *f)
  * Light ink inside a box next to a looped option that is still only the
  * loop's edge: a loop drawn 0.1-0.8 mm past its label reaches the next box
  * 1 mm on, covering under 2 % of its interior; more than this is a mark of
- * its own and goes to review.
+ * its own and goes to review.  Ink above and below the box is never the
+ * neighbour's: it is this box's own loop, not found (joined to the
+ * neighbour's) - review, never empty.
  */
 #define RING_SPILL 0.04
 
@@ -238,6 +240,7 @@ static int read_boxes(struct ocr_page *p, struct field_result *r, struct berr *e
         if (circled[i] && look != BOX_FILLED)
             look = BOX_MARKED;          /* a loop round the option and its label */
         else if (beside_ring && m->cls == OCR_OMR_EMPTY && m->light < RING_SPILL &&
+                 m->above < STRAY_OUTSIDE && m->below < STRAY_OUTSIDE &&
                  (look == BOX_STRAY || look == BOX_FAINT))
             look = BOX_EMPTY;           /* the neighbour's loop reaching this box's edge */
         else if (i == 0 && look == BOX_EMPTY && m->left >= STRAY_OUTSIDE)

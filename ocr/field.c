@@ -40,6 +40,8 @@
  */
 #define STROKE_SPAN 0.45         /* of the interior, both across and down */
 #define STROKE_FILL_MAX 0.45     /* ink share of the stroke's own bounding box */
+#define STROKE_OUTSIDE 0.02      /* at most this ink in the bands beside the box (intake's
+                                    STRAY_OUTSIDE): a stamp's arc crosses the box and goes on */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -378,8 +380,12 @@ int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark
 cleanup:
     out->cls = out->score <= OCR_OMR_EMPTY_MAX ? OCR_OMR_EMPTY
              : out->score >= OCR_OMR_MARKED_MIN ? OCR_OMR_MARKED : OCR_OMR_MARGINAL;
-    /* a light but whole stroke across the box is a mark, however pale */
-    if (out->cls != OCR_OMR_MARKED && out->stroke >= STROKE_SPAN)
+    /*
+     * A light but whole stroke across the box is a mark, however pale -
+     * when it stays in the box: a line that carries on beside it is the
+     * ring of a 受付印 or another field's mark (review, as before).
+     */
+    if (out->cls != OCR_OMR_MARKED && out->stroke >= STROKE_SPAN && out->outside < STROKE_OUTSIDE)
         out->cls = OCR_OMR_MARKED;
     pixDestroy(&in);
     ocr_field_release(&f);
