@@ -40,7 +40,7 @@
  */
 #define STROKE_SPAN 0.45         /* of the interior, both across and down */
 #define STROKE_FILL_MAX 0.45     /* ink share of the stroke's own bounding box */
-#define STROKE_OUTSIDE 0.02      /* at most this ink in the bands beside the box (intake's
+#define STROKE_OUTSIDE 0.05      /* at most this ink in the bands beside the box (over intake's
                                     STRAY_OUTSIDE): a stamp's arc crosses the box and goes on */
 
 static int clampi(int v, int lo, int hi)
