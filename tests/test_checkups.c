@@ -25,31 +25,7 @@ static char *tmpl_dir, *tmpl_db;     /* built once */
 static char *dir, *db;               /* this test's copy */
 static char child18[16], child36[16];
 
-static void boshi_ok(const char *dbp, ...)
-{
-    const char *argv[64];
-    struct tl_result r;
-    int n = 0;
-    va_list ap;
-    const char *a;
-
-    argv[n++] = tl_boshi();
-    argv[n++] = "--db";
-    argv[n++] = dbp;
-    va_start(ap, dbp);
-    while ((a = va_arg(ap, const char *)) != NULL && n < 63)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    tl_run(&r, NULL, NULL, argv);
-    if (r.status != 0) {
-        fprintf(stderr, "%s %s: exit %d: %s\n", argv[3], argv[4] ? argv[4] : "", r.status, r.err);
-        exit(1);
-    }
-    tl_result_free(&r);
-}
-
-#define RUN(dbp, ...) boshi_ok(dbp, __VA_ARGS__, NULL)
+#define RUN(dbp, ...) tl_boshi_must(dbp, NULL, __VA_ARGS__, NULL)
 #define sql_text tl_sql_text
 #define pdftotext tl_pdftotext
 
