@@ -70,7 +70,10 @@ void review_h_login(struct req *r)
         return;
     }
     req_set_cookie(r, "boshi_pre=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
-    req_session_start(r, &a);
+    if (req_session_start(r, &a) < 0) {
+        login_form(r, "ただいまログインできません。しばらくしてからお試しください。", 503);
+        return;
+    }
     /* only a screen of this app: never an open redirect (req_safe_next) */
     req_redirect(r, "%s", req_safe_next(next));
 }
