@@ -44,6 +44,7 @@ struct review_server {
     char *store_path;
     const struct forms_registry *forms;
     int tls;
+    int secure_cookies;           /* tls, or behind a TLS proxy (--behind-proxy) */
     uint16_t port;
     /* store connections, opened at start; a request checks one out */
     pthread_mutex_t pool_lock;

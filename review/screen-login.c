@@ -18,7 +18,7 @@ static void login_form(struct req *r, const char *msg, int status)
 
     review_random_token(pre);
     req_set_cookie(r, "boshi_pre=%s; Path=/login; Max-Age=1800; HttpOnly; SameSite=Strict%s", pre,
-                   r->srv->tls ? "; Secure" : "");
+                   r->srv->secure_cookies ? "; Secure" : "");
     r->status = status;
     page_begin(r, "ログイン", "login");
     buf_adds(b, "<section class=\"login\"><h1>読取確認にログイン</h1>");

@@ -359,7 +359,7 @@ int req_session_start(struct req *r, const struct actor *a)
     r->sess = &r->sess_copy;
     r->actor = *a;
     req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", r->sess->token,
-                   s->tls ? "; Secure" : "");
+                   s->secure_cookies ? "; Secure" : "");
     return 0;
 }
 
@@ -370,7 +370,7 @@ void req_session_end(struct req *r)
     r->sess = NULL;
     sodium_memzero(&r->sess_copy, sizeof(r->sess_copy));
     req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-                   r->srv->tls ? "; Secure" : "");
+                   r->srv->secure_cookies ? "; Secure" : "");
 }
 
 /* ---- store connections: a pool, one checked out per request -------------- */
@@ -819,7 +819,10 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     pthread_mutex_init(&s->peer_lock, NULL);
     pthread_cond_init(&s->peer_wake, NULL);
     s->max_connections = o->max_connections > 0 ? o->max_connections : REVIEW_DEFAULT_MAX_CONNECTIONS;
-    s->max_per_address = o->max_per_address > 0 ? o->max_per_address : REVIEW_DEFAULT_MAX_PER_ADDRESS;
+    /* behind a proxy every connection comes from the proxy: limit per address at the proxy */
+    s->max_per_address = o->max_per_address > 0 ? o->max_per_address
+                         : o->behind_proxy ? s->max_connections : REVIEW_DEFAULT_MAX_PER_ADDRESS;
+    s->secure_cookies = o->tls_cert_pem != NULL || o->behind_proxy;
     s->request_timeout = o->request_timeout > 0 ? o->request_timeout : REVIEW_DEFAULT_REQUEST_TIMEOUT;
     s->forms = o->forms;
     s->store_path = xstrdup(o->store_path);
