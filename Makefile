@@ -158,6 +158,7 @@ install: $(BIN)
 	if [ -d forms/defs ]; then cp -r forms/defs $(DESTDIR)$(PREFIX)/share/boshi/; fi
 	install -d $(DESTDIR)$(PREFIX)/share/boshi/models
 	install -m 0644 ocr/models/digits-mlp.net ocr/models/digits-svm.model $(DESTDIR)$(PREFIX)/share/boshi/models/
+	install -m 0644 doc/nginx-boshi.conf $(DESTDIR)$(PREFIX)/share/boshi/
 
 clean:
 	rm -rf build boshi

@@ -30,6 +30,7 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
         { "tls-cert", required_argument, NULL, 'c' },
         { "tls-key", required_argument, NULL, 'k' },
         { "insecure", no_argument, NULL, 'i' },
+        { "behind-proxy", no_argument, NULL, 'p' },
         { "threads", required_argument, NULL, 't' },
         { "max-connections", required_argument, NULL, 'm' },
         { "max-per-address", required_argument, NULL, 'a' },
@@ -54,6 +55,7 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
         case 'c': cert_path = optarg; break;
         case 'k': key_path = optarg; break;
         case 'i': o.insecure = 1; break;
+        case 'p': o.behind_proxy = 1; break;
         case 't': o.threads = atoi(optarg); break;
         case 'm': o.max_connections = atoi(optarg); break;
         case 'a': o.max_per_address = atoi(optarg); break;
@@ -98,12 +100,14 @@ cleanup:
 
 const struct cmd_entry cmd_serve_entry = {
     .name = "serve",
-    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure] [--threads N] "
+    .usage = "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--insecure] [--behind-proxy] [--threads N] "
              "[--max-connections N] [--max-per-address N] [--request-timeout SECONDS]",
     .summary = "読取確認の Web 画面を公開 / serve the nurses' web UI",
     .help = "  --listen ADDR:PORT   待ち受けるアドレス (既定 127.0.0.1:8080、ポート 0 は空いている番号)\n"
             "  --tls-cert, --tls-key  PEM の証明書と鍵: HTTPS で公開します\n"
             "  --insecure           暗号化なしの HTTP を 127.0.0.1 以外でも許す (閉じたネットワークのみ)\n"
+            "  --behind-proxy       nginx などのリバースプロキシが HTTPS を受けて転送する (doc/nginx-boshi.conf)。\n"
+            "                       Cookie に Secure を付け、接続数はアドレスごとでなく全体で数えます\n"
             "  --threads N          同時に処理する要求の数 = 記録ストアへの接続の数 (既定 8)\n"
             "  --max-connections N  同時に開いておける接続の数 (既定 256)。超えると最も長く待っている接続を閉じます\n"
             "  --max-per-address N  1つの端末 (アドレス) からの接続の数 (既定 16)。端末サーバーなど\n"

@@ -460,6 +460,16 @@ static const char *const migrations[] = {
     "  by_user TEXT NOT NULL,\n"
     "  at TEXT NOT NULL);\n"
     "CREATE INDEX shien_releases_atena ON shien_releases(atena);\n",
+    /* web UI sessions in the store (records/web.c), so that several `boshi serve`
+     * processes behind one proxy serve the same nurse: the cookie's hash, never the
+     * cookie itself; the form (CSRF) token; last activity as Unix seconds */
+    "CREATE TABLE web_sessions(\n"
+    "  token_hash BLOB PRIMARY KEY,\n"
+    "  login TEXT NOT NULL,\n"
+    "  csrf TEXT NOT NULL,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  last_seen INTEGER NOT NULL);\n"
+    "CREATE INDEX web_sessions_seen ON web_sessions(last_seen);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

@@ -3,7 +3,9 @@
  * hash is libsodium's crypto_pwhash_str (argon2id, interactive limits);
  * locked_until is an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ", so it
  * compares as text.
- * Not for: sessions or cookies (review/server.c).
+ * Sessions: the cookie's hash, its form token and last activity, one row
+ * each in web_sessions.
+ * Not for: cookies and HTTP (review/server.c).
  */
 #include "records/records-internal.h"
 #include "records/web.h"
@@ -243,4 +245,154 @@ int web_person_records(struct store *st, const struct actor *a, const char *aten
         s = NULL;
     }
     return rc;
+}
+
+/* ---- sessions ------------------------------------------------------------- */
+
+static void token_hash(const char *token, unsigned char out[32])
+{
+    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+static int valid_token(const char *token)
+{
+    if (token == NULL || strlen(token) != 64)
+        return 0;
+    for (const char *p = token; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return 1;
+}
+
+static void random_hex(char out[65])
+{
+    unsigned char b[32];
+
+    randombytes_buf(b, sizeof(b));
+    sodium_bin2hex(out, 65, b, sizeof(b));
+    sodium_memzero(b, sizeof(b));
+}
+
+int web_session_start(struct store *st, const char *login, time_t now, int idle_seconds,
+                      struct web_session *out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL, *old = NULL;
+    unsigned char h[32];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    random_hex(out->token);
+    random_hex(out->csrf);
+    snprintf(out->login, sizeof(out->login), "%s", login);
+    out->last_seen = now;
+    token_hash(out->token, h);
+    rc = store_begin(st, e);
+    if (rc < 0)
+        return rc;
+    rc = db_prepare(st, &old, "DELETE FROM web_sessions WHERE last_seen < ?", e);
+    if (rc == 0) {
+        sqlite3_bind_int64(old, 1, (sqlite3_int64)(now - idle_seconds));
+        if (sqlite3_step(old) != SQLITE_DONE)
+            rc = db_fail(st, "古いセッションの削除", e);
+    }
+    if (rc == 0)
+        rc = db_prepare(st, &s, "INSERT INTO web_sessions(token_hash, login, csrf, created, last_seen) "
+                                "VALUES (?, ?, ?, ?, ?)", e);
+    if (rc == 0) {
+        sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, login, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, out->csrf, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)now);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = db_fail(st, "セッションの記録", e);
+    }
+    sqlite3_finalize(old);
+    sqlite3_finalize(s);
+    if (rc < 0) {
+        store_rollback(st);
+        sodium_memzero(out, sizeof(*out));
+        return rc;
+    }
+    rc = store_commit(st, e);
+    if (rc < 0)
+        sodium_memzero(out, sizeof(*out));
+    return rc;
+}
+
+/* Deletes the session of hash h (the caller's transaction, or none). */
+static int session_delete(struct store *st, const unsigned char h[32], struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = db_prepare(st, &s, "DELETE FROM web_sessions WHERE token_hash = ?", e);
+
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_blob(s, 1, h, 32, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = db_fail(st, "セッションの削除", e);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int web_session_find(struct store *st, const char *token, time_t now, int idle_seconds,
+                     struct web_session *out, int *timed_out, struct berr *e)
+{
+    sqlite3_stmt *s = NULL;
+    unsigned char h[32];
+    time_t seen = 0;
+    int rc, found = 0;
+
+    memset(out, 0, sizeof(*out));
+    *timed_out = 0;
+    if (!valid_token(token))
+        return 0;
+    token_hash(token, h);
+    rc = db_prepare(st, &s, "SELECT login, csrf, last_seen FROM web_sessions WHERE token_hash = ?", e);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_blob(s, 1, h, sizeof(h), SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        found = 1;
+        snprintf(out->login, sizeof(out->login), "%s", db_col(s, 0));
+        snprintf(out->csrf, sizeof(out->csrf), "%s", db_col(s, 1));
+        seen = (time_t)sqlite3_column_int64(s, 2);
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (!found)
+        return 0;
+    if (now - seen > idle_seconds) {
+        *timed_out = 1;
+        sodium_memzero(out, sizeof(*out));
+        rc = session_delete(st, h, e);
+        return rc < 0 ? rc : 0;
+    }
+    snprintf(out->token, sizeof(out->token), "%s", token);
+    out->last_seen = now;
+    if (now - seen >= WEB_SESSION_TOUCH) {
+        rc = db_prepare(st, &s, "UPDATE web_sessions SET last_seen = ? WHERE token_hash = ?", e);
+        if (rc == 0) {
+            sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+            sqlite3_bind_blob(s, 2, h, sizeof(h), SQLITE_STATIC);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = db_fail(st, "セッションの更新", e);
+        }
+        sqlite3_finalize(s);
+        if (rc < 0) {
+            sodium_memzero(out, sizeof(*out));
+            return rc;
+        }
+    }
+    return 1;
+}
+
+int web_session_end(struct store *st, const char *token, struct berr *e)
+{
+    unsigned char h[32];
+
+    if (!valid_token(token))
+        return 0;
+    token_hash(token, h);
+    return session_delete(st, h, e);
 }

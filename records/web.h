@@ -3,8 +3,10 @@
  * hashes (libsodium argon2id) and the lockout bookkeeping of failed logins
  * (5 failures lock an account for 15 minutes), in the users table's pw_hash,
  * failed_logins and locked_until columns.
- * Not for: sessions (review/ keeps them in memory) or permissions (an
- * account's permissions are resolved by actor_for_login on every request).
+ * The sessions of the web UI, kept in the store so that any `boshi serve`
+ * process sharing it answers the same nurse.
+ * Not for: cookies and HTTP (review/server.c) or permissions (an account's
+ * permissions are resolved by actor_for_login on every request).
  * Also the read of a person's records for the Person screen.
  * Time is passed in (seconds since the epoch) so tests can move the clock.
  */
@@ -38,6 +40,39 @@ int web_password_set(struct store *st, const struct actor *a, const char *login,
  */
 int web_login(struct store *st, const char *login, const char *password, time_t now,
               struct actor *out, struct berr *e);
+
+/*
+ * One web session.  The cookie (token) is 32 random bytes in hex; the store
+ * keeps only its BLAKE2b hash, so a copy of the store opens no session.  The
+ * form token (csrf) is checked on every POST.
+ */
+struct web_session {
+    char token[65];
+    char csrf[65];
+    char login[64];
+    time_t last_seen;
+};
+
+/*
+ * Starts a session for login at time now: new random token and form token
+ * into *out.  Sessions idle longer than idle_seconds are deleted on the way
+ * (they could never be used again).
+ */
+int web_session_start(struct store *st, const char *login, time_t now, int idle_seconds,
+                      struct web_session *out, struct berr *e);
+
+/*
+ * Finds the session of token at time now: 1 and *out filled, or 0 (none,
+ * or idle longer than idle_seconds: then it is deleted and *timed_out set).
+ * A found session's last activity becomes now; the store is written at most
+ * once every WEB_SESSION_TOUCH seconds per session.
+ */
+#define WEB_SESSION_TOUCH 30
+int web_session_find(struct store *st, const char *token, time_t now, int idle_seconds,
+                     struct web_session *out, int *timed_out, struct berr *e);
+
+/* Ends the session of token (nothing if there is none). */
+int web_session_end(struct store *st, const char *token, struct berr *e);
 
 /*
  * A person's records, for the Person screen: each row of pregnancies and

@@ -13,11 +13,10 @@
 
 #include "review/review.h"
 
-#define REVIEW_MAX_SESSIONS 256
 #define REVIEW_MAX_FORM (64 * 1024)   /* bytes of a POST body */
 
+/* A request's copy of its session (the rows are in the store: records/web.h). */
 struct session {
-    int used;
     char token[65];          /* the cookie value: 32 random bytes, hex */
     char csrf[65];           /* the form token of this session */
     char login[64];
@@ -37,7 +36,7 @@ struct png_cache_entry {
 
 /*
  * The server.  A thread per HTTP connection; a request answers on a store
- * connection it checks out of a small pool.  The three mutexes below are
+ * connection it checks out of a small pool.  The mutexes below are
  * short, never nested, and never held across store I/O or rendering.
  */
 struct review_server {
@@ -45,6 +44,7 @@ struct review_server {
     char *store_path;
     const struct forms_registry *forms;
     int tls;
+    int secure_cookies;           /* tls, or behind a TLS proxy (--behind-proxy) */
     uint16_t port;
     /* store connections, opened at start; a request checks one out */
     pthread_mutex_t pool_lock;
@@ -52,9 +52,6 @@ struct review_server {
     struct store **conns;         /* all nconns */
     struct store **idle;          /* the nidle not in use (a stack) */
     int nconns, nidle;
-    /* sessions: handlers see a copy (struct req.sess), the table is touched under sess_lock */
-    pthread_mutex_t sess_lock;
-    struct session sessions[REVIEW_MAX_SESSIONS];
     /* page images, the last few; rendering is done outside cache_lock */
     pthread_mutex_t cache_lock;
     pthread_cond_t cache_done;    /* a slot's rendering ended */
@@ -143,8 +140,8 @@ const char *req_param(struct req *r, const char *name);
 /* Redirect (303) to a local path. */
 void req_redirect(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void req_set_cookie(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Creates a session for actor (after a login); sets its cookie. */
-void req_session_start(struct req *r, const struct actor *a);
+/* Creates a session for actor (after a login) in the store; sets its cookie.  -1: the store failed. */
+int req_session_start(struct req *r, const struct actor *a);
 /* Ends the current session; clears its cookie. */
 void req_session_end(struct req *r);
 /*

@@ -85,6 +85,10 @@ struct review_server_opts {
     const char *tls_cert_pem;     /* PEM text; NULL = plain HTTP */
     const char *tls_key_pem;
     int insecure;                 /* allow plain HTTP on an address other than loopback */
+    int behind_proxy;             /* a TLS reverse proxy (nginx) forwards here: cookies are
+                                     Secure even on plain HTTP to loopback, and every
+                                     connection comes from the proxy's address, so
+                                     max_per_address defaults to max_connections */
     int threads;                  /* requests answered at once, each on a store connection of
                                      its own; 0 = 8 */
     /* connections (each one a thread): 0 = the default */

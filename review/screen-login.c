@@ -18,7 +18,7 @@ static void login_form(struct req *r, const char *msg, int status)
 
     review_random_token(pre);
     req_set_cookie(r, "boshi_pre=%s; Path=/login; Max-Age=1800; HttpOnly; SameSite=Strict%s", pre,
-                   r->srv->tls ? "; Secure" : "");
+                   r->srv->secure_cookies ? "; Secure" : "");
     r->status = status;
     page_begin(r, "ログイン", "login");
     buf_adds(b, "<section class=\"login\"><h1>読取確認にログイン</h1>");
@@ -70,7 +70,10 @@ void review_h_login(struct req *r)
         return;
     }
     req_set_cookie(r, "boshi_pre=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
-    req_session_start(r, &a);
+    if (req_session_start(r, &a) < 0) {
+        login_form(r, "ただいまログインできません。しばらくしてからお試しください。", 503);
+        return;
+    }
     /* only a screen of this app: never an open redirect (req_safe_next) */
     req_redirect(r, "%s", req_safe_next(next));
 }

@@ -5,7 +5,9 @@
  * request passes before its handler runs.
  *
  * A request goes:  matched to a route (404 / 405)
- *               -> session from the cookie; idle > 15 min: dropped
+ *               -> session from the cookie, looked up in the store (so any
+ *                  serve process on the same store answers it); idle
+ *                  > 15 min: dropped
  *               -> account re-resolved (actor_for_login): a disabled account
  *                  or expired grants end the session at once
  *               -> no session on a non-public route: to /login (GET) or 401
@@ -21,10 +23,10 @@
  * WAL mode, so readers never wait, with a 10 s busy timeout for writers;
  * every path that writes takes the write lock before it reads (BEGIN
  * IMMEDIATE), so a nurse waits for an intake commit instead of seeing
- * "database is locked".  Three short mutexes, never nested and never held
- * across store I/O or rendering: pool_lock (the idle store connections),
- * sess_lock (the session table: a handler works on a copy of its session)
- * and cache_lock (page images).  A page image is rendered outside any lock,
+ * "database is locked".  Sessions are rows of the store (records/web.h), a
+ * handler works on a copy of its own.  Two short mutexes, never nested and
+ * never held across store I/O or rendering: pool_lock (the idle store
+ * connections) and cache_lock (page images).  A page image is rendered outside any lock,
  * one per core at a time, 4 at most (each takes about 100 MB); a second
  * request for the same image waits for the first one's instead of
  * rendering it again, and no request holds a store connection while it
@@ -43,6 +45,7 @@
  * Not for: the screens (screen-*.c, routes.c).  Logs nothing.
  */
 #include "review/review-internal.h"
+#include "records/web.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -303,109 +306,71 @@ void req_set_cookie(struct req *r, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- sessions: the table under sess_lock, a copy in the request ------------ */
-
-/* The slot of token, or NULL.  Under sess_lock. */
-static struct session *session_find(struct review_server *s, const char *token)
-{
-    if (token == NULL || strlen(token) != 64)
-        return NULL;
-    for (int i = 0; i < REVIEW_MAX_SESSIONS; i++)
-        if (s->sessions[i].used && sodium_memcmp(s->sessions[i].token, token, 64) == 0)
-            return &s->sessions[i];
-    return NULL;
-}
-
-static void session_drop(struct session *x)
-{
-    sodium_memzero(x, sizeof(*x));
-}
+/* ---- sessions: rows of the store (records/web.h), a copy in the request ------ */
 
 /*
  * Copies the session of token into *out (1), or says there is none (0).  A
- * session idle too long is dropped here and *timed_out set.
+ * session idle too long is dropped here and *timed_out set.  A store error
+ * counts as no session (the nurse logs in again), never as a session.
  */
-static int session_lookup(struct review_server *s, const char *token, struct session *out,
-                          int *timed_out)
+static int session_lookup(struct req *r, const char *token, struct session *out, int *timed_out)
 {
-    struct session *x;
-    int found = 0;
+    struct web_session w;
+    struct berr e;
+    int rc;
 
-    *timed_out = 0;
-    pthread_mutex_lock(&s->sess_lock);
-    x = session_find(s, token);
-    if (x != NULL && review_now() - x->last_seen > REVIEW_IDLE_SECONDS) {
-        session_drop(x);
-        *timed_out = 1;
-    } else if (x != NULL) {
-        *out = *x;
-        found = 1;
-    }
-    pthread_mutex_unlock(&s->sess_lock);
-    return found;
-}
-
-/* Marks the session of token active now (if it is still there). */
-static void session_touch(struct review_server *s, const char *token)
-{
-    struct session *x;
-
-    pthread_mutex_lock(&s->sess_lock);
-    x = session_find(s, token);
-    if (x != NULL)
-        x->last_seen = review_now();
-    pthread_mutex_unlock(&s->sess_lock);
+    berr_clear(&e);
+    rc = web_session_find(r->st, token, review_now(), REVIEW_IDLE_SECONDS, &w, timed_out, &e);
+    if (rc != 1)
+        return 0;
+    memset(out, 0, sizeof(*out));
+    snprintf(out->token, sizeof(out->token), "%s", w.token);
+    snprintf(out->csrf, sizeof(out->csrf), "%s", w.csrf);
+    snprintf(out->login, sizeof(out->login), "%s", w.login);
+    out->last_seen = w.last_seen;
+    sodium_memzero(&w, sizeof(w));
+    return 1;
 }
 
 /* Ends the session of token (if it is still there). */
-static void session_end(struct review_server *s, const char *token)
+static void session_end(struct req *r, const char *token)
 {
-    struct session *x;
+    struct berr e;
 
-    pthread_mutex_lock(&s->sess_lock);
-    x = session_find(s, token);
-    if (x != NULL)
-        session_drop(x);
-    pthread_mutex_unlock(&s->sess_lock);
+    berr_clear(&e);
+    (void)web_session_end(r->st, token, &e);
 }
 
-void req_session_start(struct req *r, const struct actor *a)
+int req_session_start(struct req *r, const struct actor *a)
 {
     struct review_server *s = r->srv;
-    struct session *x = NULL;
+    struct web_session w;
+    struct berr e;
 
-    pthread_mutex_lock(&s->sess_lock);
-    for (int i = 0; i < REVIEW_MAX_SESSIONS && x == NULL; i++)
-        if (!s->sessions[i].used)
-            x = &s->sessions[i];
-    if (x == NULL) {            /* full: the longest idle goes */
-        x = &s->sessions[0];
-        for (int i = 1; i < REVIEW_MAX_SESSIONS; i++)
-            if (s->sessions[i].last_seen < x->last_seen)
-                x = &s->sessions[i];
-    }
-    memset(x, 0, sizeof(*x));
-    x->used = 1;
-    review_random_token(x->token);
-    review_random_token(x->csrf);
-    snprintf(x->login, sizeof(x->login), "%s", a->login);
-    x->last_seen = review_now();
-    r->sess_copy = *x;
-    pthread_mutex_unlock(&s->sess_lock);
+    berr_clear(&e);
+    if (web_session_start(r->st, a->login, review_now(), REVIEW_IDLE_SECONDS, &w, &e) < 0)
+        return -1;
+    memset(&r->sess_copy, 0, sizeof(r->sess_copy));
+    snprintf(r->sess_copy.token, sizeof(r->sess_copy.token), "%s", w.token);
+    snprintf(r->sess_copy.csrf, sizeof(r->sess_copy.csrf), "%s", w.csrf);
+    snprintf(r->sess_copy.login, sizeof(r->sess_copy.login), "%s", w.login);
+    r->sess_copy.last_seen = w.last_seen;
+    sodium_memzero(&w, sizeof(w));
     r->sess = &r->sess_copy;
     r->actor = *a;
     req_set_cookie(r, "boshi_sid=%s; Path=/; HttpOnly; SameSite=Strict%s", r->sess->token,
-                   s->tls ? "; Secure" : "");
+                   s->secure_cookies ? "; Secure" : "");
+    return 0;
 }
 
 void req_session_end(struct req *r)
 {
     if (r->sess)
-        session_end(r->srv, r->sess->token);
+        session_end(r, r->sess->token);
     r->sess = NULL;
     sodium_memzero(&r->sess_copy, sizeof(r->sess_copy));
     req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-                   r->srv->tls ? "; Secure" : "");
+                   r->srv->secure_cookies ? "; Secure" : "");
 }
 
 /* ---- store connections: a pool, one checked out per request -------------- */
@@ -680,7 +645,6 @@ static int csrf_ok(struct req *r, const char *expected)
 
 static void dispatch(struct req *r)
 {
-    struct review_server *s = r->srv;
     const struct route *rt;
     const char *sid;
     int wrong = 0, timed_out = 0;
@@ -697,19 +661,17 @@ static void dispatch(struct req *r)
     r->rest = r->path + strlen(rt->path);
     /* the session, checked against the store every time */
     sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "boshi_sid");
-    r->sess = session_lookup(s, sid, &r->sess_copy, &timed_out) ? &r->sess_copy : NULL;
+    r->sess = session_lookup(r, sid, &r->sess_copy, &timed_out) ? &r->sess_copy : NULL;
     if (r->sess != NULL) {
         berr_clear(&e);
         if (actor_for_login(r->st, r->sess->login, &r->actor, &e) < 0) {
-            session_end(s, r->sess->token);
+            session_end(r, r->sess->token);
             r->sess = NULL;
             req_set_cookie(r, "boshi_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
             if (!(rt->flags & ROUTE_PUBLIC)) {
                 page_error(r, 403, "利用できません", e.msg);
                 return;
             }
-        } else {
-            session_touch(s, r->sess->token);
         }
     }
     if (r->sess == NULL && !(rt->flags & ROUTE_PUBLIC)) {
@@ -849,7 +811,6 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     s = xcalloc(1, sizeof(*s));
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_idle, NULL);
-    pthread_mutex_init(&s->sess_lock, NULL);
     pthread_mutex_init(&s->cache_lock, NULL);
     pthread_cond_init(&s->cache_done, NULL);
     pthread_cond_init(&s->render_turn, NULL);
@@ -858,7 +819,10 @@ int review_server_start(const struct review_server_opts *o, struct review_server
     pthread_mutex_init(&s->peer_lock, NULL);
     pthread_cond_init(&s->peer_wake, NULL);
     s->max_connections = o->max_connections > 0 ? o->max_connections : REVIEW_DEFAULT_MAX_CONNECTIONS;
-    s->max_per_address = o->max_per_address > 0 ? o->max_per_address : REVIEW_DEFAULT_MAX_PER_ADDRESS;
+    /* behind a proxy every connection comes from the proxy: limit per address at the proxy */
+    s->max_per_address = o->max_per_address > 0 ? o->max_per_address
+                         : o->behind_proxy ? s->max_connections : REVIEW_DEFAULT_MAX_PER_ADDRESS;
+    s->secure_cookies = o->tls_cert_pem != NULL || o->behind_proxy;
     s->request_timeout = o->request_timeout > 0 ? o->request_timeout : REVIEW_DEFAULT_REQUEST_TIMEOUT;
     s->forms = o->forms;
     s->store_path = xstrdup(o->store_path);
@@ -948,7 +912,6 @@ void review_server_stop(struct review_server **sp)
     free(s->idle);
     for (int i = 0; i < REVIEW_PNG_CACHE; i++)
         free(s->cache[i].png);
-    sodium_memzero(s->sessions, sizeof(s->sessions));
     if (s->key) {
         sodium_memzero(s->key, strlen(s->key));
         free(s->key);
@@ -957,7 +920,6 @@ void review_server_stop(struct review_server **sp)
     free(s->store_path);
     pthread_mutex_destroy(&s->pool_lock);
     pthread_cond_destroy(&s->pool_idle);
-    pthread_mutex_destroy(&s->sess_lock);
     pthread_mutex_destroy(&s->cache_lock);
     pthread_cond_destroy(&s->cache_done);
     pthread_cond_destroy(&s->render_turn);

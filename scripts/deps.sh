@@ -4,7 +4,8 @@
 #   scripts/deps.sh          what building and running boshi needs
 #   scripts/deps.sh --tests  and what the tests need besides (valgrind,
 #                            Chromium and Node.js for the browser tests,
-#                            man-db and groff for the man page check)
+#                            man-db and groff for the man page check,
+#                            nginx, openssl and curl for scripts/proxy-test.sh)
 set -e
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libsodium-dev libcsv-dev
 libutf8proc-dev libjansson-dev check libsubunit-dev libhpdf-dev libqrencode-dev
@@ -17,7 +18,7 @@ if [ "${1:-}" = "--fuzz" ]; then
     PKGS="$PKGS clang"
 fi
 if [ "${1:-}" = "--tests" ]; then
-    PKGS="$PKGS valgrind chromium man-db groff-base qpdf"
+    PKGS="$PKGS valgrind chromium man-db groff-base qpdf nginx openssl curl"
     # Node.js and npm drive the browser tests (playwright-core needs node 20
     # or later); a machine that already has a node of its own keeps it.
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -39,4 +40,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
-apt-get install -y -q $missing
+apt-get install -y -q --no-install-recommends $missing

@@ -875,6 +875,65 @@ START_TEST(idle_timeout_and_revocation)
 }
 END_TEST
 
+/*
+ * Two serve processes on one store (as behind one reverse proxy): a nurse
+ * logged in on one is served by the other, her form token is valid there,
+ * a logout on either ends it on both, a lockout counted on one holds on
+ * the other, and a session outlives a restart.  The store keeps a hash of
+ * the cookie, never the cookie.
+ */
+START_TEST(sessions_shared_by_two_servers)
+{
+    struct review_server_opts o;
+    struct review_server *srv2 = NULL;
+    struct client c, d;
+    struct berr e;
+    uint16_t port1 = port, port2;
+    const char *sid;
+
+    memset(&o, 0, sizeof(o));
+    o.store_path = db;
+    o.forms = forms;
+    o.listen = "127.0.0.1:0";
+    ck_assert_msg(review_server_start(&o, &srv2, &e) == 0, "%s", e.msg);
+    port2 = review_server_port(srv2);
+    ck_assert_int_ne(port1, port2);
+
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    sid = c.cookie + strlen("boshi_sid=");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM web_sessions WHERE login = 'nurse1'"), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM web_sessions WHERE hex(token_hash) = upper('%s') "
+                              "OR csrf = '%s'", sid, sid), 0);
+    port = port2;
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);
+    /* the form token of the first server's pages is good on the second */
+    ck_assert_int_eq(status_of(post(&c, "/logout", "")), 303);
+    port = port1;
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 303);   /* ended on both */
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM web_sessions WHERE login = 'nurse1'"), 0);
+
+    /* five wrong passwords on the second lock the account on the first */
+    port = port2;
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(login(&d, "nurse2", "wrong-password", NULL), 401);
+    port = port1;
+    ck_assert_int_eq(login(&d, "nurse2", PW, NULL), 401);
+
+    /* a session outlives a restart of the server that made it */
+    ck_assert_int_eq(login(&c, "nurse1", PW, NULL), 303);
+    review_server_stop(&srv);
+    ck_assert_msg(review_server_start(&o, &srv, &e) == 0, "%s", e.msg);
+    port = review_server_port(srv);
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 200);
+    /* and idles out on the other as on this one */
+    fake_now += 15 * 60 + 1;
+    port = port2;
+    ck_assert_int_eq(status_of(get(&c, "/queue")), 303);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM web_sessions WHERE login = 'nurse1'"), 0);
+    review_server_stop(&srv2);
+}
+END_TEST
+
 /* A request on each route that passes or fails only on permission. */
 struct sample {
     const char *method, *route, *path, *fields;
@@ -2035,6 +2094,7 @@ int main(void)
     tcase_add_test(tc, csrf_and_origin);
     tcase_add_test(tc, lockout_after_five_failures);
     tcase_add_test(tc, idle_timeout_and_revocation);
+    tcase_add_test(tc, sessions_shared_by_two_servers);
     tcase_add_test(tc, role_matrix);
     tcase_add_test(tc, audit_of_person_views);
     tcase_add_test(tc, audit_review_screen);
