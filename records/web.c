@@ -6,6 +6,7 @@
  * Not for: sessions or cookies (review/server.c).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
 #include "records/web.h"
 
 #include <pthread.h>
