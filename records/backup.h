@@ -5,7 +5,7 @@
  *   backup_write, backup_restore
  *
  * Ownership: reports are the caller's plain values; the passphrase is
- * borrowed and never kept.
+ * borrowed for the call.
  */
 #ifndef BOSHI_RECORDS_BACKUP_H
 #define BOSHI_RECORDS_BACKUP_H
