@@ -2,6 +2,7 @@
 #
 #   make              build ./boshi
 #   make check        build and run the Check tests and the browser tests (SAN=1: under ASan+UBSan)
+#   make headers      check that every records/*.h compiles alone (make check does too)
 #   make demo         run the main job on built-in synthetic data
 #   make deps         install the Debian packages boshi needs
 #   make bench        run the benchmarks in bench/
@@ -57,13 +58,16 @@ TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libboshi.a
+# Every header of records/ compiles alone (includes what it needs): one
+# stamp per header, `make headers`, also run by `make check`
+HDR_CHECK := $(patsubst %.h,$(BUILD)/headers/%.ok,$(wildcard records/*.h))
 # fuzz/fuzz_NAME.c runs over fuzz/corpus/NAME/: once per file in `make check`
 # (built with $(CC) and fuzz/driver.c), for as long as asked with libFuzzer
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_CHECK_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%-libfuzzer)
 
-.PHONY: all check demo deps bench install clean model fuzz fuzz-bins FORCE
+.PHONY: all check headers demo deps bench install clean model fuzz fuzz-bins FORCE
 all: $(BIN)
 
 # Where the installed binary finds its form definitions; rewritten (and
@@ -88,6 +92,13 @@ $(BIN): $(CLI_OBJ) $(LIB)
 ifneq ($(BIN),boshi)
 boshi: $(BIN)
 endif
+
+$(BUILD)/headers/%.ok: %.h
+	@mkdir -p $(dir $@)
+	@echo '#include "$<"' | $(CC) $(CFLAGS) -fsyntax-only -MMD -MP -MT $@ -MF $@.d -x c -
+	@touch $@
+
+headers: $(HDR_CHECK)
 
 $(BUILD)/tests/%: tests/%.c $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
@@ -127,7 +138,7 @@ deps:
 # The suite runs every test program; each prints Check's own summary line.
 check:
 	@scripts/deps.sh --tests
-	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(FUZZ_CHECK_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(FUZZ_CHECK_BIN) headers
 	@BOSHI_BIN=$(abspath $(BIN)) BOSHI_SRC=$(CURDIR) scripts/run-tests.sh $(TEST_BIN) $(FUZZ_CHECK_BIN)
 
 demo: deps
@@ -163,4 +174,4 @@ install: $(BIN)
 clean:
 	rm -rf build boshi
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_CHECK_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_CHECK_BIN:=.d) $(HDR_CHECK:=.d)

@@ -5,7 +5,7 @@
  * and max in milliseconds and checks that the person sought was ranked
  * first.  Usage: find_bench STORE.db LOGIN [N]
  */
-#include "records/records.h"
+#include "records/residents.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

@@ -12,6 +12,9 @@
  * where its 届出日 falls, a voucher where its 受診日 falls.
  */
 #include "demo/activity.h"
+#include "records/issues.h"
+#include "records/landing.h"
+#include "records/targets.h"
 
 #include <stddef.h>
 #include <stdio.h>

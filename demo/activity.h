@@ -21,7 +21,6 @@
 #ifndef BOSHI_DEMO_ACTIVITY_H
 #define BOSHI_DEMO_ACTIVITY_H
 
-#include "records/records.h"
 #include "records/stats.h"
 
 #include <stdint.h>

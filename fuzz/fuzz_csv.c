@@ -5,7 +5,6 @@
  * diff and the encoding.
  */
 #include "fuzz/fuzz.h"
-#include "records/records.h"
 #include "records/referrals.h"
 
 #include <ftw.h>

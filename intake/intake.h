@@ -29,7 +29,7 @@
 #include "base/qrpayload.h"
 #include "forms/forms.h"
 #include "ocr/ocr.h"
-#include "records/records.h"
+#include "records/pages.h"
 
 enum intake_decision { DEC_ACCEPTED, DEC_REVIEW, DEC_EMPTY };
 const char *intake_decision_name(enum intake_decision d);   /* "accepted" ... */

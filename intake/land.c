@@ -8,6 +8,11 @@
  * when a nurse resolves a page's last review item.
  */
 #include "intake/intake.h"
+#include "records/issues.h"
+#include "records/landing.h"
+#include "records/residents.h"
+#include "records/review.h"
+#include "records/vouchers.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,8 @@
  * certain becomes an identity or issue review item.
  */
 #include "intake/intake-internal.h"
+#include "records/issues.h"
+#include "records/residents.h"
 
 #include <stdio.h>
 #include <stdlib.h>

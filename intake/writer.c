@@ -5,6 +5,9 @@
  * nothing is left to review; later pages of a 届出 follow its first page.
  */
 #include "intake/intake-internal.h"
+#include "records/audit.h"
+#include "records/review.h"
+#include "records/vouchers.h"
 
 #include <stdio.h>
 #include <stdlib.h>

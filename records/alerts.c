@@ -6,6 +6,7 @@
  */
 #include "records/alerts.h"
 #include "records/records-internal.h"
+#include "records/audit.h"
 #include "base/workday.h"
 
 #include <stdio.h>

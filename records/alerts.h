@@ -17,7 +17,7 @@
 #ifndef BOSHI_RECORDS_ALERTS_H
 #define BOSHI_RECORDS_ALERTS_H
 
-#include "records/records.h"
+#include "records/accounts.h"
 
 struct alert_in {
     int64_t page_id;

@@ -17,6 +17,7 @@
  * checkpoint, and a file is tied to its checkpoint by both.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
 
 #include <archive.h>
 #include <archive_entry.h>

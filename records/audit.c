@@ -16,6 +16,8 @@
  * Not for: application logging.  Never put a 個人番号 in `detail`.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/shien.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -20,6 +20,8 @@
  * Not for: drawing the report (reports/auditreview.c), nor printing.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/shien.h"
 #include "base/workday.h"
 
 #include <stdio.h>

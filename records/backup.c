@@ -18,6 +18,8 @@
  * Not for: choosing the passphrase or talking to people (cli/cmd-backup.c).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/backup.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -8,6 +8,7 @@
  * or statistics CSVs, which hold counts only.
  */
 #include "records/records-internal.h"
+#include "records/export.h"
 
 #include <sodium.h>
 #include <stdio.h>

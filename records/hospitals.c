@@ -9,6 +9,7 @@
  */
 #include "records/records-internal.h"
 #include "records/csvtable.h"
+#include "records/audit.h"
 #include "records/referrals.h"
 
 #include <sodium.h>

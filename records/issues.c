@@ -6,6 +6,8 @@
  * also writes the PDF, so an id exists only for a document that was saved.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/issues.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -27,6 +27,8 @@
  * (intake, serve) are refused their next write (store_key_current).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/store.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,8 @@
  * below - a definition cannot make boshi write anywhere else.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/landing.h"
 
 #include <stdio.h>
 #include <string.h>

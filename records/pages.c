@@ -8,6 +8,8 @@
  * Not for: deciding anything about a reading (intake/ and ocr/ do that).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/pages.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -30,6 +30,8 @@
  * and rolls back, so its counts are exactly what the real run removes.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/purge.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -7,7 +7,8 @@
 
 #include <sqlite3.h>
 
-#include "records/records.h"
+#include "records/accounts.h"
+#include "records/store.h"
 
 struct store {
     sqlite3 *db;
@@ -108,6 +109,7 @@ int users_bootstrap(struct store *st, const char *os_user, struct berr *e);
 extern const char *const residents_index_sql;
 
 /* Fills r from a row whose columns 0..14 are atena .. mynumber_enc (residents.c). */
+struct resident;
 void residents_fill_row(const struct store *st, sqlite3_stmt *s, struct resident *r);
 
 /*

@@ -11,7 +11,10 @@
  * of the scanned slip (records/landing.c, intake/land.c).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
 #include "records/referrals.h"
+#include "records/residents.h"
+#include "records/targets.h"
 
 #include <stdio.h>
 #include <stdlib.h>

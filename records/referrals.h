@@ -1,17 +1,17 @@
 /*
  * records/referrals.h: the store side of issue 6's follow-up work - the
  * hospital master (医療機関), referrals for a detailed examination (精密検査)
- * and their tracking, the children to remind (受診勧奨), and the monthly
- * payment of prenatal vouchers (妊婦健康診査受診券).  An extension of
- * records/records.h (same conventions: every function takes the acting
- * account, checks its permission itself, and audits each person read).
+ * and their tracking, and the children to remind (受診勧奨): hospitals.c
+ * and referrals.c.  Same conventions as the rest of records/
+ * (records/README.md: every function takes the acting account, checks its
+ * permission itself, and audits each person read).  The monthly payment of
+ * prenatal vouchers (妊婦健康診査受診券) is in records/vouchers.h.
  *
  * Public functions, by concern:
  *   hospitals: hospitals_import, hospitals_list, hospitals_get, hospital_release
  *   referrals: referrals_due, referrals_due_free, referral_create,
  *              referral_set_issues, referrals_list, referral_valid_months
  *   reminders: reminders_find (children issued a form, not examined)
- *   vouchers:  vouchers_month, voucher_fees
  *   shared:    household_guardian
  *
  * A referral goes   issued -> (slip lands: result set) -> closed
@@ -25,7 +25,10 @@
 #ifndef BOSHI_RECORDS_REFERRALS_H
 #define BOSHI_RECORDS_REFERRALS_H
 
-#include "records/records.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "records/targets.h"
 
 /* ---- hospitals (医療機関マスタ) ------------------------------------------ */
 
@@ -150,55 +153,5 @@ int reminders_find(struct store *st, const struct actor *a, const char *form, in
  */
 int reminders_pending_pages(struct store *st, const struct actor *a, const char *form, int year,
                             int month, int *pages, int *unknown, struct berr *e);
-
-/* ---- vouchers (妊婦健康診査受診券) ---------------------------------------- */
-
-/* Why a voucher use is not paid; 0 = paid. */
-enum voucher_exception {
-    VOUCHER_OK = 0,
-    VOUCHER_DUP_ISSUE,          /* a second record of the same 受診券 (issue id) */
-    VOUCHER_DUP_KAI,            /* the same 回数 already used in this pregnancy */
-    VOUCHER_AFTER_DELIVERY,     /* used after the mother's delivery */
-    VOUCHER_NOT_RESIDENT,       /* used after she moved out / died, or not in the master */
-    VOUCHER_NO_KAI,             /* no 回数 (not a voucher boshi issued) */
-};
-const char *voucher_exception_label(enum voucher_exception x);
-
-struct voucher_row {
-    int64_t id;
-    const char *issue_id;       /* 受診券番号 */
-    const char *mother, *name;  /* 宛名番号, 氏名 ("" if not in the master) */
-    int kai;                    /* 回数, 0 if unknown */
-    const char *used_date, *clinic_code, *clinic_name, *tests;   /* clinic_name "" if unknown */
-    long claimed;               /* 請求額 from the voucher, -1 if blank */
-    int sanpu;                  /* 1: a 産婦健康診査受診券 (回数 1-2, voucher.sanpu_fees) */
-    int choukaku;               /* 1: a 新生児聴覚検査費用助成券 (回数 1-2, voucher.choukaku_fee) */
-    const char *hearing_kind;   /* its 検査の別: shokai / kakunin ("" blank) */
-    long fee;                   /* 公費負担額 of the 回数 (setting voucher.fees) */
-    long pay;                   /* min(claimed, fee) (fee if claimed blank); 0 for an exception */
-    enum voucher_exception exception;
-    char detail[160];           /* what the exception is about (dates, the other record) */
-};
-typedef int (*voucher_fn)(const struct voucher_row *v, void *ctx);
-/*
- * The vouchers used in year-month, by clinic code then date, each judged:
- *   DUP_ISSUE       another voucher record with the same issue id and a smaller id
- *   DUP_KAI         another voucher of the same mother and 回数 (different issue id)
- *                   used earlier (or the same day with a smaller id) less than 300
- *                   days apart - one pregnancy; the first use is paid
- *   AFTER_DELIVERY  used after the delivery: the birth date of a child (続柄 子) of
- *                   the mother's 世帯 born on or after the day the voucher was issued
- *   NOT_RESIDENT    the mother is not in the master, or her 住民状態 is not 住民 and
- *                   her 異動日 is on or before the day of use
- * Needs reports; one audit entry per mother.
- */
-int vouchers_month(struct store *st, const struct actor *a, int year, int month, voucher_fn fn,
-                   void *ctx, struct berr *e);
-/* The 2 fees (yen) of setting voucher.sanpu_fees (産婦健診 第1回, 第2回). */
-int voucher_sanpu_fees(struct store *st, long fees[2], struct berr *e);
-/* The fee (yen) of one 新生児聴覚検査 (setting voucher.choukaku_fee). */
-int voucher_choukaku_fee(struct store *st, long *fee, struct berr *e);
-/* The 14 fees (yen) of setting voucher.fees; BERR_INVALID if malformed. */
-int voucher_fees(struct store *st, long fees[14], struct berr *e);
 
 #endif

@@ -10,6 +10,8 @@
  * 氏名一致 30 (姓/名だけ 10), 生年月日一致 30, 住所一致 15.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/residents.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -16,6 +16,8 @@
  */
 #include "records/records-internal.h"
 #include "records/csvtable.h"
+#include "records/audit.h"
+#include "records/residents.h"
 
 #include <sodium.h>
 #include <stdio.h>

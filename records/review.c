@@ -10,6 +10,8 @@
  * of a page is resolved).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/review.h"
 
 #include <stdio.h>
 #include <stdlib.h>

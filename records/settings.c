@@ -6,6 +6,8 @@
  * made-up contact line: keys without a default must be set first.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,6 +14,9 @@
  * referrals.c), the flag's import (residents.c).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/residents.h"
+#include "records/shien.h"
 
 #include <stdio.h>
 #include <stdlib.h>

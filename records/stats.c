@@ -9,7 +9,10 @@
  * Not for: layout (reports/stats.c), lists of persons.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/residents.h"
 #include "records/stats.h"
+#include "records/targets.h"
 
 #include <stdio.h>
 #include <stdlib.h>

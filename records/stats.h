@@ -14,7 +14,7 @@
 #ifndef BOSHI_RECORDS_STATS_H
 #define BOSHI_RECORDS_STATS_H
 
-#include "records/records.h"
+#include "records/accounts.h"
 
 /* 妊娠週数 at notification (妊娠届出書の「届出日現在、満」). */
 enum stats_weeks_band {

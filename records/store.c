@@ -15,6 +15,7 @@
  * a store that was made for it.
  */
 #include "records/records-internal.h"
+#include "records/store.h"
 
 #include <assert.h>
 #include <errno.h>

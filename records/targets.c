@@ -10,6 +10,10 @@
  * Not for: printing (reports/) or deciding reissues (the caller does).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/issues.h"
+#include "records/residents.h"
+#include "records/targets.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
  * never by matching.  Her key is "U" + 9 digits.
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
+#include "records/residents.h"
 
 #include <stdio.h>
 #include <string.h>

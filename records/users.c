@@ -6,6 +6,8 @@
  * Not for: passwords and web sessions (review/ adds those).
  */
 #include "records/records-internal.h"
+#include "records/accounts.h"
+#include "records/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

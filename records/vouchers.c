@@ -5,7 +5,7 @@
  * which are exceptions held back for staff: a voucher recorded twice, a
  * 回数 used twice in one pregnancy, a use after the delivery, a use by
  * someone no longer resident.  The rules are written once, in the SQL
- * below and in records/referrals.h, so the report can be recomputed.
+ * below and in records/vouchers.h, so the report can be recomputed.
  * 産婦健康診査受診券 (form sanpu_jushinken, 第1回 産後2週間 and 第2回 産後1か月) are
  * paid the same way, with their own fees (voucher.sanpu_fees) and 回数, and
  * a use after the delivery is what they are for.
@@ -18,7 +18,9 @@
  * Not for: the layout of the payment list (reports/vouchers_report.c).
  */
 #include "records/records-internal.h"
-#include "records/referrals.h"
+#include "records/audit.h"
+#include "records/residents.h"
+#include "records/vouchers.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@
  * Not for: cookies and HTTP (review/server.c).
  */
 #include "records/records-internal.h"
+#include "records/audit.h"
 #include "records/web.h"
 
 #include <pthread.h>

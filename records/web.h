@@ -15,7 +15,7 @@
 
 #include <time.h>
 
-#include "records/records.h"
+#include "records/accounts.h"
 
 #define WEB_LOCK_FAILURES 5          /* failures in a row that lock an account */
 #define WEB_LOCK_SECONDS (15 * 60)   /* how long it stays locked */

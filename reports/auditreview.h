@@ -8,7 +8,7 @@
 #ifndef BOSHI_REPORTS_AUDITREVIEW_H
 #define BOSHI_REPORTS_AUDITREVIEW_H
 
-#include "records/records.h"
+#include "records/audit.h"
 #include "reports/reports.h"
 
 struct audit_review_print {

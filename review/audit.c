@@ -6,6 +6,7 @@
  * session's CSRF token as every form) that marks it 確認済 with a comment.
  * The store does the rules, the storing and the access log.
  */
+#include "records/audit.h"
 #include "review/review-internal.h"
 #include "base/workday.h"
 

@@ -3,6 +3,8 @@
  * UI so both check a value the same way and land a page the same way.
  * Not for: presenting the item (cli/cmd-review.c, review/screen-item.c).
  */
+#include "records/residents.h"
+#include "records/vouchers.h"
 #include "review/review.h"
 
 #include <stdio.h>

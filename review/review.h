@@ -22,6 +22,8 @@
 #include <time.h>
 
 #include "intake/intake.h"
+#include "records/pages.h"
+#include "records/review.h"
 
 /* ---- resolution ------------------------------------------------------- */
 

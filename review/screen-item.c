@@ -4,6 +4,8 @@
  * and its POST (accept, correct, reject, register a 住登外 person), then
  * the next item.
  */
+#include "records/shien.h"
+#include "records/vouchers.h"
 #include "review/screens-internal.h"
 
 #include <stdlib.h>

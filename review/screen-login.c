@@ -2,6 +2,7 @@
  * screen-login.c: login, logout, the home redirect and the built-in
  * assets (stylesheet and script).
  */
+#include "records/audit.h"
 #include "review/screens-internal.h"
 #include "records/web.h"
 

@@ -3,6 +3,7 @@
  * settled or landed value changed with a reason - and the two image routes
  * (a reading's crop, the page), a 個人番号 blacked out unless revealed.
  */
+#include "records/audit.h"
 #include "review/screens-internal.h"
 
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * the person's checkups, pregnancies, vouchers and referrals as a nurse
  * reads them (labels, 和暦, Japan time); a 個人番号 only with permission.
  */
+#include "records/residents.h"
 #include "review/screens-internal.h"
 #include "records/web.h"
 #include "base/workday.h"

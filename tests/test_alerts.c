@@ -11,7 +11,6 @@
  * The store with the printed vouchers is built once and copied per test.
  */
 #include "base/workday.h"
-#include "records/records.h"
 #include "review/review-internal.h"
 #include "tests/lib/testlib.h"
 

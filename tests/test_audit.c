@@ -6,7 +6,7 @@
  * either part, or cutting either, is detected and named.  Real SQLite
  * files, the real binary, gzip from the system to tamper with a file.
  */
-#include "records/records.h"
+#include "records/audit.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

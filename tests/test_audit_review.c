@@ -7,7 +7,9 @@
  * and survives a re-run; the PDF is clean and lists the findings in
  * Japanese with 和暦 times in Japan time; the CSV twin holds the same rows.
  */
+#include "records/audit.h"
 #include "records/records-internal.h"
+#include "records/residents.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

@@ -7,7 +7,7 @@
  * refused with nothing left behind; a backup killed with SIGKILL leaves no
  * file under its name; the backup is one audit entry and needs `backup`.
  */
-#include "records/records.h"
+#include "records/backup.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

@@ -6,7 +6,7 @@
  * appears on the command line or in output.
  */
 #include "base/base.h"
-#include "records/records.h"
+#include "records/store.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

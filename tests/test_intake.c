@@ -7,7 +7,7 @@
  * killed mid-way and finished by running it again with no page lost or
  * stored twice, and reconciliation.
  */
-#include "records/records.h"
+#include "base/base.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

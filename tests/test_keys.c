@@ -9,7 +9,7 @@
  * still holding the old key cannot write; two rotations still verify; the
  * marks people purged before a rotation leave still keep them out after it.
  */
-#include "records/records.h"
+#include "records/audit.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

@@ -16,7 +16,7 @@
  *  - a master without the column keeps the flags, the history keeps them.
  */
 #include "demo/town.h"
-#include "records/records.h"
+#include "records/shien.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

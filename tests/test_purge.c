@@ -11,7 +11,10 @@
  * 宛名番号 and 個人番号.
  */
 #include "demo/town.h"
+#include "records/audit.h"
+#include "records/purge.h"
 #include "records/records-internal.h"
+#include "records/residents.h"
 #include "records/stats.h"
 #include "tests/lib/testlib.h"
 

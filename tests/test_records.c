@@ -6,7 +6,11 @@
  * permissions and expiry, the audit chain against tampering, and audited
  * reads waiting for another connection's write instead of failing "locked".
  */
-#include "records/records.h"
+#include "records/audit.h"
+#include "records/landing.h"
+#include "records/pages.h"
+#include "records/residents.h"
+#include "records/review.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

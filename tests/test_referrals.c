@@ -11,8 +11,9 @@
 #include "base/qrpayload.h"
 #include "demo/town.h"
 #include "intake/intake.h"
-#include "records/records.h"
+#include "records/pages.h"
 #include "records/referrals.h"
+#include "records/vouchers.h"
 #include "tests/lib/testlib.h"
 
 #define pdftotext tl_pdftotext

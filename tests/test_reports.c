@@ -8,7 +8,7 @@
  */
 #include "base/qrpayload.h"
 #include "demo/town.h"
-#include "records/records.h"
+#include "records/store.h"
 #include "tests/lib/testlib.h"
 
 #define pdftotext tl_pdftotext

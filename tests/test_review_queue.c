@@ -9,6 +9,7 @@
  */
 #include "records/records-internal.h"
 #include "intake/intake.h"
+#include "records/review.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>

@@ -13,7 +13,7 @@
  * connection.
  * The store is built once per run (slow: OCR) and copied for each test.
  */
-#include "records/records.h"
+#include "records/accounts.h"
 #include "review/review-internal.h"
 #include "tests/lib/testlib.h"
 

@@ -14,7 +14,7 @@
  * Everything through the real boshi binary on real stores.
  */
 #include "base/base.h"
-#include "records/records.h"
+#include "records/pages.h"
 #include "reports/reports.h"
 #include "tests/lib/testlib.h"
 

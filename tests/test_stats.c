@@ -14,8 +14,9 @@
  */
 #include "demo/activity.h"
 #include "demo/town.h"
-#include "records/records.h"
 #include "records/records-internal.h"
+#include "records/landing.h"
+#include "records/pages.h"
 #include "records/stats.h"
 #include "reports/stats.h"
 #include "tests/lib/testlib.h"

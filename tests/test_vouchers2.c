@@ -12,7 +12,7 @@
  * same day, and it lands as a visit.  The store with the printed vouchers
  * is built once and copied per test.
  */
-#include "records/records.h"
+#include "base/base.h"
 #include "tests/lib/testlib.h"
 
 #include <check.h>
