@@ -19,7 +19,7 @@
 
 #include <time.h>
 
-#include "records/records.h"
+#include "records/store.h"
 
 enum claim_state {
     CLAIM_TAKEN = 1,        /* the caller holds it now (new, expired, dead holder, or its own) */
