@@ -135,6 +135,8 @@ static int cmd_intake(struct cli_ctx *c, int argc, char **argv)
         fprintf(c->out, "  重複 (取込済みのページ) %d\n", s.duplicates);
     if (s.already)
         fprintf(c->out, "  前回の実行で取込済み %d\n", s.already);
+    if (s.by_others)
+        fprintf(c->out, "  同時に動いていた別の取込処理が読んだファイル %d\n", s.by_others);
     if (s.skipped_files)
         fprintf(c->out, "  対象外のファイル %d\n", s.skipped_files);
     if (s.ignored) {

@@ -25,6 +25,7 @@
  * summary; it decides nothing about a page (settle.c, rules.c, writer.c).
  */
 #include "intake/intake-internal.h"
+#include "records/claims.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +34,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MAX_DEPTH 32            /* folders below a folder given */
 
@@ -220,7 +224,8 @@ static int keep_original(const char *store_path, const char *sha, const char *pa
     char *dir = xasprintf("%s.scans/%.2s", store_path, sha);
     char *top = xasprintf("%s.scans", store_path);
     char *dst = xasprintf("%s/%s%s", dir, sha, dot && !strchr(dot, '/') ? dot : "");
-    char *tmp = xasprintf("%s.tmp", dst);
+    /* a name of this process's own: intake processes on one batch keep the same file at once */
+    char *tmp = xasprintf("%s.%ld.%u.tmp", dst, (long)getpid(), (unsigned)randombytes_random());
     unsigned char *chunk = NULL;
     int out = -1, rc = 0;
     long long off = 0;
@@ -262,7 +267,8 @@ static int keep_original(const char *store_path, const char *sha, const char *pa
     fchmod(out, shared ? 0640 : 0600);
     close(out);
     out = -1;
-    if (rename(tmp, dst) < 0)
+    /* content-addressed: whoever renames first, the bytes are the same */
+    if (rename(tmp, dst) < 0 && access(dst, F_OK) != 0)
         rc = berr_set(e, BERR_FAIL, "%s: 原本を保管できません (%s)", dst, strerror(errno));
 cleanup:
     if (out >= 0)
@@ -370,8 +376,8 @@ static struct result *new_result(struct run *r, size_t ti, int fp)
  * The pages of a checked file, one at a time: each is decoded, read and
  * freed before the next is decoded, so a worker holds one page image.
  */
-static void read_source(struct run *r, struct ocr_reader *rd, size_t ti, struct ocr_source *src,
-                        int base_page)
+static void read_source(struct run *r, int wid, struct ocr_reader *rd, size_t ti,
+                        struct ocr_source *src, int base_page)
 {
     struct task *t = &r->tasks[ti];
     int n = ocr_source_npages(src);
@@ -379,8 +385,12 @@ static void read_source(struct run *r, struct ocr_reader *rd, size_t ti, struct 
     for (int i = 0; i < n; i++) {
         int fp = base_page + i;
         int64_t b;
+        struct berr ce;
         if (page_done_before(t, fp, &b))
             continue;
+        /* still reading it: the claim must not expire under a long file (an error only
+         * risks another process reading the page too; it is never stored twice) */
+        (void)claim_renew(r->claims[wid], t->sha, r->me, time(NULL), r->claim_ttl, &ce);
         struct result *x = new_result(r, ti, fp);
         struct ocr_page *pg = NULL;
         char *reason = NULL;
@@ -414,7 +424,7 @@ static void push_reject(struct run *r, size_t ti, int page, const char *file, co
     push(r, x);
 }
 
-static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
+static void read_task(struct run *r, int wid, struct ocr_reader *rd, size_t ti)
 {
     struct task *t = &r->tasks[ti];
     struct ocr_source *src = NULL;
@@ -430,7 +440,7 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
             push_reject(r, ti, 0, t->path, e.msg);
             return;
         }
-        read_source(r, rd, ti, src, 0);
+        read_source(r, wid, rd, ti, src, 0);
         ocr_source_close(&src);
         return;
     }
@@ -464,7 +474,7 @@ static void read_task(struct run *r, struct ocr_reader *rd, size_t ti)
             if (n > (size_t)r->lim.max_pages)
                 ;
             else if (ocr_open(names[i], name, &r->lim, &src, &e) == 0) {
-                read_source(r, rd, ti, src, (int)i);
+                read_source(r, wid, rd, ti, src, (int)i);
                 ocr_source_close(&src);
             } else {
                 push_reject(r, ti, (int)i, name, e.msg);
@@ -487,6 +497,95 @@ struct worker_arg {
     int id;
 };
 
+/* "host pid tag": a holder on this host whose process is gone is dead. */
+static int holder_dead(const char *holder, void *ctx)
+{
+    const struct run *r = ctx;
+    char host[64];
+    long pid = 0;
+
+    if (sscanf(holder, "%63s %ld", host, &pid) != 2 || strcmp(host, r->host) != 0 || pid <= 0)
+        return 0;
+    if (pid == (long)getpid())
+        return strcmp(holder, r->me) != 0;      /* this pid, an earlier process: gone */
+    if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+        return 1;
+    /* killed but not yet reaped by its parent (a zombie) is gone too */
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    int dead = 0;
+    if (f != NULL) {
+        if (fgets(line, sizeof(line), f) != NULL) {
+            const char *p = strrchr(line, ')');
+            dead = p != NULL && (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+        }
+        fclose(f);
+    }
+    return dead;
+}
+
+static void note_done_fresh(int file_page, int64_t batch, void *ctx)
+{
+    note_done(file_page, batch, ctx);
+}
+
+/*
+ * Claims task ti for this process (records/claims.h) and, when taken,
+ * refreshes which of its pages are stored (another process may have stored
+ * some).  Returns the claim_state, or < 0 with *e set.
+ */
+static int claim_task(struct run *r, int wid, size_t ti, struct berr *e)
+{
+    struct task *t = &r->tasks[ti];
+    int st;
+
+    if (t->refused[0])
+        return CLAIM_TAKEN;     /* a refused file is one rejected page, keyed by its name */
+    st = claim_take(r->claims[wid], t->sha, r->me, time(NULL), r->claim_ttl, holder_dead, r, e);
+    if (st == CLAIM_TAKEN) {
+        t->n_done = 0;
+        int rc = pages_of_file(r->claims[wid], t->sha, note_done_fresh, t, e);
+        if (rc < 0)
+            return rc;
+    }
+    return st;
+}
+
+static void push_failure(struct run *r, size_t ti, const struct berr *e)
+{
+    struct result *x = new_result(r, ti, -1);
+
+    x->failed = 1;
+    x->e = *e;
+    push(r, x);
+}
+
+/* Reads task ti when this process gets it; 1 = done with it, 0 = held by another (retry). */
+static int take_and_read(struct run *r, int wid, size_t ti)
+{
+    struct berr e;
+    int st = claim_task(r, wid, ti, &e);
+
+    if (st < 0) {
+        push_failure(r, ti, &e);
+        return 1;
+    }
+    if (st == CLAIM_HELD)
+        return 0;
+    if (st == CLAIM_FINISHED) {
+        pthread_mutex_lock(&r->mu);
+        r->tasks[ti].by_other = 1;
+        pthread_mutex_unlock(&r->mu);
+        return 1;
+    }
+    read_task(r, wid, r->readers[wid], ti);
+    struct result *x = new_result(r, ti, -1);
+    x->file_end = 1;
+    push(r, x);
+    return 1;
+}
+
 static void *worker(void *p)
 {
     struct worker_arg *w = p;
@@ -498,8 +597,45 @@ static void *worker(void *p)
         pthread_mutex_unlock(&r->mu);
         if (ti >= r->n_tasks)
             break;
-        if (!r->tasks[ti].same_as_earlier && !r->tasks[ti].skip)
-            read_task(r, r->readers[w->id], ti);
+        if (r->tasks[ti].same_as_earlier || r->tasks[ti].skip)
+            continue;
+        if (!take_and_read(r, w->id, ti)) {
+            pthread_mutex_lock(&r->mu);
+            r->tasks[ti].deferred = 1;
+            pthread_mutex_unlock(&r->mu);
+        }
+    }
+    /*
+     * Files another live process is reading: wait for it to finish them, or
+     * for its claim to expire (or its process to be gone), then read what it
+     * left.  The batch ends only when every file is done by someone.
+     */
+    for (;;) {
+        size_t ti = r->n_tasks;
+        int waiting = 0;
+        pthread_mutex_lock(&r->mu);
+        for (size_t i = 0; i < r->n_tasks; i++) {
+            if (r->tasks[i].deferred == 1 && ti == r->n_tasks) {
+                r->tasks[i].deferred = 2;
+                ti = i;
+            } else if (r->tasks[i].deferred) {
+                waiting = 1;
+            }
+        }
+        int stopped = r->stop;
+        pthread_mutex_unlock(&r->mu);
+        if (stopped || (ti == r->n_tasks && !waiting))
+            break;
+        if (ti == r->n_tasks) {
+            usleep(200 * 1000);       /* another worker of ours is retrying the rest */
+            continue;
+        }
+        int done = take_and_read(r, w->id, ti);
+        pthread_mutex_lock(&r->mu);
+        r->tasks[ti].deferred = done ? 0 : 1;
+        pthread_mutex_unlock(&r->mu);
+        if (!done)
+            usleep(500 * 1000);
     }
     pthread_mutex_lock(&r->mu);
     r->workers_left--;
@@ -509,6 +645,36 @@ static void *worker(void *p)
 }
 
 /* ---- the batch --------------------------------------------------------------- */
+
+/* This process as a claim holder, and how long its claims last (intake.claim_seconds). */
+static int claim_setup(struct run *r, struct berr *e)
+{
+    unsigned char tag[4];
+    char hex[9], *v = NULL, *end = NULL;
+    int rc = settings_get(r->st, "intake.claim_seconds", &v, e);
+
+    if (rc < 0)
+        return rc;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || n < 5 || n > 86400) {
+        rc = berr_set(e, BERR_INVALID, "設定 intake.claim_seconds の値「%s」が正しくありません "
+                      "(5〜86400 の整数)", v);
+        free(v);
+        return rc;
+    }
+    free(v);
+    r->claim_ttl = (int)n;
+    if (gethostname(r->host, sizeof(r->host)) != 0 || r->host[0] == '\0')
+        snprintf(r->host, sizeof(r->host), "localhost");
+    r->host[sizeof(r->host) - 1] = '\0';
+    for (char *p = r->host; *p; p++)
+        if (*p == ' ')
+            *p = '_';
+    randombytes_buf(tag, sizeof(tag));
+    sodium_bin2hex(hex, sizeof(hex), tag, sizeof(tag));
+    snprintf(r->me, sizeof(r->me), "%s %ld %s", r->host, (long)getpid(), hex);
+    return 0;
+}
 
 /* intake.max_file_mb and intake.max_pages, the site's or the defaults. */
 static int intake_limits(struct store *st, struct ocr_limits *lim, struct berr *e)
@@ -662,6 +828,8 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     rc = intake_limits(st, &r.lim, e);
+    if (rc == 0)
+        rc = claim_setup(&r, e);
     for (size_t i = 0; i < o->n_paths && rc == 0; i++) {
         rc = collect(&r, o->paths[i], 0, &alloc, e);
         buf_addf(&paths, "%s%s", i ? " " : "", o->paths[i]);
@@ -724,6 +892,10 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
     /* readers are opened here, before the threads (Tesseract init is not thread-safe) */
     for (int i = 0; i < nw && rc == 0; i++)
         rc = ocr_reader_open(&r.readers[i], e);
+    /* each worker claims its files on a connection of its own (records/claims.h) */
+    for (int i = 0; i < nw && rc == 0; i++)
+        rc = store_open(o->store_path, 0, &r.claims[i], e);
+
     if (rc < 0)
         goto cleanup;
     r.workers_left = nw;
@@ -749,6 +921,19 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
         pthread_mutex_unlock(&r.mu);
         if (x == NULL)
             break;
+        if (x->file_end) {
+            /* every page of the file is stored (or was before): nobody reads it again */
+            if (rc == 0 && !r.tasks[x->task].refused[0])
+                rc = claim_finish(st, r.tasks[x->task].sha, r.me, e);
+            free(x);
+            if (rc < 0) {
+                pthread_mutex_lock(&r.mu);
+                r.next_task = r.n_tasks;
+                r.stop = 1;
+                pthread_mutex_unlock(&r.mu);
+            }
+            continue;
+        }
         if (rc == 0) {
             if (x->failed) {
                 rc = berr_set(e, x->e.code ? x->e.code : BERR_FAIL, "%s", x->e.msg);
@@ -777,6 +962,7 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
             /* stop the workers: take the remaining tasks away */
             pthread_mutex_lock(&r.mu);
             r.next_task = r.n_tasks;
+            r.stop = 1;
             pthread_mutex_unlock(&r.mu);
         }
     }
@@ -785,8 +971,13 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
 cleanup:
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
-    for (int i = 0; i < MAX_WORKERS; i++)
+    for (int i = 0; i < MAX_WORKERS; i++) {
         ocr_reader_free(&r.readers[i]);
+        store_close(&r.claims[i]);
+    }
+    for (size_t i = 0; i < r.n_tasks; i++)
+        if (r.tasks[i].by_other)
+            sum->by_others++;
     if (r.n_ms > 0) {
         qsort(r.ms, r.n_ms, sizeof(double), cmp_double);
         sum->ms_median = r.ms[r.n_ms / 2];

@@ -25,6 +25,9 @@ struct task {
     int *done_pages;           /* page indexes stored before */
     int n_done;
     int64_t *done_batch;
+    /* several intake processes on one batch (records/claims.h), under run.mu: */
+    int deferred;              /* 1: another live process reads it; 2: being retried */
+    int by_other;              /* finished by another process */
 };
 
 struct result {
@@ -34,6 +37,7 @@ struct result {
     char reject[512];          /* load-level rejection */
     struct page_result res;
     int failed;                /* machinery failure: e holds why */
+    int file_end;              /* no page: every page of the task was pushed (claim finished) */
     struct berr e;
     struct result *next;
 };
@@ -60,6 +64,11 @@ struct run {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct ocr_reader *readers[MAX_WORKERS];
+    struct store *claims[MAX_WORKERS];  /* each worker's own connection, for its claims only */
+    char me[160];               /* this process as a claim holder: "host pid tag" */
+    char host[64];
+    int claim_ttl;              /* seconds (intake.claim_seconds) */
+    int stop;                   /* the batch failed: workers stop retrying (under mu) */
     int64_t batch;
     struct intake_summary *sum;
     double *ms;

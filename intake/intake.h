@@ -216,6 +216,7 @@ struct intake_summary {
     int landed, queued, rejected;
     int duplicates;                 /* taken in before, by another batch */
     int already;                    /* done before in this batch (a resumed run) */
+    int by_others;                  /* files read by another intake process on the same batch */
     struct intake_tally review[INTAKE_TALLY], reject[INTAKE_TALLY];
     int n_review, n_reject;
     int review_items;

@@ -52,5 +52,6 @@
 #include "records/stats.h"
 #include "records/alerts.h"
 #include "records/web.h"
+#include "records/claims.h"
 
 #endif

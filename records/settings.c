@@ -36,6 +36,8 @@ static const struct setting_info known[] = {
     { "intake.max_file_mb", "取込: 1ファイルの大きさの上限 (MB。超えるファイルは保管も読取もせず却下)", "200" },
     { "keys.old_qr_until", "サイト鍵の更新前に印刷した用紙 (旧鍵のQR) を取り込む最終日 (YYYY-MM-DD)", NULL },
     { "intake.max_pages", "取込: 1ファイルのページ数の上限 (超えるファイルは読取せず却下)", "500" },
+    { "intake.claim_seconds", "取込: 複数の取込処理で分担するとき、止まった処理が担当していたファイルを"
+                              "他の処理が引き継ぐまでの秒数", "300" },
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 

@@ -471,6 +471,13 @@ static const char *const migrations[] = {
     "  created INTEGER NOT NULL,\n"
     "  last_seen INTEGER NOT NULL);\n"
     "CREATE INDEX web_sessions_seen ON web_sessions(last_seen);\n",
+    /* which intake worker reads which scanned file (records/claims.c): several intake
+     * processes take in one batch together; holder "host pid tag", until: Unix seconds */
+    "CREATE TABLE intake_claims(\n"
+    "  file_sha TEXT PRIMARY KEY,\n"
+    "  holder TEXT NOT NULL,\n"
+    "  until INTEGER NOT NULL,\n"
+    "  finished INTEGER NOT NULL DEFAULT 0);\n",
 };
 
 /* Indexes on residents, dropped and rebuilt around a bulk first load. */

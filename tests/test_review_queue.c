@@ -357,7 +357,7 @@ START_TEST(old_store_gets_the_indexes)
             "ALTER TABLE vouchers DROP COLUMN hearing_left; ALTER TABLE vouchers DROP COLUMN child; "
             "ALTER TABLE vouchers DROP COLUMN followup_checkup_id; DROP TABLE visits; "
             "ALTER TABLE residents DROP COLUMN shien; ALTER TABLE residents_history DROP COLUMN shien; "
-            "DROP TABLE shien_releases; DROP TABLE web_sessions; PRAGMA user_version = 5");
+            "DROP TABLE shien_releases; DROP TABLE web_sessions; DROP TABLE intake_claims; PRAGMA user_version = 5");
     ck_assert_int_eq(tl_sql_long(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('pages_read', 'review_resolved')"), 0);
     ck_assert_msg(store_open(db, 0, &st, &e) == 0, "%s", e.msg);
