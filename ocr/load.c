@@ -62,6 +62,32 @@ int ocr_page_dpi(const struct ocr_page *p)
     return p->dpi;
 }
 
+int ocr_page_bilevel(const struct ocr_page *p)
+{
+    return p->bilevel;
+}
+
+/*
+ * Two grey levels at most (ignoring levels held by under 1 pixel in 10^5,
+ * which a colour-mapped file's unused entries or a stray edit may leave).
+ */
+static int two_levels(PIX *grey)
+{
+    NUMA *hist = pixGetGrayHistogram(grey, 1);
+    int levels = 0;
+    double total = (double)pixGetWidth(grey) * pixGetHeight(grey);
+
+    if (hist == NULL)
+        return 0;
+    for (int i = 0; i < 256; i++) {
+        l_float32 v = 0;
+        numaGetFValue(hist, i, &v);
+        levels += v > total * 1e-5;
+    }
+    numaDestroy(&hist);
+    return levels <= 2;
+}
+
 void ocr_page_size_px(const struct ocr_page *p, int *w, int *h)
 {
     *w = pixGetWidth(p->grey);
@@ -209,6 +235,7 @@ static struct ocr_page *page_make(PIX *pix, const char *name, int index, int npa
     pixSetResolution(p->grey, p->dpi, p->dpi);
     p->paper = paper;
     p->ink = 0;
+    p->bilevel = pixGetDepth(pix) == 1 || two_levels(p->grey);
     p->qr_len = -1;
     snprintf(p->name, sizeof(p->name), "%s", where);
 cleanup:
