@@ -152,9 +152,12 @@ void ocr_loaded_release(struct ocr_loaded *out);
 
 int ocr_page_dpi(const struct ocr_page *p);
 /*
- * 1 when the scan is black and white only: a 1 bpp original, or an image
- * with no more than two grey levels (a 1-bit scan saved as greyscale).
- * Such a scan has lost every light pencil mark (intake refuses it).
+ * 1 when the scan is black and white only: its file says 1 bit a pixel (a
+ * 1-bit TIFF or PNG; a scanner PDF's 1-bit, CCITT or JBIG2 image, which
+ * pdfimages writes as a 1-bit PNG).  Such a scan has lost every light
+ * pencil mark (intake refuses it).  Decided from the file's header, never
+ * from the grey levels: a greyscale scan of crisp print may hold only
+ * black and white and is not bilevel.
  */
 int ocr_page_bilevel(const struct ocr_page *p);
 void ocr_page_size_px(const struct ocr_page *p, int *w, int *h);

@@ -219,17 +219,66 @@ START_TEST(stray_and_empty_are_not_marks)
 END_TEST
 
 /*
- * A black-and-white scan (1 bpp G4 TIFF, or an 8-bit PNG with two grey
- * levels): refused by default with the reason and the fix; read when the
- * site allows it, but then nothing of it is settled blank.
+ * A scanner's PDF of one black-and-white page: a DeviceGray image of 1 bit
+ * a component, CCITT G4 (as a multifunction printer writes it), A4 at 300 dpi.
+ */
+static void write_g4_pdf(const char *path, PIX *bw)
+{
+    L_COMP_DATA *cid = NULL;
+    struct buf b;
+    long off[6];
+    char *obj[5];
+
+    ck_assert_int_eq(pixGenerateCIData(bw, L_G4_ENCODE, 0, 0, &cid), 0);
+    obj[0] = xasprintf("<< /Type /Catalog /Pages 2 0 R >>");
+    obj[1] = xasprintf("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    obj[2] = xasprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+                       "<< /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>");
+    obj[3] = xasprintf("<< /Length 30 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q\nendstream");
+    obj[4] = xasprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                       "/BitsPerComponent 1 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns %d "
+                       "/Rows %d /BlackIs1 %s >> /Length %zu >>\nstream\n", cid->w, cid->h, cid->w,
+                       cid->h, cid->minisblack ? "true" : "false", cid->nbytescomp);
+    buf_init(&b);
+    buf_adds(&b, "%PDF-1.4\n");
+    for (int i = 0; i < 5; i++) {
+        off[i] = (long)b.len;
+        buf_addf(&b, "%d 0 obj\n%s", i + 1, obj[i]);
+        if (i == 4) {
+            buf_add(&b, cid->datacomp, cid->nbytescomp);
+            buf_adds(&b, "\nendstream");
+        }
+        buf_adds(&b, "\nendobj\n");
+        free(obj[i]);
+    }
+    off[5] = (long)b.len;
+    buf_adds(&b, "xref\n0 6\n0000000000 65535 f \n");
+    for (int i = 0; i < 5; i++)
+        buf_addf(&b, "%010ld 00000 n \n", off[i]);
+    buf_addf(&b, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%ld\n%%%%EOF\n", off[5]);
+    ck_assert_int_eq(tl_write_file(path, b.s, b.len), 0);
+    buf_release(&b);
+    l_CIDataDestroy(&cid);
+}
+
+/*
+ * A black-and-white scan is told by its file: a 1-bit G4 TIFF, a 1-bit PNG
+ * and a scanner PDF whose page is a 1-bit CCITT image (taken out by
+ * pdfimages, as intake does) are refused by default with the reason and
+ * the fix, and read when the site allows it, but then nothing of them is
+ * settled blank.  The same page in an 8-bit greyscale file that holds only
+ * black and white (a scanner's text mode) is an ordinary page: read, and
+ * its empty fields settled empty.
  */
 START_TEST(bilevel_refused_or_never_blank)
 {
     struct sim_batch_opts o;
     struct berr e;
+    struct tl_result r;
     const struct forms_form *one[1] = { forms_registry_get(forms, "nyuyoji_4m", 1) };
     char *d = tl_path(dir, "bw"), *png = tl_path(d, "page-0001.png");
-    char *g4 = tl_path(d, "bw.tif"), *two = tl_path(d, "two.png");
+    char *g4 = tl_path(d, "bw.tif"), *two = tl_path(d, "two.png"), *bit = tl_path(d, "bit.png");
+    char *pdf = tl_path(d, "bw.pdf"), *prefix = tl_path(d, "pdf"), *pdfpng = tl_path(d, "pdf-000.png");
 
     ck_assert_ptr_nonnull(one[0]);
     sim_batch_opts_init(&o);
@@ -246,28 +295,39 @@ START_TEST(bilevel_refused_or_never_blank)
     ck_assert_msg(sim_batch(&o, NULL, &e) >= 1, "%s", e.msg);
     PIX *grey = pixRead(png), *bw = pixThresholdToBinary(grey, 128), *bw8 = pixConvert1To8(NULL, bw, 255, 0);
     ck_assert_ptr_nonnull(bw8);
+    pixSetResolution(bw, 300, 300);
+    pixSetResolution(bw8, 300, 300);
     ck_assert_int_eq(pixWrite(g4, bw, IFF_TIFF_G4), 0);
+    ck_assert_int_eq(pixWrite(bit, bw, IFF_PNG), 0);
     ck_assert_int_eq(pixWrite(two, bw8, IFF_PNG), 0);
+    write_g4_pdf(pdf, bw);
     pixDestroy(&grey);
     pixDestroy(&bw);
     pixDestroy(&bw8);
-    const char *files[] = { png, g4, two };
-    for (int fi = 0; fi < 3; fi++) {
+    const char *argv[] = { "pdfimages", "-png", pdf, prefix, NULL };
+    ck_assert_int_eq(tl_run(&r, NULL, NULL, argv), 0);
+    ck_assert_msg(r.status == 0, "pdfimages: %s", r.err);
+    tl_result_free(&r);
+    /* the greyscale page, its two-level twin; then the 1-bit files */
+    const char *files[] = { png, two, g4, bit, pdfpng };
+    for (int fi = 0; fi < 5; fi++) {
         struct ocr_loaded l;
         struct page_result res;
+        int one_bit = fi >= 2;
         ck_assert_int_eq(ocr_load(files[fi], &l, &e), 0);
         ck_assert_int_eq(l.npages, 1);
-        ck_assert_int_eq(ocr_page_bilevel(l.pages[0]), fi > 0);
+        ck_assert_msg(l.pages[0] != NULL, "%s: %s", files[fi], l.reasons[0]);
+        ck_assert_msg(ocr_page_bilevel(l.pages[0]) == one_bit, "%s", files[fi]);
         ck_assert_int_eq(intake_read_page(rd, l.pages[0], forms, key, &res, &e), 0);
-        if (fi == 0) {
-            ck_assert_str_eq(res.reject, "");
+        if (!one_bit) {
+            ck_assert_msg(strcmp(res.reject, "") == 0, "%s: %s", files[fi], res.reject);
         } else {
             ck_assert_msg(strstr(res.reject, "白黒2値") && strstr(res.reject, "グレースケール"),
                           "%s", res.reject);
             ck_assert_int_eq(res.n_fields, 0);
         }
         intake_page_result_release(&res);
-        /* allowed: read, but a field read blank is never settled */
+        /* allowed: read, but a field of a 1-bit page read blank is never settled */
         ck_assert_int_eq(intake_read_page_opts(rd, l.pages[0], forms, key, NULL, NULL, 1, &res, &e), 0);
         ck_assert_str_eq(res.reject, "");
         int blank_review = 0, empty = 0;
@@ -276,7 +336,7 @@ START_TEST(bilevel_refused_or_never_blank)
             empty += f->decision == DEC_EMPTY && f->fld->kind != FORMS_PRINTED;
             blank_review += strcmp(f->reason, INTAKE_BILEVEL_BLANK) == 0;
         }
-        if (fi == 0) {
+        if (!one_bit) {
             ck_assert_int_eq(blank_review, 0);
             ck_assert_int_gt(empty, 0);
         } else {
@@ -290,6 +350,10 @@ START_TEST(bilevel_refused_or_never_blank)
     free(png);
     free(g4);
     free(two);
+    free(bit);
+    free(pdf);
+    free(prefix);
+    free(pdfpng);
 }
 END_TEST
 
