@@ -51,7 +51,6 @@ static json_t *damage_json(const struct sim_damage *d)
     json_object_set_new(o, "blur", json_integer(d->blur));
     json_object_set_new(o, "jpeg_quality", json_integer(d->jpeg_quality));
     json_object_set_new(o, "threshold", json_integer(d->threshold));
-    json_object_set_new(o, "threshold_grey", json_boolean(d->threshold_grey));
     if (d->fold == SIM_FOLD_NONE)
         json_object_set_new(o, "fold", json_null());
     else

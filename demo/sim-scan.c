@@ -88,12 +88,13 @@ void sim_damage_random(struct sim_damage *d, enum sim_profile p, uint64_t seed)
         d->blur = harsh ? sim_rng_int(&r, 1, 2) : 1;
     /*
      * Black and white: the harsh scanner writes a 1-bit file (intake refuses
-     * it by default); the office one is set to greyscale, as intake asks,
-     * but its text mode may still push every pixel to black or white.
+     * it by default); the office one is set to greyscale, as intake asks
+     * (the draws are kept, so the rest of each page's damage is as before).
      */
     if (sim_rng_pct(&r, harsh ? 35 : 15)) {
-        d->threshold = sim_rng_int(&r, harsh ? 110 : 128, harsh ? 170 : 150);
-        d->threshold_grey = !harsh;
+        int t = sim_rng_int(&r, harsh ? 110 : 128, harsh ? 170 : 150);
+        if (harsh)
+            d->threshold = t;
     }
     else if (sim_rng_pct(&r, harsh ? 60 : 40))
         d->jpeg_quality = harsh ? sim_rng_int(&r, 40, 60) : sim_rng_int(&r, 60, 80);
@@ -388,8 +389,6 @@ int sim_scan(PIX *paper, int dpi, const struct forms_form *f, int page, struct s
         add_noise(pix, d->noise, &r);
     if (d->threshold > 0) {
         rc = replace(&pix, pixThresholdToBinary(pix, d->threshold), "二値化", e);
-        if (rc == 0 && d->threshold_grey)
-            rc = replace(&pix, pixConvert1To8(NULL, pix, 255, 0), "二値化", e);
         if (rc < 0)
             goto cleanup;
     } else if (d->jpeg_quality > 0) {

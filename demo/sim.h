@@ -13,11 +13,10 @@
  *   render  sim_sheet_render(): one page as the paper looks (8 bpp grey)
  *   scan    sim_scan(): that paper through an office scanner - stamp and
  *           fold on the paper, skew, shift, "fit to page" scale, 180° feed,
- *           blur, noise, JPEG artefacts, 1-bit threshold (harsh: a 1-bit
- *           file; office: black and white in an 8-bit file, the scanner set
- *           to greyscale as intake asks) - with the exact mm -> pixel map
- *           of the result; sim_write_image() as PNG, JPEG, TIFF (G4 when
- *           1-bit)
+ *           blur, noise, JPEG artefacts, 1-bit threshold (harsh only: the
+ *           office scanner is set to greyscale, as intake asks) - with the
+ *           exact mm -> pixel map of the result; sim_write_image() as PNG,
+ *           JPEG, TIFF (G4 when 1-bit)
  *   batch   sim_batch(): N pages into a directory, page-0001.png +
  *           page-0001.truth.json (format below).
  *
@@ -41,7 +40,7 @@
  *   form, version, page, pages, sheet (which filled form of the batch),
  *   subject, issue (null when blank), image, format, dpi, width, height,
  *   seed, profile, damage {skew_deg, scale, shift_mm [x, y], upside_down,
- *   noise, blur, jpeg_quality, threshold, threshold_grey, fold null|{kind: dark|light,
+ *   noise, blur, jpeg_quality, threshold, fold null|{kind: dark|light,
  *   y_mm, angle_deg}, stamp null|{x_mm, y_mm, r_mm, text, field}},
  *   map [a, b, c, d, e, f] (pixel x = a*x_mm + b*y_mm + c,
  *   y = d*x_mm + e*y_mm + f, mm from the form's top-left corner),
@@ -194,8 +193,6 @@ struct sim_damage {
     int blur;                  /* box blur half-width in px, 0 = none */
     int jpeg_quality;          /* 0 = none, else re-encoded at this quality (grey only) */
     int threshold;             /* 0 = grey, else 1 bpp: ink where grey < threshold */
-    int threshold_grey;        /* with threshold: written as 8 bpp all the same (a greyscale
-                                  scanner's text mode: black and white, but not a 1-bit file) */
     enum sim_fold fold;        /* a fold line across the paper */
     double fold_y_mm, fold_angle_deg;
     int stamp;                 /* a round receipt stamp on the paper */
@@ -213,8 +210,7 @@ void sim_damage_random(struct sim_damage *d, enum sim_profile p, uint64_t seed);
  * of form f with damage d: paper damage first (stamp, fold), then the
  * scanner's geometry, optics and encoding.  A stamp with x < 0 is put over
  * a random field box of the page (d is updated).  *out gets a new PIX
- * (8 bpp, or 1 bpp with threshold unless threshold_grey), map the mm ->
- * pixel map of *out.
+ * (8 bpp, or 1 bpp with threshold), map the mm -> pixel map of *out.
  * seed drives noise.
  */
 int sim_scan(PIX *paper, int dpi, const struct forms_form *f, int page, struct sim_damage *d,

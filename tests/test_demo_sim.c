@@ -454,18 +454,6 @@ START_TEST(threshold_gives_one_bit)
     pixDestroy(&g);
     pixDestroy(&back);
     pixDestroy(&out);
-    /* a greyscale scanner's text mode: the same black and white, in an 8-bit file */
-    d.threshold_grey = 1;
-    out = scan(&d, map);
-    ck_assert_int_eq(pixGetDepth(out), 8);
-    h = pixGetGrayHistogram(out, 1);
-    for (int v = 1; v < 255; v++) {
-        l_float32 c;
-        numaGetFValue(h, v, &c);
-        ck_assert_msg(c == 0, "grey %d present", v);
-    }
-    numaDestroy(&h);
-    pixDestroy(&out);
     free(png);
     free(tif);
 }
@@ -588,9 +576,8 @@ START_TEST(profiles_in_bounds)
         ck_assert(fabs(d.skew_deg) <= 1 && d.scale >= 0.94 && d.scale <= 1);
         ck_assert(d.jpeg_quality == 0 || (d.jpeg_quality >= 40 && d.jpeg_quality <= 80));
         ck_assert(!(d.threshold && d.jpeg_quality));
-        ck_assert(d.threshold_grey == (d.threshold > 0));    /* set to greyscale, as intake asks */
+        ck_assert_int_eq(d.threshold, 0);      /* set to greyscale, as intake asks */
         sim_damage_random(&d, SIM_HARSH, s);
-        ck_assert(!d.threshold_grey);                          /* a 1-bit file */
         ck_assert(fabs(d.skew_deg) <= 3 && d.scale >= 0.94 && d.scale <= 1);
         ck_assert(d.jpeg_quality == 0 || (d.jpeg_quality >= 40 && d.jpeg_quality <= 80));
         upside += d.upside_down;
