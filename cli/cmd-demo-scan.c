@@ -359,7 +359,8 @@ const struct cmd_entry cmd_demo_scan_entry = {
             "  --store             --db のストアの QR 鍵で署名 (既定: 試験用の鍵)。boshi init --demo で作った\n"
             "                      ストアだけ、様式の印刷 (forms.print) ができる利用者だけ\n"
             "  --as-of DATE        記入した日 (健診の実施日はこの日、ほかの日付はその前; 既定 2025-04-01)\n"
-            "  --set F=V[:how]     項目 F の値を V に (空で未記入)。how: tick, cross, fill, faint, stray\n"
+            "  --set F=V[:how]     項目 F の値を V に (空で未記入)。how: tick, cross, fill, faint, stray,\n"
+            "                      slash, circle, pencil\n"
             "                      (例: --set epds_10=1 --set epds_total=3, --set epds_10=0:faint)\n"
             "Kana and kanji are drawn with IPAex (print-like), digits with handwriting-style fonts.\n",
     .needs = 0,

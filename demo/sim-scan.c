@@ -86,8 +86,16 @@ void sim_damage_random(struct sim_damage *d, enum sim_profile p, uint64_t seed)
     d->noise = harsh ? sim_rng_uniform(&r, 8, 16) : sim_rng_uniform(&r, 2, 6);
     if (sim_rng_pct(&r, harsh ? 50 : 30))
         d->blur = harsh ? sim_rng_int(&r, 1, 2) : 1;
-    if (sim_rng_pct(&r, harsh ? 35 : 15))
-        d->threshold = sim_rng_int(&r, harsh ? 110 : 128, harsh ? 170 : 150);
+    /*
+     * Black and white: the harsh scanner writes a 1-bit file (intake refuses
+     * it by default); the office one is set to greyscale, as intake asks
+     * (the draws are kept, so the rest of each page's damage is as before).
+     */
+    if (sim_rng_pct(&r, harsh ? 35 : 15)) {
+        int t = sim_rng_int(&r, harsh ? 110 : 128, harsh ? 170 : 150);
+        if (harsh)
+            d->threshold = t;
+    }
     else if (sim_rng_pct(&r, harsh ? 60 : 40))
         d->jpeg_quality = harsh ? sim_rng_int(&r, 40, 60) : sim_rng_int(&r, 60, 80);
     if (sim_rng_pct(&r, harsh ? 40 : 10)) {

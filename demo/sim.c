@@ -74,7 +74,8 @@ double sim_rng_gauss(struct sim_rng *r)
 static const char *const how_names[SIM_HOW_COUNT] = {
     [SIM_HOW_BLANK] = "blank", [SIM_HOW_TICK] = "tick", [SIM_HOW_CROSS] = "cross",
     [SIM_HOW_FILL] = "fill", [SIM_HOW_FAINT] = "faint", [SIM_HOW_STRAY] = "stray",
-    [SIM_HOW_CORRECTED] = "corrected", [SIM_HOW_DIGITS] = "digits", [SIM_HOW_KANA] = "kana",
+    [SIM_HOW_CORRECTED] = "corrected", [SIM_HOW_SLASH] = "slash", [SIM_HOW_CIRCLE] = "circle",
+    [SIM_HOW_PENCIL] = "pencil", [SIM_HOW_DIGITS] = "digits", [SIM_HOW_KANA] = "kana",
     [SIM_HOW_TEXT] = "text", [SIM_HOW_SCRIBBLE] = "scribble", [SIM_HOW_PRINTED] = "printed",
 };
 
@@ -758,18 +759,99 @@ static enum sim_how choose_mark(struct sim_rng *r, int tricky_pct, int can_corre
     return k < 5 ? SIM_HOW_TICK : k < 8 ? SIM_HOW_CROSS : SIM_HOW_FILL;
 }
 
-/* Draws one mark of style how in box b with pen p (faint lightens a copy). */
-static void mark(const struct pen *p, const struct forms_box *b, enum sim_how how)
+/*
+ * A tick as people make them: its size 70-110 % of the box, moved up to
+ * 12 % of the box (so partly outside it), the pen 0.3-0.8 mm, pressed
+ * anything from hard to light.
+ */
+static void tick_varied(const struct pen *p, const struct forms_box *b)
+{
+    struct pen q = *p;
+    struct forms_box t = *b;
+    double f = sim_rng_uniform(p->r, 0.7, 1.1);
+
+    q.width = sim_rng_uniform(p->r, 0.3, 0.8);
+    q.grey = sim_rng_uniform(p->r, 0.0, 0.3);
+    t.w = b->w * f;
+    t.h = b->h * f;
+    t.x = b->x + (b->w - t.w) / 2 + jit(p, 0.12 * b->w);
+    t.y = b->y + (b->h - t.h) / 2 + jit(p, 0.12 * b->h);
+    tick(&q, &t, 0, 0);
+}
+
+/* One slash across the box, either way, its ends near or past the corners. */
+static void slash(const struct pen *p, const struct forms_box *b)
+{
+    struct pen q = *p;
+    double s = b->w, x = b->x, y = b->y;
+    int rising = sim_rng_pct(p->r, 75);
+
+    q.width = sim_rng_uniform(p->r, 0.3, 0.8);
+    q.grey = sim_rng_uniform(p->r, 0.0, 0.3);
+    stroke(&q, x + 0.12 * s + jit(p, 0.12 * s), y + (rising ? 0.88 : 0.12) * s + jit(p, 0.12 * s),
+           x + 0.88 * s + jit(p, 0.12 * s), y + (rising ? 0.12 : 0.88) * s + jit(p, 0.12 * s));
+}
+
+/*
+ * A loop round box b and its label (the box alone, wider, without one):
+ * a rounded oval 0.6-1.6 mm clear of the box on the left, up to 0.8 mm
+ * past the label on the right (the next option's box may be 1 mm away),
+ * drawn from a random start over 320-380 degrees, so not always closed.
+ */
+static void circle(const struct pen *p, const struct forms_box *b, const struct forms_box *label)
+{
+    struct pen q = *p;
+    double left = b->x - sim_rng_uniform(p->r, 0.6, 1.6);
+    double right = (label ? label->x + label->w : b->x + b->w + 1.5) + sim_rng_uniform(p->r, 0.1, 0.8);
+    double top = b->y - sim_rng_uniform(p->r, 0.9, 2.0), bottom = b->y + b->h + sim_rng_uniform(p->r, 0.9, 2.0);
+    double cx = (left + right) / 2, cy = (top + bottom) / 2, a = (right - left) / 2, c = (bottom - top) / 2;
+    double start = sim_rng_uniform(p->r, 0, 2 * PI), sweep = sim_rng_uniform(p->r, 320, 380) * PI / 180;
+    double wob = sim_rng_uniform(p->r, 0, 2 * PI), lx = 0, ly = 0;
+    int n = 90;
+
+    q.width = sim_rng_uniform(p->r, 0.3, 0.7);
+    q.grey = sim_rng_uniform(p->r, 0.0, 0.3);
+    for (int i = 0; i <= n; i++) {
+        double t = start + sweep * i / n, ct = cos(t), st = sin(t);
+        /* a superellipse (exponent 3): round, but clear of the box's corners */
+        double ex = copysign(pow(fabs(ct), 2.0 / 3), ct), ey = copysign(pow(fabs(st), 2.0 / 3), st);
+        double r = 1 + 0.04 * sin(3 * t + wob) + 0.05 * (double)i / n;
+        double x = cx + a * r * ex, y = cy + c * r * ey;
+        if (i > 0)
+            stroke(&q, lx, ly, x, y);
+        lx = x;
+        ly = y;
+    }
+}
+
+/*
+ * Draws one mark of style how in box b (label: where its label is printed,
+ * or NULL) with pen p (faint and pencil lighten a copy).
+ */
+static void mark(const struct pen *p, const struct forms_box *b, const struct forms_box *label,
+                 enum sim_how how)
 {
     struct pen q = *p;
     double s = b->w;
 
     switch (how) {
     case SIM_HOW_TICK:
-        tick(p, b, 0, 0);
+        tick_varied(p, b);
         break;
     case SIM_HOW_CROSS:
         cross(p, b);
+        break;
+    case SIM_HOW_SLASH:
+        slash(p, b);
+        break;
+    case SIM_HOW_CIRCLE:
+        circle(p, b, label);
+        break;
+    case SIM_HOW_PENCIL:
+        /* HB pressed lightly: grey, thin, but a whole stroke */
+        q.grey = sim_rng_uniform(p->r, 0.45, 0.6);
+        q.width = sim_rng_uniform(p->r, 0.3, 0.45);
+        tick(&q, b, jit(p, 0.1 * s), jit(p, 0.1 * s));
         break;
     case SIM_HOW_FILL:
         q.width = 0.8;
@@ -861,7 +943,7 @@ static void draw_date(const struct pen *p, struct sim_field_truth *ft, const str
     if (fld->era_fixed == ERA_NONE) {
         int oi = forms_option_find(fld, ft->date_parts[0]);
         if (oi >= 0)
-            mark(p, &fld->options[oi].box, choose_mark(r, 0, 0));
+            mark(p, &fld->options[oi].box, NULL, choose_mark(r, 0, 0));
     }
     (void)tricky_pct;
     comb_write(p, &fld->year.box, fld->year.cells, ft->date_parts[1], 1);
@@ -882,7 +964,7 @@ static void draw_field(const struct pen *p, struct sim_field_truth *ft, const st
             break;
         }
         ft->how = force != SIM_HOW_COUNT ? force : choose_mark(r, tricky_pct, 0);
-        mark(p, &fld->box, ft->how);
+        mark(p, &fld->box, fld->has_label_box ? &fld->label_box : NULL, ft->how);
         break;
     case FORMS_CHOICE:
     case FORMS_MULTI: {
@@ -897,7 +979,8 @@ static void draw_field(const struct pen *p, struct sim_field_truth *ft, const st
         for (size_t i = 0; i < fld->n_options; i++)
             if (v->options & (1ull << i)) {
                 meant = (int)i;
-                mark(p, &fld->options[i].box, ft->how);
+                mark(p, &fld->options[i].box,
+                     fld->options[i].has_label_box ? &fld->options[i].label_box : NULL, ft->how);
             }
         if (ft->how == SIM_HOW_CORRECTED && meant >= 0) {
             struct pen q = *p;
@@ -1010,7 +1093,8 @@ static int apply_set(const struct forms_form *f, const char *const *set, char **
 {
     static const struct { const char *name; enum sim_how how; } hows[] = {
         { "tick", SIM_HOW_TICK }, { "cross", SIM_HOW_CROSS }, { "fill", SIM_HOW_FILL },
-        { "faint", SIM_HOW_FAINT }, { "stray", SIM_HOW_STRAY },
+        { "faint", SIM_HOW_FAINT }, { "stray", SIM_HOW_STRAY }, { "slash", SIM_HOW_SLASH },
+        { "circle", SIM_HOW_CIRCLE }, { "pencil", SIM_HOW_PENCIL },
     };
 
     for (const char *const *p = set; *p; p++) {
@@ -1027,7 +1111,7 @@ static int apply_set(const struct forms_form *f, const char *const *set, char **
                 if (strcmp(colon + 1, hows[k].name) == 0)
                     how = hows[k].how;
             if (how == SIM_HOW_COUNT) {
-                berr_set(e, BERR_INVALID, "「%s」: 書き方は tick, cross, fill, faint, stray です", *p);
+                berr_set(e, BERR_INVALID, "「%s」: 書き方は tick, cross, fill, faint, stray, slash, circle, pencil です", *p);
                 free(name);
                 free(value);
                 return BERR_INVALID;
@@ -1133,7 +1217,9 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
             s->truth.fields[i].field = &f->fields[i];
             if (vals[i].text)
                 s->truth.fields[i].value = xstrdup(vals[i].text);
-            draw_field(&pen, &s->truth.fields[i], &vals[i], &rd, o->tricky_pct, force[i]);
+            draw_field(&pen, &s->truth.fields[i], &vals[i], &rd, o->tricky_pct,
+                       force[i] != SIM_HOW_COUNT ? force[i]
+                       : o->mark_how != SIM_HOW_BLANK ? o->mark_how : SIM_HOW_COUNT);
         }
     }
     if (rc == 0)

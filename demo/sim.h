@@ -13,9 +13,10 @@
  *   render  sim_sheet_render(): one page as the paper looks (8 bpp grey)
  *   scan    sim_scan(): that paper through an office scanner - stamp and
  *           fold on the paper, skew, shift, "fit to page" scale, 180° feed,
- *           blur, noise, JPEG artefacts, 1-bit threshold - with the exact
- *           mm -> pixel map of the result; sim_write_image() as PNG, JPEG,
- *           TIFF (G4 when 1-bit)
+ *           blur, noise, JPEG artefacts, 1-bit threshold (harsh only: the
+ *           office scanner is set to greyscale, as intake asks) - with the
+ *           exact mm -> pixel map of the result; sim_write_image() as PNG,
+ *           JPEG, TIFF (G4 when 1-bit)
  *   batch   sim_batch(): N pages into a directory, page-0001.png +
  *           page-0001.truth.json (format below).
  *
@@ -88,6 +89,9 @@ enum sim_how {
     SIM_HOW_STRAY,      /* the mark mostly outside its box: must go to review */
     SIM_HOW_CORRECTED,  /* choice: one box filled and scribbled out, the meant
                            one ticked (crossed_out names the first): review */
+    SIM_HOW_SLASH,      /* one slash across the box: a mark */
+    SIM_HOW_CIRCLE,     /* a loop drawn round the box and its label, maybe not closed: a mark */
+    SIM_HOW_PENCIL,     /* a light but clear pencil tick: a mark */
     SIM_HOW_DIGITS,     /* digits in comb cells (digits, number, mynumber, date) */
     SIM_HOW_KANA,       /* katakana, one per cell (print-like font) */
     SIM_HOW_TEXT,       /* kanji text (print-like font): always reviewed */
@@ -131,12 +135,15 @@ struct sim_fill_opts {
     int tricky_pct;            /* marks drawn faint/stray/corrected, % (default 10) */
     /*
      * Over the generated values (values == NULL): "field=value" or
-     * "field=value:how" (how: tick, cross, fill, faint, stray) - the value
+     * "field=value:how" (how: tick, cross, fill, faint, stray, slash, circle,
+     * pencil) - the value
      * as forms_value_parse() takes it ("" = blank), how the mark is drawn.
      * NULL-terminated; a field the form lacks is ignored (a batch mixes
      * forms); a value that does not parse is BERR_INVALID.
      */
     const char *const *set;
+    /* every mark drawn this way (SIM_HOW_TICK...), 0 = chosen at random (the default) */
+    enum sim_how mark_how;
 };
 /* Defaults above; seed 1. */
 void sim_fill_opts_init(struct sim_fill_opts *o);
@@ -242,6 +249,7 @@ struct sim_batch_opts {
     const unsigned char *key;  /* 32-byte QR key */
     int blank_pct, tricky_pct; /* as sim_fill_opts (-1: default) */
     const char *const *set;    /* as sim_fill_opts */
+    enum sim_how mark_how;     /* as sim_fill_opts */
     struct ymd as_of;          /* as sim_fill_opts (y == 0: default) */
 };
 void sim_batch_opts_init(struct sim_batch_opts *o);

@@ -398,8 +398,9 @@ static void read_source(struct run *r, int wid, struct ocr_reader *rd, size_t ti
             x->failed = 1;
         else if (pg == NULL)
             snprintf(x->reject, sizeof(x->reject), "%.500s", reason ? reason : "読めないページ");
-        else if (intake_read_page_keys(rd, pg, r->forms, r->key, r->has_old ? r->old_key : NULL,
-                                       r->old_until[0] ? r->old_until : NULL, &x->res, &x->e) < 0)
+        else if (intake_read_page_opts(rd, pg, r->forms, r->key, r->has_old ? r->old_key : NULL,
+                                       r->old_until[0] ? r->old_until : NULL, r->allow_bilevel,
+                                       &x->res, &x->e) < 0)
             x->failed = 1;
         ocr_page_free(&pg);
         free(reason);
@@ -703,6 +704,23 @@ static int intake_limits(struct store *st, struct ocr_limits *lim, struct berr *
     return 0;
 }
 
+/* intake.allow_bilevel: 1 to read black-and-white scans (default 0: refused). */
+static int intake_bilevel_setting(struct store *st, int *allow, struct berr *e)
+{
+    char *v = NULL;
+    int rc = settings_get(st, "intake.allow_bilevel", &v, e);
+
+    *allow = 0;
+    if (rc < 0)
+        return rc;
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+        rc = berr_set(e, BERR_INVALID, "設定 intake.allow_bilevel の値「%s」が正しくありません (0 か 1)", v);
+    else
+        *allow = v[0] == '1';
+    free(v);
+    return rc;
+}
+
 /*
  * Opens one file of the batch (never through a symlink when it was found
  * in a folder), checks it before anything is kept and, if it passes,
@@ -830,6 +848,8 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
     rc = intake_limits(st, &r.lim, e);
     if (rc == 0)
         rc = claim_setup(&r, e);
+    if (rc == 0)
+        rc = intake_bilevel_setting(st, &r.allow_bilevel, e);
     for (size_t i = 0; i < o->n_paths && rc == 0; i++) {
         rc = collect(&r, o->paths[i], 0, &alloc, e);
         buf_addf(&paths, "%s%s", i ? " " : "", o->paths[i]);

@@ -57,6 +57,7 @@ struct run {
     unsigned char old_key[32];  /* QR key before the last rotation, when has_old */
     int has_old;
     char old_until[11];         /* "" while the old key is accepted, else its last day */
+    int allow_bilevel;          /* intake.allow_bilevel: read black-and-white scans */
     struct task *tasks;
     size_t n_tasks, next_task;
     int workers_left;

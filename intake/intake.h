@@ -114,6 +114,23 @@ int intake_read_page_keys(struct ocr_reader *r, struct ocr_page *p,
                           const struct forms_registry *forms, const unsigned char key[32],
                           const unsigned char *old_key, const char *old_until,
                           struct page_result *out, struct berr *e);
+/*
+ * intake_read_page_keys with the site's choice for black-and-white scans
+ * (ocr_page_bilevel): allow_bilevel 0 (intake.allow_bilevel off, the
+ * default) rejects such a page saying why and how to rescan; 1 reads it,
+ * but no field of it is settled blank - an empty field, and a multi whose
+ * other boxes may have lost a pencil mark, go to review with the reason.
+ */
+int intake_read_page_opts(struct ocr_reader *r, struct ocr_page *p,
+                          const struct forms_registry *forms, const unsigned char key[32],
+                          const unsigned char *old_key, const char *old_until, int allow_bilevel,
+                          struct page_result *out, struct berr *e);
+/* The reason a black-and-white page is rejected (intake.allow_bilevel off). */
+#define INTAKE_BILEVEL_REJECT "白黒2値でスキャンされたページです。薄い鉛筆の印が消えるため読み取りません。" \
+    "グレースケールでスキャンし直してください (やむを得ず読む場合は設定 intake.allow_bilevel)"
+/* Why a field of a black-and-white page read blank is not settled. */
+#define INTAKE_BILEVEL_BLANK "白黒2値のスキャン: 薄い鉛筆の印が消えている可能性 (空欄と確定しません)"
+
 /* Accepts the printed fields whose two readings both match what was printed. */
 void intake_check_printed(struct page_result *res, const struct intake_expect *x);
 

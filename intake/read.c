@@ -203,6 +203,16 @@ static double gap_ink_left(const struct ocr_page *p, const struct forms_field *f
     return ocr_ink_rect(p, x0, fb->y + 0.5, x1 - x0, fb->h - 1.0);
 }
 
+/*
+ * Light ink inside a box next to a looped option that is still only the
+ * loop's edge: a loop drawn 0.1-0.8 mm past its label reaches the next box
+ * 1 mm on, covering under 2 % of its interior; more than this is a mark of
+ * its own and goes to review.  Ink above and below the box is never the
+ * neighbour's: it is this box's own loop, not found (joined to the
+ * neighbour's) - review, never empty.
+ */
+#define RING_SPILL 0.04
+
 /* What one box shows, all rules in one place (the constants above say why). */
 enum box_look { BOX_EMPTY, BOX_MARKED, BOX_FILLED, BOX_FAINT, BOX_STRAY, BOX_CROSSING };
 
@@ -250,26 +260,45 @@ static int read_boxes(struct ocr_page *p, struct field_result *r, struct berr *e
     const struct forms_field *f = r->fld;
     int check = f->kind == FORMS_CHECK;
     size_t n = check ? 1 : f->n_options;
-    int count[BOX_CROSSING + 1] = { 0 }, rc = 0;
+    int count[BOX_CROSSING + 1] = { 0 }, rc = 0, *circled = NULL;
     double conf = 1.0;
+    struct ocr_mark *marks = NULL;
     struct buf v;
 
     buf_init(&v);
+    marks = xcalloc(n, sizeof(*marks));
+    circled = xcalloc(n, sizeof(*circled));
     for (size_t i = 0; i < n; i++) {
         const struct forms_box *fb = check ? &f->box : &f->options[i].box;
+        int has_label = check ? f->has_label_box : f->options[i].has_label_box;
         struct ocr_box b = obox(fb, 0);
-        struct ocr_mark m;
+        struct ocr_box lb = obox(check ? &f->label_box : &f->options[i].label_box, 0);
         extend(r->box, fb);
-        rc = ocr_omr(p, &b, &m, e);
+        rc = ocr_omr(p, &b, &marks[i], e);
+        if (rc == 0)
+            rc = ocr_omr_ring(p, &b, has_label ? &lb : NULL, &circled[i], e);
         if (rc < 0)
             goto cleanup;
-        enum box_look look = look_at(&m);
-        if (look == BOX_EMPTY && gap_ink_left(p, f, fb) >= GAP_INK)
-            look = BOX_STRAY;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ocr_mark *m = &marks[i];
+        enum box_look look = look_at(m);
+        int beside_ring = (i > 0 && circled[i - 1]) || (i + 1 < n && circled[i + 1]);
+        if (circled[i] && look != BOX_FILLED)
+            look = BOX_MARKED;          /* a loop round the option and its label */
+        else if (beside_ring && m->cls == OCR_OMR_EMPTY && m->light < RING_SPILL &&
+                 m->above < STRAY_OUTSIDE && m->below < STRAY_OUTSIDE &&
+                 (look == BOX_STRAY || look == BOX_FAINT))
+            look = BOX_EMPTY;           /* the neighbour's loop reaching this box's edge */
+        else if (i == 0 && look == BOX_EMPTY && m->left >= STRAY_OUTSIDE)
+            look = BOX_STRAY;           /* a tick that missed the first box on its left */
+        else if (look == BOX_EMPTY && !beside_ring &&
+                 gap_ink_left(p, f, check ? &f->box : &f->options[i].box) >= GAP_INK)
+            look = BOX_STRAY;           /* ... or a later box, in the gap before it */
         count[look]++;
         if (look == BOX_MARKED || look == BOX_FILLED)
             buf_addf(&v, "%s%s", v.len ? "," : "", check ? "1" : f->options[i].value);
-        conf = fmin(conf, mark_confidence(&m));
+        conf = fmin(conf, circled[i] ? 0.9 : mark_confidence(m));
     }
     int marked = count[BOX_MARKED] + count[BOX_FILLED];
     r->confidence = conf;
@@ -291,6 +320,8 @@ static int read_boxes(struct ocr_page *p, struct field_result *r, struct berr *e
     else if (accept(r, v.s) < 0)
         review(r, risk_of(f), "選択の組み合わせが不正");
 cleanup:
+    free(marks);
+    free(circled);
     buf_release(&v);
     return rc;
 }
@@ -740,6 +771,14 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
                           const unsigned char *old_key, const char *old_until,
                           struct page_result *out, struct berr *e)
 {
+    return intake_read_page_opts(rd, p, forms, key, old_key, old_until, 0, out, e);
+}
+
+int intake_read_page_opts(struct ocr_reader *rd, struct ocr_page *p,
+                          const struct forms_registry *forms, const unsigned char key[32],
+                          const unsigned char *old_key, const char *old_until, int allow_bilevel,
+                          struct page_result *out, struct berr *e)
+{
     struct ocr_template t;
     struct berr pe;
     struct timespec t0;
@@ -752,6 +791,11 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
     intake_template(forms, &t);
     out->dpi = ocr_page_dpi(p);
     ocr_page_size_px(p, &out->width_px, &out->height_px);
+    if (ocr_page_bilevel(p) && !allow_bilevel) {
+        snprintf(out->reject, sizeof(out->reject), "%.200s: %s", ocr_page_name(p),
+                 INTAKE_BILEVEL_REJECT);
+        goto done;
+    }
     rc = ocr_register(p, &t, &out->reg, &pe);
     if (rc == BERR_INVALID) {
         snprintf(out->reject, sizeof(out->reject), "%.500s", pe.msg);
@@ -811,6 +855,10 @@ int intake_read_page_keys(struct ocr_reader *rd, struct ocr_page *p,
             berr_prefix(e, "%s: 項目「%s」: ", ocr_page_name(p), f->label);
             return rc;
         }
+        /* black and white: what reads blank may be a pencil mark the scanner dropped */
+        if (ocr_page_bilevel(p) && f->kind != FORMS_PRINTED &&
+            (r->decision == DEC_EMPTY || (r->decision == DEC_ACCEPTED && f->kind == FORMS_MULTI)))
+            review(r, risk_of(f), INTAKE_BILEVEL_BLANK);
     }
     stray_neighbours(out);
 done:

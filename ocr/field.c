@@ -31,6 +31,17 @@
 #define STRAY_BAND_MM 1.4        /* above and below a box: where a stray tick lands */
 #define STRAY_GUARD_MM 0.35      /* kept clear of the printed line */
 #define STRAY_RIGHT_MM 1.35      /* to the right: up to where a label may start (1.5 mm) */
+/*
+ * Stroke evidence: one connected stroke of ink (at the light threshold)
+ * that crosses the interior both ways - a tick, a slash or a cross spans
+ * 60-100 % of it across and down, whatever its darkness.  A dot, a speck
+ * or the arc of a neighbour's loop along one side spans one way at most;
+ * a smudge is a blob, not a line (it fills most of its own extent).
+ */
+#define STROKE_SPAN 0.45         /* of the interior, both across and down */
+#define STROKE_FILL_MAX 0.45     /* ink share of the stroke's own bounding box */
+#define STROKE_OUTSIDE 0.05      /* at most this ink in the bands beside the box (over intake's
+                                    STRAY_OUTSIDE): a stamp's arc crosses the box and goes on */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -245,6 +256,46 @@ static double ink_in(PIX *bin, int x0, int y0, int x1, int y1)
 }
 
 /*
+ * The widest thin stroke inside [x0, x1) x [y0, y1) of bin: the smaller of
+ * the share of the width and of the height its bounding box spans (0 when
+ * no component is thin enough to be a pen line).
+ */
+static double stroke_span(PIX *bin, int x0, int y0, int x1, int y1)
+{
+    BOX *clip = NULL;
+    PIX *in = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    double best = 0;
+    int w = x1 - x0, h = y1 - y0;
+
+    if (w < 4 || h < 4)
+        return 0;
+    clip = boxCreate(x0, y0, w, h);
+    in = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
+    boxa = in ? pixConnComp(in, &pixa, 8) : NULL;
+    if (boxa == NULL)
+        goto cleanup;
+    for (int i = 0; i < boxaGetCount(boxa); i++) {
+        l_int32 bx, by, bw, bh, n = 0;
+        PIX *c = pixaGetPix(pixa, i, L_CLONE);
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (c != NULL)
+            pixCountPixels(c, &n, NULL);
+        pixDestroy(&c);
+        double span = fmin((double)bw / w, (double)bh / h);
+        if (bw * bh > 0 && (double)n / (bw * bh) <= STROKE_FILL_MAX && span > best)
+            best = span;
+    }
+cleanup:
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    pixDestroy(&in);
+    boxDestroy(&clip);
+    return best;
+}
+
+/*
  * A second look at a box the scores may call empty: the interior at a
  * light threshold (a soft pencil tick lighter than LEVEL_MARK), and the
  * bands just above and below the box, within its width, and the gap to its
@@ -274,6 +325,10 @@ static void light_and_outside(const struct ocr_field *f, const struct ocr_box *b
     double below = ink_in(clean, bx0 + guard, bottom + guard, bx1 - guard, bottom + band);
     double right = ink_in(clean, bx1 + guard, top + guard, bx1 + (int)lround(STRAY_RIGHT_MM * f->k),
                           bottom - guard);
+    out->stroke = stroke_span(clean, f->ix0 + guard / 2, f->iy0 + guard / 2, f->ix1 - guard / 2,
+                              f->iy1 - guard / 2);
+    out->left = ink_in(clean, bx0 - (int)lround(STRAY_RIGHT_MM * f->k), top + guard, bx0 - guard,
+                       bottom - guard);
     out->above = above;
     out->below = below;
     out->right = right;
@@ -346,6 +401,13 @@ int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark
 cleanup:
     out->cls = out->score <= OCR_OMR_EMPTY_MAX ? OCR_OMR_EMPTY
              : out->score >= OCR_OMR_MARKED_MIN ? OCR_OMR_MARKED : OCR_OMR_MARGINAL;
+    /*
+     * A light but whole stroke across the box is a mark, however pale -
+     * when it stays in the box: a line that carries on beside it is the
+     * ring of a 受付印 or another field's mark (review, as before).
+     */
+    if (out->cls != OCR_OMR_MARKED && out->stroke >= STROKE_SPAN && out->outside < STROKE_OUTSIDE)
+        out->cls = OCR_OMR_MARKED;
     pixDestroy(&in);
     ocr_field_release(&f);
     return 0;

@@ -62,6 +62,11 @@ int ocr_page_dpi(const struct ocr_page *p)
     return p->dpi;
 }
 
+int ocr_page_bilevel(const struct ocr_page *p)
+{
+    return p->bilevel;
+}
+
 void ocr_page_size_px(const struct ocr_page *p, int *w, int *h)
 {
     *w = pixGetWidth(p->grey);
@@ -161,7 +166,7 @@ static void page_levels(PIX *grey, int *paper, double *dark_fraction, double *bl
  * NULL with *reason set (caller frees).
  */
 static struct ocr_page *page_make(PIX *pix, const char *name, int index, int npages,
-                                  char **reason)
+                                  int one_bit, char **reason)
 {
     struct ocr_page *p = NULL;
     PIX *grey = NULL;
@@ -209,6 +214,12 @@ static struct ocr_page *page_make(PIX *pix, const char *name, int index, int npa
     pixSetResolution(p->grey, p->dpi, p->dpi);
     p->paper = paper;
     p->ink = 0;
+    /*
+     * From the file, never from the grey levels seen: a greyscale page with
+     * crisp print may hold little but black and white, yet keeps what a
+     * pencil left; a 1-bit file has thrown it away whatever it looks like.
+     */
+    p->bilevel = one_bit || pixGetDepth(pix) == 1;
     p->qr_len = -1;
     snprintf(p->name, sizeof(p->name), "%s", where);
 cleanup:
@@ -232,6 +243,7 @@ enum src_format { SRC_TIFF, SRC_PNG, SRC_JPEG };
 struct src_page {
     size_t offset;              /* TIFF: the page's directory offset */
     char *reason;               /* its header refused it: why (owned), else NULL */
+    int one_bit;                /* its header says 1 bit a sample, one sample a pixel */
 };
 
 struct ocr_source {
@@ -397,6 +409,7 @@ static void source_add(struct ocr_source *s, size_t offset)
     s->pages = xrealloc(s->pages, (size_t)(s->npages + 1) * sizeof(*s->pages));
     s->pages[s->npages].offset = offset;
     s->pages[s->npages].reason = NULL;
+    s->pages[s->npages].one_bit = 0;
     s->npages++;
 }
 
@@ -448,6 +461,8 @@ static int probe_tiff(struct ocr_source *s, const struct ocr_limits *lim, struct
         else
             s->pages[i].reason = header_verdict(where, hdr[i].w, hdr[i].h, hdr[i].bps, hdr[i].spp,
                                                 1);
+        if (!(damaged_next && i == s->npages - 1))
+            s->pages[i].one_bit = hdr[i].bps == 1 && hdr[i].spp == 1;
     }
 cleanup:
     free(hdr);
@@ -488,6 +503,8 @@ static int source_probe(struct ocr_source *s, const struct ocr_limits *lim, stru
                             s->format == SRC_PNG ? "PNG" : "JPEG");
         source_add(s, 0);
         s->pages[0].reason = header_verdict(s->name, w, h, bps, spp, 0);
+        /* a PNG's bit depth (pdfimages writes a PDF's 1-bit, CCITT or JBIG2 image so) */
+        s->pages[0].one_bit = bps == 1 && spp == 1;
     }
     return 0;
 }
@@ -621,7 +638,7 @@ int ocr_source_page(struct ocr_source *s, int i, struct ocr_page **page, char **
         pixDestroy(&pix);
         return 0;
     }
-    *page = page_make(pix, where, 0, 1, reason);
+    *page = page_make(pix, where, 0, 1, s->pages[i].one_bit, reason);
     pixDestroy(&pix);
     return 0;
 }

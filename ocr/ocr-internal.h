@@ -17,6 +17,7 @@ struct ocr_page {
     int dpi;
     char name[512];             /* "file 2ページ目" */
     int paper, ink;             /* grey levels of paper and of solid print */
+    int bilevel;                /* the file is black and white (1 bit a pixel) */
     int registered;
     struct ocr_template tmpl;
     struct ocr_registration reg;

@@ -151,6 +151,15 @@ int ocr_load_mem(const void *data, size_t len, const char *name, struct ocr_load
 void ocr_loaded_release(struct ocr_loaded *out);
 
 int ocr_page_dpi(const struct ocr_page *p);
+/*
+ * 1 when the scan is black and white only: its file says 1 bit a pixel (a
+ * 1-bit TIFF or PNG; a scanner PDF's 1-bit, CCITT or JBIG2 image, which
+ * pdfimages writes as a 1-bit PNG).  Such a scan has lost every light
+ * pencil mark (intake refuses it).  Decided from the file's header, never
+ * from the grey levels: a greyscale scan of crisp print may hold only
+ * black and white and is not bilevel.
+ */
+int ocr_page_bilevel(const struct ocr_page *p);
 void ocr_page_size_px(const struct ocr_page *p, int *w, int *h);
 /* "scan.tif 2ページ目": used in every message about the page. */
 const char *ocr_page_name(const struct ocr_page *p);
@@ -217,16 +226,27 @@ struct ocr_mark {
     double score;               /* darkness-weighted ink coverage of the interior, 0..1 */
     double coverage;            /* plain ink coverage of the interior, 0..1 */
     double light;               /* coverage by light ink (pencil pressed softly), 0..1 */
+    double stroke;              /* the widest thin stroke of light ink across the interior:
+                                   the smaller of its share of the width and of the height */
     double outside;             /* ink just outside the box (a stray tick), 0..1: the max of */
     double above, below, right; /* the bands above, below and right of it (a stamp crosses
                                    above and below); the left is not looked at, where the
                                    previous option's label may end a millimetre away */
+    double left;                /* the band left of the box, as `right`: looked at by intake
+                                   only where no label can be there (a first option) */
     enum ocr_omr_class cls;
 };
 
 /* Scores one checkbox (its outline excluded).  See README.md for calibration. */
 int ocr_omr(const struct ocr_page *p, const struct ocr_box *box, struct ocr_mark *out,
             struct berr *e);
+
+/*
+ * *circled = 1 when a loop of ink goes round box (and label, where its
+ * label is printed; NULL if not known): a mark of that option (ring.c).
+ */
+int ocr_omr_ring(const struct ocr_page *p, const struct ocr_box *box, const struct ocr_box *label,
+                 int *circled, struct berr *e);
 
 struct ocr_ink {
     int present;                /* writing found inside the box */

@@ -38,6 +38,7 @@ static const struct setting_info known[] = {
     { "intake.max_pages", "取込: 1ファイルのページ数の上限 (超えるファイルは読取せず却下)", "500" },
     { "intake.claim_seconds", "取込: 複数の取込処理で分担するとき、止まった処理が担当していたファイルを"
                               "他の処理が引き継ぐまでの秒数", "300" },
+    { "intake.allow_bilevel", "取込: 白黒2値のスキャンも読む (1。既定 0 は却下。読む場合も空欄は確定せず確認へ)", "0" },
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 
@@ -119,6 +120,9 @@ int settings_set(struct store *st, const struct actor *a, const char *key, const
         if (n != 14)
             return berr_set(e, BERR_INVALID, "%s: 14回分の金額が必要です (%d 回分あります)", key, n);
     }
+    if (strcmp(key, "intake.allow_bilevel") == 0 && strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+        return berr_set(e, BERR_INVALID, "%s: 0 (白黒2値のページは却下) か 1 (読む) を指定してください「%s」",
+                        key, value);
     if (strcmp(key, "voucher.choukaku_fee") == 0) {
         char *end;
         long v = strtol(value, &end, 10);

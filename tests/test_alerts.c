@@ -216,11 +216,42 @@ START_TEST(item_ten_one_alerts_at_total_three)
 }
 END_TEST
 
+/*
+ * Issue 14: any mark in options 1-3 of item 10 alerts, and so does an item
+ * 10 that cannot be read.  A light but clear pencil tick is a mark (issue
+ * 13): on 1 it is read as 1 and alerts as a 1.  A tick fainter still may
+ * be read as 1 or sent to review: it alerts either way.
+ */
+START_TEST(faint_item_ten_mark_alerts)
+{
+    const int one[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+    long page = scan_sanpu(1, one, 1, "pencil");
+    char got[200], *q = xasprintf("SELECT decision || ' ' || coalesce(value, '') || ' ' || "
+                                  "coalesce(reason, '') FROM readings WHERE page_id = %ld AND "
+                                  "field = 'epds_10'", page);
+
+    tl_sql_text(db, q, got, sizeof(got));
+    free(q);
+    ck_assert_msg(sql_long("SELECT count(*) FROM readings WHERE page_id = %ld AND field = "
+                           "'epds_10' AND decision = 'accepted' AND value = '1'", page) == 1,
+                  "epds_10: %s", got);
+    ck_assert_int_eq(alerts_of(page), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM alerts WHERE page_id = %ld AND item10 = '1'",
+                              page), 1);
+    page = scan_sanpu(2, one, 1, "faint");
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM readings WHERE page_id = %ld AND field = "
+                              "'epds_10' AND (decision = 'review' OR value = '1')", page), 1);
+    ck_assert_int_eq(alerts_of(page), 1);
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM alerts WHERE page_id = %ld AND item10 IN "
+                              "('1', '?')", page), 1);
+}
+END_TEST
+
 START_TEST(unreadable_item_ten_alerts)
 {
-    /* a faint 0: what was meant cannot be told from the paper */
-    const int faint[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-    long page = scan_sanpu(1, faint, 0, "faint");
+    /* a tick that landed mostly beside the box of 0: what was meant cannot be told */
+    const int stray[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    long page = scan_sanpu(1, stray, 0, "stray");
 
     ck_assert_int_eq(sql_long("SELECT count(*) FROM readings WHERE page_id = %ld AND field = "
                               "'epds_10' AND decision = 'review'", page), 1);
@@ -655,6 +686,7 @@ int main(void)
     tcase_add_test(tc, working_days);
     tcase_add_test(tc, total_nine_alerts);
     tcase_add_test(tc, item_ten_one_alerts_at_total_three);
+    tcase_add_test(tc, faint_item_ten_mark_alerts);
     tcase_add_test(tc, unreadable_item_ten_alerts);
     tcase_add_test(tc, total_eight_item_ten_zero_does_not);
     tcase_add_test(tc, items_land_and_vouchers_are_paid);

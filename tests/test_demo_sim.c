@@ -576,6 +576,7 @@ START_TEST(profiles_in_bounds)
         ck_assert(fabs(d.skew_deg) <= 1 && d.scale >= 0.94 && d.scale <= 1);
         ck_assert(d.jpeg_quality == 0 || (d.jpeg_quality >= 40 && d.jpeg_quality <= 80));
         ck_assert(!(d.threshold && d.jpeg_quality));
+        ck_assert_int_eq(d.threshold, 0);      /* set to greyscale, as intake asks */
         sim_damage_random(&d, SIM_HARSH, s);
         ck_assert(fabs(d.skew_deg) <= 3 && d.scale >= 0.94 && d.scale <= 1);
         ck_assert(d.jpeg_quality == 0 || (d.jpeg_quality >= 40 && d.jpeg_quality <= 80));

@@ -183,6 +183,10 @@ test('by question: one field across the sheets settled with a few keys', async (
       await page.keyboard.press('Delete');            /* blank, and on to the next */
     } else if (same(row.suggested, truth)) {
       await page.keyboard.press('Enter');             /* the reading is right */
+    } else if (await cell.locator('input').count() === 0) {
+      /* a choice has no 訂正値: the option's digit ("2: …") picks it, and on to the next */
+      const label = await cell.locator(`option[value="v:${truth}"]`).textContent();
+      await page.keyboard.press(label.split(':')[0]);
     } else {
       await page.keyboard.type(truth);                /* typing goes to the cell's 訂正値 */
       await page.keyboard.press('Enter');             /* kept; on to the next sheet */

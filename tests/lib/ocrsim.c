@@ -29,7 +29,7 @@ const struct ocrsim_check ocrsim_checks[OCRSIM_NCHECKS] = {
     { 45, ROW1, CB, "tick", OCRSIM_MARKED },
     { 60, ROW1, CB, "cross", OCRSIM_MARKED },
     { 75, ROW1, CB, "filled", OCRSIM_MARKED },
-    { 90, ROW1, CB, "faint tick", OCRSIM_MARGINAL },
+    { 90, ROW1, CB, "faint tick", OCRSIM_MARKED },    /* light but one whole stroke: a mark */
     { 105, ROW1, CB, "short stroke", OCRSIM_MARGINAL },
     { 120, ROW1, CB, "empty", OCRSIM_EMPTY },
     { 30, ROW2, CB, "tick", OCRSIM_MARKED },
