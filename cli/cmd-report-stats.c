@@ -83,7 +83,7 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
                 t.choukaku_refer);
     fprintf(c->out, "  記録のない欄は「未集計 (データなし)」と書きました (一覧: %s-mishukei.csv)\n",
             base);
-    fprintf(c->out, "  PDF: %s (6 ページ)\n", out);
+    fprintf(c->out, "  PDF: %s\n", out);
     for (int i = 0; i < STATS_TABLE_COUNT; i++)
         fprintf(c->out, "  CSV: %s\n", csv[i]);
     goto cleanup;

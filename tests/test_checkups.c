@@ -363,7 +363,7 @@ END_TEST
 /* ---- 歯科 at 1歳6か月 and 3歳 ------------------------------------------------- */
 
 /*
- * The child's form (version 2) printed, its 健診票 filled with the given 歯科
+ * The child's form (version 3, the 歯科 items of version 2) printed, its 健診票 filled with the given 歯科
  * answers, read, settled: the dental row holds each item, apart from the
  * checkup row.
  */
@@ -377,7 +377,7 @@ static void dental_case(const char *form, const char *child, const char *types_t
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     char *text = pdftotext(pdf);
-    ck_assert_msg(strstr(text, "（第2版）") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "（第3版）") != NULL, "%s", text);
     static const char *const printed[] = { "むし歯の本数", "むし歯の型", "歯の汚れ", "軟組織異常",
                                            "咬合異常", "フッ化物塗布", "歯科の要指導" };
     for (size_t i = 0; i < sizeof(printed) / sizeof(printed[0]); i++)
@@ -391,7 +391,7 @@ static void dental_case(const char *form, const char *child, const char *types_t
     long ck = sql_long("SELECT id FROM checkups WHERE person = '%s' AND form = '%s'", child, form);
     ck_assert_int_gt(ck, 0);
     long page2 = sql_long("SELECT id FROM pages WHERE source LIKE '%%/dental/page-0002.png'");
-    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND page_no = 2 AND version = 2",
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND page_no = 2 AND version = 3",
                               page2), 1);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM dental"), 1);
     ck_assert_msg(sql_long("SELECT count(*) FROM dental WHERE checkup_id = %ld AND page_id = %ld AND "

@@ -317,7 +317,7 @@ START_TEST(pdf_and_csv)
 
     const char *info_argv[] = { "pdfinfo", pdf, NULL };
     char *info = tool_out(info_argv);
-    ck_assert_msg(strstr(info, "Pages:") && atoi(strstr(info, "Pages:") + 6) == 6, "%s", info);
+    ck_assert_msg(strstr(info, "Pages:") && atoi(strstr(info, "Pages:") + 6) == 9, "%s", info);
     ck_assert_msg(strstr(info, "841.89 x 595.276") != NULL || strstr(info, "842 x 595") != NULL,
                   "landscape A4: %s", info);
     free(info);
@@ -342,7 +342,8 @@ START_TEST(pdf_and_csv)
         "妊婦一般健康診査", "受診実人員", "受診延人員", "対象人員", "受診率", "要精密",
         "精密健康診査", "乳児（3〜5か月）", "幼児（1歳6か月）", "幼児（3歳）",
         "育てにくさを感じる", "解決方法を知っている", "この地域で子育てをしたい",
-        "父親が喫煙している", "母親が喫煙している", "虐待", "1/6", "6/6",
+        "父親が喫煙している", "母親が喫煙している", "虐待", "1/9", "9/9",
+        "乳幼児健康診査問診回答状況（別紙2）", "乳幼児揺さぶられ症候群",
         "訪問指導", "新生児", "未熟児", "乳児 9〜12か月", "歯科健康診査", "一人平均", "フッ化物",
         "産婦一般健康診査", "新生児聴覚検査", "リファー数", "月別受診率", "未集計 (データなし)",
     };
