@@ -67,6 +67,11 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
         cli_col(c->out, f ? f->title : id, 28);
         fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup[i].taisho, t.checkup[i].jushin);
     }
+    if (t.checkup_10m.taisho != STATS_NA) {
+        fprintf(c->out, "  ");
+        cli_col(c->out, "乳児健康診査（9〜10か月児）", 28);
+        fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup_10m.taisho, t.checkup_10m.jushin);
+    }
     /* the issue-14 cells in one line each; STATS_NA never appears as a number */
     if (t.houmon_nobe[STATS_HOUMON_SANPU] != STATS_NA)
         fprintf(c->out, "  訪問指導 延人員: 産婦 %ld / 新生児 %ld / 未熟児 %ld / 乳児 %ld / 幼児 %ld"

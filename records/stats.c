@@ -581,8 +581,12 @@ static int count_results(struct store *st, struct stats_checkup_row *row, struct
                       &row->seimitsu_pending, e);
 }
 
-static int count_checkup(struct store *st, const struct stats_period *p, enum stats_checkup c,
-                         struct stats_tables *t, struct berr *e)
+/*
+ * 表3's row of one form: 対象人員, then the counted checkups (left in
+ * temp.stats_counted for the caller) and their 総合判定 and 精密.
+ */
+static int count_checkup_row(struct store *st, const struct stats_period *p, const char *form,
+                             struct stats_checkup_row *row, struct berr *e)
 {
     sqlite3_stmt *s = NULL;
     char from[11], to[11];
@@ -590,23 +594,44 @@ static int count_checkup(struct store *st, const struct stats_period *p, enum st
 
     ymd_iso(p->from, from);
     ymd_iso(p->to, to);
-    rc = targets_age_months(st, checkup_forms[c], &age, e);
+    rc = targets_age_months(st, form, &age, e);
     if (rc == 0)
-        rc = count_taisho(st, p, age, &t->checkup[c].taisho, e);
+        rc = count_taisho(st, p, age, &row->taisho, e);
     if (rc == 0)
         rc = db_exec(st, "DROP TABLE IF EXISTS temp.stats_counted", e);
     if (rc == 0)
         rc = db_prepare(st, &s, counted_sql, e);
     if (rc < 0)
         return rc;
-    sqlite3_bind_text(s, 1, checkup_forms[c], -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, form, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = db_fail(st, "受診者の集計", e);
     sqlite3_finalize(s);
     if (rc == 0)
-        rc = count_results(st, &t->checkup[c], e);
+        rc = count_results(st, row, e);
+    return rc;
+}
+
+/* 表3 (9〜10か月): the row alone; its 問診 is not counted (not in 表4 or 別紙2). */
+static int count_checkup_10m(struct store *st, const struct stats_period *p, struct stats_tables *t,
+                             struct berr *e)
+{
+    int rc;
+
+    memset(&t->checkup_10m, 0, sizeof(t->checkup_10m));
+    rc = count_checkup_row(st, p, "nyuyoji_10m", &t->checkup_10m, e);
+    if (rc == 0)
+        rc = db_exec(st, "DROP TABLE IF EXISTS temp.stats_counted", e);
+    return rc;
+}
+
+static int count_checkup(struct store *st, const struct stats_period *p, enum stats_checkup c,
+                         struct stats_tables *t, struct berr *e)
+{
+    int rc = count_checkup_row(st, p, checkup_forms[c], &t->checkup[c], e);
+
     for (int i = 0; i < STATS_IND_COUNT; i++)
         t->ind[c][i].den = 0;
     memset(t->q[c], 0, sizeof(t->q[c]));
@@ -1071,9 +1096,19 @@ static void cells_v2(struct stats_tables *t, cell_fn fn, void *ctx)
     }
 }
 
-/* The 別紙2 cells (問診回答状況 by option), after those of issue 14. */
+/* The 別紙2 cells (問診回答状況 by option) and 表3's 9〜10か月 row, after those of issue 14. */
 static void cells_v3(struct stats_tables *t, cell_fn fn, void *ctx)
 {
+    struct stats_checkup_row *r10 = &t->checkup_10m;
+
+    fn(&r10->taisho, ctx);
+    fn(&r10->jushin, ctx);
+    for (int i = 0; i < STATS_RESULT_COUNT; i++)
+        fn(&r10->result[i], ctx);
+    fn(&r10->seimitsu_jushin, ctx);
+    for (int i = 0; i < STATS_SEIMITSU_COUNT; i++)
+        fn(&r10->seimitsu[i], ctx);
+    fn(&r10->seimitsu_pending, ctx);
     for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
         for (int k = 0; k < STATS_Q_COUNT; k++) {
             struct stats_q_row *r = &t->q[c][k];
@@ -1145,6 +1180,8 @@ static int count_all(struct store *st, const struct stats_period *p, struct stat
         rc = count_ninpu(st, from, to, out, e);
     for (int c = 0; rc == 0 && c < STATS_CHECKUP_COUNT; c++)
         rc = count_checkup(st, p, (enum stats_checkup)c, out, e);
+    if (rc == 0)
+        rc = count_checkup_10m(st, p, out, e);
     if (rc == 0)
         rc = count_houmon(st, from, to, out, e);
     if (rc == 0)

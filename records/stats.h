@@ -182,6 +182,8 @@ struct stats_tables {
     long ninpu_nobe;         /* 受診延人員 */
     /* 乳幼児健康診査 */
     struct stats_checkup_row checkup[STATS_CHECKUP_COUNT];
+    /* 乳児 (9〜10か月): nyuyoji_10m, counted as the rows above (its 問診 is not in 表4 or 表9) */
+    struct stats_checkup_row checkup_10m;
     /* 問診回答状況 */
     struct stats_ratio ind[STATS_CHECKUP_COUNT][STATS_IND_COUNT];
     /* 乳幼児健康診査問診回答状況 (別紙2) */

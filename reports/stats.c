@@ -198,6 +198,25 @@ static int csv_ninpu(struct csvout *c, const struct stats_tables *t, const char 
 }
 
 #define KENSHIN_COLS (5 + STATS_RESULT_COUNT + 2 + STATS_SEIMITSU_COUNT)
+#define KENSHIN_ROWS (STATS_CHECKUP_COUNT + 1)
+
+static void csv_cell(long v, char *out, size_t n);
+static void fmt_cell(long v, char *out, size_t n);
+static void fmt_rate(long num, long den, char *out, size_t n);
+
+/* 表3's rows in table order: 3〜5か月, 9〜10か月, 1歳6か月, 3歳. */
+static void kenshin_rows(const struct stats_tables *t, const struct stats_checkup_row *rows[],
+                         const char *labels[])
+{
+    rows[0] = &t->checkup[STATS_4M];
+    labels[0] = checkup_labels[STATS_4M];
+    rows[1] = &t->checkup_10m;
+    labels[1] = "乳児（9〜10か月）";
+    rows[2] = &t->checkup[STATS_1Y6M];
+    labels[2] = checkup_labels[STATS_1Y6M];
+    rows[3] = &t->checkup[STATS_3Y];
+    labels[3] = checkup_labels[STATS_3Y];
+}
 
 static int csv_kenshin(struct csvout *c, const struct stats_tables *t, const char *period)
 {
@@ -222,24 +241,27 @@ static int csv_kenshin(struct csvout *c, const struct stats_tables *t, const cha
     }
     h[k++] = "精密健康診査 未受診・未把握";
     csvout_row(c, h, KENSHIN_COLS);
-    for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
-        const struct stats_checkup_row *x = &t->checkup[r];
-        char v[KENSHIN_COLS][24];
+    const struct stats_checkup_row *rows[KENSHIN_ROWS];
+    const char *labels[KENSHIN_ROWS];
+    kenshin_rows(t, rows, labels);
+    for (int r = 0; r < KENSHIN_ROWS; r++) {
+        const struct stats_checkup_row *x = rows[r];
+        char v[KENSHIN_COLS][40];
         const char *row[KENSHIN_COLS];
         k = 0;
         row[k++] = period;
-        row[k++] = checkup_labels[r];
-        snprintf(v[k], 24, "%ld", x->taisho); row[k] = v[k]; k++;
-        snprintf(v[k], 24, "%ld", x->jushin); row[k] = v[k]; k++;
-        fmt_pct(x->jushin, x->taisho, v[k], 24); row[k] = v[k]; k++;
+        row[k++] = labels[r];
+        csv_cell(x->taisho, v[k], 40); row[k] = v[k]; k++;
+        csv_cell(x->jushin, v[k], 40); row[k] = v[k]; k++;
+        fmt_rate(x->jushin, x->taisho, v[k], 40); row[k] = v[k]; k++;
         for (int i = 0; i < STATS_RESULT_COUNT; i++) {
-            snprintf(v[k], 24, "%ld", x->result[i]); row[k] = v[k]; k++;
+            csv_cell(x->result[i], v[k], 40); row[k] = v[k]; k++;
         }
-        snprintf(v[k], 24, "%ld", x->seimitsu_jushin); row[k] = v[k]; k++;
+        csv_cell(x->seimitsu_jushin, v[k], 40); row[k] = v[k]; k++;
         for (int i = 0; i < STATS_SEIMITSU_COUNT; i++) {
-            snprintf(v[k], 24, "%ld", x->seimitsu[i]); row[k] = v[k]; k++;
+            csv_cell(x->seimitsu[i], v[k], 40); row[k] = v[k]; k++;
         }
-        snprintf(v[k], 24, "%ld", x->seimitsu_pending); row[k] = v[k]; k++;
+        csv_cell(x->seimitsu_pending, v[k], 40); row[k] = v[k]; k++;
         csvout_row(c, row, KENSHIN_COLS);
     }
     return 0;
@@ -516,6 +538,8 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
         ADD("新生児聴覚検査（確定時に未集計）");
     if (t->q[STATS_4M][STATS_Q_SBS].base == STATS_NA)
         ADD("乳幼児健康診査問診回答状況（別紙2）（確定時に未集計）");
+    if (t->checkup_10m.taisho == STATS_NA)
+        ADD("乳幼児健康診査　乳児（9〜10か月）の行（確定時に未集計）");
     ADD("別紙2　boshi の問診票にない設問（仕上げ磨き・#8000・事故防止・社会性の発達など）");
     ADD("低体重児届出数（届出そのものは記録していません。出生体重2,500g未満の子の数を別に示します）");
     ADD("都道府県独自の追加項目");
@@ -757,9 +781,9 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
     const double wl = 33, wn = 15.5, wr = 14, ws = 14.1;
     double x = MARGIN, y = MARGIN + 30;
     double xr = x + wl + 3 * wn, xs = xr + STATS_RESULT_COUNT * wr;
-    char v[24];
+    char v[40];
     static const char *const n[] = {
-        "※ 対象人員：集計期間の各月に健診の月齢（設定 checkup.<様式>.age_months、既定 4・18・36か月）"
+        "※ 対象人員：集計期間の各月に健診の月齢（設定 checkup.<様式>.age_months、既定 4・10・18・36か月）"
         "に達する月に生まれた子のうち、その月の末日に住民であった子。",
         "※ 受診実人員：受診日が集計期間内の健診記録がある子（同じ健診を期間内に複数回受けた子は1人、"
         "最後の受診を計上）。受診率＝受診実人員÷対象人員×100。",
@@ -788,37 +812,41 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
                    i == STATS_SEIMITSU_KEIKA ? "要経過\n観察" : seimitsu_labels[i], 9);
     cell_lines(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y + h1, ws, h2, "未受診・\n未把握", 9);
     y += h1 + h2;
-    for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
-        const struct stats_checkup_row *c = &t->checkup[r];
+    const struct stats_checkup_row *rows[KENSHIN_ROWS];
+    const char *labels[KENSHIN_ROWS];
+    kenshin_rows(t, rows, labels);
+    for (int r = 0; r < KENSHIN_ROWS; r++) {
+        const struct stats_checkup_row *c = rows[r];
         double rh = ROW_H * 1.25;
-        cell(p, x, y, wl, rh, checkup_labels[r], PDF_ALIGN_LEFT, 10, 0);
-        fmt_long(c->taisho, v, sizeof(v));
-        cell(p, x + wl, y, wn, rh, v, PDF_ALIGN_RIGHT, 10, 0);
-        fmt_long(c->jushin, v, sizeof(v));
-        cell(p, x + wl + wn, y, wn, rh, v, PDF_ALIGN_RIGHT, 10, 0);
-        fmt_pct(c->jushin, c->taisho, v, sizeof(v));
-        cell(p, x + wl + 2 * wn, y, wn, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+        double pt = c->taisho == STATS_NA ? 6.5 : 10;   /* 未集計 (a year frozen before the row) */
+        cell(p, x, y, wl, rh, labels[r], PDF_ALIGN_LEFT, 10, 0);
+        fmt_cell(c->taisho, v, sizeof(v));
+        cell(p, x + wl, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
+        fmt_cell(c->jushin, v, sizeof(v));
+        cell(p, x + wl + wn, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
+        fmt_rate(c->jushin, c->taisho, v, sizeof(v));
+        cell(p, x + wl + 2 * wn, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         for (int i = 0; i < STATS_RESULT_COUNT; i++) {
-            fmt_long(c->result[i], v, sizeof(v));
-            cell(p, xr + i * wr, y, wr, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+            fmt_cell(c->result[i], v, sizeof(v));
+            cell(p, xr + i * wr, y, wr, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         }
-        fmt_long(c->seimitsu_jushin, v, sizeof(v));
-        cell(p, xs, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+        fmt_cell(c->seimitsu_jushin, v, sizeof(v));
+        cell(p, xs, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         for (int i = 0; i < STATS_SEIMITSU_COUNT; i++) {
-            fmt_long(c->seimitsu[i], v, sizeof(v));
-            cell(p, xs + (i + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+            fmt_cell(c->seimitsu[i], v, sizeof(v));
+            cell(p, xs + (i + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         }
-        fmt_long(c->seimitsu_pending, v, sizeof(v));
-        cell(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+        fmt_cell(c->seimitsu_pending, v, sizeof(v));
+        cell(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         y += rh;
     }
     y = notes(p, x, y + 2, 269, n);
     {
-        char over[128] = "", line[512];
-        for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
-            if (t->checkup[r].taisho > 0 && t->checkup[r].jushin > t->checkup[r].taisho)
+        char over[160] = "", line[512];
+        for (int r = 0; r < KENSHIN_ROWS; r++) {
+            if (rows[r]->taisho > 0 && rows[r]->jushin > rows[r]->taisho)
                 snprintf(over + strlen(over), sizeof(over) - strlen(over), "%s%s",
-                         over[0] ? "・" : "", checkup_labels[r]);
+                         over[0] ? "・" : "", labels[r]);
         }
         if (over[0]) {
             snprintf(line, sizeof(line), "※ 受診率が100％を超えるもの（%s）：期間内に受診した子の中に、"

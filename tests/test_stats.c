@@ -1003,6 +1003,7 @@ START_TEST(frozen_keeps_new_cells)
     ck_assert_int_eq(after.dental[STATS_DENTAL_1Y6M].jushin, STATS_NA);
     ck_assert_int_eq(after.chart_taisho[STATS_CHART_3Y][11], STATS_NA);
     ck_assert_int_eq(after.q[STATS_4M][STATS_Q_SBS].base, STATS_NA);          /* 表9 came later */
+    ck_assert_int_eq(after.checkup_10m.jushin, STATS_NA);                     /* so did its row */
     ck_assert_int_eq(after.q[STATS_3Y][STATS_Q_KODO].opt[0], STATS_NA);
     char *text = pdf_text_of(&after, "legacy.pdf");
     assert_contains(text, "確定時に未集計", "PDF");
@@ -1025,6 +1026,46 @@ static long b2_field5(const char *line)
         return STATS_NA;
     return atol(p);
 }
+
+/*
+ * 表3's 9〜10か月 row of the synthetic year: the children examined with
+ * nyuyoji_10m in the year, the 対象人員 of its age setting (表6's 9〜12か月
+ * band, which only it fills), the judgements adding up; in the CSV twin.
+ */
+START_TEST(kenshin_10m_row)
+{
+    struct stats_tables t = count_fy(2024);
+    struct berr e;
+    long sum = 0;
+    char line[256];
+
+    ck_assert_int_eq(t.checkup_10m.jushin,
+                     sql_long("SELECT count(DISTINCT person) FROM checkups WHERE form = 'nyuyoji_10m' "
+                              "AND exam_date BETWEEN '2024-04-01' AND '2025-03-31'"));
+    ck_assert_int_gt(t.checkup_10m.jushin, 100);
+    ck_assert_int_eq(t.checkup_10m.taisho, t.band[STATS_BAND_9_12M].taisho);
+    for (int i = 0; i < STATS_RESULT_COUNT; i++)
+        sum += t.checkup_10m.result[i];
+    ck_assert_int_eq(sum, t.checkup_10m.jushin);
+    ck_assert_int_eq(t.checkup_10m.result[STATS_RESULT_KIIRYO], 0);   /* not on its 健診票 */
+    char *base = tl_path(dir, "k10"), *paths[STATS_TABLE_COUNT] = { NULL };
+    ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
+    char *csv = tl_read_file(paths[STATS_TABLE_KENSHIN], NULL);
+    snprintf(line, sizeof(line), "\"乳児（9〜10か月）\",\"%ld\",\"%ld\"", t.checkup_10m.taisho,
+             t.checkup_10m.jushin);
+    assert_contains(csv, line, "kenshin.csv");
+    /* in table order: after 3〜5か月, before 1歳6か月 */
+    ck_assert(strstr(csv, "乳児（3〜5か月）") < strstr(csv, "乳児（9〜10か月）"));
+    ck_assert(strstr(csv, "乳児（9〜10か月）") < strstr(csv, "幼児（1歳6か月）"));
+    free(csv);
+    for (int i = 0; i < STATS_TABLE_COUNT; i++)
+        free(paths[i]);
+    free(base);
+    char *text = pdf_text_of(&t, "k10.pdf");
+    assert_contains(text, "乳児（9〜10か月）", "PDF");
+    free(text);
+}
+END_TEST
 
 /*
  * 表9 (別紙2) of the synthetic year: each asked question's options and
@@ -1199,6 +1240,7 @@ static Suite *suite(void)
     tcase_add_test(a, cp932_and_audit);
     tcase_add_test(a, in_progress_pending_and_over_100);
     tcase_add_test(a, besshi2_adds_up_and_twin);
+    tcase_add_test(a, kenshin_10m_row);
     suite_add_tcase(s, a);
     tcase_add_checked_fixture(b, setup_rules, teardown);
     tcase_set_timeout(b, 120);
