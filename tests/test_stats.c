@@ -153,6 +153,20 @@ static void assert_new_cells_eq(const struct stats_tables *got, const struct sta
 {
 #define EQ(field, what) ck_assert_msg(got->field == want->field, "%s %s: %ld != %ld", msg, what, \
                                       got->field, want->field)
+    /* 表9 (別紙2): every option, 無回答, 全回答者数, 本数, as the generator wrote them */
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+        for (int k = 0; k < STATS_Q_COUNT; k++) {
+            char what[64];
+            snprintf(what, sizeof(what), "別紙2 健診%d 設問%d", c, k);
+            EQ(q[c][k].base, what);
+            for (int i = 0; i < STATS_Q_OPTIONS; i++)
+                EQ(q[c][k].opt[i], what);
+            EQ(q[c][k].none, what);
+            EQ(q[c][k].answered, what);
+            EQ(q[c][k].count_sum, what);
+            EQ(q[c][k].count_n, what);
+        }
+    }
     for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
         EQ(houmon_jitsu[i], "訪問 実");
         EQ(houmon_nobe[i], "訪問 延");
