@@ -67,6 +67,11 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
         cli_col(c->out, f ? f->title : id, 28);
         fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup[i].taisho, t.checkup[i].jushin);
     }
+    if (t.checkup_10m.taisho != STATS_NA) {
+        fprintf(c->out, "  ");
+        cli_col(c->out, "乳児健康診査（9〜10か月児）", 28);
+        fprintf(c->out, "対象人員 %ld / 受診実人員 %ld\n", t.checkup_10m.taisho, t.checkup_10m.jushin);
+    }
     /* the issue-14 cells in one line each; STATS_NA never appears as a number */
     if (t.houmon_nobe[STATS_HOUMON_SANPU] != STATS_NA)
         fprintf(c->out, "  訪問指導 延人員: 産婦 %ld / 新生児 %ld / 未熟児 %ld / 乳児 %ld / 幼児 %ld"
@@ -83,7 +88,7 @@ static int run_report_stats(struct cli_ctx *c, const struct stats_period *p, con
                 t.choukaku_refer);
     fprintf(c->out, "  記録のない欄は「未集計 (データなし)」と書きました (一覧: %s-mishukei.csv)\n",
             base);
-    fprintf(c->out, "  PDF: %s (6 ページ)\n", out);
+    fprintf(c->out, "  PDF: %s\n", out);
     for (int i = 0; i < STATS_TABLE_COUNT; i++)
         fprintf(c->out, "  CSV: %s\n", csv[i]);
     goto cleanup;
@@ -160,11 +165,12 @@ const struct cmd_entry cmd_report_stats_entry = {
     .summary = "母子保健統計 (地域保健・健康増進事業報告) / maternal and child health statistics",
     .help = "--month YYYY-MM     その月 (1日〜末日) の統計\n"
             "--fiscal-year YYYY  その年度 (YYYY年4月1日〜翌年3月31日) の統計\n"
-            "-o FILE.pdf         表の PDF (A4横、6ページ: 月別受診率のグラフ付き)。表ごとの CSV を\n"
+            "-o FILE.pdf         表の PDF (A4横、9ページ: 月別受診率のグラフ、別紙2 の問診回答状況付き)。\n"
+            "                    表ごとの CSV を\n"
             "                    FILE-todoke.csv, FILE-ninpu.csv, FILE-kenshin.csv, FILE-monshin.csv,\n"
             "                    FILE-houmon.csv, FILE-nenrei.csv, FILE-shika.csv, FILE-sanpu.csv,\n"
             "                    FILE-choukaku.csv, FILE-teitaiju.csv, FILE-getsubetsu.csv,\n"
-            "                    FILE-mishukei.csv に書きます\n"
+            "                    FILE-mishukei.csv, FILE-besshi2.csv に書きます\n"
             "記録のない欄は 0 ではなく「未集計 (データなし)」と書きます。\n"
             "--encoding cp932    CSV を Excel 用の CP932 で (既定 UTF-8 BOM付き)\n"
             "件数のみで、氏名・宛名番号など個人を特定する情報は含みません。各欄の定義は\n"

@@ -69,6 +69,7 @@ struct gen {
     long serial;             /* of the 発行番号 of visits and after-birth vouchers */
     struct rng r2;           /* the kinds added later (visits, dental, 10か月, 産婦, 聴覚), so the
                               * older kinds stay what the same seed always gave */
+    struct rng r3;           /* the 問診 questions added for 別紙2 (父親の育児, SBS, 飲酒 ...) */
 };
 
 /*
@@ -129,20 +130,26 @@ static int set_int(struct gen *g, enum record_kind k, int64_t id, const char *co
  * stored NULL, as intake stores an empty box, half with no row at all).
  * Returns 1 if answered, 0 if blank, negative on error.
  */
-static int answer(struct gen *g, int64_t id, const char *field, const char *value, double p_blank)
+static int answer_with(struct gen *g, struct rng *r, int64_t id, const char *field,
+                       const char *value, double p_blank)
 {
     char col[64];
     int rc;
 
     snprintf(col, sizeof(col), "checkup_answers.%s", field);
-    if (chance(&g->r, p_blank)) {
-        if (chance(&g->r, 0.5))
+    if (chance(r, p_blank)) {
+        if (chance(r, 0.5))
             return 0;
         rc = set(g, REC_CHECKUP, id, col, NULL);
         return rc < 0 ? rc : 0;
     }
     rc = set(g, REC_CHECKUP, id, col, value);
     return rc < 0 ? rc : 1;
+}
+
+static int answer(struct gen *g, int64_t id, const char *field, const char *value, double p_blank)
+{
+    return answer_with(g, &g->r, id, field, value, p_blank);
 }
 
 /* answer() unless an earlier write failed; *answered (may be NULL) gets 1 or 0. */
@@ -327,6 +334,94 @@ static const char *const result_values[] = {
     "ijonashi", "kiiryo", "yokansatsu", "yoseimitsu", "yochiryo",
 };
 
+/* 1 if the comma list has the value. */
+static int list_holds(const char *list, const char *v)
+{
+    size_t n = strlen(v);
+
+    for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        if (strncmp(p, v, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The 問診 questions added for 別紙2 (README: 表9), with a PRNG of their
+ * own: 父親の育児 everywhere; 飲酒, SBS, かかりつけ医 and the mother's 本数 at
+ * 3〜4か月; かかりつけ医 and 歯科医 at 3歳; the mother's and the 妊娠中 本数
+ * where she smokes.  val/cnt get what was written (NULL: blank).
+ */
+static int write_answers_besshi2(struct gen *g, enum stats_checkup c, int64_t id,
+                                 const char *val[STATS_Q_COUNT], const char *cnt[STATS_Q_COUNT])
+{
+    static const char *const ikuji[] = { "yoku", "tokidoki", "hotondo", "nantomo" };
+    static const double ikuji_w[] = { 0.60, 0.90, 0.96, 1.0 };
+    static const char *const counts[] = { "5", "10", "15", "20" };
+    struct { int q; const char *field, *yes, *no; double p_yes; unsigned at; } yn[] = {
+        { STATS_Q_NINSHIN_INSHU, "ninshin_inshu", "ari", "nashi", 0.01, 1u << STATS_4M },
+        { STATS_Q_SBS, "sbs", "hai", "iie", 0.95, 1u << STATS_4M },
+        { STATS_Q_KAKARI_I, "kakaritsuke_i", "iru", "inai", 0.85, 1u << STATS_4M | 1u << STATS_3Y },
+        { STATS_Q_KAKARI_SHIKA, "kakaritsuke_shika", "iru", "inai", 0.50, 1u << STATS_3Y },
+    };
+    int r, i = pick(&g->r3, ikuji_w, 4);
+
+    r = answer_with(g, &g->r3, id, "chichi_ikuji", ikuji[i], 0.05);
+    if (r < 0)
+        return r;
+    val[STATS_Q_CHICHI_IKUJI] = r ? ikuji[i] : NULL;
+    for (size_t k = 0; k < sizeof(yn) / sizeof(yn[0]); k++) {
+        if (!(yn[k].at & 1u << c))
+            continue;
+        const char *v = chance(&g->r3, yn[k].p_yes) ? yn[k].yes : yn[k].no;
+        r = answer_with(g, &g->r3, id, yn[k].field, v, 0.04);
+        if (r < 0)
+            return r;
+        val[yn[k].q] = r ? v : NULL;
+    }
+    /* 本数 where she smokes (the father's is written with the older answers) */
+    const struct { int q; const char *field; } nb[] = {
+        { STATS_Q_SMOKE_MOTHER, "smoke_mother_count" },
+        { STATS_Q_NINSHIN_KITSUEN, "ninshin_kitsuen_count" },
+    };
+    for (size_t k = 0; k < sizeof(nb) / sizeof(nb[0]); k++) {
+        if (val[nb[k].q] == NULL || strcmp(val[nb[k].q], "ari") != 0)
+            continue;
+        const char *v = counts[rng_range(&g->r3, 0, 3)];
+        r = answer_with(g, &g->r3, id, nb[k].field, v, 0.1);
+        if (r < 0)
+            return r;
+        cnt[nb[k].q] = r ? v : NULL;
+    }
+    return 0;
+}
+
+/* Folds one checkup's written answers into 表9 (as records/stats.c counts them). */
+static void besshi2_add(struct stats_q_row *q, enum stats_checkup c, const char *const *val,
+                        const char *const *cnt, int taisho_asked)
+{
+    for (int k = 0; k < STATS_Q_COUNT; k++) {
+        int any = 0;
+        if (!stats_question_asked(c, (enum stats_question)k))
+            continue;
+        if (k == STATS_Q_TAISHO && !taisho_asked)
+            continue;
+        q[k].base++;
+        for (int i = 0; val[k] && i < stats_question_options((enum stats_question)k); i++) {
+            if (list_holds(val[k], stats_question_value((enum stats_question)k, i))) {
+                q[k].opt[i]++;
+                any = 1;
+            }
+        }
+        q[k].answered += any;
+        q[k].none += !any;
+        if (any && cnt[k] && strcmp(val[k], "ari") == 0) {
+            q[k].count_sum += atol(cnt[k]);
+            q[k].count_n++;
+        }
+    }
+}
+
 /* Writes the 問診 answers of one checkup and counts the indicators. */
 static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
                          struct stats_tables **tb, int ntb)
@@ -341,7 +436,8 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
     static const double care_w[] = { 0.85, 0.90, 1.0 };
     static const char *const kodo[] = { "shitsuke", "tataita", "rusuban", "shokuji" };
     int yes[STATS_IND_COUNT], ans[STATS_IND_COUNT];
-    int rc = 0;
+    const char *val[STATS_Q_COUNT] = { NULL }, *cnt[STATS_Q_COUNT] = { NULL };
+    int taisho_asked = 0, rc = 0;
 
     for (int i = 0; i < STATS_IND_COUNT; i++)
         yes[i] = ans[i] = 0;
@@ -351,34 +447,44 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
     ask(g, id, "sodatenikusa", sodate[s], 0.04, &ans[STATS_IND_SODATENIKUSA], &rc);
     yes[STATS_IND_SODATENIKUSA] = s < 2;
     /* 対処 is asked of those who feel it; some who do not answer it anyway */
+    val[STATS_Q_SODATENIKUSA] = ans[STATS_IND_SODATENIKUSA] ? sodate[s] : NULL;
     if (s < 2 || chance(&g->r, 0.1)) {
         int hai = chance(&g->r, 0.8), taisho = 0;
         ask(g, id, "sodatenikusa_taisho", hai ? "hai" : "iie", 0.05, &taisho, &rc);
         ans[STATS_IND_TAISHO] = ans[STATS_IND_SODATENIKUSA] && s < 2 && taisho;
         yes[STATS_IND_TAISHO] = hai;
+        val[STATS_Q_TAISHO] = taisho ? (hai ? "hai" : "iie") : NULL;
     }
+    taisho_asked = ans[STATS_IND_SODATENIKUSA] && s < 2;
     int y = pick(&g->r, yuttari_w, 3);
     ask(g, id, "yuttari", yuttari[y], 0.03, &ans[STATS_IND_YUTTARI], &rc);
     yes[STATS_IND_YUTTARI] = y == 0;
+    val[STATS_Q_YUTTARI] = ans[STATS_IND_YUTTARI] ? yuttari[y] : NULL;
     int ch = pick(&g->r, chiiki_w, 4);
     ask(g, id, "chiiki", chiiki[ch], 0.03, &ans[STATS_IND_CHIIKI], &rc);
     yes[STATS_IND_CHIIKI] = ch < 2;
-    int f = chance(&g->r, 0.30);
+    val[STATS_Q_CHIIKI] = ans[STATS_IND_CHIIKI] ? chiiki[ch] : NULL;
+    int f = chance(&g->r, 0.30), fc = 0;
     ask(g, id, "smoke_father", f ? "ari" : "nashi", 0.05, &ans[STATS_IND_SMOKE_FATHER], &rc);
     yes[STATS_IND_SMOKE_FATHER] = f;
     if (f && ans[STATS_IND_SMOKE_FATHER])
-        ask(g, id, "smoke_father_count", "10", 0.1, NULL, &rc);
+        ask(g, id, "smoke_father_count", "10", 0.1, &fc, &rc);
+    val[STATS_Q_SMOKE_FATHER] = ans[STATS_IND_SMOKE_FATHER] ? (f ? "ari" : "nashi") : NULL;
+    cnt[STATS_Q_SMOKE_FATHER] = fc ? "10" : NULL;
     int m = chance(&g->r, 0.06);
     ask(g, id, "smoke_mother", m ? "ari" : "nashi", 0.05, &ans[STATS_IND_SMOKE_MOTHER], &rc);
     yes[STATS_IND_SMOKE_MOTHER] = m;
+    val[STATS_Q_SMOKE_MOTHER] = ans[STATS_IND_SMOKE_MOTHER] ? (m ? "ari" : "nashi") : NULL;
     if (c == STATS_4M) {
         int k = chance(&g->r, 0.02);
         ask(g, id, "ninshin_kitsuen", k ? "ari" : "nashi", 0.04, &ans[STATS_IND_NINSHIN_KITSUEN],
             &rc);
         yes[STATS_IND_NINSHIN_KITSUEN] = k;
+        val[STATS_Q_NINSHIN_KITSUEN] = ans[STATS_IND_NINSHIN_KITSUEN] ? (k ? "ari" : "nashi") : NULL;
         int cr = pick(&g->r, care_w, 3);
         ask(g, id, "sango_care", care[cr], 0.04, &ans[STATS_IND_SANGO_CARE], &rc);
         yes[STATS_IND_SANGO_CARE] = cr == 0;
+        val[STATS_Q_SANGO_CARE] = ans[STATS_IND_SANGO_CARE] ? care[cr] : NULL;
     }
     /* 子育て中の行動: いずれも該当しない, or one or two of the four (option order) */
     char list[64] = "gaitou_nashi";
@@ -392,8 +498,13 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
     }
     ask(g, id, "kosodate_kodo", list, 0.05, &ans[STATS_IND_GYAKUTAI], &rc);
     yes[STATS_IND_GYAKUTAI] = any;
+    val[STATS_Q_KODO] = ans[STATS_IND_GYAKUTAI] ? list : NULL;
+    if (rc == 0)
+        rc = write_answers_besshi2(g, c, id, val, cnt);
     if (rc < 0)
         return rc;
+    for (int t = 0; t < ntb; t++)
+        besshi2_add(tb[t]->q[c], c, val, cnt, taisho_asked);
     for (int t = 0; t < ntb; t++) {
         for (int i = 0; i < STATS_IND_COUNT; i++) {
             if (ans[i] == 1) {
@@ -925,6 +1036,7 @@ int activity_generate(struct store *st, const struct actor *a, const struct acti
     g.a = a;
     g.r.s = p->seed * 0x2545F4914F6CDD1DULL + 0x6A09E667F3BCC909ULL;
     g.r2.s = p->seed * 0x9E3779B97F4A7C15ULL + 0x3C6EF372FE94F82BULL;
+    g.r3.s = p->seed * 0xD1B54A32D192ED03ULL + 0xA54FF53A5F1D36F1ULL;
     g.fy = p->fiscal_year;
     g.t = truth;
     g.e = e;
@@ -964,6 +1076,17 @@ int activity_generate(struct store *st, const struct actor *a, const struct acti
             for (int i = 0; i < STATS_IND_COUNT; i++) {
                 if (!stats_indicator_asked((enum stats_checkup)c, (enum stats_indicator)i))
                     x->ind[c][i] = (struct stats_ratio){ 0, -1 };
+            }
+            for (int k = 0; k < STATS_Q_COUNT; k++) {
+                struct stats_q_row *r = &x->q[c][k];
+                int asked = stats_question_asked((enum stats_checkup)c, (enum stats_question)k);
+                for (int i = asked ? stats_question_options((enum stats_question)k) : 0;
+                     i < STATS_Q_OPTIONS; i++)
+                    r->opt[i] = STATS_NA;
+                if (!asked)
+                    r->base = r->none = r->answered = STATS_NA;
+                if (!asked || !stats_question_has_count((enum stats_question)k))
+                    r->count_sum = r->count_n = STATS_NA;
             }
         }
     }

@@ -300,12 +300,73 @@ static int value_index(const char *v, const char *const *values, int n)
 /* The answers one checkup carries for the indicators (NULL: blank). */
 enum ans_field {
     ANS_SODATENIKUSA, ANS_TAISHO, ANS_YUTTARI, ANS_CHIIKI, ANS_SMOKE_FATHER,
-    ANS_SMOKE_MOTHER, ANS_NINSHIN_KITSUEN, ANS_SANGO_CARE, ANS_KOSODATE_KODO, ANS_COUNT
+    ANS_SMOKE_MOTHER, ANS_NINSHIN_KITSUEN, ANS_SANGO_CARE, ANS_KOSODATE_KODO,
+    /* 別紙2 only */
+    ANS_SMOKE_FATHER_COUNT, ANS_SMOKE_MOTHER_COUNT, ANS_KITSUEN_COUNT, ANS_INSHU, ANS_KAKARI_I,
+    ANS_KAKARI_SHIKA, ANS_IKUJI, ANS_SBS, ANS_COUNT
 };
 static const char *const ans_names[ANS_COUNT] = {
     "sodatenikusa", "sodatenikusa_taisho", "yuttari", "chiiki", "smoke_father",
     "smoke_mother", "ninshin_kitsuen", "sango_care", "kosodate_kodo",
+    "smoke_father_count", "smoke_mother_count", "ninshin_kitsuen_count", "ninshin_inshu",
+    "kakaritsuke_i", "kakaritsuke_shika", "chichi_ikuji", "sbs",
 };
+
+/*
+ * The 別紙2 questions (README: 問診回答状況 別紙2): the answer field, its
+ * option values in table order, the 本数 field (or -1), and the checkups
+ * whose 問診票 asks it (bits of enum stats_checkup).
+ */
+#define AT_4M (1u << STATS_4M)
+#define AT_1Y6M (1u << STATS_1Y6M)
+#define AT_3Y (1u << STATS_3Y)
+#define AT_ALL (AT_4M | AT_1Y6M | AT_3Y)
+static const struct {
+    enum ans_field field;
+    const char *values[STATS_Q_OPTIONS + 1];
+    int count;                 /* enum ans_field of the 本数, or -1 */
+    unsigned at;
+} questions[STATS_Q_COUNT] = {
+    [STATS_Q_SANGO_CARE] = { ANS_SANGO_CARE, { "hai", "iie", "dochiratomo" }, -1, AT_4M },
+    [STATS_Q_NINSHIN_KITSUEN] = { ANS_NINSHIN_KITSUEN, { "nashi", "ari" }, ANS_KITSUEN_COUNT, AT_4M },
+    [STATS_Q_SMOKE_FATHER] = { ANS_SMOKE_FATHER, { "nashi", "ari" }, ANS_SMOKE_FATHER_COUNT, AT_ALL },
+    [STATS_Q_SMOKE_MOTHER] = { ANS_SMOKE_MOTHER, { "nashi", "ari" }, ANS_SMOKE_MOTHER_COUNT, AT_ALL },
+    [STATS_Q_NINSHIN_INSHU] = { ANS_INSHU, { "nashi", "ari" }, -1, AT_4M },
+    [STATS_Q_KAKARI_I] = { ANS_KAKARI_I, { "iru", "inai" }, -1, AT_4M | AT_3Y },
+    [STATS_Q_KAKARI_SHIKA] = { ANS_KAKARI_SHIKA, { "iru", "inai" }, -1, AT_3Y },
+    [STATS_Q_CHICHI_IKUJI] = { ANS_IKUJI, { "yoku", "tokidoki", "hotondo", "nantomo" }, -1, AT_ALL },
+    [STATS_Q_YUTTARI] = { ANS_YUTTARI, { "hai", "iie", "nantomo" }, -1, AT_ALL },
+    [STATS_Q_SODATENIKUSA] = { ANS_SODATENIKUSA, { "itsumo", "tokidoki", "kanjinai" }, -1, AT_ALL },
+    [STATS_Q_TAISHO] = { ANS_TAISHO, { "hai", "iie" }, -1, AT_ALL },
+    [STATS_Q_SBS] = { ANS_SBS, { "hai", "iie" }, -1, AT_4M },
+    [STATS_Q_KODO] = { ANS_KOSODATE_KODO, { "shitsuke", "tataita", "rusuban", "shokuji", "donatta",
+                                            "kuchi", "yusaburi", "gaitou_nashi" }, -1, AT_ALL },
+    [STATS_Q_CHIIKI] = { ANS_CHIIKI, { "sou", "dochira_sou", "dochira_sounai", "sounai" }, -1, AT_ALL },
+};
+
+int stats_question_asked(enum stats_checkup c, enum stats_question q)
+{
+    return c < STATS_CHECKUP_COUNT && q < STATS_Q_COUNT && (questions[q].at & 1u << c) != 0;
+}
+
+int stats_question_options(enum stats_question q)
+{
+    int n = 0;
+
+    while (q < STATS_Q_COUNT && n < STATS_Q_OPTIONS && questions[q].values[n] != NULL)
+        n++;
+    return n;
+}
+
+const char *stats_question_value(enum stats_question q, int i)
+{
+    return i >= 0 && i < stats_question_options(q) ? questions[q].values[i] : NULL;
+}
+
+int stats_question_has_count(enum stats_question q)
+{
+    return q < STATS_Q_COUNT && questions[q].count >= 0;
+}
 
 /* 1 if the comma list `list` holds one of the values of `any` (",a,b,"). */
 static int list_has_any(const char *list, const char *any)
@@ -354,7 +415,63 @@ static void indicators_add(struct stats_ratio *ind, char *const *a)
     ratio_add(&ind[STATS_IND_SMOKE_MOTHER], a[ANS_SMOKE_MOTHER], ",ari,");
     ratio_add(&ind[STATS_IND_NINSHIN_KITSUEN], a[ANS_NINSHIN_KITSUEN], ",ari,");
     ratio_add(&ind[STATS_IND_SANGO_CARE], a[ANS_SANGO_CARE], ",hai,");
-    ratio_add(&ind[STATS_IND_GYAKUTAI], a[ANS_KOSODATE_KODO], ",shitsuke,tataita,rusuban,shokuji,");
+    ratio_add(&ind[STATS_IND_GYAKUTAI], a[ANS_KOSODATE_KODO],
+              ",shitsuke,tataita,rusuban,shokuji,donatta,kuchi,yusaburi,");
+}
+
+/* A 本数 written in digits only (1..999), or -1. */
+static long count_value(const char *v)
+{
+    long n = 0;
+
+    if (v == NULL || *v == '\0' || strlen(v) > 3)
+        return -1;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        n = n * 10 + (*p - '0');
+    }
+    return n > 0 ? n : -1;
+}
+
+/*
+ * Folds one checkup's answers into the 別紙2 rows (README: 問診回答状況
+ * 別紙2).  An answer that is none of the options is not an answer.  The
+ * 「解決する方法」 question counts only among those who feel 育てにくさ.
+ */
+static void questions_add(struct stats_q_row *q, char *const *a)
+{
+    int feels = answered(a[ANS_SODATENIKUSA]) &&
+                list_has_any(a[ANS_SODATENIKUSA], ",itsumo,tokidoki,");
+
+    for (int k = 0; k < STATS_Q_COUNT; k++) {
+        const char *v = a[questions[k].field];
+        int any = 0, ari = -1;
+        if (k == STATS_Q_TAISHO && !feels)
+            continue;
+        if (k == STATS_Q_TAISHO)
+            q[k].base++;
+        if (!answered(v))
+            continue;
+        for (int i = 0; i < STATS_Q_OPTIONS && questions[k].values[i]; i++) {
+            char one[40];
+            snprintf(one, sizeof(one), ",%s,", questions[k].values[i]);
+            if (list_has_any(v, one)) {
+                q[k].opt[i]++;
+                any = 1;
+                if (strcmp(questions[k].values[i], "ari") == 0)
+                    ari = i;
+            }
+        }
+        q[k].answered += any;
+        if (ari >= 0 && questions[k].count >= 0) {
+            long n = count_value(a[questions[k].count]);
+            if (n > 0) {
+                q[k].count_sum += n;
+                q[k].count_n++;
+            }
+        }
+    }
 }
 
 static void answers_clear(char **a)
@@ -365,7 +482,8 @@ static void answers_clear(char **a)
     }
 }
 
-static int count_answers(struct store *st, struct stats_ratio *ind, struct berr *e)
+static int count_answers(struct store *st, struct stats_ratio *ind, struct stats_q_row *q,
+                         struct berr *e)
 {
     sqlite3_stmt *s = NULL;
     char *a[ANS_COUNT] = { NULL };
@@ -380,8 +498,10 @@ static int count_answers(struct store *st, struct stats_ratio *ind, struct berr 
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         if (id != cur) {
-            if (cur >= 0)
+            if (cur >= 0) {
                 indicators_add(ind, a);
+                questions_add(q, a);
+            }
             answers_clear(a);
             cur = id;
         }
@@ -391,8 +511,10 @@ static int count_answers(struct store *st, struct stats_ratio *ind, struct berr 
             a[f] = xstrdup(db_col(s, 2));
         }
     }
-    if (cur >= 0)
+    if (cur >= 0) {
         indicators_add(ind, a);
+        questions_add(q, a);
+    }
     answers_clear(a);
     if (step != SQLITE_DONE)
         rc = db_fail(st, "問診の集計", e);
@@ -462,8 +584,12 @@ static int count_results(struct store *st, struct stats_checkup_row *row, struct
                       &row->seimitsu_pending, e);
 }
 
-static int count_checkup(struct store *st, const struct stats_period *p, enum stats_checkup c,
-                         struct stats_tables *t, struct berr *e)
+/*
+ * 表3's row of one form: 対象人員, then the counted checkups (left in
+ * temp.stats_counted for the caller) and their 総合判定 and 精密.
+ */
+static int count_checkup_row(struct store *st, const struct stats_period *p, const char *form,
+                             struct stats_checkup_row *row, struct berr *e)
 {
     sqlite3_stmt *s = NULL;
     char from[11], to[11];
@@ -471,30 +597,69 @@ static int count_checkup(struct store *st, const struct stats_period *p, enum st
 
     ymd_iso(p->from, from);
     ymd_iso(p->to, to);
-    rc = targets_age_months(st, checkup_forms[c], &age, e);
+    rc = targets_age_months(st, form, &age, e);
     if (rc == 0)
-        rc = count_taisho(st, p, age, &t->checkup[c].taisho, e);
+        rc = count_taisho(st, p, age, &row->taisho, e);
     if (rc == 0)
         rc = db_exec(st, "DROP TABLE IF EXISTS temp.stats_counted", e);
     if (rc == 0)
         rc = db_prepare(st, &s, counted_sql, e);
     if (rc < 0)
         return rc;
-    sqlite3_bind_text(s, 1, checkup_forms[c], -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, form, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = db_fail(st, "受診者の集計", e);
     sqlite3_finalize(s);
     if (rc == 0)
-        rc = count_results(st, &t->checkup[c], e);
+        rc = count_results(st, row, e);
+    return rc;
+}
+
+/* 表3 (9〜10か月): the row alone; its 問診 is not counted (not in 表4 or 別紙2). */
+static int count_checkup_10m(struct store *st, const struct stats_period *p, struct stats_tables *t,
+                             struct berr *e)
+{
+    int rc;
+
+    memset(&t->checkup_10m, 0, sizeof(t->checkup_10m));
+    rc = count_checkup_row(st, p, "nyuyoji_10m", &t->checkup_10m, e);
+    if (rc == 0)
+        rc = db_exec(st, "DROP TABLE IF EXISTS temp.stats_counted", e);
+    return rc;
+}
+
+static int count_checkup(struct store *st, const struct stats_period *p, enum stats_checkup c,
+                         struct stats_tables *t, struct berr *e)
+{
+    int rc = count_checkup_row(st, p, checkup_forms[c], &t->checkup[c], e);
+
     for (int i = 0; i < STATS_IND_COUNT; i++)
         t->ind[c][i].den = 0;
+    memset(t->q[c], 0, sizeof(t->q[c]));
     if (rc == 0)
-        rc = count_answers(st, t->ind[c], e);
+        rc = count_answers(st, t->ind[c], t->q[c], e);
     for (int i = 0; i < STATS_IND_COUNT; i++) {
         if (!stats_indicator_asked(c, (enum stats_indicator)i))
             t->ind[c][i] = (struct stats_ratio){ 0, -1 };
+    }
+    for (int k = 0; k < STATS_Q_COUNT; k++) {
+        struct stats_q_row *r = &t->q[c][k];
+        if (!stats_question_asked(c, (enum stats_question)k)) {
+            r->base = r->none = r->answered = r->count_sum = r->count_n = STATS_NA;
+            for (int i = 0; i < STATS_Q_OPTIONS; i++)
+                r->opt[i] = STATS_NA;
+            continue;
+        }
+        /* asked of every counted checkup (受診実人員), whether its 問診票 came back or not */
+        if (k != STATS_Q_TAISHO)
+            r->base = t->checkup[c].jushin;
+        r->none = r->base - r->answered;
+        if (!stats_question_has_count((enum stats_question)k))
+            r->count_sum = r->count_n = STATS_NA;
+        for (int i = stats_question_options((enum stats_question)k); i < STATS_Q_OPTIONS; i++)
+            r->opt[i] = STATS_NA;
     }
     if (rc == 0)
         rc = db_exec(st, "DROP TABLE IF EXISTS temp.stats_counted", e);
@@ -934,10 +1099,38 @@ static void cells_v2(struct stats_tables *t, cell_fn fn, void *ctx)
     }
 }
 
+/* The 別紙2 cells (問診回答状況 by option) and 表3's 9〜10か月 row, after those of issue 14. */
+static void cells_v3(struct stats_tables *t, cell_fn fn, void *ctx)
+{
+    struct stats_checkup_row *r10 = &t->checkup_10m;
+
+    fn(&r10->taisho, ctx);
+    fn(&r10->jushin, ctx);
+    for (int i = 0; i < STATS_RESULT_COUNT; i++)
+        fn(&r10->result[i], ctx);
+    fn(&r10->seimitsu_jushin, ctx);
+    for (int i = 0; i < STATS_SEIMITSU_COUNT; i++)
+        fn(&r10->seimitsu[i], ctx);
+    fn(&r10->seimitsu_pending, ctx);
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+        for (int k = 0; k < STATS_Q_COUNT; k++) {
+            struct stats_q_row *r = &t->q[c][k];
+            fn(&r->base, ctx);
+            for (int i = 0; i < STATS_Q_OPTIONS; i++)
+                fn(&r->opt[i], ctx);
+            fn(&r->none, ctx);
+            fn(&r->answered, ctx);
+            fn(&r->count_sum, ctx);
+            fn(&r->count_n, ctx);
+        }
+    }
+}
+
 static void cells_each(struct stats_tables *t, cell_fn fn, void *ctx)
 {
     cells_v1(t, fn, ctx);
     cells_v2(t, fn, ctx);
+    cells_v3(t, fn, ctx);
 }
 
 static void cell_put(long *cell, void *ctx)
@@ -990,6 +1183,8 @@ static int count_all(struct store *st, const struct stats_period *p, struct stat
         rc = count_ninpu(st, from, to, out, e);
     for (int c = 0; rc == 0 && c < STATS_CHECKUP_COUNT; c++)
         rc = count_checkup(st, p, (enum stats_checkup)c, out, e);
+    if (rc == 0)
+        rc = count_checkup_10m(st, p, out, e);
     if (rc == 0)
         rc = count_houmon(st, from, to, out, e);
     if (rc == 0)

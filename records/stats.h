@@ -70,6 +70,42 @@ enum stats_indicator {
     STATS_IND_COUNT
 };
 
+/*
+ * 乳幼児健康診査問診回答状況 (別紙2 of the 母子保健事業の実施状況等調査): the
+ * questions, in table order (README: 問診回答状況 別紙2).  Each is asked at
+ * some checkups only (stats_question_asked).
+ */
+enum stats_question {
+    STATS_Q_SANGO_CARE,      /* 産後の指導・ケア (3〜4か月) */
+    STATS_Q_NINSHIN_KITSUEN, /* 妊娠中の喫煙, with 本数 (3〜4か月) */
+    STATS_Q_SMOKE_FATHER,    /* 父の喫煙, with 本数 */
+    STATS_Q_SMOKE_MOTHER,    /* 母の喫煙, with 本数 */
+    STATS_Q_NINSHIN_INSHU,   /* 妊娠中の飲酒 (3〜4か月) */
+    STATS_Q_KAKARI_I,        /* かかりつけの医師 (3〜4か月, 3歳) */
+    STATS_Q_KAKARI_SHIKA,    /* かかりつけの歯科医師 (3歳) */
+    STATS_Q_CHICHI_IKUJI,    /* お父さんは育児をしていますか */
+    STATS_Q_YUTTARI,         /* お母さんはゆったりとした気分で過ごせる時間がありますか */
+    STATS_Q_SODATENIKUSA,    /* 育てにくさを感じていますか */
+    STATS_Q_TAISHO,          /* (感じる人に) 解決する方法を知っていますか */
+    STATS_Q_SBS,             /* 乳幼児揺さぶられ症候群を知っていますか (3〜4か月) */
+    STATS_Q_KODO,            /* この数か月の間に、ご家庭で次のことがありましたか (複数回答) */
+    STATS_Q_CHIIKI,          /* この地域で子育てをしたいですか */
+    STATS_Q_COUNT
+};
+#define STATS_Q_OPTIONS 8    /* most options of one question (STATS_Q_KODO) */
+
+/*
+ * One question at one checkup.  Every cell is STATS_NA when the question is
+ * not asked there (or the year was frozen before these cells existed).
+ */
+struct stats_q_row {
+    long base;                       /* asked of: 受診実人員 (TAISHO: いつも+時々) */
+    long opt[STATS_Q_OPTIONS];       /* answers per option (KODO: marked per option) */
+    long none;                       /* 無回答 = base - answered */
+    long answered;                   /* 全回答者数 */
+    long count_sum, count_n;         /* 喫煙本数: sum of 「あり」's 本数 and how many wrote one */
+};
+
 /* A period: a calendar month or a fiscal year (April - March), inclusive. */
 struct stats_period {
     struct ymd from, to;
@@ -146,8 +182,12 @@ struct stats_tables {
     long ninpu_nobe;         /* 受診延人員 */
     /* 乳幼児健康診査 */
     struct stats_checkup_row checkup[STATS_CHECKUP_COUNT];
+    /* 乳児 (9〜10か月): nyuyoji_10m, counted as the rows above (its 問診 is not in 表4 or 表9) */
+    struct stats_checkup_row checkup_10m;
     /* 問診回答状況 */
     struct stats_ratio ind[STATS_CHECKUP_COUNT][STATS_IND_COUNT];
+    /* 乳幼児健康診査問診回答状況 (別紙2) */
+    struct stats_q_row q[STATS_CHECKUP_COUNT][STATS_Q_COUNT];
     /* 訪問指導 (visits) */
     long houmon_jitsu[STATS_HOUMON_COUNT], houmon_nobe[STATS_HOUMON_COUNT];
     long houmon_no_birth;    /* visits of a child whose birth date boshi does not know */
@@ -182,6 +222,14 @@ const char *stats_chart_form(enum stats_chart c);
 const char *stats_checkup_form(enum stats_checkup c);
 /* 1 if the indicator is asked on that checkup's 問診票. */
 int stats_indicator_asked(enum stats_checkup c, enum stats_indicator i);
+
+/* 1 if the question is on that checkup's current 問診票 (別紙2). */
+int stats_question_asked(enum stats_checkup c, enum stats_question q);
+/* Number of options of a question, and the stored value of option i (NULL past the end). */
+int stats_question_options(enum stats_question q);
+const char *stats_question_value(enum stats_question q, int i);
+/* 1 if the question has a 本数 (喫煙). */
+int stats_question_has_count(enum stats_question q);
 
 /*
  * Counts every cell for period p into out (zeroed first).  Needs the

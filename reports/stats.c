@@ -12,6 +12,7 @@
  *   4  訪問指導 and 乳幼児健康診査 by age band
  *   5  歯科健康診査, 産婦健康診査, 新生児聴覚検査, 低体重児, and what is 未集計 (データなし)
  *   6  受診率 by month, one bar chart per checkup
+ *   7-9 乳幼児健康診査問診回答状況 (別紙2), one page per checkup: every option, 無回答, 本数
  * A cell boshi has no data for (STATS_NA) reads 「未集計 (データなし)」, never 0.
  */
 #include "reports/stats.h"
@@ -22,7 +23,7 @@
 
 static const char *const table_csv[STATS_TABLE_COUNT] = {
     "todoke", "ninpu", "kenshin", "monshin", "houmon", "nenrei", "shika", "sanpu", "choukaku",
-    "teitaiju", "getsubetsu", "mishukei",
+    "teitaiju", "getsubetsu", "mishukei", "besshi2",
 };
 
 const char *stats_table_csv_name(enum stats_table t)
@@ -53,6 +54,44 @@ static const char *const ind_labels[STATS_IND_COUNT] = {
     "産後、助産師や保健師等から指導・ケアを十分に受けられた",
     "子どもを虐待しているのではないかと思う行為がある（いずれか）",
 };
+
+/* 別紙2: the questions as printed (records/stats.h order) and their options' labels. */
+static const char *const q_labels[STATS_Q_COUNT] = {
+    "産後、退院してから1か月程度、助産師や保健師等からの指導・ケアを十分に受けましたか",
+    "妊娠中、お母さんは喫煙をしていましたか",
+    "現在、お子さんのお父さんは喫煙をしていますか",
+    "現在、お子さんのお母さんは喫煙をしていますか",
+    "妊娠中、お母さんは飲酒をしていましたか",
+    "お子さんのかかりつけの医師はいますか",
+    "お子さんのかかりつけの歯科医師はいますか",
+    "お子さんのお父さんは、育児をしていますか",
+    "お母さんは、ゆったりとした気分でお子さんと過ごせる時間がありますか",
+    "お子さんに対して、育てにくさを感じていますか",
+    "（育てにくさを感じる人に）相談先を知っているなど、解決する方法を知っていますか",
+    "乳幼児揺さぶられ症候群（SBS）を知っていますか",
+    "この数か月の間に、ご家庭で次のことがありましたか（あてはまるもの全て）",
+    "この地域で、今後も子育てをしていきたいですか",
+};
+static const char *const q_options[STATS_Q_COUNT][STATS_Q_OPTIONS] = {
+    { "はい", "いいえ", "どちらともいえない" },
+    { "なし", "あり" },
+    { "なし", "あり" },
+    { "なし", "あり" },
+    { "なし", "あり" },
+    { "いる", "いない" },
+    { "いる", "いない" },
+    { "よくやっている", "時々やっている", "ほとんどしない", "何ともいえない" },
+    { "はい", "いいえ", "何ともいえない" },
+    { "いつも感じる", "時々感じる", "感じない" },
+    { "はい", "いいえ" },
+    { "はい", "いいえ" },
+    { "しつけのし過ぎがあった", "感情的に叩いた", "乳幼児だけを家に残して外出した",
+      "長時間食事を与えなかった", "感情的な言葉で怒鳴った", "子どもの口をふさいだ",
+      "子どもを激しく揺さぶった", "いずれにも該当しない" },
+    { "そう思う", "どちらかといえばそう思う", "どちらかといえばそう思わない", "そう思わない" },
+};
+/* 別紙2 cells after the options, in CSV and PDF order */
+static const char *const q_tail[] = { "無回答", "全回答者数", "喫煙本数の合計", "喫煙本数の回答者数" };
 
 /* ---- numbers and dates as printed ----------------------------------------- */
 
@@ -159,6 +198,25 @@ static int csv_ninpu(struct csvout *c, const struct stats_tables *t, const char 
 }
 
 #define KENSHIN_COLS (5 + STATS_RESULT_COUNT + 2 + STATS_SEIMITSU_COUNT)
+#define KENSHIN_ROWS (STATS_CHECKUP_COUNT + 1)
+
+static void csv_cell(long v, char *out, size_t n);
+static void fmt_cell(long v, char *out, size_t n);
+static void fmt_rate(long num, long den, char *out, size_t n);
+
+/* 表3's rows in table order: 3〜5か月, 9〜10か月, 1歳6か月, 3歳. */
+static void kenshin_rows(const struct stats_tables *t, const struct stats_checkup_row *rows[],
+                         const char *labels[])
+{
+    rows[0] = &t->checkup[STATS_4M];
+    labels[0] = checkup_labels[STATS_4M];
+    rows[1] = &t->checkup_10m;
+    labels[1] = "乳児（9〜10か月）";
+    rows[2] = &t->checkup[STATS_1Y6M];
+    labels[2] = checkup_labels[STATS_1Y6M];
+    rows[3] = &t->checkup[STATS_3Y];
+    labels[3] = checkup_labels[STATS_3Y];
+}
 
 static int csv_kenshin(struct csvout *c, const struct stats_tables *t, const char *period)
 {
@@ -183,24 +241,27 @@ static int csv_kenshin(struct csvout *c, const struct stats_tables *t, const cha
     }
     h[k++] = "精密健康診査 未受診・未把握";
     csvout_row(c, h, KENSHIN_COLS);
-    for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
-        const struct stats_checkup_row *x = &t->checkup[r];
-        char v[KENSHIN_COLS][24];
+    const struct stats_checkup_row *rows[KENSHIN_ROWS];
+    const char *labels[KENSHIN_ROWS];
+    kenshin_rows(t, rows, labels);
+    for (int r = 0; r < KENSHIN_ROWS; r++) {
+        const struct stats_checkup_row *x = rows[r];
+        char v[KENSHIN_COLS][40];
         const char *row[KENSHIN_COLS];
         k = 0;
         row[k++] = period;
-        row[k++] = checkup_labels[r];
-        snprintf(v[k], 24, "%ld", x->taisho); row[k] = v[k]; k++;
-        snprintf(v[k], 24, "%ld", x->jushin); row[k] = v[k]; k++;
-        fmt_pct(x->jushin, x->taisho, v[k], 24); row[k] = v[k]; k++;
+        row[k++] = labels[r];
+        csv_cell(x->taisho, v[k], 40); row[k] = v[k]; k++;
+        csv_cell(x->jushin, v[k], 40); row[k] = v[k]; k++;
+        fmt_rate(x->jushin, x->taisho, v[k], 40); row[k] = v[k]; k++;
         for (int i = 0; i < STATS_RESULT_COUNT; i++) {
-            snprintf(v[k], 24, "%ld", x->result[i]); row[k] = v[k]; k++;
+            csv_cell(x->result[i], v[k], 40); row[k] = v[k]; k++;
         }
-        snprintf(v[k], 24, "%ld", x->seimitsu_jushin); row[k] = v[k]; k++;
+        csv_cell(x->seimitsu_jushin, v[k], 40); row[k] = v[k]; k++;
         for (int i = 0; i < STATS_SEIMITSU_COUNT; i++) {
-            snprintf(v[k], 24, "%ld", x->seimitsu[i]); row[k] = v[k]; k++;
+            csv_cell(x->seimitsu[i], v[k], 40); row[k] = v[k]; k++;
         }
-        snprintf(v[k], 24, "%ld", x->seimitsu_pending); row[k] = v[k]; k++;
+        csv_cell(x->seimitsu_pending, v[k], 40); row[k] = v[k]; k++;
         csvout_row(c, row, KENSHIN_COLS);
     }
     return 0;
@@ -475,10 +536,49 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
         ADD("産婦一般健康診査（確定時に未集計）");
     if (t->choukaku_jukensha == STATS_NA)
         ADD("新生児聴覚検査（確定時に未集計）");
+    if (t->q[STATS_4M][STATS_Q_SBS].base == STATS_NA)
+        ADD("乳幼児健康診査問診回答状況（別紙2）（確定時に未集計）");
+    if (t->checkup_10m.taisho == STATS_NA)
+        ADD("乳幼児健康診査　乳児（9〜10か月）の行（確定時に未集計）");
+    ADD("別紙2　boshi の問診票にない設問（仕上げ磨き・#8000・事故防止・社会性の発達など）");
     ADD("低体重児届出数（届出そのものは記録していません。出生体重2,500g未満の子の数を別に示します）");
     ADD("都道府県独自の追加項目");
 #undef ADD
     return n;
+}
+
+/*
+ * 別紙2 in long form: one row per checkup, question and cell (each option,
+ * 無回答, 全回答者数, and for 喫煙 the 本数 sum and how many wrote one).
+ * Questions a checkup's 問診票 does not ask are left out (listed in mishukei).
+ */
+static int csv_besshi2(struct csvout *c, const struct stats_tables *t, const char *period)
+{
+    static const char *const h[] = { "集計期間", "健診", "設問", "回答項目", "人数", "対象（受診実人員）" };
+
+    csvout_row(c, h, 6);
+    for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
+        for (int k = 0; k < STATS_Q_COUNT; k++) {
+            const struct stats_q_row *x = &t->q[r][k];
+            char v[40], base[40];
+            if (!stats_question_asked((enum stats_checkup)r, (enum stats_question)k))
+                continue;
+            csv_cell(x->base, base, sizeof(base));
+            for (int i = 0; i < stats_question_options((enum stats_question)k); i++) {
+                csv_cell(x->opt[i], v, sizeof(v));
+                const char *row[] = { period, checkup_labels[r], q_labels[k], q_options[k][i], v, base };
+                csvout_row(c, row, 6);
+            }
+            const long tail[] = { x->none, x->answered, x->count_sum, x->count_n };
+            int nt = stats_question_has_count((enum stats_question)k) ? 4 : 2;
+            for (int i = 0; i < nt; i++) {
+                csv_cell(tail[i], v, sizeof(v));
+                const char *row[] = { period, checkup_labels[r], q_labels[k], q_tail[i], v, base };
+                csvout_row(c, row, 6);
+            }
+        }
+    }
+    return 0;
 }
 
 static int csv_mishukei(struct csvout *c, const struct stats_tables *t, const char *period)
@@ -502,7 +602,7 @@ int stats_write_csv(const struct stats_tables *t, const char *base, enum csvout_
     static int (*const writers[STATS_TABLE_COUNT])(struct csvout *, const struct stats_tables *,
                                                    const char *) = {
         csv_todoke, csv_ninpu, csv_kenshin, csv_monshin, csv_houmon, csv_nenrei, csv_shika,
-        csv_sanpu, csv_choukaku, csv_teitaiju, csv_getsubetsu, csv_mishukei,
+        csv_sanpu, csv_choukaku, csv_teitaiju, csv_getsubetsu, csv_mishukei, csv_besshi2,
     };
     char period[160];
     int rc = 0;
@@ -681,9 +781,9 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
     const double wl = 33, wn = 15.5, wr = 14, ws = 14.1;
     double x = MARGIN, y = MARGIN + 30;
     double xr = x + wl + 3 * wn, xs = xr + STATS_RESULT_COUNT * wr;
-    char v[24];
+    char v[40];
     static const char *const n[] = {
-        "※ 対象人員：集計期間の各月に健診の月齢（設定 checkup.<様式>.age_months、既定 4・18・36か月）"
+        "※ 対象人員：集計期間の各月に健診の月齢（設定 checkup.<様式>.age_months、既定 4・10・18・36か月）"
         "に達する月に生まれた子のうち、その月の末日に住民であった子。",
         "※ 受診実人員：受診日が集計期間内の健診記録がある子（同じ健診を期間内に複数回受けた子は1人、"
         "最後の受診を計上）。受診率＝受診実人員÷対象人員×100。",
@@ -712,37 +812,41 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
                    i == STATS_SEIMITSU_KEIKA ? "要経過\n観察" : seimitsu_labels[i], 9);
     cell_lines(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y + h1, ws, h2, "未受診・\n未把握", 9);
     y += h1 + h2;
-    for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
-        const struct stats_checkup_row *c = &t->checkup[r];
+    const struct stats_checkup_row *rows[KENSHIN_ROWS];
+    const char *labels[KENSHIN_ROWS];
+    kenshin_rows(t, rows, labels);
+    for (int r = 0; r < KENSHIN_ROWS; r++) {
+        const struct stats_checkup_row *c = rows[r];
         double rh = ROW_H * 1.25;
-        cell(p, x, y, wl, rh, checkup_labels[r], PDF_ALIGN_LEFT, 10, 0);
-        fmt_long(c->taisho, v, sizeof(v));
-        cell(p, x + wl, y, wn, rh, v, PDF_ALIGN_RIGHT, 10, 0);
-        fmt_long(c->jushin, v, sizeof(v));
-        cell(p, x + wl + wn, y, wn, rh, v, PDF_ALIGN_RIGHT, 10, 0);
-        fmt_pct(c->jushin, c->taisho, v, sizeof(v));
-        cell(p, x + wl + 2 * wn, y, wn, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+        double pt = c->taisho == STATS_NA ? 6.5 : 10;   /* 未集計 (a year frozen before the row) */
+        cell(p, x, y, wl, rh, labels[r], PDF_ALIGN_LEFT, 10, 0);
+        fmt_cell(c->taisho, v, sizeof(v));
+        cell(p, x + wl, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
+        fmt_cell(c->jushin, v, sizeof(v));
+        cell(p, x + wl + wn, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
+        fmt_rate(c->jushin, c->taisho, v, sizeof(v));
+        cell(p, x + wl + 2 * wn, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         for (int i = 0; i < STATS_RESULT_COUNT; i++) {
-            fmt_long(c->result[i], v, sizeof(v));
-            cell(p, xr + i * wr, y, wr, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+            fmt_cell(c->result[i], v, sizeof(v));
+            cell(p, xr + i * wr, y, wr, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         }
-        fmt_long(c->seimitsu_jushin, v, sizeof(v));
-        cell(p, xs, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+        fmt_cell(c->seimitsu_jushin, v, sizeof(v));
+        cell(p, xs, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         for (int i = 0; i < STATS_SEIMITSU_COUNT; i++) {
-            fmt_long(c->seimitsu[i], v, sizeof(v));
-            cell(p, xs + (i + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+            fmt_cell(c->seimitsu[i], v, sizeof(v));
+            cell(p, xs + (i + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         }
-        fmt_long(c->seimitsu_pending, v, sizeof(v));
-        cell(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, 10, 0);
+        fmt_cell(c->seimitsu_pending, v, sizeof(v));
+        cell(p, xs + (STATS_SEIMITSU_COUNT + 1) * ws, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         y += rh;
     }
     y = notes(p, x, y + 2, 269, n);
     {
-        char over[128] = "", line[512];
-        for (int r = 0; r < STATS_CHECKUP_COUNT; r++) {
-            if (t->checkup[r].taisho > 0 && t->checkup[r].jushin > t->checkup[r].taisho)
+        char over[160] = "", line[512];
+        for (int r = 0; r < KENSHIN_ROWS; r++) {
+            if (rows[r]->taisho > 0 && rows[r]->jushin > rows[r]->taisho)
                 snprintf(over + strlen(over), sizeof(over) - strlen(over), "%s%s",
-                         over[0] ? "・" : "", checkup_labels[r]);
+                         over[0] ? "・" : "", labels[r]);
         }
         if (over[0]) {
             snprintf(line, sizeof(line), "※ 受診率が100％を超えるもの（%s）：期間内に受診した子の中に、"
@@ -1049,26 +1153,138 @@ static void page_chart(struct pdf *p, const struct stats_tables *t)
     notes(p, x, y + 129, 269, n);
 }
 
+/* ---- 別紙2 pages ------------------------------------------------------------ */
+
+#define B2_ROW 4.5
+#define B2_TOP (MARGIN + 46)
+#define B2_BOTTOM 186.0
+#define B2_NOTES 16.0        /* the notes under the last question */
+
+/* Rows of one question: its options, 無回答, 全回答者数, and the two 本数 cells. */
+static int b2_rows(int k)
+{
+    return stats_question_options((enum stats_question)k) +
+           (stats_question_has_count((enum stats_question)k) ? 4 : 2);
+}
+
+/* The first question of each 別紙2 page (ends with STATS_Q_COUNT); returns the page count. */
+static int b2_pages(int first[STATS_Q_COUNT + 1])
+{
+    int n = 0;
+    double y = B2_TOP;
+
+    first[n++] = 0;
+    for (int k = 0; k < STATS_Q_COUNT; k++) {
+        double h = b2_rows(k) * B2_ROW + (k == STATS_Q_COUNT - 1 ? B2_NOTES : 0);
+        if (y + h > B2_BOTTOM && y > B2_TOP) {
+            first[n++] = k;
+            y = B2_TOP;
+        }
+        y += h;
+    }
+    first[n] = STATS_Q_COUNT;
+    return n;
+}
+
+/* Up to 3 lines of about per characters of text (UTF-8), for a merged cell. */
+static int split_lines(const char *text, int per, char out[3][160])
+{
+    int n = 0;
+    const char *p = text;
+
+    while (*p && n < 3) {
+        const char *q = p;
+        int chars = 0;
+        while (*q && (chars < per || n == 2)) {
+            q++;
+            while ((*q & 0xC0) == 0x80)
+                q++;
+            chars++;
+        }
+        snprintf(out[n++], 160, "%.*s", (int)(q - p), p);
+        p = q;
+    }
+    return n;
+}
+
+static void page_besshi2(struct pdf *p, const struct stats_tables *t, int from, int to, int part,
+                         int parts)
+{
+    const double wq = 82, wo = 58, wc = 43;
+    double x = MARGIN, y = MARGIN + 30;
+    char v[40], title[160];
+    static const char *const n[] = {
+        "※ 対象＝表3の受診実人員（計上した健診）。無回答＝対象－全回答者数（問診票が戻らなかった健診、"
+        "その設問がない版の問診票を含む）。全回答者数＝いずれかの回答項目に回答した数。",
+        "※「解決する方法」の対象は育てにくさを「いつも」「時々」感じると回答した数。喫煙本数は「あり」で"
+        "本数を書いた人の1日の本数の合計と、その人数（平均＝合計÷人数）。複数回答の設問は項目ごとの数。",
+        "※「―」はその健診の問診票にない設問。",
+        NULL,
+    };
+
+    snprintf(title, sizeof(title), "表9　乳幼児健康診査問診回答状況（別紙2）（%d／%d）", part, parts);
+    pdf_text_box(p, PDF_GOTHIC, 11, x, y, 220, 6, PDF_ALIGN_LEFT, title, NULL);
+    y += 8;
+    cell(p, x, y, wq, ROW_H, "設問", PDF_ALIGN_CENTRE, 9.5, 1);
+    cell(p, x + wq, y, wo, ROW_H, "回答項目", PDF_ALIGN_CENTRE, 9.5, 1);
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++)
+        cell(p, x + wq + wo + c * wc, y, wc, ROW_H, checkup_labels[c], PDF_ALIGN_CENTRE, 9.5, 1);
+    y = B2_TOP;
+    for (int k = from; k < to; k++) {
+        int no = stats_question_options((enum stats_question)k), rows = b2_rows(k);
+        char lines[3][160];
+        int nl = split_lines(q_labels[k], 27, lines);
+        cell(p, x, y, wq, rows * B2_ROW, NULL, PDF_ALIGN_LEFT, 8.5, 0);
+        for (int l = 0; l < nl; l++)
+            pdf_text_box(p, PDF_GOTHIC, 8.5, x + 1.2, y + 0.5 + l * 4.2, wq - 2.4, 4.0, PDF_ALIGN_LEFT,
+                         lines[l], NULL);
+        for (int i = 0; i < rows; i++) {
+            const char *label = i < no ? q_options[k][i] : q_tail[i - no];
+            double yy = y + i * B2_ROW;
+            cell(p, x + wq, yy, wo, B2_ROW, label, PDF_ALIGN_LEFT, 8, i >= no);
+            for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+                const struct stats_q_row *r = &t->q[c][k];
+                const long tail[] = { r->none, r->answered, r->count_sum, r->count_n };
+                double xc = x + wq + wo + c * wc;
+                if (!stats_question_asked((enum stats_checkup)c, (enum stats_question)k)) {
+                    cell(p, xc, yy, wc, B2_ROW, "―", PDF_ALIGN_CENTRE, 8.5, 0);
+                    continue;
+                }
+                fmt_cell(i < no ? r->opt[i] : tail[i - no], v, sizeof(v));
+                cell(p, xc, yy, wc, B2_ROW, v, PDF_ALIGN_RIGHT, 8.5, 0);
+            }
+        }
+        y += rows * B2_ROW;
+    }
+    if (to == STATS_Q_COUNT)
+        notes(p, x, y + 2, 269, n);
+}
+
 int stats_write_pdf(const struct stats_tables *t, const struct stats_print *pr,
                     const char *pdf_path, struct berr *e)
 {
     struct pdf *p = NULL;
+    int first[STATS_Q_COUNT + 1], nb = b2_pages(first), pages = 6 + nb;
     int rc = pdf_open(&p, e);
 
     if (rc < 0)
         return rc;
-    page_frame(p, t, pr, 1, 6, "妊娠の届出と妊婦健康診査");
+    page_frame(p, t, pr, 1, pages, "妊娠の届出と妊婦健康診査");
     page_todoke(p, t);
-    page_frame(p, t, pr, 2, 6, "乳幼児健康診査");
+    page_frame(p, t, pr, 2, pages, "乳幼児健康診査");
     page_kenshin(p, t);
-    page_frame(p, t, pr, 3, 6, "乳幼児健康診査　問診回答状況");
+    page_frame(p, t, pr, 3, pages, "乳幼児健康診査　問診回答状況");
     page_monshin(p, t);
-    page_frame(p, t, pr, 4, 6, "訪問指導と乳幼児健康診査（年齢区分別）");
+    page_frame(p, t, pr, 4, pages, "訪問指導と乳幼児健康診査（年齢区分別）");
     page_houmon(p, t);
-    page_frame(p, t, pr, 5, 6, "歯科健康診査・産婦健康診査・新生児聴覚検査");
+    page_frame(p, t, pr, 5, pages, "歯科健康診査・産婦健康診査・新生児聴覚検査");
     page_shika(p, t);
-    page_frame(p, t, pr, 6, 6, "乳幼児健康診査　月別受診率");
+    page_frame(p, t, pr, 6, pages, "乳幼児健康診査　月別受診率");
     page_chart(p, t);
+    for (int i = 0; i < nb; i++) {
+        page_frame(p, t, pr, 7 + i, pages, "乳幼児健康診査問診回答状況（別紙2）");
+        page_besshi2(p, t, first[i], first[i + 1], i + 1, nb);
+    }
     rc = pdf_save(p, pdf_path, e);
     pdf_free(&p);
     return rc;

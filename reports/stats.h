@@ -28,10 +28,11 @@ enum stats_table {
     STATS_TABLE_TEITAIJU,    /* 低体重児 */
     STATS_TABLE_GETSUBETSU,  /* 月別受診率 (the chart's figures) */
     STATS_TABLE_MISHUKEI,    /* cells boshi has no data for: 未集計 (データなし) */
+    STATS_TABLE_BESSHI2,     /* 乳幼児健康診査問診回答状況 (別紙2): every option, 無回答, 本数 */
     STATS_TABLE_COUNT
 };
 /* "todoke", "ninpu", "kenshin", "monshin", "houmon", "nenrei", "shika", "sanpu",
- * "choukaku", "teitaiju", "getsubetsu", "mishukei". */
+ * "choukaku", "teitaiju", "getsubetsu", "mishukei", "besshi2". */
 const char *stats_table_csv_name(enum stats_table t);
 
 /* The period as people read it: "令和6年度（2024年度　2024年4月1日〜2025年3月31日）". */

@@ -363,7 +363,7 @@ END_TEST
 /* ---- 歯科 at 1歳6か月 and 3歳 ------------------------------------------------- */
 
 /*
- * The child's form (version 2) printed, its 健診票 filled with the given 歯科
+ * The child's form (version 3, the 歯科 items of version 2) printed, its 健診票 filled with the given 歯科
  * answers, read, settled: the dental row holds each item, apart from the
  * checkup row.
  */
@@ -377,7 +377,7 @@ static void dental_case(const char *form, const char *child, const char *types_t
     ck_assert_msg(r.status == 0, "%s", r.err);
     tl_result_free(&r);
     char *text = pdftotext(pdf);
-    ck_assert_msg(strstr(text, "（第2版）") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "（第3版）") != NULL, "%s", text);
     static const char *const printed[] = { "むし歯の本数", "むし歯の型", "歯の汚れ", "軟組織異常",
                                            "咬合異常", "フッ化物塗布", "歯科の要指導" };
     for (size_t i = 0; i < sizeof(printed) / sizeof(printed[0]); i++)
@@ -391,7 +391,7 @@ static void dental_case(const char *form, const char *child, const char *types_t
     long ck = sql_long("SELECT id FROM checkups WHERE person = '%s' AND form = '%s'", child, form);
     ck_assert_int_gt(ck, 0);
     long page2 = sql_long("SELECT id FROM pages WHERE source LIKE '%%/dental/page-0002.png'");
-    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND page_no = 2 AND version = 2",
+    ck_assert_int_eq(sql_long("SELECT count(*) FROM pages WHERE id = %ld AND page_no = 2 AND version = 3",
                               page2), 1);
     ck_assert_int_eq(sql_long("SELECT count(*) FROM dental"), 1);
     ck_assert_msg(sql_long("SELECT count(*) FROM dental WHERE checkup_id = %ld AND page_id = %ld AND "
@@ -473,7 +473,7 @@ START_TEST(dental_simulated_plausible)
         const char *count = NULL, *type = NULL;
         size_t k;
         ck_assert_ptr_nonnull(t);
-        if (json_integer_value(json_object_get(t, "version")) != 2)
+        if (json_integer_value(json_object_get(t, "version")) != 3)
             ck_abort_msg("%s: not the latest version", path);
         json_array_foreach(json_object_get(t, "fields"), k, jf) {
             const char *nm = json_string_value(json_object_get(jf, "name"));
@@ -502,11 +502,235 @@ START_TEST(dental_simulated_plausible)
 }
 END_TEST
 
+
+/* ---- 健やか親子21 問診 (別紙2) -------------------------------------------- */
+
+/* The 3〜4か月 別紙2 questions as the report prints them: field, question, values and labels. */
+static const struct {
+    const char *field, *question;
+    const char *values[9], *labels[9];
+    const char *count;      /* the 本数 field, or NULL */
+} b2[] = {
+    { "sango_care", "助産師や保健師等からの指導・ケア", { "hai", "iie", "dochiratomo" },
+      { "はい", "いいえ", "どちらともいえない" }, NULL },
+    { "ninshin_kitsuen", "妊娠中、お母さんは喫煙", { "nashi", "ari" }, { "なし", "あり" },
+      "ninshin_kitsuen_count" },
+    { "smoke_father", "お子さんのお父さんは喫煙", { "nashi", "ari" }, { "なし", "あり" }, "smoke_father_count" },
+    { "smoke_mother", "お子さんのお母さんは喫煙", { "nashi", "ari" }, { "なし", "あり" }, "smoke_mother_count" },
+    { "ninshin_inshu", "飲酒", { "nashi", "ari" }, { "なし", "あり" }, NULL },
+    { "kakaritsuke_i", "かかりつけの医師", { "iru", "inai" }, { "いる", "いない" }, NULL },
+    { "chichi_ikuji", "お父さんは、育児", { "yoku", "tokidoki", "hotondo", "nantomo" },
+      { "よくやっている", "時々やっている", "ほとんどしない", "何ともいえない" }, NULL },
+    { "yuttari", "ゆったりとした気分", { "hai", "iie", "nantomo" }, { "はい", "いいえ", "何ともいえない" },
+      NULL },
+    { "sodatenikusa", "育てにくさを感じていますか", { "itsumo", "tokidoki", "kanjinai" },
+      { "いつも感じる", "時々感じる", "感じない" }, NULL },
+    { "sodatenikusa_taisho", "解決する方法", { "hai", "iie" }, { "はい", "いいえ" }, NULL },
+    { "sbs", "揺さぶられ症候群", { "hai", "iie" }, { "はい", "いいえ" }, NULL },
+    { "kosodate_kodo", "ご家庭で次のこと",
+      { "shitsuke", "tataita", "rusuban", "shokuji", "donatta", "kuchi", "yusaburi", "gaitou_nashi" },
+      { "しつけのし過ぎがあった", "感情的に叩いた", "乳幼児だけを家に残して外出した",
+        "長時間食事を与えなかった", "感情的な言葉で怒鳴った", "子どもの口をふさいだ",
+        "子どもを激しく揺さぶった", "いずれにも該当しない" }, NULL },
+    { "chiiki", "この地域で", { "sou", "dochira_sou", "dochira_sounai", "sounai" },
+      { "そう思う", "どちらかといえばそう思う", "どちらかといえばそう思わない", "そう思わない" }, NULL },
+};
+
+/* The figure of the 乳児 row (question containing q, item) in a 別紙2 CSV, or -1 if absent. */
+static long b2_cell(const char *csv, const char *q, const char *item)
+{
+    char want[160];
+    long v = -1;
+
+    snprintf(want, sizeof(want), "\",\"%s\",\"", item);
+    for (const char *l = csv; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        size_t n = strcspn(l, "\n");
+        char line[1024];
+        snprintf(line, sizeof(line), "%.*s", (int)n, l);
+        if (strstr(line, "\"乳児（3〜5か月）\"") == NULL || strstr(line, q) == NULL)
+            continue;
+        char *at = strstr(line, want);
+        if (at == NULL)
+            continue;
+        ck_assert_msg(v < 0, "%s / %s twice", q, item);
+        v = atol(at + strlen(want));
+    }
+    return v;
+}
+
+/* The page number (of its form) of page p of batch name, from its truth. */
+static int truth_page(const char *name, int p)
+{
+    char tp[32], *sub = tl_path(dir, name), *path;
+    json_t *t;
+    int n;
+
+    snprintf(tp, sizeof(tp), "page-%04d.truth.json", p);
+    path = tl_path(sub, tp);
+    t = json_load_file(path, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    n = (int)json_integer_value(json_object_get(t, "page"));
+    json_decref(t);
+    free(path);
+    free(sub);
+    return n;
+}
+
+/* 1 if the comma list has the value. */
+static int has_value(const char *list, const char *v)
+{
+    char l[256], w[64];
+
+    snprintf(l, sizeof(l), ",%s,", list);
+    snprintf(w, sizeof(w), ",%s,", v);
+    return strstr(l, w) != NULL;
+}
+
+/*
+ * The 3〜4か月 問診票 (version 2) printed for children, filled by the
+ * simulator (the father smoking 12 a day, the 妊娠中の喫煙 5 a day, SBS
+ * left blank on every sheet; the rest as it draws them), read, settled and
+ * landed: `report stats` counts every option, 無回答 and the 本数 sums of
+ * 別紙2 exactly as the sheets were filled, in its CSV twin and its PDF.
+ */
+START_TEST(besshi2_counts_what_was_filled)
+{
+    char *csv = tl_path(dir, "b2.csv"), *pdf = tl_path(dir, "f.pdf"), *st = tl_path(dir, "st.pdf");
+    char kids[4][16];
+    int n = 0;
+    static const char *const sets[] = { "smoke_father=ari:tick", "smoke_father_count=12",
+                                        "ninshin_kitsuen=ari:tick", "ninshin_kitsuen_count=5",
+                                        "sbs=", NULL };
+
+    for (const char *const *born = (const char *const[]){ "2026-07", "2026-06", "2026-08", NULL };
+         *born && n < 3; born++) {
+        char q[320];
+        snprintf(q, sizeof(q), "SELECT coalesce((SELECT atena FROM residents WHERE zokugara = '子' AND "
+                               "status = 1 AND substr(birth, 1, 7) = '%s' ORDER BY atena LIMIT 1), '')",
+                 *born);
+        sql_text(db, q, kids[n], sizeof(kids[n]));
+        if (strlen(kids[n]) == 10)
+            n++;
+    }
+    ck_assert_int_ge(n, 2);
+    for (int i = 0; i < n; i++) {
+        RUN(db, "forms", "print", "nyuyoji_4m", "--person", kids[i], "-o", pdf);
+        if (i == 0) {
+            char *text = pdftotext(pdf);
+            static const char *const printed[] = {
+                "（第2版）", "乳幼児揺さぶられ症候群（SBS）を知っていますか",
+                "お子さんのお父さんは、育児をしていますか", "妊娠中の飲酒", "かかりつけの医師",
+                "感情的な言葉で怒鳴った", "子どもの口をふさいだ", "子どもを激しく揺さぶった",
+                "乳幼児だけを家に残して外出した", "お母さんは、ゆったりとした気分",
+            };
+            for (size_t k = 0; k < sizeof(printed) / sizeof(printed[0]); k++)
+                ck_assert_msg(strstr(text, printed[k]) != NULL, "%s: %s", printed[k], text);
+            free(text);
+        }
+    }
+    issues_csv(csv, "nyuyoji_4m", NULL);
+    scan_and_settle(csv, "nyuyoji_4m", "b2", 2 * n, "2026-11-20", sets);
+    ck_assert_int_eq(sql_long("SELECT count(DISTINCT person) FROM checkups WHERE form = 'nyuyoji_4m' "
+                              "AND exam_date = '2026-11-20'"), n);
+
+    RUN(db, "report", "stats", "--month", "2026-11", "-o", st);
+    char *b2csv = tl_path(dir, "st-besshi2.csv");
+    char *c = tl_read_file(b2csv, NULL);
+    ck_assert_ptr_nonnull(c);
+    char *text = pdftotext(st);
+    ck_assert_msg(strstr(text, "乳幼児健康診査問診回答状況（別紙2）") != NULL, "%s", text);
+    /* the PDF says what the CSV says: the 本数 rows (乳児, 1歳6か月, 3歳), spaces folded */
+    {
+        char want[2][96], *flat = xstrdup(text), *o = flat;
+        for (const char *p = text; *p; p++) {
+            if (*p == ' ' && o > flat && o[-1] == ' ')
+                continue;
+            *o++ = *p;
+        }
+        *o = '\0';
+        snprintf(want[0], sizeof(want[0]), "喫煙本数の合計 %ld ― ―", 5L * n);
+        snprintf(want[1], sizeof(want[1]), "喫煙本数の合計 %ld 0 0", 12L * n);
+        for (int i = 0; i < 2; i++)
+            ck_assert_msg(strstr(flat, want[i]) != NULL, "%s: %s", want[i], flat);
+        free(flat);
+    }
+    free(text);
+
+    /* what the sheets say, from the simulator's truth of each 問診票 page */
+    int feels = 0;
+    for (size_t k = 0; k < sizeof(b2) / sizeof(b2[0]); k++) {
+        long opt[9] = { 0 }, answered = 0, base = n, sum = 0, sum_n = 0;
+        for (int p = 1; p <= 2 * n; p++) {
+            if (truth_page("b2", p) != 1)
+                continue;
+            char *v = truth_of("b2", p, b2[k].field);
+            char *fe = truth_of("b2", p, "sodatenikusa");
+            int f = fe && (strcmp(fe, "itsumo") == 0 || strcmp(fe, "tokidoki") == 0);
+            free(fe);
+            if (strcmp(b2[k].field, "sodatenikusa_taisho") == 0) {
+                feels += f;
+                if (!f) {
+                    free(v);
+                    continue;
+                }
+            }
+            int any = 0;
+            for (int i = 0; v && b2[k].values[i]; i++) {
+                if (has_value(v, b2[k].values[i])) {
+                    opt[i]++;
+                    any = 1;
+                }
+            }
+            answered += any;
+            if (b2[k].count && v && strcmp(v, "ari") == 0) {
+                char *cnt = truth_of("b2", p, b2[k].count);
+                if (cnt && atol(cnt) > 0) {
+                    sum += atol(cnt);
+                    sum_n++;
+                }
+                free(cnt);
+            }
+            free(v);
+        }
+        if (strcmp(b2[k].field, "sodatenikusa_taisho") == 0)
+            base = feels;
+        for (int i = 0; b2[k].values[i]; i++)
+            ck_assert_msg(b2_cell(c, b2[k].question, b2[k].labels[i]) == opt[i], "%s %s: %ld != %ld",
+                          b2[k].field, b2[k].values[i], b2_cell(c, b2[k].question, b2[k].labels[i]),
+                          opt[i]);
+        ck_assert_msg(b2_cell(c, b2[k].question, "無回答") == base - answered, "%s 無回答", b2[k].field);
+        ck_assert_msg(b2_cell(c, b2[k].question, "全回答者数") == answered, "%s 全回答者数",
+                      b2[k].field);
+        if (b2[k].count) {
+            ck_assert_msg(b2_cell(c, b2[k].question, "喫煙本数の合計") == sum, "%s 本数", b2[k].field);
+            ck_assert_msg(b2_cell(c, b2[k].question, "喫煙本数の回答者数") == sum_n, "%s 本数",
+                          b2[k].field);
+        } else {
+            ck_assert_int_eq(b2_cell(c, b2[k].question, "喫煙本数の合計"), -1);
+        }
+    }
+    /* what was forced on every sheet */
+    ck_assert_int_eq(b2_cell(c, "お子さんのお父さんは喫煙", "あり"), n);
+    ck_assert_int_eq(b2_cell(c, "お子さんのお父さんは喫煙", "喫煙本数の合計"), 12L * n);
+    ck_assert_int_eq(b2_cell(c, "妊娠中、お母さんは喫煙", "喫煙本数の合計"), 5L * n);
+    ck_assert_int_eq(b2_cell(c, "揺さぶられ症候群", "無回答"), n);
+    ck_assert_int_eq(b2_cell(c, "揺さぶられ症候群", "全回答者数"), 0);
+    /* the 歯科医師 is asked at 3歳 only: no 乳児 row */
+    ck_assert_int_eq(b2_cell(c, "かかりつけの歯科医師", "いる"), -1);
+    free(c);
+    free(b2csv);
+    free(csv);
+    free(pdf);
+    free(st);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("checkups");
     TCase *m10 = tcase_create("nyuyoji_10m");
     TCase *dental = tcase_create("dental");
+    TCase *b2t = tcase_create("besshi2");
 
     tcase_set_timeout(m10, 600);
     tcase_add_checked_fixture(m10, setup, teardown);
@@ -520,6 +744,10 @@ static Suite *suite(void)
     tcase_add_test(dental, dental_version1_paper);
     tcase_add_test(dental, dental_simulated_plausible);
     suite_add_tcase(s, dental);
+    tcase_set_timeout(b2t, 900);
+    tcase_add_checked_fixture(b2t, setup, teardown);
+    tcase_add_test(b2t, besshi2_counts_what_was_filled);
+    suite_add_tcase(s, b2t);
     return s;
 }
 

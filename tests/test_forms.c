@@ -22,7 +22,7 @@ static void load_registry(void)
     char *dir = xasprintf("%s/forms/defs", tl_src());
     int n = forms_registry_load_dir(dir, &reg, &e);
 
-    ck_assert_msg(n == 12, "loading %s: %d: %s", dir, n, e.msg);
+    ck_assert_msg(n == 15, "loading %s: %d: %s", dir, n, e.msg);
     free(dir);
 }
 
@@ -94,7 +94,7 @@ START_TEST(shipped_defs_load)
     };
     static const int pages[] = { 2, 2, 2, 2, 1, 1, 1, 2, 1, 1 };
 
-    ck_assert_uint_eq(forms_registry_count(reg), 12);
+    ck_assert_uint_eq(forms_registry_count(reg), 15);   /* 10 forms; 3〜4か月 v1-2, 1歳6か月・3歳 v1-3 */
     for (size_t i = 0; i < 10; i++) {
         const struct forms_form *f = form(ids[i]);
         int on_page[9] = { 0 };
@@ -116,11 +116,15 @@ START_TEST(shipped_defs_load)
             ck_assert_msg(on_page[p] > 0, "%s page %d is empty", f->id, p);
     }
     /* the latest version and lookups */
-    ck_assert_ptr_eq(forms_registry_get(reg, "nyuyoji_4m", 0), form("nyuyoji_4m"));
-    ck_assert_ptr_null(forms_registry_get(reg, "nyuyoji_4m", 2));
-    /* the 歯科 items are a new layout: version 2, the latest; version 1 stays for old paper */
-    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_1y6m", 0)->version, 2);
-    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_3y", 0)->version, 2);
+    ck_assert_ptr_eq(forms_registry_get(reg, "nyuyoji_4m", 0), forms_registry_get(reg, "nyuyoji_4m", 2));
+    ck_assert_ptr_null(forms_registry_get(reg, "nyuyoji_4m", 3));
+    /* the 歯科 items were version 2, the 健やか親子21 問診 is version 3 (2 for 3〜4か月), the
+     * latest; the older versions stay for old paper */
+    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_4m", 0)->version, 2);
+    ck_assert_ptr_nonnull(forms_registry_get(reg, "nyuyoji_4m", 1));
+    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_1y6m", 0)->version, 3);
+    ck_assert_int_eq(forms_registry_get(reg, "nyuyoji_3y", 0)->version, 3);
+    ck_assert_ptr_nonnull(forms_registry_get(reg, "nyuyoji_3y", 2));
     ck_assert_ptr_null(forms_field_find(form("nyuyoji_3y"), "mushiba_type"));
     ck_assert_ptr_null(forms_registry_get(reg, "nothing", 0));
     ck_assert_int_lt(forms_field_index(form("nyuyoji_3y"), "nope"), 0);

@@ -187,7 +187,7 @@ START_TEST(blank_form_text_geometry_and_qr)
     store_close(&st);
     ck_assert_msg(qrpayload_parse(r.out, strlen(r.out), key, &qp, &e) == 0, "%s: %s", r.out, e.msg);
     ck_assert_str_eq(qp.form, "nyuyoji_1y6m");
-    ck_assert_int_eq(qp.version, 2);         /* the latest: with the 歯科 items of version 2 */
+    ck_assert_int_eq(qp.version, 3);         /* the latest: 歯科 (v2) and the 健やか親子21 問診 (v3) */
     ck_assert_int_eq(qp.page, 2);
     ck_assert_int_eq(qp.pages, 2);
     ck_assert_str_eq(qp.subject, "");
@@ -316,7 +316,7 @@ START_TEST(targets_match_independent_count_and_issue_once)
      * number of pages per child; the form is named by its title, never its id */
     ck_assert_msg(strstr(text, "健診従事者記入") == NULL, "健診票 in the families' PDF");
     ck_assert_msg(strstr(text, "nyuyoji_4m") == NULL, "internal form id printed");
-    ck_assert(strstr(text, "乳児健康診査（3〜4か月児）（第1版）") != NULL);
+    ck_assert(strstr(text, "乳児健康診査（3〜4か月児）（第2版）") != NULL);
     free(text);
     ck_assert_int_eq(pdf_page_count_of(pdf), (int)(2 * forms));
     char *staff = tl_path(dir, "t-kenshinhyo.pdf");

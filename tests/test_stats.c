@@ -154,6 +154,20 @@ static void assert_new_cells_eq(const struct stats_tables *got, const struct sta
 {
 #define EQ(field, what) ck_assert_msg(got->field == want->field, "%s %s: %ld != %ld", msg, what, \
                                       got->field, want->field)
+    /* 表9 (別紙2): every option, 無回答, 全回答者数, 本数, as the generator wrote them */
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+        for (int k = 0; k < STATS_Q_COUNT; k++) {
+            char what[64];
+            snprintf(what, sizeof(what), "別紙2 健診%d 設問%d", c, k);
+            EQ(q[c][k].base, what);
+            for (int i = 0; i < STATS_Q_OPTIONS; i++)
+                EQ(q[c][k].opt[i], what);
+            EQ(q[c][k].none, what);
+            EQ(q[c][k].answered, what);
+            EQ(q[c][k].count_sum, what);
+            EQ(q[c][k].count_n, what);
+        }
+    }
     for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
         EQ(houmon_jitsu[i], "訪問 実");
         EQ(houmon_nobe[i], "訪問 延");
@@ -318,7 +332,7 @@ START_TEST(pdf_and_csv)
 
     const char *info_argv[] = { "pdfinfo", pdf, NULL };
     char *info = tool_out(info_argv);
-    ck_assert_msg(strstr(info, "Pages:") && atoi(strstr(info, "Pages:") + 6) == 6, "%s", info);
+    ck_assert_msg(strstr(info, "Pages:") && atoi(strstr(info, "Pages:") + 6) == 9, "%s", info);
     ck_assert_msg(strstr(info, "841.89 x 595.276") != NULL || strstr(info, "842 x 595") != NULL,
                   "landscape A4: %s", info);
     free(info);
@@ -343,7 +357,8 @@ START_TEST(pdf_and_csv)
         "妊婦一般健康診査", "受診実人員", "受診延人員", "対象人員", "受診率", "要精密",
         "精密健康診査", "乳児（3〜5か月）", "幼児（1歳6か月）", "幼児（3歳）",
         "育てにくさを感じる", "解決方法を知っている", "この地域で子育てをしたい",
-        "父親が喫煙している", "母親が喫煙している", "虐待", "1/6", "6/6",
+        "父親が喫煙している", "母親が喫煙している", "虐待", "1/9", "9/9",
+        "乳幼児健康診査問診回答状況（別紙2）", "乳幼児揺さぶられ症候群",
         "訪問指導", "新生児", "未熟児", "乳児 9〜12か月", "歯科健康診査", "一人平均", "フッ化物",
         "産婦一般健康診査", "新生児聴覚検査", "リファー数", "月別受診率", "未集計 (データなし)",
     };
@@ -1002,9 +1017,167 @@ START_TEST(frozen_keeps_new_cells)
     ck_assert_int_eq(after.houmon_nobe[STATS_HOUMON_SANPU], STATS_NA);
     ck_assert_int_eq(after.dental[STATS_DENTAL_1Y6M].jushin, STATS_NA);
     ck_assert_int_eq(after.chart_taisho[STATS_CHART_3Y][11], STATS_NA);
+    ck_assert_int_eq(after.q[STATS_4M][STATS_Q_SBS].base, STATS_NA);          /* 表9 came later */
+    ck_assert_int_eq(after.checkup_10m.jushin, STATS_NA);                     /* so did its row */
+    ck_assert_int_eq(after.q[STATS_3Y][STATS_Q_KODO].opt[0], STATS_NA);
     char *text = pdf_text_of(&after, "legacy.pdf");
     assert_contains(text, "確定時に未集計", "PDF");
     free(text);
+}
+END_TEST
+
+/* The 5th field ("人数") of a 別紙2 CSV line, or -2 when the line has none. */
+static long b2_field5(const char *line)
+{
+    const char *p = line;
+
+    for (int i = 0; i < 4; i++) {
+        p = strstr(p, "\",\"");
+        if (p == NULL)
+            return -2;
+        p += 3;
+    }
+    if (strncmp(p, "未集計", strlen("未集計")) == 0)
+        return STATS_NA;
+    return atol(p);
+}
+
+/*
+ * 表3's 9〜10か月 row of the synthetic year: the children examined with
+ * nyuyoji_10m in the year, the 対象人員 of its age setting (表6's 9〜12か月
+ * band, which only it fills), the judgements adding up; in the CSV twin.
+ */
+START_TEST(kenshin_10m_row)
+{
+    struct stats_tables t = count_fy(2024);
+    struct berr e;
+    long sum = 0;
+    char line[256];
+
+    ck_assert_int_eq(t.checkup_10m.jushin,
+                     sql_long("SELECT count(DISTINCT person) FROM checkups WHERE form = 'nyuyoji_10m' "
+                              "AND exam_date BETWEEN '2024-04-01' AND '2025-03-31'"));
+    ck_assert_int_gt(t.checkup_10m.jushin, 100);
+    ck_assert_int_eq(t.checkup_10m.taisho, t.band[STATS_BAND_9_12M].taisho);
+    for (int i = 0; i < STATS_RESULT_COUNT; i++)
+        sum += t.checkup_10m.result[i];
+    ck_assert_int_eq(sum, t.checkup_10m.jushin);
+    ck_assert_int_eq(t.checkup_10m.result[STATS_RESULT_KIIRYO], 0);   /* not on its 健診票 */
+    char *base = tl_path(dir, "k10"), *paths[STATS_TABLE_COUNT] = { NULL };
+    ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
+    char *csv = tl_read_file(paths[STATS_TABLE_KENSHIN], NULL);
+    snprintf(line, sizeof(line), "\"乳児（9〜10か月）\",\"%ld\",\"%ld\"", t.checkup_10m.taisho,
+             t.checkup_10m.jushin);
+    assert_contains(csv, line, "kenshin.csv");
+    /* in table order: after 3〜5か月, before 1歳6か月 */
+    ck_assert(strstr(csv, "乳児（3〜5か月）") < strstr(csv, "乳児（9〜10か月）"));
+    ck_assert(strstr(csv, "乳児（9〜10か月）") < strstr(csv, "幼児（1歳6か月）"));
+    free(csv);
+    for (int i = 0; i < STATS_TABLE_COUNT; i++)
+        free(paths[i]);
+    free(base);
+    char *text = pdf_text_of(&t, "k10.pdf");
+    assert_contains(text, "乳児（9〜10か月）", "PDF");
+    free(text);
+}
+END_TEST
+
+/*
+ * 表9 (別紙2) of the synthetic year: each asked question's options and
+ * 無回答 add up to its 対象, agree with 表4's indicators over the same
+ * answers, and the CSV twin holds the same numbers, row by row; a freeze
+ * keeps them.
+ */
+START_TEST(besshi2_adds_up_and_twin)
+{
+    struct stats_tables t = count_fy(2024);
+    struct berr e;
+
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+        for (int k = 0; k < STATS_Q_COUNT; k++) {
+            const struct stats_q_row *r = &t.q[c][k];
+            long sum = 0;
+            if (!stats_question_asked(c, k)) {
+                ck_assert_int_eq(r->base, STATS_NA);
+                ck_assert_int_eq(r->none, STATS_NA);
+                continue;
+            }
+            for (int i = 0; i < stats_question_options(k); i++)
+                sum += r->opt[i];
+            if (k != STATS_Q_KODO)
+                ck_assert_msg(sum == r->answered, "%d %d: %ld != %ld", c, k, sum, r->answered);
+            ck_assert_int_eq(r->answered + r->none, r->base);
+            ck_assert_int_ge(r->none, 0);
+            if (k == STATS_Q_TAISHO)
+                ck_assert_int_eq(r->base, t.q[c][STATS_Q_SODATENIKUSA].opt[0] +
+                                          t.q[c][STATS_Q_SODATENIKUSA].opt[1]);
+            else
+                ck_assert_int_eq(r->base, t.checkup[c].jushin);
+            if (!stats_question_has_count(k))
+                ck_assert_int_eq(r->count_sum, STATS_NA);
+        }
+        /* the same answers as 表4 */
+        ck_assert_int_eq(t.q[c][STATS_Q_SODATENIKUSA].answered, t.ind[c][STATS_IND_SODATENIKUSA].den);
+        ck_assert_int_eq(t.q[c][STATS_Q_SODATENIKUSA].opt[0] + t.q[c][STATS_Q_SODATENIKUSA].opt[1],
+                         t.ind[c][STATS_IND_SODATENIKUSA].num);
+        ck_assert_int_eq(t.q[c][STATS_Q_SMOKE_FATHER].answered, t.ind[c][STATS_IND_SMOKE_FATHER].den);
+        ck_assert_int_eq(t.q[c][STATS_Q_SMOKE_FATHER].opt[1], t.ind[c][STATS_IND_SMOKE_FATHER].num);
+        ck_assert_int_eq(t.q[c][STATS_Q_TAISHO].answered, t.ind[c][STATS_IND_TAISHO].den);
+        ck_assert_int_eq(t.q[c][STATS_Q_TAISHO].opt[0], t.ind[c][STATS_IND_TAISHO].num);
+        ck_assert_int_gt(t.q[c][STATS_Q_SODATENIKUSA].none, 0);      /* the generator leaves some blank */
+        ck_assert_int_gt(t.q[c][STATS_Q_SMOKE_FATHER].count_sum, 0);
+        ck_assert_int_le(t.q[c][STATS_Q_SMOKE_FATHER].count_n, t.q[c][STATS_Q_SMOKE_FATHER].opt[1]);
+    }
+
+    /* the CSV twin, row by row in table order */
+    char *base = tl_path(dir, "b2"), *paths[STATS_TABLE_COUNT] = { NULL };
+    ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
+    char *csv = tl_read_file(paths[STATS_TABLE_BESSHI2], NULL);
+    ck_assert_ptr_nonnull(strstr(paths[STATS_TABLE_BESSHI2], "-besshi2.csv"));
+    const char *l = strchr(csv, '\n') + 1;   /* past the header */
+    int rows = 0;
+    for (int c = 0; c < STATS_CHECKUP_COUNT; c++) {
+        for (int k = 0; k < STATS_Q_COUNT; k++) {
+            const struct stats_q_row *r = &t.q[c][k];
+            long cells[STATS_Q_OPTIONS + 4];
+            int n = 0;
+            if (!stats_question_asked(c, k))
+                continue;
+            for (int i = 0; i < stats_question_options(k); i++)
+                cells[n++] = r->opt[i];
+            cells[n++] = r->none;
+            cells[n++] = r->answered;
+            if (stats_question_has_count(k)) {
+                cells[n++] = r->count_sum;
+                cells[n++] = r->count_n;
+            }
+            for (int i = 0; i < n; i++) {
+                ck_assert_msg(l != NULL && *l, "CSV ends early");
+                ck_assert_msg(b2_field5(l) == cells[i], "%d %d cell %d: %.120s", c, k, i, l);
+                l = strchr(l, '\n');
+                l = l ? l + 1 : NULL;
+                rows++;
+            }
+        }
+    }
+    ck_assert_int_gt(rows, 60);
+    /* then only the 確認待ち line */
+    ck_assert_msg(l && strstr(l, "確認待ち") != NULL && strchr(l, '\n') != NULL &&
+                  strchr(l, '\n')[1] == '\0', "after the rows: %s", l ? l : "");
+    free(csv);
+    for (int i = 0; i < STATS_TABLE_COUNT; i++)
+        free(paths[i]);
+    free(base);
+
+    /* a purge's freeze keeps them: the answers gone, the figures stay */
+    int frozen = 0;
+    ck_assert_int_eq(store_begin(st, &e), 0);
+    ck_assert_msg(stats_freeze_before(st, &me, (struct ymd){ 2025, 4, 1 }, &frozen, &e) == 0, "%s",
+                  e.msg);
+    ck_assert_int_eq(store_commit(st, &e), 0);
+    sql_exec("DELETE FROM answers");
+    struct stats_tables after = count_fy(2024);
+    ck_assert_int_eq(memcmp(after.q, t.q, sizeof(t.q)), 0);
 }
 END_TEST
 
@@ -1081,6 +1254,8 @@ static Suite *suite(void)
     tcase_add_test(a, pdf_and_csv);
     tcase_add_test(a, cp932_and_audit);
     tcase_add_test(a, in_progress_pending_and_over_100);
+    tcase_add_test(a, besshi2_adds_up_and_twin);
+    tcase_add_test(a, kenshin_10m_row);
     suite_add_tcase(s, a);
     tcase_add_checked_fixture(b, setup_rules, teardown);
     tcase_set_timeout(b, 120);
