@@ -313,7 +313,7 @@ static const char *const ans_names[ANS_COUNT] = {
 };
 
 /*
- * The 別紙2 questions (README: 問診回答状況 別紙2): the answer field, its
+ * The 別紙2 questions (reports/README.md 表9): the answer field, its
  * option values in table order, the 本数 field (or -1), and the checkups
  * whose 問診票 asks it (bits of enum stats_checkup).
  */
@@ -435,9 +435,9 @@ static long count_value(const char *v)
 }
 
 /*
- * Folds one checkup's answers into the 別紙2 rows (README: 問診回答状況
- * 別紙2).  An answer that is none of the options is not an answer.  The
- * 「解決する方法」 question counts only among those who feel 育てにくさ.
+ * Folds one checkup's answers into the 別紙2 rows (reports/README.md 表9).
+ * An answer that is none of the options is not an answer.  The 「解決する
+ * 方法」 question counts only among those who feel 育てにくさ.
  */
 static void questions_add(struct stats_q_row *q, char *const *a)
 {

@@ -72,7 +72,7 @@ enum stats_indicator {
 
 /*
  * 乳幼児健康診査問診回答状況 (別紙2 of the 母子保健事業の実施状況等調査): the
- * questions, in table order (README: 問診回答状況 別紙2).  Each is asked at
+ * questions, in table order (reports/README.md 表9).  Each is asked at
  * some checkups only (stats_question_asked).
  */
 enum stats_question {

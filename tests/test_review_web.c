@@ -1537,7 +1537,7 @@ START_TEST(undo_and_choices)
     long third = sql_long("SELECT page_id FROM review_items WHERE status = 'open' AND page_id NOT IN "
                           "(%ld, %ld) LIMIT 1", page, other);
     ck_assert_int_gt(third, 0);
-    char *mk = xasprintf("UPDATE pages SET form = 'ninshin_todoke', page_no = 1, subject = NULL WHERE id = %ld; "
+    char *mk = xasprintf("UPDATE pages SET form = 'ninshin_todoke', version = 1, page_no = 1, subject = NULL WHERE id = %ld; "
                          "INSERT INTO review_items(page_id, field, kind, reason, risk, created_at) VALUES "
                          "(%ld, '(本人)', 'identity', '住民記録に該当する候補がありません', 100, "
                          "'2026-12-01T00:00:00.000Z')", third, third);
