@@ -176,6 +176,7 @@ int sim_batch(const struct sim_batch_opts *o, struct sim_batch_stats *st, struct
         if (o->tricky_pct >= 0)
             fo.tricky_pct = o->tricky_pct;
         fo.set = o->set;
+        fo.hand_kana = o->hand_kana;
         t0 = now_ms();
         rc = sim_fill(f, item ? &item->fill : NULL, o->key, &fo, &sheet, e);
         st->ms_fill += now_ms() - t0;
