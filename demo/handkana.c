@@ -181,17 +181,23 @@ void handkana_pose(const struct handkana_style *s, struct sim_rng *r, int cls, d
     } else {
         hand_glyph_points(g, allos[shape][a]);
     }
-    if (size > 0.95)
-        size = 0.95;
+    if (size > 0.85)
+        size = 0.85;
     p->gh = ch * size;
     p->gw = p->gh * s->aspect * sim_rng_uniform(r, 0.9, 1.1);
+    /* a box is written inside: the kana fits its width, and only now and
+     * then runs over the line above or below (as digits do) or the divider */
+    if (p->gw > cw * 0.72)
+        p->gw = cw * 0.72;
     p->slant = s->pen.slant * 0.5 + sim_rng_uniform(r, -0.06, 0.06);
     double rot = sim_rng_uniform(r, -0.07, 0.07);
     p->cr = cos(rot);
     p->sr = sin(rot);
-    double over = sim_rng_pct(r, 10) ? 0.2 : 0.08;
-    p->cx = cw / 2 + sim_rng_uniform(r, -over, over) * cw;
-    p->cy = ch / 2 + sim_rng_uniform(r, -over, over) * ch;
+    double room_x = fmax(0.0, (0.82 * cw - p->gw) / 2 / cw);
+    double overx = sim_rng_pct(r, 4) ? 0.15 : room_x;
+    double overy = sim_rng_pct(r, 10) ? 0.2 : 0.06;
+    p->cx = cw / 2 + sim_rng_uniform(r, -overx, overx) * cw;
+    p->cy = ch / 2 + sim_rng_uniform(r, -overy, overy) * ch;
     if (small) {
         double f = sim_rng_uniform(r, 0.5, 0.68);
         p->gh *= f;

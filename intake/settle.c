@@ -16,20 +16,32 @@
  * Closed-set identity of a 妊娠届出書 from its handwritten カナ (the cells
  * the katakana models read, ocr_hand_kana): each candidate of the
  * resident master is scored by how well the cells support HER kana, laid
- * into cells as the box asks (ocr_kana_cells).  Calibrated on held-out
- * simulated sheets (ocr/MODEL.md, tests/test_identity.c):
+ * into cells as the box asks (ocr_kana_cells), voiced marks in their own
+ * cell or in the kana's, whichever fits better.  Calibrated on 39 held-out
+ * simulated sheets (3 hand families, ocr/MODEL.md) and the cell figures of
+ * ocr/models/REPORT-kana.md:
  *   IDENT_P_FLOOR   a model's probability is never taken below this
- *                   (one bad cell costs at most 2 x 9.2 nats)
+ *                   (a cell that is not her kana costs 2 x 9.2 nats)
  *   IDENT_CELL_MIN  every cell of her name: both models give her class at
- *                   least this (so a woman not in the master, or a
- *                   namesake one kana apart, is never the only fit)
+ *                   least this.  A namesake one kana apart, or a candidate
+ *                   when the writer is not in the master, has a cell that
+ *                   is not hers: it fails here (worst cell of the right
+ *                   woman on clear sheets 0.37 .. 0.86; of every wrong
+ *                   candidate < 0.02)
  *   IDENT_MARGIN    the best candidate ahead of the second by this many
- *                   nats (sum over cells of both models' log-probability)
+ *                   nats.  When a cell supports two kana at the floor
+ *                   both, they differ by at most 2 ln(0.7 / 0.3) = 1.7
+ *                   nats: 6 keeps such a tie off with room to spare (right
+ *                   woman vs her namesake measured 7.7 .. 17.3)
  *   IDENT_MAX       candidates scored at most
  */
 #define IDENT_P_FLOOR 1e-4
+#ifndef IDENT_CELL_MIN                  /* -D for the calibration runs only */
 #define IDENT_CELL_MIN 0.30
-#define IDENT_MARGIN 12.0
+#endif
+#ifndef IDENT_MARGIN
+#define IDENT_MARGIN 6.0
+#endif
 #define IDENT_MAX 200
 
 struct kana_fit {
@@ -173,17 +185,27 @@ static int settle_by_kana_cells(struct run *r, struct field_result *kana,
         rc = 1;
         goto cleanup;
     }
-    buf_adds(&why, nf ? "本人候補 (手書きカナの照合点): " : "住民記録に該当する候補がありません");
-    for (size_t i = 0; i < nf && i < 3; i++)
-        buf_addf(&why, "%s%s %s %s (%.1f点%s)", i ? " / " : "", fit[i].c->r.atena,
-                 fit[i].c->r.name, fit[i].c->r.kana, fit[i].total,
-                 have_date && ymd_cmp(q.birth, fit[i].c->r.birth) == 0 ? ", 生年月日一致" : "");
+    buf_adds(&why, nf ? "候補 (手書きカナ照合): " : "住民記録に該当する候補がありません");
+    for (size_t i = 0; i < nf && i < 2; i++)
+        buf_addf(&why, "%s%s %s (%.1f点 最弱升%.2f%s)", i ? " / " : "", fit[i].c->r.atena,
+                 fit[i].c->r.kana, fit[i].total, fit[i].worst,
+                 have_date && ymd_cmp(q.birth, fit[i].c->r.birth) == 0 ? " 生年月日一致" : "");
+    if (nf > 2)
+        buf_addf(&why, " ほか%zu人", nf - 2);
     if (nf > 1 && fit[0].total - fit[1].total < IDENT_MARGIN)
-        buf_adds(&why, " — 候補の差が小さい");
+        buf_adds(&why, " — 差が小さい");
     else if (nf > 0 && fit[0].worst < IDENT_CELL_MIN)
-        buf_adds(&why, " — 読めない升がある");
+        buf_adds(&why, " — 合わない升がある");
     else if (nf > 0 && !date_sure)
-        buf_adds(&why, " — 生年月日が確定しない");
+        buf_adds(&why, " — 生年月日が未確定");
+    /* the item's reason holds 255 bytes: cut at a character */
+    if (why.len > 250) {
+        size_t cut = 250;
+        while (cut > 0 && (why.s[cut] & 0xC0) == 0x80)
+            cut--;
+        why.s[cut] = '\0';
+        why.len = cut;
+    }
     intake_item(it, "(本人)", "identity", RISK_IDENTITY,
                 nf && have_date && ymd_cmp(q.birth, fit[0].c->r.birth) == 0 ? fit[0].c->r.atena : NULL,
                 -1, "%s", why.s);

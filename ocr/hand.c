@@ -1,11 +1,15 @@
 /*
- * hand.c: the handwritten-digit recognisers behind ocr_read_hand_digits().
+ * hand.c: the handwriting recognisers behind ocr_read_hand_digits() and
+ * ocr_read_hand_kana() (digits; katakana, one per カナ box cell).
  * Two models that look at a cell differently, so that they do not share
  * their errors:
  *   mlp  a FANN multilayer perceptron on the ink's coverage, normalised
  *        into a 16 x 16 grid (aspect kept, centred on the ink's box)
  *   svm  a libsvm RBF support vector machine on gradient directions:
  *        8 directions x 4 x 4 zones of a 32 x 32 normalisation (128)
+ * The katakana pair (optional files) sees the same features plus the
+ * ink's box in the cell, 58 classes (ocr.h), and keeps every class's
+ * probability for closed-set matching (intake/settle.c).
  * Both models are trained by tools/train_digits.c (make model) on
  * synthetic cells and loaded from a directory (ocr/models in the source
  * tree, $(PREFIX)/share/boshi/models installed).  A cell counts as read

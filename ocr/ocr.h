@@ -382,10 +382,10 @@ char *ocr_hand_find_dir(void);
 #define OCR_KANA_GEO_WEIGHT 0.5    /* the SVM sees geo[] scaled by this */
 #define OCR_KANA_MLP_FILE "kana-mlp.net"
 #define OCR_KANA_SVM_FILE "kana-svm.model"
-#define OCR_KANA_MLP_MIN 0.90      /* MLP share of the winner (outputs normalised to sum 1) */
-#define OCR_KANA_MLP_MARGIN 0.80   /* ... minus the runner-up's */
-#define OCR_KANA_SVM_MIN 0.90      /* SVM probability of the winner */
-#define OCR_KANA_SVM_MARGIN 0.80   /* ... minus the runner-up's */
+#define OCR_KANA_MLP_MIN 0.80      /* MLP share of the winner (outputs normalised to sum 1) */
+#define OCR_KANA_MLP_MARGIN 0.60   /* ... minus the runner-up's */
+#define OCR_KANA_SVM_MIN 0.85      /* SVM probability of the winner */
+#define OCR_KANA_SVM_MARGIN 0.75   /* ... minus the runner-up's */
 
 /* UTF-8 of cell class cls ("ア", "ッ", "゛"), or NULL out of range. */
 const char *ocr_kana_label(int cls);

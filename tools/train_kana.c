@@ -388,6 +388,41 @@ static void calibrate(const char *dir, const struct set *t, FILE *out)
     ocr_hand_free(&h);
 }
 
+/*
+ * The per-cell floor of the closed-set identity (intake/settle.c,
+ * IDENT_CELL_MIN): how often a cell supports its own class with both
+ * models at t or more (a clear sheet settles only when every cell of the
+ * name does), and how often it supports some other class as well as that
+ * (what a namesake one kana apart would need to be settled instead).
+ */
+static void identity_floor(const char *dir, const struct set *t, FILE *out)
+{
+    static const double floors[] = { 0.1, 0.2, 0.3, 0.4, 0.5 };
+    struct ocr_hand *h = NULL;
+    struct berr e;
+
+    if (ocr_hand_open(dir, &h, &e) < 0)
+        return;
+    fprintf(out, "\nPer-cell floor for the closed-set identity (same cells as the calibration):\n\n"
+                 "| floor (both models) | own class supported | another class supported |\n"
+                 "|---|---|---|\n");
+    for (size_t f = 0; f < sizeof(floors) / sizeof(floors[0]); f++) {
+        long own = 0, other = 0;
+        for (int i = 0; i < t->n; i++) {
+            struct ocr_kana_cell c;
+            classify(h, t, i, &c);
+            own += fmin(c.prob[0][t->label[i]], c.prob[1][t->label[i]]) >= floors[f];
+            for (int k = 0; k < NC; k++)
+                if (k != t->label[i] && fmin(c.prob[0][k], c.prob[1][k]) >= floors[f]) {
+                    other++;
+                    break;
+                }
+        }
+        fprintf(out, "| %.1f | %.2f %% | %ld of %d |\n", floors[f], 100.0 * own / t->n, other, t->n);
+    }
+    ocr_hand_free(&h);
+}
+
 static void set_push(struct set *d, const struct set *s, int i)
 {
     if (d->n == d->cap) {
@@ -490,6 +525,7 @@ report:;
             svmset.n, t_svm, (now_ms() - t0) / 1e3);
     evaluate(outdir, &test, out);
     calibrate(outdir, &cal, out);
+    identity_floor(outdir, &cal, out);
     if (out != stdout)
         fclose(out);
     set_free(&train);
