@@ -6,8 +6,9 @@
 #   make demo         run the main job on built-in synthetic data
 #   make deps         install the Debian packages boshi needs
 #   make bench        run the benchmarks in bench/
-#   make model        retrain the handwritten-digit models in ocr/models from nothing
-#                     (tools/train_digits.c, fixed seeds; make check never trains)
+#   make model        retrain the handwriting models in ocr/models from nothing: digits
+#                     (tools/train_digits.c) and katakana (tools/train_kana.c), fixed
+#                     seeds; make check never trains
 #   make fuzz         build the libFuzzer harnesses of fuzz/ with clang (build/fuzz/fuzz/*-libfuzzer)
 #   make install      install boshi, its man pages and the models under $(DESTDIR)$(PREFIX)
 #
@@ -127,10 +128,12 @@ $(BUILD)/tools/%: tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags freetype2) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs freetype2)
 
-# The handwritten-digit models and their report (ocr/MODEL.md quotes it).
-model: $(BUILD)/tools/train_digits
+# The handwriting models and their reports (ocr/MODEL.md quotes them); the
+# katakana trainer evaluates through ocr_hand_open, which needs the digits.
+model: $(BUILD)/tools/train_digits $(BUILD)/tools/train_kana
 	@mkdir -p ocr/models
 	nice -n 19 $(BUILD)/tools/train_digits ocr/models ocr/models/REPORT.md
+	nice -n 19 $(BUILD)/tools/train_kana ocr/models ocr/models/REPORT-kana.md
 
 deps:
 	@scripts/deps.sh --tests
@@ -168,7 +171,8 @@ install: $(BIN)
 	install -m 0644 $(MAN_EN) $(DESTDIR)$(PREFIX)/share/man/en/man1/
 	if [ -d forms/defs ]; then cp -r forms/defs $(DESTDIR)$(PREFIX)/share/boshi/; fi
 	install -d $(DESTDIR)$(PREFIX)/share/boshi/models
-	install -m 0644 ocr/models/digits-mlp.net ocr/models/digits-svm.model $(DESTDIR)$(PREFIX)/share/boshi/models/
+	install -m 0644 ocr/models/digits-mlp.net ocr/models/digits-svm.model \
+	    ocr/models/kana-mlp.net ocr/models/kana-svm.model $(DESTDIR)$(PREFIX)/share/boshi/models/
 	install -m 0644 doc/nginx-boshi.conf $(DESTDIR)$(PREFIX)/share/boshi/
 
 clean:

@@ -193,6 +193,7 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "as-of", required_argument, NULL, 'a' },
         { "set", required_argument, NULL, 'S' },
+        { "hand-kana", required_argument, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
     struct sim_batch_opts bo;
@@ -252,6 +253,11 @@ static int cmd_demo_scan(struct cli_ctx *c, int argc, char **argv)
                 return cli_errorf(c, "--set は 32 個までです");
             set[n_set++] = optarg;
             set[n_set] = NULL;
+            break;
+        case 'K':
+            bo.hand_kana = strtoull(optarg, &end, 10);
+            if (*end != '\0' || bo.hand_kana == 0)
+                return cli_errorf(c, "--hand-kana は 1 以上の整数です");
             break;
         default: return cli_usage(c);
         }
@@ -345,7 +351,7 @@ cleanup:
 const struct cmd_entry cmd_demo_scan_entry = {
     .name = "demo scan",
     .usage = "[--forms f1,f2] [--from-issues FILE.csv] [--pages N] [--profile clean|office|harsh] "
-             "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] [--as-of DATE] [--set FIELD=VALUE[:how]]... -o DIR",
+             "[--seed S] [--dpi 200|300] [--format png|jpeg|tiff [--multipage]] [--store] [--as-of DATE] [--set FIELD=VALUE[:how]]... [--hand-kana HAND] -o DIR",
     .summary = "記入済み様式の模擬スキャンを生成 / write simulated scans with their truth",
     .help = "架空の記入をした様式を描き、スキャナの劣化を加えた画像と正解 (JSON) を DIR に書きます。\n"
             "page-0001.png + page-0001.truth.json ...  同じ seed なら同じ内容。\n"
@@ -362,7 +368,9 @@ const struct cmd_entry cmd_demo_scan_entry = {
             "  --set F=V[:how]     項目 F の値を V に (空で未記入)。how: tick, cross, fill, faint, stray,\n"
             "                      slash, circle, pencil\n"
             "                      (例: --set epds_10=1 --set epds_total=3, --set epds_10=0:faint)\n"
-            "Kana and kanji are drawn with IPAex (print-like), digits with handwriting-style fonts.\n",
+            "  --hand-kana HAND    カナの升を手書き (筆画) で: HAND は書き手の番号 (900000 以上は学習に使わない)\n"
+            "Kana and kanji are drawn with IPAex (print-like), digits with handwriting-style fonts;\n"
+            "--hand-kana HAND writes the kana boxes stroke by stroke in writer HAND (demo/handkana.c).\n",
     .needs = 0,
     .perm = -1,
     .run = cmd_demo_scan,

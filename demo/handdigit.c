@@ -12,18 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXP 40
-#define MAXS 4
+#define MAXP HAND_MAXP
+#define MAXS HAND_MAXS
 
-struct stroke {
-    int n;
-    double x[MAXP], y[MAXP];
-};
-
-struct glyph {
-    int n;
-    struct stroke s[MAXS];
-};
 
 /* Point lists; {-1, -1} ends a stroke, {-2, -2} ends the glyph. */
 typedef const double skel[][2];
@@ -102,7 +93,7 @@ static int n_allos(int d)
 }
 
 /* A ring of points: centre, radii, start angle, turns (overshoot > 1, gap < 1). */
-static void ring(struct stroke *s, double cx, double cy, double rx, double ry, double a0,
+static void ring(struct hand_stroke *s, double cx, double cy, double rx, double ry, double a0,
                  double turns, int dir)
 {
     int n = 12;                  /* few points: the jitter stays smooth */
@@ -116,7 +107,7 @@ static void ring(struct stroke *s, double cx, double cy, double rx, double ry, d
     }
 }
 
-static void build(struct glyph *g, int d, int a, struct sim_rng *r)
+static void build(struct hand_glyph *g, int d, int a, struct sim_rng *r)
 {
     const double (*sk)[2] = allos[d][a];
 
@@ -134,18 +125,7 @@ static void build(struct glyph *g, int d, int a, struct sim_rng *r)
         }
         return;
     }
-    for (int i = 0; sk[i][0] != -2 && g->n < MAXS; i++) {
-        struct stroke *s = &g->s[g->n];
-        if (sk[i][0] == -1) {
-            g->n++;
-            continue;
-        }
-        if (s->n < MAXP) {
-            s->x[s->n] = sk[i][0];
-            s->y[s->n] = sk[i][1];
-            s->n++;
-        }
-    }
+    hand_glyph_points(g, sk);
 }
 
 void handdigit_style(struct handdigit_style *s, uint64_t hand)
@@ -188,12 +168,78 @@ static void stamp(float *dark, int w, int h, double x, double y, double rad, dou
         }
 }
 
+void hand_raster_dot(void *ctx, double x, double y, double rad, double ink)
+{
+    struct hand_raster *ras = ctx;
+
+    stamp(ras->dark, ras->w, ras->h, x, y, rad, ink);
+}
+
+void hand_glyph_render(const struct hand_pose *ps, struct hand_glyph *g, struct sim_rng *r,
+                       hand_dot_fn dot, void *ctx)
+{
+    double gw = ps->gw, gh = ps->gh, slant = ps->slant, cr_ = ps->cr, sr = ps->sr;
+    double cx = ps->cx, cy = ps->cy, pen = ps->pen, ink = ps->ink;
+    double ex = ps->ex, ey = ps->ey, fx = ps->fx, fy = ps->fy, phx = ps->phx, phy = ps->phy;
+
+    for (int i = 0; i < g->n; i++) {
+        struct hand_stroke *st = &g->s[i];
+        for (int j = 0; j < st->n; j++) {
+            st->x[j] += ps->shake * sim_rng_gauss(r) + ex * sin(fx * st->y[j] * 6.28 + phx);
+            st->y[j] += ps->shake * sim_rng_gauss(r) + ey * sin(fy * st->x[j] * 6.28 + phy);
+        }
+    }
+    for (int i = 0; i < g->n; i++) {
+        const struct hand_stroke *st = &g->s[i];
+        /* a broken stroke: a gap somewhere along it */
+        double gap0 = 2, gap1 = 2, pr0 = sim_rng_uniform(r, 0.7, 1.2);
+        double pr1 = sim_rng_uniform(r, 0.7, 1.2);
+        if (sim_rng_pct(r, 6)) {
+            gap0 = sim_rng_uniform(r, 0.15, 0.8);
+            gap1 = gap0 + sim_rng_uniform(r, 0.03, 0.1);
+        }
+        for (int j = 0; j + 1 < st->n; j++) {
+            int j0 = j > 0 ? j - 1 : j, j3 = j + 2 < st->n ? j + 2 : j + 1;
+            double seg = hypot((st->x[j + 1] - st->x[j]) * gw, (st->y[j + 1] - st->y[j]) * gh);
+            int steps = (int)ceil(seg / ps->step) + 1;
+            for (int t = 0; t <= steps; t++) {
+                double u = (double)t / steps, along = (j + u) / (st->n - 1);
+                if (along >= gap0 && along <= gap1)
+                    continue;
+                double x = cr(st->x[j0], st->x[j], st->x[j + 1], st->x[j3], u) - 0.5;
+                double y = cr(st->y[j0], st->y[j], st->y[j + 1], st->y[j3], u) - 0.5;
+                double gx = x * gw - slant * y * gh, gy = y * gh;
+                double px = cx + gx * cr_ - gy * sr, py = cy + gx * sr + gy * cr_;
+                double pressure = pr0 + (pr1 - pr0) * along;
+                dot(ctx, px, py, pen * pressure, ink);
+            }
+        }
+    }
+}
+
+void hand_glyph_points(struct hand_glyph *g, const double (*pts)[2])
+{
+    memset(g, 0, sizeof(*g));
+    for (int i = 0; pts[i][0] != -2 && g->n < MAXS; i++) {
+        struct hand_stroke *s = &g->s[g->n];
+        if (pts[i][0] == -1) {
+            g->n++;
+            continue;
+        }
+        if (s->n < MAXP) {
+            s->x[s->n] = pts[i][0];
+            s->y[s->n] = pts[i][1];
+            s->n++;
+        }
+    }
+}
+
 float *handdigit_draw(const struct handdigit_style *s, struct sim_rng *r, int digit, int dpi,
                       int *w, int *h)
 {
     double k = dpi / 25.4;
     double cw = sim_rng_uniform(r, 5.6, 6.8) * k, ch = sim_rng_uniform(r, 7.6, 8.6) * k;
-    struct glyph g;
+    struct hand_glyph g;
     int a = s->allo[digit];
     float *dark;
 
@@ -223,39 +269,10 @@ float *handdigit_draw(const struct handdigit_style *s, struct sim_rng *r, int di
         gw *= 0.6;
     if (pen < 0.6)
         pen = 0.6;
-    for (int i = 0; i < g.n; i++) {
-        struct stroke *st = &g.s[i];
-        for (int j = 0; j < st->n; j++) {
-            st->x[j] += s->shake * sim_rng_gauss(r) + ex * sin(fx * st->y[j] * 6.28 + phx);
-            st->y[j] += s->shake * sim_rng_gauss(r) + ey * sin(fy * st->x[j] * 6.28 + phy);
-        }
-    }
-    for (int i = 0; i < g.n; i++) {
-        const struct stroke *st = &g.s[i];
-        /* a broken stroke: a gap somewhere along it */
-        double gap0 = 2, gap1 = 2, pr0 = sim_rng_uniform(r, 0.7, 1.2);
-        double pr1 = sim_rng_uniform(r, 0.7, 1.2);
-        if (sim_rng_pct(r, 6)) {
-            gap0 = sim_rng_uniform(r, 0.15, 0.8);
-            gap1 = gap0 + sim_rng_uniform(r, 0.03, 0.1);
-        }
-        for (int j = 0; j + 1 < st->n; j++) {
-            int j0 = j > 0 ? j - 1 : j, j3 = j + 2 < st->n ? j + 2 : j + 1;
-            double seg = hypot((st->x[j + 1] - st->x[j]) * gw, (st->y[j + 1] - st->y[j]) * gh);
-            int steps = (int)ceil(seg / 0.4) + 1;
-            for (int t = 0; t <= steps; t++) {
-                double u = (double)t / steps, along = (j + u) / (st->n - 1);
-                if (along >= gap0 && along <= gap1)
-                    continue;
-                double x = cr(st->x[j0], st->x[j], st->x[j + 1], st->x[j3], u) - 0.5;
-                double y = cr(st->y[j0], st->y[j], st->y[j + 1], st->y[j3], u) - 0.5;
-                double gx = x * gw - slant * y * gh, gy = y * gh;
-                double px = cx + gx * cr_ - gy * sr, py = cy + gx * sr + gy * cr_;
-                double pressure = pr0 + (pr1 - pr0) * along;
-                stamp(dark, *w, *h, px, py, pen * pressure, ink);
-            }
-        }
-    }
+    struct hand_pose pose = { gw, gh, slant, cr_, sr, cx, cy, pen, ink, s->shake,
+                              ex, ey, fx, fy, phx, phy, 0.4 };
+    struct hand_raster ras = { dark, *w, *h };
+    hand_glyph_render(&pose, &g, r, hand_raster_dot, &ras);
     /* a remnant of the cell line along one edge, sometimes */
     if (sim_rng_pct(r, 8)) {
         int side = sim_rng_int(r, 0, 3), len = sim_rng_int(r, *h / 4, *h);

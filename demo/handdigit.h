@@ -34,6 +34,59 @@ struct handdigit_style {
     int mix_pct;           /* how often another allograph is written */
 };
 
+/* ---- the stroke renderer (shared with demo/handkana.c) --------------- */
+
+#define HAND_MAXP 40       /* control points per stroke */
+#define HAND_MAXS 5        /* strokes per glyph */
+
+/* A skeleton: strokes of control points in a unit box (x right, y down). */
+struct hand_stroke {
+    int n;
+    double x[HAND_MAXP], y[HAND_MAXP];
+};
+struct hand_glyph {
+    int n;
+    struct hand_stroke s[HAND_MAXS];
+};
+
+/*
+ * Fills g from a point list: {-1, -1} ends a stroke, {-2, -2} the glyph.
+ */
+void hand_glyph_points(struct hand_glyph *g, const double (*pts)[2]);
+
+/* Where and how one glyph is written, in the units of the sink (px or mm). */
+struct hand_pose {
+    double gw, gh;             /* glyph box */
+    double slant;              /* shear, x per unit of height */
+    double cr, sr;             /* cos and sin of the turn */
+    double cx, cy;             /* centre of the glyph box */
+    double pen;                /* pen radius */
+    double ink;                /* darkness 0..1 */
+    double shake;              /* jitter of the control points, glyph units */
+    double ex, ey, fx, fy, phx, phy;   /* elastic field: amplitudes, frequencies, phases */
+    double step;               /* distance between pen stamps */
+};
+
+/* One pen stamp: centre, radius, darkness. */
+typedef void (*hand_dot_fn)(void *ctx, double x, double y, double rad, double ink);
+
+/*
+ * Draws g (jittered in place) as Catmull-Rom curves through its points
+ * with a round pen whose width follows the pressure along the stroke,
+ * broken strokes sometimes; every stamp goes to dot(ctx, ...).
+ */
+void hand_glyph_render(const struct hand_pose *p, struct hand_glyph *g, struct sim_rng *r,
+                       hand_dot_fn dot, void *ctx);
+
+/* The darkness-image sink: ctx is a struct hand_raster. */
+struct hand_raster {
+    float *dark;
+    int w, h;
+};
+void hand_raster_dot(void *ctx, double x, double y, double rad, double ink);
+
+/* ---- digits --------------------------------------------------------- */
+
 /* The hand of seed `hand` (deterministic). */
 void handdigit_style(struct handdigit_style *s, uint64_t hand);
 

@@ -177,6 +177,7 @@ int sim_batch(const struct sim_batch_opts *o, struct sim_batch_stats *st, struct
             fo.tricky_pct = o->tricky_pct;
         fo.set = o->set;
         fo.mark_how = o->mark_how;
+        fo.hand_kana = o->hand_kana;
         t0 = now_ms();
         rc = sim_fill(f, item ? &item->fill : NULL, o->key, &fo, &sheet, e);
         st->ms_fill += now_ms() - t0;

@@ -14,6 +14,7 @@
  *            the handwriting pages
  */
 #include "demo/sim.h"
+#include "demo/handkana.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -596,6 +597,7 @@ struct pen {
     int digit_font;    /* handwriting font id */
     const struct hand_font *digit_metrics;
     int kana_font;     /* PDF_GOTHIC or PDF_MINCHO */
+    const struct handkana_style *kana_hand;   /* カナ from strokes in this hand; NULL: font */
 };
 
 /* A stroke stamped with squares: ink of any grey (pdf_line is black only). */
@@ -710,6 +712,50 @@ static void comb_write(const struct pen *p, const struct forms_box *b, int ncell
         }
         s += n;
     }
+}
+
+/* One pen stamp of a stroke-drawn kana: a square of the round pen's area, in mm. */
+static void pdf_dot(void *ctx, double x, double y, double rad, double ink)
+{
+    const struct pen *p = ctx;
+    double side = 1.772 * rad;
+
+    (void)ink;
+    pdf_fill_rect(p->pdf, x - side / 2, y - side / 2, side, side, p->grey);
+}
+
+/*
+ * A kana value written stroke by stroke into a カナ box in p's hand
+ * (demo/handkana.c), folded into cells as the box asks (ガ as カ and ゛,
+ * the space between names an empty cell).  Returns the cells as written,
+ * one UTF-8 character per cell, ' ' empty (caller frees), or NULL when a
+ * character has no cell form.
+ */
+static char *hand_kana_write(const struct pen *p, const struct forms_box *b, int ncells,
+                             const char *kana)
+{
+    int cls[OCR_MAX_CELLS], n = ocr_kana_cells(kana, 1, cls, OCR_MAX_CELLS);
+    double cw = b->w / ncells;
+    struct buf out;
+
+    if (n < 0)
+        return NULL;
+    buf_init(&out);
+    for (int i = 0; i < ncells; i++) {
+        if (i >= n || cls[i] == OCR_KANA_EMPTY) {
+            buf_addc(&out, ' ');
+            continue;
+        }
+        struct hand_pose pose;
+        struct hand_glyph g;
+        /* the printed comb's interior: the cell less its lines */
+        handkana_pose(p->kana_hand, p->r, cls[i], cw - 0.6, b->h - 0.6, 1.0, &pose, &g);
+        pose.cx += b->x + i * cw + 0.3;
+        pose.cy += b->y + 0.3;
+        hand_glyph_render(&pose, &g, p->r, pdf_dot, (void *)p);
+        buf_adds(&out, ocr_kana_label(cls[i]));
+    }
+    return buf_detach(&out);
 }
 
 /* Kanji text written along box b, shrunk to fit (print-like font). */
@@ -1022,7 +1068,10 @@ static void draw_field(const struct pen *p, struct sim_field_truth *ft, const st
             break;
         }
         ft->how = SIM_HOW_KANA;
-        if (fld->cells > 0) {
+        if (fld->cells > 0 && p->kana_hand != NULL
+            && (ft->cells = hand_kana_write(p, &fld->box, fld->cells, v->text)) != NULL) {
+            ft->review = 0;
+        } else if (fld->cells > 0) {
             ft->cells = kana_cells(v->text, fld->cells);
             comb_write(p, &fld->box, fld->cells, ft->cells, 0);
         } else {
@@ -1147,6 +1196,7 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
     struct forms_value *vals = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*vals));
     enum sim_how *force = xcalloc(f->n_fields ? f->n_fields : 1, sizeof(*force));
     int installed[COUNT(hand_fonts)], ids[COUNT(hand_fonts)], ninstalled, rc = 0;
+    struct handkana_style kana_hand;
 
     *out = NULL;
     for (size_t i = 0; i < f->n_fields; i++)
@@ -1192,6 +1242,8 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
     rc = formprint_form(s->pdf, f, fill, key, e);
     if (rc < 0)
         goto cleanup;
+    if (o->hand_kana)
+        handkana_style(&kana_hand, o->hand_kana);
     ninstalled = installed_hand_fonts(installed);
     for (size_t i = 0; i < COUNT(hand_fonts); i++)
         ids[i] = -1;
@@ -1204,6 +1256,7 @@ int sim_fill(const struct forms_form *f, const struct form_fill *fill,
             .grey = sim_rng_pct(&rd, 60) ? sim_rng_uniform(&rd, 0.0, 0.12)
                                          : sim_rng_uniform(&rd, 0.2, 0.35),
             .kana_font = sim_rng_pct(&rd, 50) ? PDF_GOTHIC : PDF_MINCHO,
+            .kana_hand = o->hand_kana ? &kana_hand : NULL,
         };
         rc = hand_font(s->pdf, k, ids, &pen.digit_font, &pen.digit_metrics, e);
         if (rc < 0)

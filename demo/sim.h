@@ -93,7 +93,7 @@ enum sim_how {
     SIM_HOW_CIRCLE,     /* a loop drawn round the box and its label, maybe not closed: a mark */
     SIM_HOW_PENCIL,     /* a light but clear pencil tick: a mark */
     SIM_HOW_DIGITS,     /* digits in comb cells (digits, number, mynumber, date) */
-    SIM_HOW_KANA,       /* katakana, one per cell (print-like font) */
+    SIM_HOW_KANA,       /* katakana, one per cell (print-like font, or strokes: hand_kana) */
     SIM_HOW_TEXT,       /* kanji text (print-like font): always reviewed */
     SIM_HOW_SCRIBBLE,   /* presence: a signature-like scribble */
     SIM_HOW_PRINTED,    /* printed by boshi (pre-filled subject) */
@@ -144,6 +144,14 @@ struct sim_fill_opts {
     const char *const *set;
     /* every mark drawn this way (SIM_HOW_TICK...), 0 = chosen at random (the default) */
     enum sim_how mark_how;
+    /*
+     * 0: カナ boxes in a print-like font (as before).  Else the seed of the
+     * hand that writes them stroke by stroke (demo/handkana.h; seeds from
+     * HANDDIGIT_HELDOUT_BASE are never trained on), each cell as the box
+     * asks: ガ as カ and ゛, small kana small, the space between names an
+     * empty cell; the truth's cells say so.
+     */
+    uint64_t hand_kana;
 };
 /* Defaults above; seed 1. */
 void sim_fill_opts_init(struct sim_fill_opts *o);
@@ -251,6 +259,7 @@ struct sim_batch_opts {
     const char *const *set;    /* as sim_fill_opts */
     enum sim_how mark_how;     /* as sim_fill_opts */
     struct ymd as_of;          /* as sim_fill_opts (y == 0: default) */
+    uint64_t hand_kana;        /* as sim_fill_opts */
 };
 void sim_batch_opts_init(struct sim_batch_opts *o);
 

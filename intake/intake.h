@@ -59,6 +59,9 @@ struct field_result {
     double box[4];                /* mm, the field's extent (outlining in review) */
     unsigned char *crop;          /* PNG, owned */
     size_t crop_len;
+    struct ocr_hand_kana *kana;   /* a カナ box read cell by cell by the katakana models
+                                     (owned; NULL without them): settle.c matches it
+                                     against the resident master's candidates */
 };
 
 /*

@@ -411,6 +411,56 @@ static int read_hand_digits(struct ocr_reader *rd, struct ocr_page *p,
     return 0;
 }
 
+/*
+ * A カナ box read cell by cell by the two katakana models.  Free text is
+ * never accepted from it: the cells are kept (r->kana) for settle.c to
+ * score the resident master's candidates against; the reading offered is
+ * each cell's agreed class, or the SVM's, '?' where they disagree.
+ */
+static int read_hand_kana(struct ocr_reader *rd, struct ocr_page *p, struct field_result *r,
+                          struct berr *e)
+{
+    const struct forms_field *f = r->fld;
+    struct ocr_box b = obox(&f->box, f->cells);
+    struct ocr_hand_kana *h = xcalloc(1, sizeof(*h));
+    struct buf txt;
+    double conf = 1.0;
+    int rc = ocr_read_hand_kana(rd, p, &b, h, e), last = -1;
+
+    if (rc < 0) {
+        free(h);
+        return rc;
+    }
+    if (h->empty) {
+        free(h);
+        r->confidence = 0.9;
+        if (f->required)
+            review(r, risk_of(f), "未記入");
+        else
+            r->decision = DEC_EMPTY;
+        return 0;
+    }
+    for (int i = 0; i < h->ncells; i++)
+        if (h->cell[i].inked)
+            last = i;
+    buf_init(&txt);
+    for (int i = 0; i <= last; i++) {
+        const struct ocr_kana_cell *c = &h->cell[i];
+        if (!c->inked) {
+            buf_adds(&txt, "\xE3\x80\x80");
+            continue;
+        }
+        conf = fmin(conf, fmin(c->score[0], c->score[1]));
+        buf_adds(&txt, c->best[0] == c->best[1] ? ocr_kana_label(c->best[0]) : "?");
+    }
+    r->confidence = conf;
+    snprintf(r->read, sizeof(r->read), "%s", txt.s ? txt.s : "");
+    buf_release(&txt);
+    r->kana = h;
+    review(r, risk_of(f), h->all_sure ? "手書きカナの確認" : "読取が二通りの升がある (「?」の升を画像で確認)");
+    return 0;
+}
+
 static int read_digits(struct ocr_reader *rd, struct ocr_page *p, const struct forms_form *form,
                        struct field_result *r, struct berr *e)
 {
@@ -420,6 +470,8 @@ static int read_digits(struct ocr_reader *rd, struct ocr_page *p, const struct f
 
     if (f->kind != FORMS_KANA && ocr_reader_has_hand(rd))
         return read_hand_digits(rd, p, form, r, e);
+    if (f->kind == FORMS_KANA && f->cells > 0 && ocr_reader_has_hand_kana(rd))
+        return read_hand_kana(rd, p, r, e);
     rc = read_comb(rd, p, &f->box, f->cells, f->kind == FORMS_KANA ? OCR_KANA : OCR_DIGITS, &t, e);
 
     if (rc < 0)
@@ -868,8 +920,10 @@ done:
 
 void intake_page_result_release(struct page_result *res)
 {
-    for (size_t i = 0; res->fields && i < res->n_fields; i++)
+    for (size_t i = 0; res->fields && i < res->n_fields; i++) {
         free(res->fields[i].crop);
+        free(res->fields[i].kana);
+    }
     free(res->fields);
     memset(res, 0, sizeof(*res));
 }

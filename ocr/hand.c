@@ -1,11 +1,15 @@
 /*
- * hand.c: the handwritten-digit recognisers behind ocr_read_hand_digits().
+ * hand.c: the handwriting recognisers behind ocr_read_hand_digits() and
+ * ocr_read_hand_kana() (digits; katakana, one per カナ box cell).
  * Two models that look at a cell differently, so that they do not share
  * their errors:
  *   mlp  a FANN multilayer perceptron on the ink's coverage, normalised
  *        into a 16 x 16 grid (aspect kept, centred on the ink's box)
  *   svm  a libsvm RBF support vector machine on gradient directions:
  *        8 directions x 4 x 4 zones of a 32 x 32 normalisation (128)
+ * The katakana pair (optional files) sees the same features plus the
+ * ink's box in the cell, 58 classes (ocr.h), and keeps every class's
+ * probability for closed-set matching (intake/settle.c).
  * Both models are trained by tools/train_digits.c (make model) on
  * synthetic cells and loaded from a directory (ocr/models in the source
  * tree, $(PREFIX)/share/boshi/models installed).  A cell counts as read
@@ -28,7 +32,82 @@
 struct ocr_hand {
     struct fann *mlp;
     struct svm_model *svm;
+    struct fann *kmlp;          /* katakana; NULL when its files are not there */
+    struct svm_model *ksvm;
 };
+
+static const char *const kana_labels[OCR_KANA_NCLASS] = {
+    "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ",
+    "タ", "チ", "ツ", "テ", "ト", "ナ", "ニ", "ヌ", "ネ", "ノ", "ハ", "ヒ", "フ", "ヘ", "ホ",
+    "マ", "ミ", "ム", "メ", "モ", "ヤ", "ユ", "ヨ", "ラ", "リ", "ル", "レ", "ロ", "ワ", "ヲ",
+    "ン", "ァ", "ィ", "ゥ", "ェ", "ォ", "ッ", "ャ", "ュ", "ョ", "ー", "゛", "゜",
+};
+
+const char *ocr_kana_label(int cls)
+{
+    return cls >= 0 && cls < OCR_KANA_NCLASS ? kana_labels[cls] : NULL;
+}
+
+/* Voiced and semi-voiced katakana: the character, its base, the mark. */
+static const struct {
+    const char *k, *base;
+    int mark;
+} voiced[] = {
+    { "ガ", "カ", OCR_KANA_DAKUTEN }, { "ギ", "キ", OCR_KANA_DAKUTEN },
+    { "グ", "ク", OCR_KANA_DAKUTEN }, { "ゲ", "ケ", OCR_KANA_DAKUTEN },
+    { "ゴ", "コ", OCR_KANA_DAKUTEN }, { "ザ", "サ", OCR_KANA_DAKUTEN },
+    { "ジ", "シ", OCR_KANA_DAKUTEN }, { "ズ", "ス", OCR_KANA_DAKUTEN },
+    { "ゼ", "セ", OCR_KANA_DAKUTEN }, { "ゾ", "ソ", OCR_KANA_DAKUTEN },
+    { "ダ", "タ", OCR_KANA_DAKUTEN }, { "ヂ", "チ", OCR_KANA_DAKUTEN },
+    { "ヅ", "ツ", OCR_KANA_DAKUTEN }, { "デ", "テ", OCR_KANA_DAKUTEN },
+    { "ド", "ト", OCR_KANA_DAKUTEN }, { "バ", "ハ", OCR_KANA_DAKUTEN },
+    { "ビ", "ヒ", OCR_KANA_DAKUTEN }, { "ブ", "フ", OCR_KANA_DAKUTEN },
+    { "ベ", "ヘ", OCR_KANA_DAKUTEN }, { "ボ", "ホ", OCR_KANA_DAKUTEN },
+    { "ヴ", "ウ", OCR_KANA_DAKUTEN }, { "パ", "ハ", OCR_KANA_HANDAKUTEN },
+    { "ピ", "ヒ", OCR_KANA_HANDAKUTEN }, { "プ", "フ", OCR_KANA_HANDAKUTEN },
+    { "ペ", "ヘ", OCR_KANA_HANDAKUTEN }, { "ポ", "ホ", OCR_KANA_HANDAKUTEN },
+};
+
+static int label_class(const char *s, size_t n)
+{
+    for (int c = 0; c < OCR_KANA_NCLASS; c++)
+        if (strlen(kana_labels[c]) == n && memcmp(kana_labels[c], s, n) == 0)
+            return c;
+    return -1;
+}
+
+int ocr_kana_cells(const char *kana, int split_marks, int *cls, int max)
+{
+    int n = 0;
+
+    for (const char *s = kana; *s;) {
+        size_t k = 1;
+        int c = -1, mark = -1;
+        while ((s[k] & 0xC0) == 0x80)
+            k++;
+        if (*s == ' ' || (k == 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)) {
+            c = OCR_KANA_EMPTY;
+        } else if ((c = label_class(s, k)) < 0) {
+            for (size_t i = 0; i < sizeof(voiced) / sizeof(voiced[0]); i++)
+                if (strlen(voiced[i].k) == k && memcmp(voiced[i].k, s, k) == 0) {
+                    c = label_class(voiced[i].base, strlen(voiced[i].base));
+                    mark = voiced[i].mark;
+                }
+            if (c < 0)
+                return -1;
+        }
+        if (n < max)
+            cls[n] = c;
+        n++;
+        if (mark >= 0 && split_marks) {
+            if (n < max)
+                cls[n] = mark;
+            n++;
+        }
+        s += k;
+    }
+    return n;
+}
 
 void ocr_hand_free(struct ocr_hand **h)
 {
@@ -38,6 +117,10 @@ void ocr_hand_free(struct ocr_hand **h)
         fann_destroy((*h)->mlp);
     if ((*h)->svm != NULL)
         svm_free_and_destroy_model(&(*h)->svm);
+    if ((*h)->kmlp != NULL)
+        fann_destroy((*h)->kmlp);
+    if ((*h)->ksvm != NULL)
+        svm_free_and_destroy_model(&(*h)->ksvm);
     free(*h);
     *h = NULL;
 }
@@ -63,6 +146,23 @@ int ocr_hand_open(const char *dir, struct ocr_hand **out, struct berr *e)
         || !svm_check_probability_model(h->svm)) {
         rc = berr_set(e, BERR_FAIL, "手書き数字のモデルを読み込めません (%s)", dir);
         goto cleanup;
+    }
+    /* the katakana models are optional: without them カナ goes to Tesseract */
+    free(mlp);
+    free(svm);
+    mlp = xasprintf("%s/%s", dir, OCR_KANA_MLP_FILE);
+    svm = xasprintf("%s/%s", dir, OCR_KANA_SVM_FILE);
+    if (access(mlp, R_OK) == 0 || access(svm, R_OK) == 0) {
+        h->kmlp = fann_create_from_file(mlp);
+        h->ksvm = svm_load_model(svm);
+        if (h->kmlp == NULL || h->ksvm == NULL
+            || fann_get_num_input(h->kmlp) != OCR_HAND_NPIX + OCR_KANA_NGEO
+            || fann_get_num_output(h->kmlp) != OCR_KANA_NCLASS
+            || svm_get_nr_class(h->ksvm) != OCR_KANA_NCLASS
+            || !svm_check_probability_model(h->ksvm)) {
+            rc = berr_set(e, BERR_FAIL, "手書きカナのモデルを読み込めません (%s)", dir);
+            goto cleanup;
+        }
     }
     *out = h;
     h = NULL;
@@ -109,6 +209,33 @@ static void splat(PIX *bin, int bx, int by, int bw, int bh, double s, double ox,
     for (int i = 0; i < g * g; i++)
         if (grid[i] > 1.0f)
             grid[i] = 1.0f;
+}
+
+char *ocr_kana_compose(const int *cls, int n)
+{
+    struct buf b;
+    int pending_space = 0;
+
+    buf_init(&b);
+    for (int i = 0; i < n; i++) {
+        int c = cls[i];
+        if (c == OCR_KANA_EMPTY || c < 0 || c >= OCR_KANA_NCLASS) {
+            pending_space = b.len > 0;
+            continue;
+        }
+        if (pending_space)
+            buf_adds(&b, "\xE3\x80\x80");
+        pending_space = 0;
+        const char *base = kana_labels[c], *joined = NULL;
+        if (i + 1 < n && (cls[i + 1] == OCR_KANA_DAKUTEN || cls[i + 1] == OCR_KANA_HANDAKUTEN))
+            for (size_t v = 0; v < sizeof(voiced) / sizeof(voiced[0]); v++)
+                if (voiced[v].mark == cls[i + 1] && strcmp(voiced[v].base, base) == 0)
+                    joined = voiced[v].k;
+        buf_adds(&b, joined ? joined : base);
+        if (joined)
+            i++;
+    }
+    return buf_detach(&b);
 }
 
 /* The ink's box fitted into `fit` of a g x g grid, aspect kept, centred. */
@@ -219,6 +346,96 @@ void ocr_hand_classify(struct ocr_hand *h, const float pix[OCR_HAND_NPIX],
              && out->score[0] >= OCR_HAND_MLP_MIN && out->margin[0] >= OCR_HAND_MLP_MARGIN
              && out->score[1] >= OCR_HAND_SVM_MIN && out->margin[1] >= OCR_HAND_SVM_MARGIN;
     out->digit_agreed = out->sure ? out->digit[0] : -1;
+}
+
+int ocr_hand_geometry(PIX *bin, int iy0, int ih, float geo[OCR_KANA_NGEO])
+{
+    BOX *fg = NULL;
+    l_int32 bx, by, bw, bh;
+    int w = bin != NULL ? pixGetWidth(bin) : 0;
+
+    if (bin == NULL || ih <= 0 || w <= 0 || pixClipBoxToForeground(bin, NULL, NULL, &fg) != 0
+        || fg == NULL)
+        return -1;
+    boxGetGeometry(fg, &bx, &by, &bw, &bh);
+    boxDestroy(&fg);
+    geo[0] = (float)bh / ih;
+    geo[1] = (float)bw / w;
+    geo[2] = (float)(by + bh / 2.0 - iy0) / ih;
+    geo[3] = (float)(bx + bw / 2.0) / w;
+    return 0;
+}
+
+int ocr_hand_has_kana(const struct ocr_hand *h)
+{
+    return h != NULL && h->kmlp != NULL && h->ksvm != NULL;
+}
+
+/* Best and second-best of v[0..n-1]. */
+static void top2n(const double *v, int n, int *best, int *second)
+{
+    *best = 0;
+    *second = 1;
+    if (v[1] > v[0]) {
+        *best = 1;
+        *second = 0;
+    }
+    for (int i = 2; i < n; i++) {
+        if (v[i] > v[*best]) {
+            *second = *best;
+            *best = i;
+        } else if (v[i] > v[*second]) {
+            *second = i;
+        }
+    }
+}
+
+void ocr_hand_classify_kana(struct ocr_hand *h, const float pix[OCR_HAND_NPIX],
+                            const float dir[OCR_HAND_NDIR], const float geo[OCR_KANA_NGEO],
+                            struct ocr_kana_cell *out)
+{
+    enum { N = OCR_KANA_NCLASS };
+    fann_type in[OCR_HAND_NPIX + OCR_KANA_NGEO], *o;
+    struct svm_node nodes[OCR_HAND_NDIR + OCR_KANA_NGEO + 1];
+    double prob[N], sum = 0;
+    int labels[N], b, s;
+
+    for (int i = 0; i < OCR_HAND_NPIX; i++)
+        in[i] = pix[i];
+    for (int i = 0; i < OCR_KANA_NGEO; i++)
+        in[OCR_HAND_NPIX + i] = geo[i];
+    o = fann_run(h->kmlp, in);
+    for (int i = 0; i < N; i++)
+        sum += (o[i] > 0 ? o[i] : 0) + 1e-4;
+    for (int i = 0; i < N; i++)
+        out->prob[0][i] = ((o[i] > 0 ? o[i] : 0) + 1e-4) / sum;
+
+    for (int i = 0; i < OCR_HAND_NDIR; i++) {
+        nodes[i].index = i + 1;
+        nodes[i].value = dir[i];
+    }
+    for (int i = 0; i < OCR_KANA_NGEO; i++) {
+        nodes[OCR_HAND_NDIR + i].index = OCR_HAND_NDIR + i + 1;
+        nodes[OCR_HAND_NDIR + i].value = OCR_KANA_GEO_WEIGHT * geo[i];
+    }
+    nodes[OCR_HAND_NDIR + OCR_KANA_NGEO].index = -1;
+    svm_predict_probability(h->ksvm, nodes, prob);
+    svm_get_labels(h->ksvm, labels);
+    for (int i = 0; i < N; i++)
+        out->prob[1][i] = 0;
+    for (int i = 0; i < N; i++)
+        if (labels[i] >= 0 && labels[i] < N)
+            out->prob[1][labels[i]] = prob[i];
+    for (int m = 0; m < 2; m++) {
+        top2n(out->prob[m], N, &b, &s);
+        out->best[m] = b;
+        out->score[m] = out->prob[m][b];
+        out->margin[m] = out->prob[m][b] - out->prob[m][s];
+    }
+    out->sure = out->best[0] == out->best[1]
+             && out->score[0] >= OCR_KANA_MLP_MIN && out->margin[0] >= OCR_KANA_MLP_MARGIN
+             && out->score[1] >= OCR_KANA_SVM_MIN && out->margin[1] >= OCR_KANA_SVM_MARGIN;
+    out->agreed = out->sure ? out->best[0] : -1;
 }
 
 char *ocr_hand_find_dir(void)

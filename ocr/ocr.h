@@ -381,6 +381,70 @@ void ocr_hand_classify(struct ocr_hand *h, const float pix[OCR_HAND_NPIX],
  */
 char *ocr_hand_find_dir(void);
 
+/*
+ * Handwritten katakana, one per cell of a カナ box, read by two more
+ * models of the same two kinds (OCR_KANA_*_FILE, trained by
+ * tools/train_kana.c).  Their inputs are the digit features plus the
+ * ink's box in the cell (OCR_KANA_NGEO: height, width, centre y, centre x,
+ * as shares of the interior), which tells small kana, ゛ and ゜ from the
+ * big ones.  Cell classes: the 46 base katakana ア..ン in gojūon order
+ * (0..45), small ァィゥェォッャュョ (OCR_KANA_SMALL0..+8), ー, ゛, ゜.
+ * A voiced kana is written as its base and ゛ in the next cell, the space
+ * between family and given name as an empty cell (ocr_kana_cells).
+ */
+#define OCR_KANA_NCLASS 58
+#define OCR_KANA_SMALL0 46
+#define OCR_KANA_CHOON 55
+#define OCR_KANA_DAKUTEN 56
+#define OCR_KANA_HANDAKUTEN 57
+#define OCR_KANA_EMPTY (-1)        /* an empty cell in ocr_kana_cells() */
+#define OCR_KANA_NGEO 4
+#define OCR_KANA_GEO_WEIGHT 0.5    /* the SVM sees geo[] scaled by this */
+#define OCR_KANA_MLP_FILE "kana-mlp.net"
+#define OCR_KANA_SVM_FILE "kana-svm.model"
+#define OCR_KANA_MLP_MIN 0.80      /* MLP share of the winner (outputs normalised to sum 1) */
+#define OCR_KANA_MLP_MARGIN 0.60   /* ... minus the runner-up's */
+#define OCR_KANA_SVM_MIN 0.85      /* SVM probability of the winner */
+#define OCR_KANA_SVM_MARGIN 0.75   /* ... minus the runner-up's */
+
+/* UTF-8 of cell class cls ("ア", "ッ", "゛"), or NULL out of range. */
+const char *ocr_kana_label(int cls);
+/*
+ * Folds a katakana value (hiragana, NFKC and spaces as forms_value_parse
+ * leaves them: katakana, U+3000 between names) into cell classes as a
+ * カナ box holds it: ガ -> カ ゛, パ -> ハ ゜, ヴ -> ウ ゛ (split_marks; else
+ * ガ -> カ, for hands that write the mark in the kana's own cell), a space
+ * -> OCR_KANA_EMPTY.  Writes at most max classes to cls; returns how many
+ * the value needs, or -1 when a character has no cell class (ヰ, kanji ...).
+ */
+int ocr_kana_cells(const char *kana, int split_marks, int *cls, int max);
+/*
+ * The reverse: cell classes to katakana text, a base followed by ゛ or ゜
+ * joined into its voiced kana, empty cells between kana as one U+3000.
+ * Returns a new string (caller frees).
+ */
+char *ocr_kana_compose(const int *cls, int n);
+
+/* The ink's box of bin as shares of an interior starting at row iy0, ih rows high. */
+int ocr_hand_geometry(struct Pix *bin, int iy0, int ih, float geo[OCR_KANA_NGEO]);
+
+struct ocr_kana_cell {
+    int inked;
+    double prob[2][OCR_KANA_NCLASS];   /* [0] MLP (normalised), [1] SVM probabilities */
+    int best[2];                /* each model's class */
+    double score[2], margin[2];
+    int stray;                  /* as ocr_hand_cell */
+    int sure;                   /* both agree with their floors and margins, no stray */
+    int agreed;                 /* the class when sure, else -1 */
+};
+
+/* 1 when h has the katakana models too (they are optional). */
+int ocr_hand_has_kana(const struct ocr_hand *h);
+/* Both katakana models on one cell's features (out->inked is left alone). */
+void ocr_hand_classify_kana(struct ocr_hand *h, const float pix[OCR_HAND_NPIX],
+                            const float dir[OCR_HAND_NDIR], const float geo[OCR_KANA_NGEO],
+                            struct ocr_kana_cell *out);
+
 struct ocr_hand_text {
     int empty;                  /* no cell has ink */
     int ncells, cells_inked;
@@ -398,5 +462,21 @@ int ocr_reader_has_hand(const struct ocr_reader *r);
  */
 int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
                          const struct ocr_box *box, struct ocr_hand_text *out, struct berr *e);
+
+struct ocr_hand_kana {
+    int empty;                  /* no cell has ink */
+    int ncells, cells_inked;
+    int all_sure;
+    struct ocr_kana_cell cell[OCR_MAX_CELLS];
+};
+/* 1 when the reader has the katakana models. */
+int ocr_reader_has_hand_kana(const struct ocr_reader *r);
+/*
+ * Reads every cell of a カナ box with both katakana models (each cell's
+ * class probabilities, for closed-set matching).  BERR_NOTFOUND without
+ * the models.  Caller owns *out (large: allocate it).
+ */
+int ocr_read_hand_kana(struct ocr_reader *r, const struct ocr_page *p, const struct ocr_box *box,
+                       struct ocr_hand_kana *out, struct berr *e);
 
 #endif

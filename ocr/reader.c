@@ -563,3 +563,53 @@ int ocr_read_hand_digits(struct ocr_reader *r, const struct ocr_page *p,
     ocr_field_release(&f);
     return 0;
 }
+
+int ocr_reader_has_hand_kana(const struct ocr_reader *r)
+{
+    return r != NULL && ocr_hand_has_kana(r->hand);
+}
+
+int ocr_read_hand_kana(struct ocr_reader *r, const struct ocr_page *p, const struct ocr_box *box,
+                       struct ocr_hand_kana *out, struct berr *e)
+{
+    struct ocr_field f;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!ocr_reader_has_hand_kana(r))
+        return berr_set(e, BERR_NOTFOUND, "%s: 手書きカナのモデルがありません", p->name);
+    rc = ocr_field_prep(p, box, 1, &f, e);
+    if (rc < 0)
+        return rc;
+    out->ncells = f.ncells;
+    out->all_sure = 1;
+    for (int i = 0; i < f.ncells; i++) {
+        PIX *in = ocr_field_interior(&f, f.cx0[i], f.cx1[i]);
+        struct ocr_kana_cell *c = &out->cell[i];
+        float pix[OCR_HAND_NPIX], dir[OCR_HAND_NDIR], geo[OCR_KANA_NGEO];
+        int cut = 0, stray = 0;
+
+        c->agreed = -1;
+        PIX *wr = in != NULL && has_stroke(in, f.k)
+                ? cell_writing(&f, in, f.cx0[i], f.cx1[i], &cut, &stray) : NULL;
+        if (wr != NULL && ocr_hand_features(wr, pix, dir) == 0
+            && ocr_hand_geometry(wr, f.iy0, f.iy1 - f.iy0, geo) == 0) {
+            c->inked = 1;
+            ocr_hand_classify_kana(r->hand, pix, dir, geo, c);
+            c->stray = cut || stray;
+            if (c->stray) {
+                c->sure = 0;
+                c->agreed = -1;
+            }
+            out->cells_inked++;
+            out->all_sure &= c->sure;
+        }
+        pixDestroy(&wr);
+        pixDestroy(&in);
+    }
+    out->empty = out->cells_inked == 0;
+    if (out->empty)
+        out->all_sure = 0;
+    ocr_field_release(&f);
+    return 0;
+}

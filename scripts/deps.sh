@@ -12,7 +12,7 @@ libutf8proc-dev libjansson-dev check libsubunit-dev libhpdf-dev libqrencode-dev
 libzbar-dev zbar-tools libtesseract-dev libleptonica-dev libtiff-dev libarchive-dev tesseract-ocr-jpn
 tesseract-ocr-script-jpan tesseract-ocr-eng poppler-utils fonts-ipaexfont
 libmicrohttpd-dev fonts-dkg-handwriting fonts-breip fonts-humor-sans time
-libfann-dev libsvm-dev libfreetype-dev"
+libfann-dev libsvm-dev libfreetype-dev fonts-droid-fallback"
 if [ "${1:-}" = "--fuzz" ]; then
     # `make fuzz` only: libFuzzer comes with clang
     PKGS="$PKGS clang"

@@ -4,6 +4,8 @@
  *   - held-out synthetic cells (demo/handdigit.c, a hand family never
  *     trained on): each model's accuracy and the share read "sure" above
  *     floors, almost no sure cell wrong;
+ *   - the same for handwritten katakana (demo/handkana.c, 58 cell classes),
+ *     and how a カナ value folds into cells (ガ as カ and ゛);
  *   - plausibility: an agreed measurement that does not fit the child's
  *     age (3.2 kg, or 32 kg, at the 4-month checkup) goes to review, with
  *     the reason, on a simulated page read as intake reads it;
@@ -14,6 +16,7 @@
  */
 #include "demo/eval.h"
 #include "demo/handdigit.h"
+#include "demo/handkana.h"
 #include "demo/sim.h"
 #include "intake/intake.h"
 #include "tests/lib/testlib.h"
@@ -96,6 +99,84 @@ START_TEST(heldout_hand_cells)
     /* cells cut by the cell line are among these; on a page the reader sees the
      * ink beyond the line and refuses them (ocr_read_hand_digits) */
     ck_assert_msg(wrong * 1000 <= n * 3, "sure but wrong %d/%d", wrong, n);
+}
+END_TEST
+
+/* 1160 katakana cells (20 per class) of 20 held-out hands (not the report's seeds). */
+START_TEST(heldout_kana_cells)
+{
+    struct ocr_hand *h = NULL;
+    struct berr e;
+    struct sim_rng r;
+    char *d = ocr_hand_find_dir();
+    int n = 0, ok[2] = { 0, 0 }, sure = 0, wrong = 0, agree_wrong = 0;
+
+    ck_assert_msg(d != NULL, "no models found");
+    ck_assert_msg(ocr_hand_open(d, &h, &e) == 0, "%s", e.msg);
+    ck_assert_msg(ocr_hand_has_kana(h), "no katakana models in %s", d);
+    free(d);
+    sim_rng_seed(&r, 4343, 7);
+    for (int i = 0; i < 20 * OCR_KANA_NCLASS; i++) {
+        struct handkana_style st;
+        float pix[OCR_HAND_NPIX], dir8[OCR_HAND_NDIR], geo[OCR_KANA_NGEO];
+        struct ocr_kana_cell c;
+        int cls = i % OCR_KANA_NCLASS;
+        handkana_style(&st, HANDDIGIT_HELDOUT_BASE + 200 + (uint64_t)sim_rng_int(&r, 0, 19));
+        PIX *b = handkana_cell(&st, &r, cls, sim_rng_pct(&r, 50) ? 300 : 200);
+        if (b == NULL || ocr_hand_features(b, pix, dir8) < 0
+            || ocr_hand_geometry(b, 0, pixGetHeight(b), geo) < 0) {
+            pixDestroy(&b);
+            continue;
+        }
+        memset(&c, 0, sizeof(c));
+        ocr_hand_classify_kana(h, pix, dir8, geo, &c);
+        n++;
+        ok[0] += c.best[0] == cls;
+        ok[1] += c.best[1] == cls;
+        agree_wrong += c.best[0] == c.best[1] && c.best[0] != cls;
+        if (c.sure) {
+            sure++;
+            wrong += c.agreed != cls;
+        }
+        pixDestroy(&b);
+    }
+    ocr_hand_free(&h);
+    fprintf(stderr, "held-out kana cells %d: mlp %.1f %%, svm %.1f %%, agree-but-wrong %d, "
+            "sure %.1f %%, sure wrong %d\n", n, 100.0 * ok[0] / n, 100.0 * ok[1] / n, agree_wrong,
+            100.0 * sure / n, wrong);
+    ck_assert_int_ge(n, 1150);
+    ck_assert_msg(ok[0] * 100 >= n * 90, "mlp %d/%d", ok[0], n);
+    ck_assert_msg(ok[1] * 100 >= n * 90, "svm %d/%d", ok[1], n);
+    ck_assert_msg(sure * 100 >= n * 30, "sure %d/%d", sure, n);
+    /* a sure kana cell is never accepted alone (the closed set decides): loose floor */
+    ck_assert_msg(wrong * 1000 <= n * 2, "sure but wrong %d/%d", wrong, n);
+}
+END_TEST
+
+/* A カナ value into the cells of a カナ box, and back. */
+START_TEST(kana_fold_into_cells)
+{
+    int cls[40], n;
+    char *back;
+
+    n = ocr_kana_cells("ガッコウ\xE3\x80\x80パール", 1, cls, 40);
+    ck_assert_int_eq(n, 10);
+    ck_assert_str_eq(ocr_kana_label(cls[0]), "カ");
+    ck_assert_int_eq(cls[1], OCR_KANA_DAKUTEN);
+    ck_assert_str_eq(ocr_kana_label(cls[2]), "ッ");
+    ck_assert_int_eq(cls[5], OCR_KANA_EMPTY);
+    ck_assert_str_eq(ocr_kana_label(cls[6]), "ハ");
+    ck_assert_int_eq(cls[7], OCR_KANA_HANDAKUTEN);
+    ck_assert_int_eq(cls[8], OCR_KANA_CHOON);
+    back = ocr_kana_compose(cls, n);
+    ck_assert_str_eq(back, "ガッコウ\xE3\x80\x80パール");
+    free(back);
+    /* the mark in the kana's own cell */
+    ck_assert_int_eq(ocr_kana_cells("ガッコウ", 0, cls, 40), 4);
+    ck_assert_str_eq(ocr_kana_label(cls[0]), "カ");
+    /* what has no cell class */
+    ck_assert_int_eq(ocr_kana_cells("ヰ", 1, cls, 40), -1);
+    ck_assert_int_eq(ocr_kana_cells("山田", 1, cls, 40), -1);
 }
 END_TEST
 
@@ -317,6 +398,8 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, heldout_hand_cells);
+    tcase_add_test(tc, heldout_kana_cells);
+    tcase_add_test(tc, kana_fold_into_cells);
     tcase_add_test(tc, plausibility_table);
     tcase_add_test(tc, implausible_weight_goes_to_review);
     tcase_add_test(tc, batch_no_silent_error);
