@@ -129,7 +129,7 @@ START_TEST(kana_identity_closed_set)
 
     for (size_t k = 0; k < NSHEETS; k++) {
         char sub[16], seed[24], hand[24], kana[80], birth[40], name[24], subject[40] = "";
-        char q[200];
+        char q[512];
         snprintf(sub, sizeof(sub), "s%02zu", k);
         char *out = tl_path(dir, sub);
         snprintf(seed, sizeof(seed), "%zu", 40 + k);
