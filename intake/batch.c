@@ -493,6 +493,15 @@ static void read_task(struct run *r, int wid, struct ocr_reader *rd, size_t ti)
     }
 }
 
+/* After a store error: take the remaining tasks away so every worker ends after its page. */
+static void stop_workers(struct run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->next_task = r->n_tasks;
+    r->stop = 1;
+    pthread_mutex_unlock(&r->mu);
+}
+
 struct worker_arg {
     struct run *r;
     int id;
@@ -946,12 +955,8 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
             if (rc == 0 && !r.tasks[x->task].refused[0])
                 rc = claim_finish(st, r.tasks[x->task].sha, r.me, e);
             free(x);
-            if (rc < 0) {
-                pthread_mutex_lock(&r.mu);
-                r.next_task = r.n_tasks;
-                r.stop = 1;
-                pthread_mutex_unlock(&r.mu);
-            }
+            if (rc < 0)
+                stop_workers(&r);
             continue;
         }
         if (rc == 0) {
@@ -978,13 +983,8 @@ int intake_run(struct store *st, const struct actor *a, const struct forms_regis
         }
         intake_page_result_release(&x->res);
         free(x);
-        if (rc < 0) {
-            /* stop the workers: take the remaining tasks away */
-            pthread_mutex_lock(&r.mu);
-            r.next_task = r.n_tasks;
-            r.stop = 1;
-            pthread_mutex_unlock(&r.mu);
-        }
+        if (rc < 0)
+            stop_workers(&r);
     }
     if (rc == 0)
         rc = batch_finish(st, r.batch, e);

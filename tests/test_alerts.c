@@ -87,16 +87,8 @@ static void build_template(void)
 
 static void setup(void)
 {
-    struct tl_result r;
-
     dir = tl_tmpdir();
-    db = tl_path(dir, "a.db");
-    char *cmd = xasprintf("cp -a %s/a.db %s/a.db.key %s/", tmpl_dir, tmpl_dir, dir);
-    const char *argv[] = { "sh", "-c", cmd, NULL };
-    tl_run(&r, NULL, NULL, argv);
-    ck_assert_int_eq(r.status, 0);
-    tl_result_free(&r);
-    free(cmd);
+    db = tl_store_copy(tmpl_dir, "a.db", dir);
 }
 
 static void teardown(void)

@@ -92,16 +92,8 @@ static char *dir, *db;
 
 static void setup(void)
 {
-    struct tl_result r;
-
     dir = tl_tmpdir();
-    db = tl_path(dir, "c.db");
-    char *cmd = xasprintf("cp -a %s/c.db %s/c.db.key %s/", tmpl_dir, tmpl_dir, dir);
-    const char *argv[] = { "sh", "-c", cmd, NULL };
-    tl_run(&r, NULL, NULL, argv);
-    ck_assert_int_eq(r.status, 0);
-    tl_result_free(&r);
-    free(cmd);
+    db = tl_store_copy(tmpl_dir, "c.db", dir);
 }
 
 static void teardown(void)

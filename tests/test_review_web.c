@@ -167,17 +167,10 @@ static void setup(void)
 {
     struct review_server_opts o;
     struct berr e;
-    struct tl_result r;
     char *fdir;
 
     dir = tl_tmpdir();
-    db = tl_path(dir, "w.db");
-    char *cmd = xasprintf("cp -a %s/w.db %s/w.db.key %s/w.db.scans %s/", tmpl_dir, tmpl_dir, tmpl_dir, dir);
-    const char *argv[] = { "sh", "-c", cmd, NULL };
-    tl_run(&r, NULL, NULL, argv);
-    ck_assert_int_eq(r.status, 0);
-    tl_result_free(&r);
-    free(cmd);
+    db = tl_store_copy(tmpl_dir, "w.db", dir);
     fdir = tl_path(tl_src(), "forms/defs");
     ck_assert_int_ge(forms_registry_load_dir(fdir, &forms, &e), 0);
     free(fdir);

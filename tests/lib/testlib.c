@@ -338,3 +338,28 @@ char *tl_pdftotext(const char *pdf)
     tl_pdf_clean(pdf);       /* issue 12: no reader warns about any boshi PDF */
     return r.out;
 }
+
+char *tl_store_copy(const char *from_dir, const char *name, const char *to_dir)
+{
+    static const char *const suffix[] = { "", ".key", ".scans" };
+    struct tl_result r;
+
+    for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+        char *src = xasprintf("%s/%s%s", from_dir, name, suffix[i]);
+        struct stat sb;
+
+        if (i == 2 && stat(src, &sb) != 0) {    /* a store without kept originals */
+            free(src);
+            continue;
+        }
+        const char *argv[] = { "cp", "-a", src, to_dir, NULL };
+        tl_run(&r, NULL, NULL, argv);
+        if (r.status != 0) {
+            fprintf(stderr, "cp -a %s %s: exit %d: %s\n", src, to_dir, r.status, r.err);
+            exit(1);
+        }
+        tl_result_free(&r);
+        free(src);
+    }
+    return tl_path(to_dir, name);
+}

@@ -69,5 +69,12 @@ void tl_sql_text(const char *db, const char *sql, char *out, size_t n);
 void tl_issues_csv(const char *db, const char *path, const char *form, int seq);
 /* The text of a PDF (pdftotext -layout), after tl_pdf_clean; caller frees. */
 char *tl_pdftotext(const char *pdf);
+/*
+ * Copies the template store NAME of from_dir (its file, its .key and its
+ * .scans folder when there is one) into to_dir, for a test that starts
+ * from a store built once; returns the copy's path (caller frees).  Exits
+ * the program naming the store when the copy fails.
+ */
+char *tl_store_copy(const char *from_dir, const char *name, const char *to_dir);
 
 #endif
