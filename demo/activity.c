@@ -435,6 +435,7 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
     static const char *const care[] = { "hai", "iie", "dochiratomo" };
     static const double care_w[] = { 0.85, 0.90, 1.0 };
     static const char *const kodo[] = { "shitsuke", "tataita", "rusuban", "shokuji" };
+    static const char *const kodo2[] = { "donatta", "kuchi", "yusaburi" };
     int yes[STATS_IND_COUNT], ans[STATS_IND_COUNT];
     const char *val[STATS_Q_COUNT] = { NULL }, *cnt[STATS_Q_COUNT] = { NULL };
     int taisho_asked = 0, rc = 0;
@@ -495,6 +496,21 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
             snprintf(list, sizeof(list), "%s", kodo[i]);
         else
             snprintf(list, sizeof(list), "%s,%s", kodo[i < j ? i : j], kodo[i < j ? j : i]);
+    }
+    /*
+     * The three behaviours the 表9 版 added (怒鳴った・口をふさいだ・揺さぶった), drawn
+     * with the 別紙2 PRNG so the older kinds stay what a seed gave; they come
+     * after the four in option order, so the list stays in order.
+     */
+    if (chance(&g->r3, 0.06)) {
+        const char *b = kodo2[rng_range(&g->r3, 0, 2)];
+        if (any) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof(list) - l, ",%s", b);
+        } else {
+            snprintf(list, sizeof(list), "%s", b);
+        }
+        any = 1;
     }
     ask(g, id, "kosodate_kodo", list, 0.05, &ans[STATS_IND_GYAKUTAI], &rc);
     yes[STATS_IND_GYAKUTAI] = any;
