@@ -55,10 +55,13 @@ static const char *const ind_labels[STATS_IND_COUNT] = {
     "子どもを虐待しているのではないかと思う行為がある（いずれか）",
 };
 
-/* 別紙2: the questions as printed (records/stats.h order) and their options' labels. */
+/*
+ * 別紙2: the questions as printed (records/stats.h order) and their options' labels.
+ * Where the 別紙2 text was found (reports/README.md 表9, "Source"), its wording is used.
+ */
 static const char *const q_labels[STATS_Q_COUNT] = {
-    "産後、退院してから1か月程度、助産師や保健師等からの指導・ケアを十分に受けましたか",
-    "妊娠中、お母さんは喫煙をしていましたか",
+    "産後、退院してからの1か月程度、助産師や保健師等からの指導・ケアは十分に受けることができましたか",
+    "妊娠中、お子さんのお母さんは喫煙をしていましたか",
     "現在、お子さんのお父さんは喫煙をしていますか",
     "現在、お子さんのお母さんは喫煙をしていますか",
     "妊娠中、お母さんは飲酒をしていましたか",
@@ -66,14 +69,14 @@ static const char *const q_labels[STATS_Q_COUNT] = {
     "お子さんのかかりつけの歯科医師はいますか",
     "お子さんのお父さんは、育児をしていますか",
     "お母さんは、ゆったりとした気分でお子さんと過ごせる時間がありますか",
-    "お子さんに対して、育てにくさを感じていますか",
-    "（育てにくさを感じる人に）相談先を知っているなど、解決する方法を知っていますか",
+    "あなたは、お子さんに対して、育てにくさを感じていますか",
+    "（いつも・時々感じる人に）育てにくさを感じた時に、相談先を知っているなど、何らかの解決する方法を知っていますか",
     "乳幼児揺さぶられ症候群（SBS）を知っていますか",
     "この数か月の間に、ご家庭で次のことがありましたか（あてはまるもの全て）",
     "この地域で、今後も子育てをしていきたいですか",
 };
 static const char *const q_options[STATS_Q_COUNT][STATS_Q_OPTIONS] = {
-    { "はい", "いいえ", "どちらともいえない" },
+    { "はい", "いいえ", "どちらとも言えない" },
     { "なし", "あり" },
     { "なし", "あり" },
     { "なし", "あり" },
