@@ -173,6 +173,15 @@ static void assert_new_cells_eq(const struct stats_tables *got, const struct sta
         EQ(houmon_nobe[i], "訪問 延");
     }
     EQ(houmon_no_birth, "訪問 生年月日不明");
+    /* 表3's 9〜10か月 row */
+    EQ(checkup_10m.taisho, "9〜10か月 対象");
+    EQ(checkup_10m.jushin, "9〜10か月 受診実人員");
+    for (int i = 0; i < STATS_RESULT_COUNT; i++)
+        EQ(checkup_10m.result[i], "9〜10か月 総合判定");
+    EQ(checkup_10m.seimitsu_jushin, "9〜10か月 精密 受診実人員");
+    for (int i = 0; i < STATS_SEIMITSU_COUNT; i++)
+        EQ(checkup_10m.seimitsu[i], "9〜10か月 精密");
+    EQ(checkup_10m.seimitsu_pending, "9〜10か月 未受診・未把握");
     for (int b = 0; b < STATS_BAND_COUNT; b++) {
         EQ(band[b].taisho, "年齢区分 対象");
         EQ(band[b].jitsu, "年齢区分 実");
@@ -289,6 +298,9 @@ START_TEST(cells_equal_truth)
     ck_assert_int_gt(truth->year.choukaku_refer, 0);
     ck_assert_int_gt(truth->year.choukaku_kakunin, 0);
     ck_assert_int_gt(truth->year.low_weight, 0);
+    ck_assert_int_gt(truth->year.checkup_10m.result[STATS_RESULT_YOSEIMITSU], 0);
+    ck_assert_int_gt(truth->year.checkup_10m.result[STATS_RESULT_YOCHIRYO], 0);
+    ck_assert_int_gt(truth->year.checkup_10m.seimitsu_pending, 0);
     /* the three behaviours 表9's versions added are answered too, so their cells are compared */
     for (int i = 4; i <= 6; i++) {
         long n = 0;
