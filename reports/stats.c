@@ -523,11 +523,21 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
     int n = 0;
 
 #define ADD(...) do { if (n < max) snprintf(lines[n++], 160, __VA_ARGS__); } while (0)
-    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+    int houmon_na = 0, band_na = 0;
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++)
+        houmon_na += t->houmon_jitsu[i] == STATS_NA;
+    for (int i = 0; i < STATS_BAND_COUNT; i++)
+        band_na += t->band[i].jitsu == STATS_NA;
+    /* a whole table 未集計 (a year frozen before it existed) is one line, so page 5 holds the list */
+    if (houmon_na == STATS_HOUMON_COUNT)
+        ADD("訪問指導　全区分（妊婦・産婦・新生児・未熟児・乳児・幼児）　実人員・延人員");
+    for (int i = 0; houmon_na < STATS_HOUMON_COUNT && i < STATS_HOUMON_COUNT; i++) {
         if (t->houmon_jitsu[i] == STATS_NA)
             ADD("訪問指導　%s　実人員・延人員", houmon_labels[i]);
     }
-    for (int i = 0; i < STATS_BAND_COUNT; i++) {
+    if (band_na == STATS_BAND_COUNT)
+        ADD("乳幼児健康診査（年齢区分別）　全区分　対象人員・受診実人員・受診延人員・受診率");
+    for (int i = 0; band_na < STATS_BAND_COUNT && i < STATS_BAND_COUNT; i++) {
         if (t->band[i].jitsu == STATS_NA)
             ADD("乳幼児健康診査　%s　対象人員・受診実人員・受診延人員・受診率", band_labels[i]);
         else if (t->band[i].taisho == STATS_NA)
@@ -1083,13 +1093,18 @@ static void page_shika(struct pdf *p, const struct stats_tables *t)
         pdf_text_box(p, PDF_GOTHIC, 10, x, y, 260, 5.5, PDF_ALIGN_LEFT,
                      "未集計 (データなし)：boshi に記録がないため数えていない項目（0 ではありません）", NULL);
         y += 6;
-        /* one small-print line per item, in two columns */
+        /* one small-print line per item, in two columns, closer and smaller if it must (never past the foot) */
         int rows = (n + 1) / 2;
-        for (int i = 0; i < n; i++) {
+        double pw, ph;
+        pdf_page_size(p, &pw, &ph);
+        double avail = ph - MARGIN - 7 - y, lh = 4.4;
+        if (rows > 0 && avail / rows < lh)
+            lh = avail / rows;
+        for (int i = 0; rows > 0 && i < n; i++) {
             char l[180];
             snprintf(l, sizeof(l), "・%.160s", lines[i]);
-            pdf_text_box(p, PDF_GOTHIC, 8, x + (i / rows) * 136, y + (i % rows) * 4.4, 133, 4.2,
-                         PDF_ALIGN_LEFT, l, NULL);
+            pdf_text_box(p, PDF_GOTHIC, 8 * lh / 4.4, x + (i / rows) * 136, y + (i % rows) * lh, 133,
+                         lh - 0.2, PDF_ALIGN_LEFT, l, NULL);
         }
     }
 }

@@ -1049,6 +1049,19 @@ START_TEST(frozen_keeps_new_cells)
     ck_assert_int_eq(after.q[STATS_3Y][STATS_Q_KODO].opt[0], STATS_NA);
     char *text = pdf_text_of(&after, "legacy.pdf");
     assert_contains(text, "確定時に未集計", "PDF");
+    /* page 5 holds the whole 未集計 list above its foot (it ran off the page before) */
+    char *p5 = text;
+    for (int i = 0; i < 4 && p5; i++)
+        p5 = strchr(p5, '\f') ? strchr(p5, '\f') + 1 : NULL;
+    ck_assert_ptr_nonnull(p5);
+    char *foot = strstr(p5, "作成日");
+    ck_assert_ptr_nonnull(foot);
+    static const char *const items[] = { "全区分（妊婦・産婦", "乳幼児健康診査（年齢区分別）",
+                                         "3〜4か月：妊娠中の職場", "低体重児届出数（届出", "都道府県独自の追加項目" };
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        char *at = strstr(p5, items[i]);
+        ck_assert_msg(at != NULL && at < foot, "page 5: 「%s」 not above the foot", items[i]);
+    }
     free(text);
 }
 END_TEST
