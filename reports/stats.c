@@ -554,7 +554,7 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
     if (t->checkup_10m.taisho == STATS_NA)
         ADD("乳幼児健康診査　乳児（9〜10か月）の行（確定時に未集計）");
     /* reports/README.md 表9 "Not filled": the national questions boshi's 問診票 do not ask */
-    ADD("別紙2　3〜4か月：妊娠中の職場の配慮・産後1か月時の母乳育児・マタニティマーク");
+    ADD("別紙2　妊娠中・産後の設問：妊娠中の職場の配慮・産後1か月時の母乳育児・マタニティマーク");
     ADD("別紙2　ほかに問診票にない設問（仕上げ磨きなど）、乳児（9〜10か月）の問診");
     ADD("低体重児届出数（届出そのものは記録していません。出生体重2,500g未満の子の数を別に示します）");
     ADD("都道府県独自の追加項目");

@@ -1057,7 +1057,7 @@ START_TEST(frozen_keeps_new_cells)
     char *foot = strstr(p5, "作成日");
     ck_assert_ptr_nonnull(foot);
     static const char *const items[] = { "全区分（妊婦・産婦", "乳幼児健康診査（年齢区分別）",
-                                         "3〜4か月：妊娠中の職場", "低体重児届出数（届出", "都道府県独自の追加項目" };
+                                         "妊娠中の職場の配慮", "低体重児届出数（届出", "都道府県独自の追加項目" };
     for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
         char *at = strstr(p5, items[i]);
         ck_assert_msg(at != NULL && at < foot, "page 5: 「%s」 not above the foot", items[i]);
