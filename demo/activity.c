@@ -435,6 +435,7 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
     static const char *const care[] = { "hai", "iie", "dochiratomo" };
     static const double care_w[] = { 0.85, 0.90, 1.0 };
     static const char *const kodo[] = { "shitsuke", "tataita", "rusuban", "shokuji" };
+    static const char *const kodo2[] = { "donatta", "kuchi", "yusaburi" };
     int yes[STATS_IND_COUNT], ans[STATS_IND_COUNT];
     const char *val[STATS_Q_COUNT] = { NULL }, *cnt[STATS_Q_COUNT] = { NULL };
     int taisho_asked = 0, rc = 0;
@@ -495,6 +496,21 @@ static int write_answers(struct gen *g, enum stats_checkup c, int64_t id,
             snprintf(list, sizeof(list), "%s", kodo[i]);
         else
             snprintf(list, sizeof(list), "%s,%s", kodo[i < j ? i : j], kodo[i < j ? j : i]);
+    }
+    /*
+     * The three behaviours the 表9 版 added (怒鳴った・口をふさいだ・揺さぶった), drawn
+     * with the 別紙2 PRNG so the older kinds stay what a seed gave; they come
+     * after the four in option order, so the list stays in order.
+     */
+    if (chance(&g->r3, 0.06)) {
+        const char *b = kodo2[rng_range(&g->r3, 0, 2)];
+        if (any) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof(list) - l, ",%s", b);
+        } else {
+            snprintf(list, sizeof(list), "%s", b);
+        }
+        any = 1;
     }
     ask(g, id, "kosodate_kodo", list, 0.05, &ans[STATS_IND_GYAKUTAI], &rc);
     yes[STATS_IND_GYAKUTAI] = any;
@@ -672,6 +688,7 @@ static int gen_visits(struct gen *g, const struct child *list, size_t n)
 /* The 9〜10か月児健康診査 (nyuyoji_10m): its targets, who comes and when. */
 static int gen_10m(struct gen *g)
 {
+    static const char *const targets_10m[] = { "shintai", "me", "mimi", "hattatsu", "sonota" };
     struct child *list = NULL;
     size_t n = 0;
     long tai[12] = { 0 };
@@ -683,6 +700,8 @@ static int gen_10m(struct gen *g)
         g->t->year.chart_taisho[STATS_CHART_10M][k] += tai[k];
         g->t->year.band[STATS_BAND_9_12M].taisho += tai[k];
         g->t->month[k].band[STATS_BAND_9_12M].taisho += tai[k];
+        g->t->year.checkup_10m.taisho += tai[k];
+        g->t->month[k].checkup_10m.taisho += tai[k];
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
         char date[11];
@@ -699,13 +718,30 @@ static int gen_10m(struct gen *g)
                               &created, g->e);
         if (rc == 0)
             rc = set(g, REC_CHECKUP, id, "checkups.date", date);
+        int res = chance(&g->r2, 0.9) ? STATS_RESULT_IJONASHI : STATS_RESULT_YOKANSATSU;
+        /*
+         * A few 要精密 and 要治療, drawn with the 別紙2 PRNG: nothing draws from it
+         * after the checkups' 問診, so every other kind stays what a seed gave.
+         */
+        if (chance(&g->r3, 0.05))
+            res = chance(&g->r3, 0.7) ? STATS_RESULT_YOSEIMITSU : STATS_RESULT_YOCHIRYO;
         if (rc == 0)
-            rc = set(g, REC_CHECKUP, id, "checkups.result", chance(&g->r2, 0.9) ? "ijonashi"
-                                                                               : "yokansatsu");
+            rc = set(g, REC_CHECKUP, id, "checkups.result", result_values[res]);
+        if (rc == 0 && res == STATS_RESULT_YOSEIMITSU)
+            rc = set(g, REC_CHECKUP, id, "checkups.referral_targets",
+                     targets_10m[rng_range(&g->r3, 0, 4)]);
         if (rc < 0)
             break;
         g->t->checkups++;
         band_add(g, STATS_CHART_10M, list[i].birth, d);
+        struct stats_tables *tb[2];
+        int ntb = tables_of(g, d, tb);
+        for (int t = 0; t < ntb; t++) {
+            tb[t]->checkup_10m.jushin++;     /* one nyuyoji_10m checkup per child */
+            tb[t]->checkup_10m.result[res]++;
+            if (res == STATS_RESULT_YOSEIMITSU)
+                tb[t]->checkup_10m.seimitsu_pending++;
+        }
     }
     free(list);
     return rc;

@@ -55,10 +55,13 @@ static const char *const ind_labels[STATS_IND_COUNT] = {
     "子どもを虐待しているのではないかと思う行為がある（いずれか）",
 };
 
-/* 別紙2: the questions as printed (records/stats.h order) and their options' labels. */
+/*
+ * 別紙2: the questions as printed (records/stats.h order) and their options' labels.
+ * Where the 別紙2 text was found (reports/README.md 表9, "Source"), its wording is used.
+ */
 static const char *const q_labels[STATS_Q_COUNT] = {
-    "産後、退院してから1か月程度、助産師や保健師等からの指導・ケアを十分に受けましたか",
-    "妊娠中、お母さんは喫煙をしていましたか",
+    "産後、退院してからの1か月程度、助産師や保健師等からの指導・ケアは十分に受けることができましたか",
+    "妊娠中、お子さんのお母さんは喫煙をしていましたか",
     "現在、お子さんのお父さんは喫煙をしていますか",
     "現在、お子さんのお母さんは喫煙をしていますか",
     "妊娠中、お母さんは飲酒をしていましたか",
@@ -66,14 +69,14 @@ static const char *const q_labels[STATS_Q_COUNT] = {
     "お子さんのかかりつけの歯科医師はいますか",
     "お子さんのお父さんは、育児をしていますか",
     "お母さんは、ゆったりとした気分でお子さんと過ごせる時間がありますか",
-    "お子さんに対して、育てにくさを感じていますか",
-    "（育てにくさを感じる人に）相談先を知っているなど、解決する方法を知っていますか",
+    "あなたは、お子さんに対して、育てにくさを感じていますか",
+    "（いつも・時々感じる人に）育てにくさを感じた時に、相談先を知っているなど、何らかの解決する方法を知っていますか",
     "乳幼児揺さぶられ症候群（SBS）を知っていますか",
     "この数か月の間に、ご家庭で次のことがありましたか（あてはまるもの全て）",
     "この地域で、今後も子育てをしていきたいですか",
 };
 static const char *const q_options[STATS_Q_COUNT][STATS_Q_OPTIONS] = {
-    { "はい", "いいえ", "どちらともいえない" },
+    { "はい", "いいえ", "どちらとも言えない" },
     { "なし", "あり" },
     { "なし", "あり" },
     { "なし", "あり" },
@@ -520,11 +523,21 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
     int n = 0;
 
 #define ADD(...) do { if (n < max) snprintf(lines[n++], 160, __VA_ARGS__); } while (0)
-    for (int i = 0; i < STATS_HOUMON_COUNT; i++) {
+    int houmon_na = 0, band_na = 0;
+    for (int i = 0; i < STATS_HOUMON_COUNT; i++)
+        houmon_na += t->houmon_jitsu[i] == STATS_NA;
+    for (int i = 0; i < STATS_BAND_COUNT; i++)
+        band_na += t->band[i].jitsu == STATS_NA;
+    /* a whole table 未集計 (a year frozen before it existed) is one line, so page 5 holds the list */
+    if (houmon_na == STATS_HOUMON_COUNT)
+        ADD("訪問指導　全区分（妊婦・産婦・新生児・未熟児・乳児・幼児）　実人員・延人員");
+    for (int i = 0; houmon_na < STATS_HOUMON_COUNT && i < STATS_HOUMON_COUNT; i++) {
         if (t->houmon_jitsu[i] == STATS_NA)
             ADD("訪問指導　%s　実人員・延人員", houmon_labels[i]);
     }
-    for (int i = 0; i < STATS_BAND_COUNT; i++) {
+    if (band_na == STATS_BAND_COUNT)
+        ADD("乳幼児健康診査（年齢区分別）　全区分　対象人員・受診実人員・受診延人員・受診率");
+    for (int i = 0; band_na < STATS_BAND_COUNT && i < STATS_BAND_COUNT; i++) {
         if (t->band[i].jitsu == STATS_NA)
             ADD("乳幼児健康診査　%s　対象人員・受診実人員・受診延人員・受診率", band_labels[i]);
         else if (t->band[i].taisho == STATS_NA)
@@ -540,7 +553,9 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
         ADD("乳幼児健康診査問診回答状況（別紙2）（確定時に未集計）");
     if (t->checkup_10m.taisho == STATS_NA)
         ADD("乳幼児健康診査　乳児（9〜10か月）の行（確定時に未集計）");
-    ADD("別紙2　boshi の問診票にない設問（仕上げ磨き・#8000・事故防止・社会性の発達など）");
+    /* reports/README.md 表9 "Not filled": the national questions boshi's 問診票 do not ask */
+    ADD("別紙2　妊娠中・産後の設問：妊娠中の職場の配慮・産後1か月時の母乳育児・マタニティマーク");
+    ADD("別紙2　ほかに問診票にない設問（仕上げ磨きなど）、乳児（9〜10か月）の問診");
     ADD("低体重児届出数（届出そのものは記録していません。出生体重2,500g未満の子の数を別に示します）");
     ADD("都道府県独自の追加項目");
 #undef ADD
@@ -867,8 +882,9 @@ static void page_monshin(struct pdf *p, const struct stats_tables *t)
         "※ 計上した健診（表3の受診実人員）の問診票の回答。回答数は無回答を除いた数、割合＝該当数÷回答数×100。",
         "※「その内、解決方法を知っている」の回答数は、育てにくさを「いつも」「時々」感じると回答した人のうち"
         "この問に回答した数。",
-        "※ 虐待しているのではないかと思う行為：しつけのし過ぎ・感情的に叩いた・子どもだけで留守番・"
-        "食事を与えなかった のいずれか。「―」はその健診の問診票にない質問。",
+        "※ 虐待しているのではないかと思う行為：しつけのし過ぎ・感情的に叩いた・乳幼児だけで留守番・"
+        "食事を与えなかった・",
+        "　怒鳴った・口をふさいだ・激しく揺さぶった のいずれか（表9 と同じ）。「―」はその健診の問診票にない質問。",
         NULL,
     };
 
@@ -1077,13 +1093,18 @@ static void page_shika(struct pdf *p, const struct stats_tables *t)
         pdf_text_box(p, PDF_GOTHIC, 10, x, y, 260, 5.5, PDF_ALIGN_LEFT,
                      "未集計 (データなし)：boshi に記録がないため数えていない項目（0 ではありません）", NULL);
         y += 6;
-        /* one small-print line per item, in two columns */
+        /* one small-print line per item, in two columns, closer and smaller if it must (never past the foot) */
         int rows = (n + 1) / 2;
-        for (int i = 0; i < n; i++) {
+        double pw, ph;
+        pdf_page_size(p, &pw, &ph);
+        double avail = ph - MARGIN - 7 - y, lh = 4.4;
+        if (rows > 0 && avail / rows < lh)
+            lh = avail / rows;
+        for (int i = 0; rows > 0 && i < n; i++) {
             char l[180];
             snprintf(l, sizeof(l), "・%.160s", lines[i]);
-            pdf_text_box(p, PDF_GOTHIC, 8, x + (i / rows) * 136, y + (i % rows) * 4.4, 133, 4.2,
-                         PDF_ALIGN_LEFT, l, NULL);
+            pdf_text_box(p, PDF_GOTHIC, 8 * lh / 4.4, x + (i / rows) * 136, y + (i % rows) * lh, 133,
+                         lh - 0.2, PDF_ALIGN_LEFT, l, NULL);
         }
     }
 }

@@ -504,11 +504,11 @@ static const struct {
     const char *count;      /* the 本数 field, or NULL */
 } b2[] = {
     { "sango_care", "助産師や保健師等からの指導・ケア", { "hai", "iie", "dochiratomo" },
-      { "はい", "いいえ", "どちらともいえない" }, NULL },
-    { "ninshin_kitsuen", "妊娠中、お母さんは喫煙", { "nashi", "ari" }, { "なし", "あり" },
+      { "はい", "いいえ", "どちらとも言えない" }, NULL },
+    { "ninshin_kitsuen", "妊娠中、お子さんのお母さんは喫煙", { "nashi", "ari" }, { "なし", "あり" },
       "ninshin_kitsuen_count" },
-    { "smoke_father", "お子さんのお父さんは喫煙", { "nashi", "ari" }, { "なし", "あり" }, "smoke_father_count" },
-    { "smoke_mother", "お子さんのお母さんは喫煙", { "nashi", "ari" }, { "なし", "あり" }, "smoke_mother_count" },
+    { "smoke_father", "現在、お子さんのお父さんは喫煙", { "nashi", "ari" }, { "なし", "あり" }, "smoke_father_count" },
+    { "smoke_mother", "現在、お子さんのお母さんは喫煙", { "nashi", "ari" }, { "なし", "あり" }, "smoke_mother_count" },
     { "ninshin_inshu", "飲酒", { "nashi", "ari" }, { "なし", "あり" }, NULL },
     { "kakaritsuke_i", "かかりつけの医師", { "iru", "inai" }, { "いる", "いない" }, NULL },
     { "chichi_ikuji", "お父さんは、育児", { "yoku", "tokidoki", "hotondo", "nantomo" },
@@ -704,7 +704,7 @@ START_TEST(besshi2_counts_what_was_filled)
     /* what was forced on every sheet */
     ck_assert_int_eq(b2_cell(c, "お子さんのお父さんは喫煙", "あり"), n);
     ck_assert_int_eq(b2_cell(c, "お子さんのお父さんは喫煙", "喫煙本数の合計"), 12L * n);
-    ck_assert_int_eq(b2_cell(c, "妊娠中、お母さんは喫煙", "喫煙本数の合計"), 5L * n);
+    ck_assert_int_eq(b2_cell(c, "妊娠中、お子さんのお母さんは喫煙", "喫煙本数の合計"), 5L * n);
     ck_assert_int_eq(b2_cell(c, "揺さぶられ症候群", "無回答"), n);
     ck_assert_int_eq(b2_cell(c, "揺さぶられ症候群", "全回答者数"), 0);
     /* the 歯科医師 is asked at 3歳 only: no 乳児 row */
