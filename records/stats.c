@@ -93,11 +93,11 @@ static int weeks_value(const char *s)
 }
 
 /* The band of one notification (README: 妊娠届出者数). */
-static enum stats_weeks_band weeks_band(const char *todoke, const char *weeks, const char *due)
+static enum stats_weeks_band weeks_band(const char *todoke, const char *weeks, const char *delivered)
 {
     int w = weeks_value(weeks);
 
-    if (due != NULL && *due && strcmp(todoke, due) > 0)
+    if (delivered != NULL && *delivered && strcmp(todoke, delivered) > 0)
         return STATS_WEEKS_POSTPARTUM;
     if (w < 0 || w > 45)
         return STATS_WEEKS_UNKNOWN;
@@ -116,8 +116,22 @@ static int count_todoke(struct store *st, const char *from, const char *to,
     sqlite3_stmt *s = NULL;
     int rc, step;
 
-    rc = db_prepare(st, &s, "SELECT todoke_date, CAST(weeks_at_todoke AS TEXT), due_date "
-                            "FROM pregnancies WHERE todoke_date BETWEEN ?1 AND ?2", e);
+    /* the delivery date, where it is known: the child of her 世帯 (続柄 子) born
+     * nearest the due date, at most 22 weeks before it or 4 weeks after it
+     * (reports/README.md 表1); else the due date */
+    rc = db_prepare(st, &s, "SELECT g.todoke_date, CAST(g.weeks_at_todoke AS TEXT), "
+                            "coalesce(b.birth, g.due_date) FROM pregnancies g LEFT JOIN ("
+                            /* SQLite: the bare column comes from the row of the min() */
+                            "  SELECT x.id AS pid, c.birth AS birth, "
+                            "    min(abs(julianday(c.birth) - julianday(x.due_date))) "
+                            "  FROM pregnancies x JOIN residents m ON m.atena = x.mother "
+                            "  JOIN residents c ON c.setai = m.setai AND c.atena <> m.atena "
+                            "    AND c.zokugara = '子' "
+                            "  WHERE x.todoke_date BETWEEN ?1 AND ?2 AND x.due_date IS NOT NULL "
+                            "    AND c.birth BETWEEN date(x.due_date, '-154 days') "
+                            "    AND date(x.due_date, '+28 days') "
+                            "  GROUP BY x.id) b ON b.pid = g.id "
+                            "WHERE g.todoke_date BETWEEN ?1 AND ?2", e);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
@@ -625,6 +639,10 @@ static int count_checkup_10m(struct store *st, const struct stats_period *p, str
 
     memset(&t->checkup_10m, 0, sizeof(t->checkup_10m));
     rc = count_checkup_row(st, p, "nyuyoji_10m", &t->checkup_10m, e);
+    /* its 健診票 has no 既医療 choice: that cell is no data, not 0 (a value
+     * typed in review would still be counted) */
+    if (rc == 0 && t->checkup_10m.result[STATS_RESULT_KIIRYO] == 0)
+        t->checkup_10m.result[STATS_RESULT_KIIRYO] = STATS_NA;
     if (rc == 0)
         rc = db_exec(st, "DROP TABLE IF EXISTS temp.stats_counted", e);
     return rc;

@@ -553,6 +553,8 @@ static int mishukei_lines(const struct stats_tables *t, char lines[][160], int m
         ADD("乳幼児健康診査問診回答状況（別紙2）（確定時に未集計）");
     if (t->checkup_10m.taisho == STATS_NA)
         ADD("乳幼児健康診査　乳児（9〜10か月）の行（確定時に未集計）");
+    else if (t->checkup_10m.result[STATS_RESULT_KIIRYO] == STATS_NA)
+        ADD("乳幼児健康診査　乳児（9〜10か月）の総合判定「既医療」（健診票に選択肢がありません）");
     /* reports/README.md 表9 "Not filled": the national questions boshi's 問診票 do not ask */
     ADD("別紙2　妊娠中・産後の設問：妊娠中の職場の配慮・産後1か月時の母乳育児・マタニティマーク");
     ADD("別紙2　ほかに問診票にない設問（仕上げ磨きなど）、乳児（9〜10か月）の問診");
@@ -842,8 +844,12 @@ static void page_kenshin(struct pdf *p, const struct stats_tables *t)
         fmt_rate(c->jushin, c->taisho, v, sizeof(v));
         cell(p, x + wl + 2 * wn, y, wn, rh, v, PDF_ALIGN_RIGHT, pt, 0);
         for (int i = 0; i < STATS_RESULT_COUNT; i++) {
-            fmt_cell(c->result[i], v, sizeof(v));
-            cell(p, xr + i * wr, y, wr, rh, v, PDF_ALIGN_RIGHT, pt, 0);
+            /* a narrow cell: 未集計 alone (the 未集計 list on page 5 says why) */
+            if (c->result[i] == STATS_NA && c->taisho != STATS_NA)
+                snprintf(v, sizeof(v), "未集計");
+            else
+                fmt_cell(c->result[i], v, sizeof(v));
+            cell(p, xr + i * wr, y, wr, rh, v, PDF_ALIGN_RIGHT, c->result[i] == STATS_NA ? 8 : pt, 0);
         }
         fmt_cell(c->seimitsu_jushin, v, sizeof(v));
         cell(p, xs, y, ws, rh, v, PDF_ALIGN_RIGHT, pt, 0);

@@ -176,8 +176,13 @@ static void assert_new_cells_eq(const struct stats_tables *got, const struct sta
     /* 表3's 9〜10か月 row */
     EQ(checkup_10m.taisho, "9〜10か月 対象");
     EQ(checkup_10m.jushin, "9〜10か月 受診実人員");
-    for (int i = 0; i < STATS_RESULT_COUNT; i++)
-        EQ(checkup_10m.result[i], "9〜10か月 総合判定");
+    for (int i = 0; i < STATS_RESULT_COUNT; i++) {
+        /* its 健診票 has no 既医療 choice: no data, never a silent 0 */
+        if (i == STATS_RESULT_KIIRYO)
+            ck_assert_int_eq(got->checkup_10m.result[i], STATS_NA);
+        else
+            EQ(checkup_10m.result[i], "9〜10か月 総合判定");
+    }
     EQ(checkup_10m.seimitsu_jushin, "9〜10か月 精密 受診実人員");
     for (int i = 0; i < STATS_SEIMITSU_COUNT; i++)
         EQ(checkup_10m.seimitsu[i], "9〜10か月 精密");
@@ -847,6 +852,9 @@ START_TEST(pregnancies_and_vouchers)
     pregnancy("P9", "2024-07-02", NULL, "2025-01-01");      /* 不詳 */
     pregnancy("P10", "2024-07-03", "xx", NULL);             /* unreadable: 不詳 */
     pregnancy("P11", NULL, "10", NULL);                     /* no 届出日: never counted */
+    /* notified before her due date, but after her baby was born: 0000000012 of her
+     * 世帯 was born on 2024-12-01, the child nearest the due date; 分娩後, not 満28週以上 */
+    pregnancy("P12", "2024-12-10", "38", "2024-12-20");
     voucher("V1", "2025-03-31");
     voucher("V2", "2025-04-01");
     voucher("V3", "2025-04-20");
@@ -854,12 +862,12 @@ START_TEST(pregnancies_and_vouchers)
     ck_assert_int_eq(store_commit(st, &e), 0);
 
     struct stats_tables t = count_fy(2024);
-    ck_assert_int_eq(t.todoke_total, 9);
+    ck_assert_int_eq(t.todoke_total, 10);
     ck_assert_int_eq(t.todoke[STATS_WEEKS_LE11], 2);
     ck_assert_int_eq(t.todoke[STATS_WEEKS_12_19], 1);
     ck_assert_int_eq(t.todoke[STATS_WEEKS_20_27], 2);
     ck_assert_int_eq(t.todoke[STATS_WEEKS_GE28], 1);
-    ck_assert_int_eq(t.todoke[STATS_WEEKS_POSTPARTUM], 1);
+    ck_assert_int_eq(t.todoke[STATS_WEEKS_POSTPARTUM], 2);
     ck_assert_int_eq(t.todoke[STATS_WEEKS_UNKNOWN], 2);
     ck_assert_int_eq(t.todoke_undated, 1);
     ck_assert_int_eq(t.ninpu_nobe, 1);
@@ -1100,15 +1108,18 @@ START_TEST(kenshin_10m_row)
     ck_assert_int_gt(t.checkup_10m.jushin, 100);
     ck_assert_int_eq(t.checkup_10m.taisho, t.band[STATS_BAND_9_12M].taisho);
     for (int i = 0; i < STATS_RESULT_COUNT; i++)
-        sum += t.checkup_10m.result[i];
+        if (i != STATS_RESULT_KIIRYO)
+            sum += t.checkup_10m.result[i];
     ck_assert_int_eq(sum, t.checkup_10m.jushin);
-    ck_assert_int_eq(t.checkup_10m.result[STATS_RESULT_KIIRYO], 0);   /* not on its 健診票 */
+    /* not on its 健診票: no data, never a silent 0, and named on the 未集計 list */
+    ck_assert_int_eq(t.checkup_10m.result[STATS_RESULT_KIIRYO], STATS_NA);
     char *base = tl_path(dir, "k10"), *paths[STATS_TABLE_COUNT] = { NULL };
     ck_assert_int_eq(stats_write_csv(&t, base, CSVOUT_UTF8_BOM, paths, &e), 0);
     char *csv = tl_read_file(paths[STATS_TABLE_KENSHIN], NULL);
     snprintf(line, sizeof(line), "\"乳児（9〜10か月）\",\"%ld\",\"%ld\"", t.checkup_10m.taisho,
              t.checkup_10m.jushin);
     assert_contains(csv, line, "kenshin.csv");
+    assert_contains(csv, "未集計 (データなし)", "kenshin.csv (9〜10か月 既医療)");
     /* in table order: after 3〜5か月, before 1歳6か月 */
     ck_assert(strstr(csv, "乳児（3〜5か月）") < strstr(csv, "乳児（9〜10か月）"));
     ck_assert(strstr(csv, "乳児（9〜10か月）") < strstr(csv, "幼児（1歳6か月）"));
@@ -1118,6 +1129,7 @@ START_TEST(kenshin_10m_row)
     free(base);
     char *text = pdf_text_of(&t, "k10.pdf");
     assert_contains(text, "乳児（9〜10か月）", "PDF");
+    assert_contains(text, "総合判定「既医療」（健診票に選択肢がありません）", "PDF 未集計の一覧");
     free(text);
 }
 END_TEST
