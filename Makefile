@@ -69,7 +69,7 @@ FUZZ_CHECK_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%-libfuzzer)
 
 .PHONY: all check headers demo deps bench install clean model fuzz fuzz-bins FORCE
-all: $(BIN)
+all: $(BIN) $(BENCH_BIN)     # the bench helpers too: every bench/*.sh works after plain make
 
 # Where the installed binary finds its form definitions; rewritten (and
 # cli/ rebuilt) only when PREFIX changes.
