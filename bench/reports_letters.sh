@@ -11,7 +11,7 @@
 # peak memory; as the baseline in the same run, bench/print_floor writing
 # the same number of pages straight through the PDF layer, and the ratio.
 #
-#   make && make build/rel/bench/print_floor && bench/reports_letters.sh
+#   make && bench/reports_letters.sh
 #   N=400000 LETTERS=10000 REFERRALS=2000 bench/reports_letters.sh
 set -eu
 BOSHI=${BOSHI_BIN:-./boshi}
